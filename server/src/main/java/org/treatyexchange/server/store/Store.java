@@ -1,0 +1,24 @@
+package org.treatyexchange.server.store;
+
+/**
+ * The metadata store. Every change happens inside {@link #inTransaction}: it commits durably
+ * (the database log is on disk) before returning, or rolls back and throws.
+ * No SQL exists outside this package and its sub-packages.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Runs work in one transaction and commits it; on any exception rolls back and rethrows. */
+    <T> T inTransaction(TxWork<T> work) throws StoreException;
+
+    /** Runs read-only work (still one consistent transaction). */
+    <T> T read(TxWork<T> work) throws StoreException;
+
+    /** Closes the database cleanly. */
+    @Override
+    void close();
+
+    @FunctionalInterface
+    interface TxWork<T> {
+        T run(Tx tx) throws Exception;
+    }
+}

@@ -1,0 +1,53 @@
+package org.treatyexchange.server.store.blob;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.util.List;
+
+/**
+ * Opaque, immutable byte objects (already encrypted by the crypto package): written once through a
+ * {@link Writer}, visible only after {@link Writer#commit()}, never modified.
+ */
+public interface BlobStore {
+
+    /** Starts a new blob under a fresh random id. Nothing is visible until commit. */
+    Writer create() throws IOException;
+
+    /** Opens a committed blob for random-access reading. */
+    SeekableByteChannel open(String blobId) throws IOException;
+
+    InputStream openStream(String blobId) throws IOException;
+
+    boolean exists(String blobId) throws IOException;
+
+    long size(String blobId) throws IOException;
+
+    /** Every committed blob id. */
+    List<String> list() throws IOException;
+
+    /** Removes a committed blob; used only to clear orphans that no record refers to. */
+    void delete(String blobId) throws IOException;
+
+    /** Removes every uncommitted temporary left by a crash; returns how many. */
+    int removeTemporaries() throws IOException;
+
+    interface Writer extends Closeable {
+        String blobId();
+
+        OutputStream stream();
+
+        /** Makes the blob durable (fsync of data and directory) and visible under its id. */
+        void commit() throws IOException;
+
+        /** Discards everything written; also what {@link #close()} does before a commit. */
+        void abort();
+
+        @Override
+        default void close() {
+            abort();
+        }
+    }
+}
