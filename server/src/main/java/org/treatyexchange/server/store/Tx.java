@@ -7,4 +7,11 @@ public interface Tx {
     AuditRecords audit();
 
     DocumentKeyRecords documentKeys();
+
+    /**
+     * Runs an action once this transaction has committed durably (in registration order); never
+     * when it rolls back. For side effects that must not announce what did not happen, such as
+     * writing the audit event's log line. An action that throws is logged and does not undo the commit.
+     */
+    void afterCommit(Runnable action);
 }
