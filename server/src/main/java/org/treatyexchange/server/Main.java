@@ -1,0 +1,98 @@
+package org.treatyexchange.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.treatyexchange.server.config.ConfigException;
+import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.config.ServerConfigLoader;
+import org.treatyexchange.server.home.HomeException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code scripts/start}: runs the server in the foreground until SIGTERM or Ctrl-C. Settings come from
+ * {@code config/server.yaml}; the home, port and bind address can be overridden by flag or environment.
+ * Secrets are never accepted as arguments.
+ */
+@Command(name = "treaty-exchange", mixinStandardHelpOptions = true, version = "treaty-exchange 0.1",
+        description = "Runs the Treaty Exchange server in the foreground.")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--config", description = "Server configuration (default: $EXCHANGE_CONFIG or config/server.yaml).")
+    Path configFile;
+
+    @Option(names = "--home", description = "Data directory (default: $EXCHANGE_HOME, else 'home' in the configuration).")
+    Path home;
+
+    @Option(names = "--sftp-port", description = "SFTP port; 0 picks a free one (default: $EXCHANGE_SFTP_PORT, else configuration).")
+    Integer sftpPort;
+
+    @Option(names = "--bind", description = "Address to listen on (default: $EXCHANGE_BIND, else configuration).")
+    String bind;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            config = effectiveConfig();
+        } catch (ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        } catch (NumberFormatException e) {
+            System.err.println("configuration error: EXCHANGE_SFTP_PORT must be a number");
+            return 2;
+        }
+        // Logback reads this when the first logger is created: logs go under the data directory.
+        System.setProperty("exchange.logDir", config.home().resolve("logs").toString());
+        Server server;
+        try {
+            server = Server.start(config, System.getenv(), Clock.systemUTC());
+        } catch (HomeException | ConfigException e) {
+            System.err.println("cannot start: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    ServerConfig effectiveConfig() throws ConfigException {
+        Path file = configFile != null ? configFile : Path.of(env("EXCHANGE_CONFIG", "config/server.yaml"));
+        ServerConfig config = ServerConfigLoader.load(file);
+        String envHome = System.getenv("EXCHANGE_HOME");
+        if (home != null) {
+            config = config.withHome(home);
+        } else if (envHome != null && !envHome.isEmpty()) {
+            config = config.withHome(Path.of(envHome));
+        }
+        String envPort = System.getenv("EXCHANGE_SFTP_PORT");
+        if (sftpPort != null) {
+            config = config.withSftpPort(sftpPort);
+        } else if (envPort != null && !envPort.isEmpty()) {
+            config = config.withSftpPort(Integer.parseInt(envPort));
+        }
+        String envBind = System.getenv("EXCHANGE_BIND");
+        if (bind != null) {
+            config = config.withSftpBind(bind);
+        } else if (envBind != null && !envBind.isEmpty()) {
+            config = config.withSftpBind(envBind);
+        }
+        return config;
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+}

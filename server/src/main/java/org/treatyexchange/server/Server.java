@@ -1,0 +1,157 @@
+package org.treatyexchange.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.admin.AdminOperations;
+import org.treatyexchange.server.admin.AdminServer;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.crypto.MasterKeys;
+import org.treatyexchange.server.crypto.ReceiptSigner;
+import org.treatyexchange.server.demo.DemoAccounts;
+import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.home.ExchangeHome;
+import org.treatyexchange.server.home.MasterPassword;
+import org.treatyexchange.server.registry.RegistryLoader;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.sftp.SftpService;
+import org.treatyexchange.server.sftp.SftpSettings;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.Stores;
+import org.treatyexchange.server.store.blob.BlobStore;
+import org.treatyexchange.server.store.blob.BlobStores;
+
+/**
+ * The one place that wires the features together. Starts them in dependency order — home, keys,
+ * registry, store, filing, channels, admin — and stops them in reverse.
+ */
+public final class Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final ServerConfig config;
+    private final ExchangeHome home;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private SftpService sftp;
+    private Path receiptCertificate;
+    private RegistryService registry;
+
+    private Server(ServerConfig config, ExchangeHome home) {
+        this.config = config;
+        this.home = home;
+    }
+
+    /**
+     * Starts a server; on any failure stops what was started and rethrows.
+     *
+     * @param env the process environment (the keystore password comes from it, never from arguments)
+     */
+    public static Server start(ServerConfig config, Map<String, String> env, Clock clock) throws Exception {
+        ExchangeHome home = ExchangeHome.open(config.home());
+        Server server = new Server(config, home);
+        try {
+            server.startFeatures(env, clock);
+            return server;
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startFeatures(Map<String, String> env, Clock clock) throws Exception {
+        boolean demo = config.demo().enabled();
+        char[] password = MasterPassword.resolve(env, config.keys().passwordEnv(), config.keys().passwordFileEnv(), home, demo);
+        MasterKeys masterKeys = MasterKeys.openOrCreate(home.resolve(config.keys().masterKeystore()), password);
+        receiptCertificate = home.resolve(config.keys().receiptCertificate());
+        ReceiptSigner receiptSigner = ReceiptSigner.openOrCreate(home.resolve(config.keys().receiptKeystore()), receiptCertificate,
+                password, "Treaty Exchange receipts", clock);
+        java.util.Arrays.fill(password, '\0');
+
+        if (demo) {
+            DemoAccounts.ensureKeys(home.demoDir(), RegistryLoader.demoKeyAccounts(config.registryFile()));
+        }
+        registry = new RegistryService(config.registryFile(), config.reportTypeIds(), demo ? home.demoDir() : null);
+
+        Store store = Stores.derby(home.databaseDir());
+        started.add(store);
+        BlobStore blobs = BlobStores.local(home.blobDir(), config.storage().fsync());
+        int removed = blobs.removeTemporaries();
+        if (removed > 0) {
+            LOG.info("start-up recovery: removed {} incomplete upload(s) left by an earlier stop", removed);
+        }
+        DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
+        AuditLog audit = new AuditLog(clock);
+        FilingService filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
+                config.limits().accountQuota());
+
+        sftp = SftpService.start(sftpSettings(), registry, filings, audit, store);
+        started.add(sftp);
+        AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
+                new AdminOperations(store, filings, masterKeys, registry, audit));
+        started.add(admin);
+
+        audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
+                .withDetail("sftpPort", Integer.toString(sftp.port())));
+        if (demo) {
+            Path accounts = DemoAccounts.writeAccountsFile(home.demoDir(), registry.current(), config.sftp().bind(), sftp.port(),
+                    receiptCertificate);
+            LOG.info("demo: accounts and their keys are listed in {}", accounts);
+        }
+        LOG.info("Treaty Exchange started; data directory {}", home.root());
+    }
+
+    private SftpSettings sftpSettings() {
+        ServerConfig.Sftp s = config.sftp();
+        List<Path> hostKeys = s.hostKeys().stream().map(home::resolve).toList();
+        List<String> signatures = new ArrayList<>(s.algorithms().hostKeyAlgorithms());
+        for (String alg : s.algorithms().publicKeyAlgorithms()) {
+            if (!signatures.contains(alg)) {
+                signatures.add(alg);
+            }
+        }
+        return new SftpSettings(s.bind(), s.port(), hostKeys, s.authTimeout(), s.idleTimeout(),
+                config.limits().maxSessionsPerAccount(), config.limits().maxOpenHandles(), config.limits().maxFileNameLength(),
+                s.algorithms().kex(), s.algorithms().ciphers(), s.algorithms().macs(), signatures,
+                config.reportTypes().stream().map(ServerConfig.ReportType::id).toList());
+    }
+
+    public int sftpPort() {
+        return sftp.port();
+    }
+
+    public List<String> hostKeyFingerprints() {
+        return sftp.hostKeyFingerprints();
+    }
+
+    public ExchangeHome home() {
+        return home;
+    }
+
+    public Path receiptCertificate() {
+        return receiptCertificate;
+    }
+
+    public RegistryService registry() {
+        return registry;
+    }
+
+    /** Stops the channels first, so nothing new arrives, then closes the database cleanly. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed: {}", started.get(i).getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        started.clear();
+    }
+}

@@ -1,0 +1,202 @@
+package org.treatyexchange.server.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * The operator's command line ({@code scripts/admin}). It works while the server runs, through the
+ * local admin channel. Exit codes: 0 done, 1 refused or failed (e.g. a broken audit chain), 2 usage,
+ * 3 server not reachable.
+ */
+@Command(name = "admin", mixinStandardHelpOptions = true, version = "treaty-exchange admin 0.1",
+        description = "Operator commands for a running Treaty Exchange server.",
+        subcommands = {AdminCli.ListFilings.class, AdminCli.Show.class, AdminCli.Export.class, AdminCli.VerifyAudit.class,
+            AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class})
+public final class AdminCli {
+
+    static final int REFUSED = 1;
+    static final int UNREACHABLE = 3;
+
+    @Option(names = "--home", description = "The server's data directory (default: $EXCHANGE_HOME or ./data).")
+    Path home;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new AdminCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    AdminClient client() {
+        Path h = home;
+        if (h == null) {
+            String env = System.getenv("EXCHANGE_HOME");
+            h = Path.of(env == null || env.isEmpty() ? "data" : env);
+        }
+        return new AdminClient(h.toAbsolutePath().resolve("run").resolve("admin.sock"));
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @ParentCommand
+        AdminCli parent;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = parent.spec.commandLine().getOut();
+            PrintWriter err = parent.spec.commandLine().getErr();
+            try {
+                AdminClient.Answer a = invoke(parent.client());
+                if (!a.ok()) {
+                    err.println("refused: " + a.error());
+                    return REFUSED;
+                }
+                return print(a.result(), out, err);
+            } catch (IOException e) {
+                err.println(e.getMessage());
+                return UNREACHABLE;
+            }
+        }
+
+        abstract AdminClient.Answer invoke(AdminClient client) throws IOException;
+
+        int print(JsonNode result, PrintWriter out, PrintWriter err) throws IOException {
+            out.println(AdminProtocol.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+            return 0;
+        }
+    }
+
+    @Command(name = "filings", description = "List filings (oldest first).")
+    static final class ListFilings extends Sub {
+        @Option(names = "--state", description = "Only this State (ISO alpha-3).")
+        String state;
+
+        @Option(names = "--report-type", description = "Only this report type.")
+        String reportType;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            ObjectNode r = AdminClient.request("list-filings");
+            if (state != null) {
+                r.put("state", state);
+            }
+            if (reportType != null) {
+                r.put("reportType", reportType);
+            }
+            return client.call(r);
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            for (JsonNode f : result.path("filings")) {
+                out.printf("%s  %s  %-22s %-15s %10d  %s%n", f.path("id").asText(), f.path("state").asText(),
+                        f.path("reportType").asText(), f.path("level").asText(), f.path("size").asLong(), f.path("fileName").asText());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "Show one filing's record.")
+    static final class Show extends Sub {
+        @Parameters(paramLabel = "FILING_ID")
+        String id;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("show-filing").put("id", id));
+        }
+    }
+
+    @Command(name = "export", description = "Write a filing's decrypted document to a file (audited).")
+    static final class Export extends Sub {
+        @Parameters(paramLabel = "FILING_ID")
+        String id;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "File to write; it must not exist yet.")
+        Path target;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            if (Files.exists(target)) {
+                return new AdminClient.Answer(false, null, target + " already exists");
+            }
+            Path tmp = target.resolveSibling(target.getFileName() + ".part");
+            AdminClient.Answer a;
+            try (OutputStream sink = Files.newOutputStream(tmp)) {
+                a = client.export(id, sink);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            if (a.ok()) {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(tmp); // a failed (e.g. tampered) export leaves no partial file
+            }
+            return a;
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.printf("exported %s (%d bytes, sha256 %s) to %s%n", result.path("id").asText(), result.path("size").asLong(),
+                    result.path("sha256").asText(), target);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify-audit", description = "Verify the audit log's hash chain; exit 1 if it is broken.")
+    static final class VerifyAudit extends Sub {
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("verify-audit"));
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            if (result.path("intact").asBoolean(false)) {
+                out.printf("audit chain intact: %d events verified%n", result.path("eventsChecked").asLong());
+                return 0;
+            }
+            out.printf("audit chain BROKEN at event %d: %s (%d events checked)%n", result.path("firstBadEvent").asLong(),
+                    result.path("problem").asText(), result.path("eventsChecked").asLong());
+            return REFUSED;
+        }
+    }
+
+    @Command(name = "rotate-master-key", description = "Create a new master key and re-wrap every document key under it.")
+    static final class RotateMasterKey extends Sub {
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("rotate-master-key"));
+        }
+    }
+
+    @Command(name = "reload-registry", description = "Re-read config/registry.yaml; a bad file keeps the running registry.")
+    static final class ReloadRegistry extends Sub {
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("reload-registry"));
+        }
+    }
+}

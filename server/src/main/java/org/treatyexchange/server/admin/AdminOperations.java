@@ -1,0 +1,236 @@
+package org.treatyexchange.server.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.util.List;
+import java.util.Optional;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.audit.AuditVerification;
+import org.treatyexchange.server.audit.AuditVerifier;
+import org.treatyexchange.server.config.ConfigException;
+import org.treatyexchange.server.crypto.MasterKeys;
+import org.treatyexchange.server.crypto.TamperedDocumentException;
+import org.treatyexchange.server.filing.FilingException;
+import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.registry.RegistryChange;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
+import org.treatyexchange.server.store.FilingQuery;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+
+/**
+ * What an operator can do through the admin CLI. Every act is audited with actor {@code operator};
+ * an act whose audit event cannot be written fails.
+ */
+public final class AdminOperations {
+
+    static final String ACTOR = "operator";
+    static final String SOURCE = "admin-socket";
+    private static final int REWRAP_BATCH = 500;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Store store;
+    private final FilingService filings;
+    private final MasterKeys masterKeys;
+    private final RegistryService registry;
+    private final AuditLog audit;
+
+    public AdminOperations(Store store, FilingService filings, MasterKeys masterKeys, RegistryService registry, AuditLog audit) {
+        this.store = store;
+        this.filings = filings;
+        this.masterKeys = masterKeys;
+        this.registry = registry;
+        this.audit = audit;
+    }
+
+    /** A refusal the CLI shows as it is (safe text). */
+    static final class AdminException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        AdminException(String message) {
+            super(message);
+        }
+    }
+
+    ObjectNode listFilings(String state, String reportType) throws AdminException {
+        try {
+            List<FilingRecord> list = filings.list(new FilingQuery(state, null, reportType, 10_000));
+            auditOk("admin.list-filings", state == null ? "-" : state);
+            ObjectNode result = mapper.createObjectNode();
+            ArrayNode items = result.putArray("filings");
+            list.forEach(f -> items.add(describe(f)));
+            return result;
+        } catch (FilingException e) {
+            throw new AdminException(e.getMessage());
+        }
+    }
+
+    ObjectNode showFiling(String id) throws AdminException {
+        FilingRecord f = find(id);
+        auditOk("admin.show-filing", id);
+        ObjectNode result = mapper.createObjectNode();
+        result.set("filing", describe(f));
+        return result;
+    }
+
+    /** Writes the decrypted document to {@code out}; returns its record. Tampering fails the export. */
+    FilingRecord export(String id, OutputStream out) throws AdminException, IOException {
+        FilingRecord f = find(id);
+        try (SeekableByteChannel in = filings.openDocument(f, ACTOR, SOURCE)) {
+            ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (TamperedDocumentException e) {
+                    throw new AdminException("the stored document of filing " + id + " failed its integrity check; nothing valid to export");
+                }
+                if (n < 0) {
+                    break;
+                }
+                buf.flip();
+                out.write(buf.array(), 0, buf.limit());
+                buf.clear();
+            }
+        } catch (FilingException e) {
+            throw new AdminException(e.getMessage());
+        }
+        return f;
+    }
+
+    FilingRecord find(String id) throws AdminException {
+        try {
+            Optional<FilingRecord> f = filings.byId(id);
+            return f.orElseThrow(() -> new AdminException("no filing with id " + id));
+        } catch (FilingException e) {
+            throw new AdminException(e.getMessage());
+        }
+    }
+
+    ObjectNode verifyAudit() throws AdminException {
+        try {
+            AuditVerification v = AuditVerifier.verify(store);
+            auditOk("admin.verify-audit", v.intact() ? "intact" : "broken");
+            ObjectNode result = mapper.createObjectNode();
+            result.put("intact", v.intact());
+            result.put("eventsChecked", v.eventsChecked());
+            if (v.firstBadSeq() != null) {
+                result.put("firstBadEvent", v.firstBadSeq());
+            }
+            if (v.problem() != null) {
+                result.put("problem", v.problem());
+            }
+            return result;
+        } catch (StoreException e) {
+            throw new AdminException("the audit log could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Adds a new master key and re-wraps every document's data key under it, in batches; documents
+     * are not re-encrypted. Old master keys stay in the keystore so that backups remain readable.
+     */
+    ObjectNode rotateMasterKey() throws AdminException {
+        try {
+            String previous = masterKeys.activeKeyId();
+            String active = masterKeys.rotate();
+            long rewrapped = 0;
+            while (true) {
+                int n = store.inTransaction(tx -> {
+                    List<DocumentKey> batch = tx.documentKeys().notWrappedBy(active, REWRAP_BATCH);
+                    for (DocumentKey key : batch) {
+                        tx.documentKeys().rewrap(masterKeys.rewrap(key));
+                    }
+                    return batch.size();
+                });
+                rewrapped += n;
+                if (n == 0) {
+                    break;
+                }
+            }
+            final long total = rewrapped;
+            audit.record(store, AuditEvent.ok("admin.rotate-master-key", ACTOR, SOURCE, active)
+                    .withDetail("previousKeyId", previous)
+                    .withDetail("rewrappedDataKeys", Long.toString(total)));
+            ObjectNode result = mapper.createObjectNode();
+            result.put("previousKeyId", previous);
+            result.put("activeKeyId", active);
+            result.put("rewrappedDataKeys", total);
+            return result;
+        } catch (Exception e) {
+            throw new AdminException("master key rotation failed: " + safe(e));
+        }
+    }
+
+    ObjectNode reloadRegistry() throws AdminException {
+        RegistryChange change;
+        try {
+            change = registry.reload();
+        } catch (ConfigException e) {
+            auditRefused("admin.reload-registry", e.getMessage());
+            throw new AdminException("registry not reloaded, the running one is kept: " + e.getMessage());
+        }
+        try {
+            audit.record(store, AuditEvent.ok("admin.reload-registry", ACTOR, SOURCE, "registry")
+                    .withDetail("added", String.join(",", change.added()))
+                    .withDetail("removed", String.join(",", change.removed()))
+                    .withDetail("changed", String.join(",", change.changed())));
+        } catch (StoreException e) {
+            throw new AdminException("the registry was reloaded but its audit event could not be written: " + e.getMessage());
+        }
+        ObjectNode result = mapper.createObjectNode();
+        result.set("added", mapper.valueToTree(change.added()));
+        result.set("removed", mapper.valueToTree(change.removed()));
+        result.set("changed", mapper.valueToTree(change.changed()));
+        return result;
+    }
+
+    ObjectNode describe(FilingRecord f) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("id", f.id());
+        n.put("state", f.state());
+        n.put("account", f.account());
+        n.put("keyFingerprint", f.keyFingerprint());
+        n.put("channel", f.channel());
+        n.put("fileName", f.fileName());
+        n.put("reportType", f.reportType());
+        n.put("period", f.period());
+        n.put("level", f.level().wireName());
+        n.set("namedStates", mapper.valueToTree(f.namedStates()));
+        n.put("withheld", f.withheld());
+        n.put("supersedes", f.supersedes());
+        n.put("size", f.size());
+        n.put("sha256", f.sha256());
+        n.put("receivedAt", f.receivedAt().toString());
+        n.put("status", f.status());
+        return n;
+    }
+
+    private void auditOk(String type, String subject) throws AdminException {
+        try {
+            audit.record(store, AuditEvent.ok(type, ACTOR, SOURCE, subject));
+        } catch (StoreException e) {
+            throw new AdminException("the audit event could not be written, so nothing was done: " + e.getMessage());
+        }
+    }
+
+    private void auditRefused(String type, String why) {
+        try {
+            audit.record(store, AuditEvent.refused(type, ACTOR, SOURCE, "-").withDetail("reason", why));
+        } catch (StoreException e) {
+            // the refusal itself is reported to the operator
+        }
+    }
+
+    private static String safe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,35 @@
+package org.treatyexchange.server.filing;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Filing ids: UTC second of receipt plus 50 random bits, e.g. {@code 20261123T031611Z-7KQ2M9XW4D}. They
+ * sort by time (so listings read oldest first), need no coordination between nodes, and the database's
+ * primary key catches the rare collision (the caller retries with a new id).
+ */
+final class FilingIds {
+    private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray(); // Crockford base32
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private FilingIds() {
+    }
+
+    static String next(Instant at) {
+        StringBuilder sb = new StringBuilder(27).append(STAMP.format(at)).append('-');
+        long bits = RANDOM.nextLong();
+        for (int i = 0; i < 10; i++) {
+            sb.append(ALPHABET[(int) (bits & 31)]);
+            bits >>>= 5;
+        }
+        return sb.toString();
+    }
+
+    /** Whether a string has the shape of a filing id (checked before any lookup). */
+    static boolean isWellFormed(String id) {
+        return id != null && id.matches("\\d{8}T\\d{6}Z-[0-9A-HJKMNP-TV-Z]{10}");
+    }
+}

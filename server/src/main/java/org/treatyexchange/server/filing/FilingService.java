@@ -1,0 +1,293 @@
+package org.treatyexchange.server.filing;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.sdk.wire.Receipt;
+import org.treatyexchange.sdk.wire.ReceiptJson;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.crypto.ReceiptSigner;
+import org.treatyexchange.server.crypto.TamperedDocumentException;
+import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
+import org.treatyexchange.server.store.FilingQuery;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.blob.BlobStore;
+
+/**
+ * Turns a stream of document bytes into a filing, the same way for every channel: the bytes are hashed
+ * and encrypted as they arrive (one pass), and on {@link Intake#commit()} the encrypted document is made
+ * durable first, then the filing record, its data key, its signed receipt and its audit event commit in
+ * one database transaction. Until that commit nothing is visible; if it fails nothing is kept.
+ */
+public final class FilingService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FilingService.class);
+    private static final int ID_ATTEMPTS = 3;
+
+    private final Store store;
+    private final DocumentVault vault;
+    private final BlobStore blobs;
+    private final ReceiptSigner receiptSigner;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final long maxFileSize;
+    private final long accountQuota;
+
+    public FilingService(Store store, DocumentVault vault, BlobStore blobs, ReceiptSigner receiptSigner, AuditLog audit,
+            Clock clock, long maxFileSize, long accountQuota) {
+        this.store = store;
+        this.vault = vault;
+        this.blobs = blobs;
+        this.receiptSigner = receiptSigner;
+        this.audit = audit;
+        this.clock = clock;
+        this.maxFileSize = maxFileSize;
+        this.accountQuota = accountQuota;
+    }
+
+    /** What an accepted filing yields: the stored record and the server-signed receipt (CMS, DER). */
+    public record Accepted(FilingRecord filing, byte[] signedReceipt) {
+    }
+
+    /**
+     * Starts receiving a document. Refuses at once when the account's quota is already used up.
+     */
+    public Intake begin(Submission submission) throws FilingException {
+        long used;
+        try {
+            used = store.read(tx -> tx.filings().totalBytesOfAccount(submission.account()));
+        } catch (StoreException e) {
+            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+        }
+        if (used >= accountQuota) {
+            refuse(submission, "quota-exceeded", 0);
+            throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota is used up");
+        }
+        try {
+            return new Intake(submission, vault.begin(), used);
+        } catch (IOException e) {
+            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
+        }
+    }
+
+    /** One document being received. Not thread-safe: one channel writes it in order. */
+    public final class Intake implements Closeable {
+        private final Submission submission;
+        private final DocumentVault.Upload upload;
+        private final long usedBefore;
+        private boolean finished;
+
+        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore) {
+            this.submission = submission;
+            this.upload = upload;
+            this.usedBefore = usedBefore;
+        }
+
+        public Submission submission() {
+            return submission;
+        }
+
+        public long size() {
+            return upload.size();
+        }
+
+        /** Appends document bytes; refuses (and discards everything) past the size limit or quota. */
+        public void write(byte[] b, int off, int len) throws FilingException {
+            if (finished) {
+                throw new IllegalStateException("intake already finished");
+            }
+            long after = upload.size() + len;
+            if (after > maxFileSize) {
+                abort("too-large");
+                throw new FilingException(FilingException.Reason.TOO_LARGE, "the document exceeds the maximum size of " + maxFileSize + " bytes");
+            }
+            if (usedBefore + after > accountQuota) {
+                abort("quota-exceeded");
+                throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+            }
+            try {
+                upload.write(b, off, len);
+            } catch (IOException e) {
+                abort("storage-failure");
+                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
+            }
+        }
+
+        /**
+         * Makes the filing durable and returns it with its signed receipt. On failure nothing is kept
+         * and the refusal is audited.
+         */
+        public Accepted commit() throws FilingException {
+            if (finished) {
+                throw new IllegalStateException("intake already finished");
+            }
+            finished = true;
+            DocumentVault.StoredDocument doc;
+            try {
+                doc = upload.finish();
+            } catch (IOException e) {
+                upload.close();
+                refuse(submission, "storage-failure", upload.size());
+                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
+            }
+            try {
+                return record(submission, doc, usedBefore);
+            } catch (FilingException e) {
+                discardBlob(doc.blobId());
+                refuse(submission, e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), doc.size());
+                throw e;
+            }
+        }
+
+        /** Discards what was received, audits why. Safe to call more than once. */
+        public void abort(String why) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            upload.close();
+            refuse(submission, why, upload.size());
+        }
+
+        /** Aborts unless committed: a channel that closes without commit keeps nothing. */
+        @Override
+        public void close() {
+            abort("incomplete");
+        }
+    }
+
+    private Accepted record(Submission s, DocumentVault.StoredDocument doc, long usedBefore) throws FilingException {
+        Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        for (int attempt = 1; ; attempt++) {
+            String id = FilingIds.next(receivedAt);
+            try {
+                return store.inTransaction(tx -> {
+                    long used = tx.filings().totalBytesOfAccount(s.account());
+                    if (used + doc.size() > accountQuota) {
+                        throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+                    }
+                    String supersedes = tx.filings()
+                            .latestByName(s.state(), s.reportType(), s.level().wireName(), s.fileName())
+                            .map(FilingRecord::id)
+                            .orElse(null);
+                    FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
+                            s.reportType(), s.period(), s.level(), s.namedStates(), false, supersedes, doc.size(), doc.sha256Hex(),
+                            doc.blobId(), receivedAt, "received");
+                    Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, id, s.state(), s.account(), s.keyFingerprint(), s.channel(),
+                            s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), s.level(), supersedes);
+                    byte[] signed = receiptSigner.sign(ReceiptJson.toBytes(receipt));
+                    tx.documentKeys().insert(doc.key());
+                    tx.filings().insert(filing);
+                    tx.filings().insertReceipt(id, signed);
+                    AuditEvent event = AuditEvent.ok("filing.accepted", s.account(), s.source(), id)
+                            .withDetail("state", s.state())
+                            .withDetail("channel", s.channel())
+                            .withDetail("fileName", s.fileName())
+                            .withDetail("reportType", s.reportType())
+                            .withDetail("level", s.level().wireName())
+                            .withDetail("size", Long.toString(doc.size()))
+                            .withDetail("sha256", doc.sha256Hex())
+                            .withDetail("keyFingerprint", s.keyFingerprint());
+                    if (supersedes != null) {
+                        event = event.withDetail("supersedes", supersedes);
+                    }
+                    audit.append(tx, event);
+                    tx.afterCommit(() -> LOG.info("filing {} accepted: state={} account={} size={} level={}", id, s.state(), s.account(),
+                            doc.size(), s.level().wireName()));
+                    return new Accepted(filing, signed);
+                });
+            } catch (StoreException e) {
+                if (e.getCause() instanceof FilingException fe) {
+                    throw fe;
+                }
+                if (e.reason() == StoreException.Reason.DUPLICATE && attempt < ID_ATTEMPTS) {
+                    continue; // id collision: draw another
+                }
+                LOG.error("filing by account {} could not be recorded: {}", s.account(), e.getMessage());
+                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the filing could not be recorded; nothing was kept", e);
+            }
+        }
+    }
+
+    private void discardBlob(String blobId) {
+        try {
+            blobs.delete(blobId);
+        } catch (IOException e) {
+            // start-up recovery removes blobs that no record refers to
+            LOG.warn("could not remove unrecorded document {}: {}", blobId, e.getMessage());
+        }
+    }
+
+    private void refuse(Submission s, String why, long bytesReceived) {
+        try {
+            audit.record(store, AuditEvent.refused("filing.refused", s.account(), s.source(), s.fileName())
+                    .withDetail("reason", why)
+                    .withDetail("state", s.state())
+                    .withDetail("channel", s.channel())
+                    .withDetail("reportType", s.reportType())
+                    .withDetail("bytesReceived", Long.toString(bytesReceived)));
+        } catch (StoreException e) {
+            LOG.error("audit of a refused filing by {} failed: {}", s.account(), e.getMessage());
+        }
+    }
+
+    public Optional<FilingRecord> byId(String id) throws FilingException {
+        if (!FilingIds.isWellFormed(id)) {
+            return Optional.empty();
+        }
+        return read(tx -> tx.filings().byId(id));
+    }
+
+    public List<FilingRecord> list(FilingQuery query) throws FilingException {
+        return read(tx -> tx.filings().list(query));
+    }
+
+    public Optional<byte[]> receipt(String filingId) throws FilingException {
+        if (!FilingIds.isWellFormed(filingId)) {
+            return Optional.empty();
+        }
+        return read(tx -> tx.filings().receipt(filingId));
+    }
+
+    /**
+     * Opens a filing's document, decrypted, for reading; every open is audited as a download by
+     * {@code actor}. Tampering is detected as the bytes are read.
+     */
+    public SeekableByteChannel openDocument(FilingRecord filing, String actor, String source) throws FilingException {
+        DocumentKey key = read(tx -> tx.documentKeys().byBlobId(filing.blobId()))
+                .orElseThrow(() -> new FilingException(FilingException.Reason.NOT_FOUND, "no such document"));
+        try {
+            audit.record(store, AuditEvent.ok("document.read", actor, source, filing.id()).withDetail("state", filing.state()));
+        } catch (StoreException e) {
+            // an unaudited read must not happen
+            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+        }
+        try {
+            return vault.openReadOnly(key, filing.size());
+        } catch (TamperedDocumentException e) {
+            LOG.error("document of filing {} failed its integrity check", filing.id());
+            throw new FilingException(FilingException.Reason.TAMPERED, "the stored document failed its integrity check", e);
+        } catch (IOException e) {
+            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be read", e);
+        }
+    }
+
+    private <T> T read(Store.TxWork<T> work) throws FilingException {
+        try {
+            return store.read(work);
+        } catch (StoreException e) {
+            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.treatyexchange.server.filing;
+
+import java.util.List;
+import java.util.Objects;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+
+/**
+ * Who is filing what, as established by the channel before the first document byte arrives.
+ *
+ * @param state          ISO code of the filing State
+ * @param account        the authenticated account
+ * @param keyFingerprint the key (or certificate) the account proved
+ * @param channel        {@code sftp} or {@code api}
+ * @param source         the remote address, for the audit trail
+ * @param fileName       the document's name, already validated and NFC-normalised
+ * @param reportType     a configured report type id
+ * @param period         reporting period or null
+ * @param level          the confidentiality level that applies
+ * @param namedStates    the States named for {@link ConfidentialityLevel#NAMED}
+ */
+public record Submission(
+        String state,
+        String account,
+        String keyFingerprint,
+        String channel,
+        String source,
+        String fileName,
+        String reportType,
+        String period,
+        ConfidentialityLevel level,
+        List<String> namedStates) {
+
+    public Submission {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(keyFingerprint, "keyFingerprint");
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(fileName, "fileName");
+        Objects.requireNonNull(reportType, "reportType");
+        Objects.requireNonNull(level, "level");
+        namedStates = List.copyOf(namedStates == null ? List.of() : namedStates);
+    }
+}

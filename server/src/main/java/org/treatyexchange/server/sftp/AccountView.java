@@ -1,0 +1,283 @@
+package org.treatyexchange.server.sftp;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.filing.FilingException;
+import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.filing.Submission;
+import org.treatyexchange.server.store.FilingQuery;
+import org.treatyexchange.server.store.FilingRecord;
+
+/**
+ * The virtual tree one authenticated account sees. A State's account:
+ * <pre>
+ * /submit/&lt;report-type&gt;/&lt;level&gt;/   drop documents here; lists this State's current filings there
+ * /receipts/&lt;filing-id&gt;.p7s         signed receipt of each of this State's filings
+ * /distributed/                      what the secretariat passed on to this State
+ * /public/                           what States chose to make public
+ * </pre>
+ * The secretariat: {@code /filings/<STATE>/<filing-id>/<file name>} and {@code .../receipt.p7s}, read-only.
+ * Every path is resolved here against the store; nothing maps to a host path.
+ */
+final class AccountView {
+
+    /** Levels a State can choose by folder; {@code named} needs a manifest listing the States. */
+    static final List<ConfidentialityLevel> FOLDER_LEVELS =
+            List.of(ConfidentialityLevel.PUBLIC, ConfidentialityLevel.STATES_PARTIES, ConfidentialityLevel.SECRETARIAT);
+
+    static final String RECEIPT_SUFFIX = ".p7s";
+    static final String SECRETARIAT_RECEIPT_NAME = "receipt.p7s";
+
+    private final SessionIdentity identity;
+    private final List<String> reportTypes;
+    private final List<String> stateCodes;
+    private final FilingService filings;
+    private final int maxFileNameBytes;
+    private final Instant mounted = Instant.now();
+
+    AccountView(SessionIdentity identity, List<String> reportTypes, List<String> stateCodes, FilingService filings,
+            int maxFileNameBytes) {
+        this.identity = identity;
+        this.reportTypes = List.copyOf(reportTypes);
+        this.stateCodes = List.copyOf(stateCodes);
+        this.filings = filings;
+        this.maxFileNameBytes = maxFileNameBytes;
+    }
+
+    SessionIdentity identity() {
+        return identity;
+    }
+
+    /** What a path names; {@link NoSuchFileException} when nothing (the same answer whatever the reason). */
+    Node resolve(DropBoxPath path) throws IOException {
+        List<String> s = path.segments();
+        return identity.secretariat() ? resolveSecretariat(path, s) : resolveState(path, s);
+    }
+
+    /** The names in a folder, in a stable order. */
+    List<String> list(DropBoxPath path) throws IOException {
+        List<String> s = path.segments();
+        Node node = resolve(path);
+        if (!(node instanceof Node.Folder)) {
+            throw new java.nio.file.NotDirectoryException(path.toString());
+        }
+        return identity.secretariat() ? listSecretariat(s) : listState(s);
+    }
+
+    // ---- a State's tree -------------------------------------------------------------------------
+
+    private Node resolveState(DropBoxPath path, List<String> s) throws IOException {
+        if (s.isEmpty()) {
+            return folder();
+        }
+        switch (s.get(0)) {
+            case "submit":
+                if (s.size() == 1) {
+                    return folder();
+                }
+                if (!reportTypes.contains(s.get(1))) {
+                    break;
+                }
+                if (s.size() == 2) {
+                    return folder();
+                }
+                Optional<ConfidentialityLevel> level = folderLevel(s.get(2));
+                if (level.isEmpty()) {
+                    break;
+                }
+                if (s.size() == 3) {
+                    return new Node.Folder(mounted, true);
+                }
+                if (s.size() == 4) {
+                    FilingRecord latest = currentFilings(s.get(1), level.get()).get(s.get(3));
+                    if (latest != null) {
+                        return new Node.Document(latest);
+                    }
+                }
+                break;
+            case "receipts":
+                if (s.size() == 1) {
+                    return folder();
+                }
+                if (s.size() == 2 && s.get(1).endsWith(RECEIPT_SUFFIX)) {
+                    Optional<Node> receipt = receiptOf(s.get(1).substring(0, s.get(1).length() - RECEIPT_SUFFIX.length()), identity.state());
+                    if (receipt.isPresent()) {
+                        return receipt.get();
+                    }
+                }
+                break;
+            case "distributed":
+            case "public":
+                if (s.size() == 1) {
+                    return folder(); // filled by routing and release
+                }
+                break;
+            default:
+                break;
+        }
+        throw new NoSuchFileException(path.toString());
+    }
+
+    private List<String> listState(List<String> s) throws IOException {
+        if (s.isEmpty()) {
+            return List.of("submit", "receipts", "distributed", "public");
+        }
+        switch (s.get(0)) {
+            case "submit":
+                if (s.size() == 1) {
+                    return reportTypes;
+                }
+                if (s.size() == 2) {
+                    return FOLDER_LEVELS.stream().map(ConfidentialityLevel::wireName).toList();
+                }
+                return new ArrayList<>(currentFilings(s.get(1), folderLevel(s.get(2)).orElseThrow()).keySet());
+            case "receipts":
+                return stateFilings(identity.state()).stream().map(f -> f.id() + RECEIPT_SUFFIX).toList();
+            default:
+                return List.of();
+        }
+    }
+
+    /** The newest filing under each name in one drop folder (superseded versions are not listed). */
+    private Map<String, FilingRecord> currentFilings(String reportType, ConfidentialityLevel level) throws IOException {
+        Map<String, FilingRecord> byName = new LinkedHashMap<>();
+        for (FilingRecord f : stateFilings(identity.state())) { // oldest first, so later ones win
+            if (f.reportType().equals(reportType) && f.level() == level) {
+                byName.remove(f.fileName());
+                byName.put(f.fileName(), f);
+            }
+        }
+        return byName;
+    }
+
+    /** The level a drop folder stands for; empty for any other name. */
+    private static Optional<ConfidentialityLevel> folderLevel(String name) {
+        return ConfidentialityLevel.fromWireName(name).filter(FOLDER_LEVELS::contains);
+    }
+
+    // ---- the secretariat's tree -----------------------------------------------------------------
+
+    private Node resolveSecretariat(DropBoxPath path, List<String> s) throws IOException {
+        if (s.isEmpty() || (s.size() == 1 && s.get(0).equals("filings"))) {
+            return folder();
+        }
+        if (s.get(0).equals("filings") && stateCodes.contains(s.get(1))) {
+            if (s.size() == 2) {
+                return folder();
+            }
+            Optional<FilingRecord> filing = filingOf(s.get(2), s.get(1));
+            if (filing.isPresent()) {
+                FilingRecord f = filing.get();
+                if (s.size() == 3) {
+                    return new Node.Folder(f.receivedAt(), false);
+                }
+                if (s.size() == 4 && s.get(3).equals(f.fileName())) {
+                    return new Node.Document(f);
+                }
+                if (s.size() == 4 && s.get(3).equals(SECRETARIAT_RECEIPT_NAME)) {
+                    Optional<Node> receipt = receiptOf(f.id(), f.state());
+                    if (receipt.isPresent()) {
+                        return receipt.get();
+                    }
+                }
+            }
+        }
+        throw new NoSuchFileException(path.toString());
+    }
+
+    private List<String> listSecretariat(List<String> s) throws IOException {
+        if (s.isEmpty()) {
+            return List.of("filings");
+        }
+        if (s.size() == 1) {
+            return stateCodes;
+        }
+        if (s.size() == 2) {
+            return stateFilings(s.get(1)).stream().map(FilingRecord::id).toList();
+        }
+        FilingRecord f = filingOf(s.get(2), s.get(1)).orElseThrow(() -> new NoSuchFileException(s.get(2)));
+        return List.of(f.fileName(), SECRETARIAT_RECEIPT_NAME);
+    }
+
+    // ---- shared ---------------------------------------------------------------------------------
+
+    private Node folder() {
+        return new Node.Folder(mounted, false);
+    }
+
+    private List<FilingRecord> stateFilings(String state) throws IOException {
+        try {
+            return filings.list(FilingQuery.ofState(state));
+        } catch (FilingException e) {
+            throw SafeStatus.toSftp(e);
+        }
+    }
+
+    private Optional<FilingRecord> filingOf(String id, String state) throws IOException {
+        try {
+            return filings.byId(id).filter(f -> f.state().equals(state));
+        } catch (FilingException e) {
+            throw SafeStatus.toSftp(e);
+        }
+    }
+
+    private Optional<Node> receiptOf(String filingId, String state) throws IOException {
+        Optional<FilingRecord> filing = filingOf(filingId, state);
+        if (filing.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return filings.receipt(filingId).map(cms -> new Node.ReceiptFile(filing.get(), cms));
+        } catch (FilingException e) {
+            throw SafeStatus.toSftp(e);
+        }
+    }
+
+    /** Opens a document or receipt for reading. */
+    SeekableByteChannel openRead(Node node) throws IOException {
+        if (node instanceof Node.ReceiptFile r) {
+            return new ReadOnlyBytesChannel(r.signedReceipt());
+        }
+        if (node instanceof Node.Document d) {
+            try {
+                return filings.openDocument(d.filing(), identity.account(), identity.source());
+            } catch (FilingException e) {
+                throw SafeStatus.toSftp(e);
+            }
+        }
+        throw new DropBoxException(SftpConstants.SSH_FX_FILE_IS_A_DIRECTORY, "Is a directory");
+    }
+
+    /**
+     * Starts an upload to {@code /submit/<report-type>/<level>/<name>}: the only writable place.
+     */
+    UploadChannel openUpload(DropBoxPath path) throws IOException {
+        if (identity.secretariat()) {
+            throw DropBoxException.denied("the secretariat's tree is read-only");
+        }
+        if (path.hasParentReference()) {
+            throw DropBoxException.denied("upload paths may not contain '..'");
+        }
+        List<String> s = path.segments();
+        if (s.size() != 4 || !s.get(0).equals("submit") || !reportTypes.contains(s.get(1)) || folderLevel(s.get(2)).isEmpty()) {
+            throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/<level>/");
+        }
+        String name = FileNames.validate(s.get(3), maxFileNameBytes);
+        Submission submission = new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp",
+                identity.source(), name, s.get(1), null, folderLevel(s.get(2)).orElseThrow(), List.of());
+        try {
+            return new UploadChannel(filings.begin(submission));
+        } catch (FilingException e) {
+            throw SafeStatus.toSftp(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.treatyexchange.server.sftp;
+
+import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.session.SessionContext;
+import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.registry.StateEntry;
+
+/** Gives each authenticated session its own virtual tree, built from the identity fixed at login. */
+final class DropBoxFileSystemFactory implements FileSystemFactory {
+
+    private final DropBoxProvider provider = new DropBoxProvider();
+    private final RegistryService registry;
+    private final FilingService filings;
+    private final SftpSettings settings;
+
+    DropBoxFileSystemFactory(RegistryService registry, FilingService filings, SftpSettings settings) {
+        this.registry = registry;
+        this.filings = filings;
+        this.settings = settings;
+    }
+
+    @Override
+    public Path getUserHomeDir(SessionContext session) {
+        return null; // the tree's root is the home
+    }
+
+    @Override
+    public FileSystem createFileSystem(SessionContext session) throws IOException {
+        SessionIdentity identity = session.getAttribute(SftpService.IDENTITY);
+        if (identity == null) {
+            throw DropBoxException.denied("not authenticated");
+        }
+        List<String> states = registry.current().states().stream().map(StateEntry::code).sorted().toList();
+        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings,
+                settings.maxFileNameBytes()));
+    }
+}

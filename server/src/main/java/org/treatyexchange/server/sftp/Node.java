@@ -1,0 +1,31 @@
+package org.treatyexchange.server.sftp;
+
+import java.time.Instant;
+import org.treatyexchange.server.store.FilingRecord;
+
+/** What a path in the virtual tree names. */
+sealed interface Node {
+
+    /** Last-modified time shown to clients. */
+    Instant modified();
+
+    /** A folder; {@code dropTarget} when the account may create new files in it. */
+    record Folder(Instant modified, boolean dropTarget) implements Node {
+    }
+
+    /** A filed document, read decrypted. */
+    record Document(FilingRecord filing) implements Node {
+        @Override
+        public Instant modified() {
+            return filing.receivedAt();
+        }
+    }
+
+    /** A filing's signed receipt (CMS DER). */
+    record ReceiptFile(FilingRecord filing, byte[] signedReceipt) implements Node {
+        @Override
+        public Instant modified() {
+            return filing.receivedAt();
+        }
+    }
+}

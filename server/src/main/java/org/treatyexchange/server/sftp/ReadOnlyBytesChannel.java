@@ -1,0 +1,66 @@
+package org.treatyexchange.server.sftp;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
+
+/** A small in-memory document (a receipt) served read-only. */
+final class ReadOnlyBytesChannel implements SeekableByteChannel {
+    private final byte[] bytes;
+    private long position;
+    private boolean open = true;
+
+    ReadOnlyBytesChannel(byte[] bytes) {
+        this.bytes = bytes.clone();
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+        if (position >= bytes.length) {
+            return -1;
+        }
+        int n = (int) Math.min(dst.remaining(), bytes.length - position);
+        dst.put(bytes, (int) position, n);
+        position += n;
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) {
+        if (newPosition < 0) {
+            throw new IllegalArgumentException("negative position");
+        }
+        position = newPosition;
+        return this;
+    }
+
+    @Override
+    public long size() {
+        return bytes.length;
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) {
+        throw new NonWritableChannelException();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        open = false;
+    }
+}

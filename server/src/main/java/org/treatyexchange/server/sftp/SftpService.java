@@ -1,0 +1,269 @@
+package org.treatyexchange.server.sftp;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.KeyExchangeFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.signature.BuiltinSignatures;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.registry.Account;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+
+/**
+ * The SFTP drop-box listener: public-key login against the registry, the SFTP subsystem and nothing
+ * else (no shell, exec, scp, forwarding or agent), each session confined to its account's virtual tree.
+ */
+public final class SftpService implements AutoCloseable {
+
+    static final AttributeKey<SessionIdentity> IDENTITY = new AttributeKey<>();
+
+    private static final Logger LOG = LoggerFactory.getLogger(SftpService.class);
+
+    private final SshServer sshd;
+    private final List<String> hostKeyFingerprints;
+
+    private SftpService(SshServer sshd, List<String> hostKeyFingerprints) {
+        this.sshd = sshd;
+        this.hostKeyFingerprints = hostKeyFingerprints;
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @throws IOException              when the port cannot be bound or host keys cannot be written
+     * @throws IllegalArgumentException when a configured algorithm is unknown to this build
+     */
+    public static SftpService start(SftpSettings settings, RegistryService registry, FilingService filings, AuditLog audit, Store store)
+            throws IOException, GeneralSecurityException {
+        SshServer sshd = ServerBuilder.builder().build();
+        // Chosen explicitly: MINA would switch to another I/O back-end by itself if one appeared on the classpath.
+        sshd.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory());
+        sshd.setHost(settings.bind());
+        sshd.setPort(settings.port());
+
+        KeyPairProvider hostKeys = hostKeys(settings.hostKeyFiles());
+        sshd.setKeyPairProvider(hostKeys);
+        List<String> fingerprints = new ArrayList<>();
+        for (KeyPair kp : hostKeys.loadKeys(null)) {
+            fingerprints.add(KeyUtils.getKeyType(kp) + " " + KeyUtils.getFingerPrint(kp.getPublic()));
+        }
+
+        sshd.setKeyExchangeFactories(kex(settings.kex()));
+        sshd.setCipherFactories(named(settings.ciphers(), BuiltinCiphers::fromFactoryName, "sftp.algorithms.ciphers"));
+        sshd.setMacFactories(named(settings.macs(), BuiltinMacs::fromFactoryName, "sftp.algorithms.macs"));
+        sshd.setSignatureFactories(named(settings.signatures(), BuiltinSignatures::fromFactoryName, "sftp.algorithms.hostKeyAlgorithms"));
+
+        // Public keys only. No password, keyboard-interactive, GSS or host-based authentication.
+        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        sshd.setPasswordAuthenticator(null);
+        sshd.setKeyboardInteractiveAuthenticator(null);
+        sshd.setGSSAuthenticator(null);
+        sshd.setHostBasedAuthenticator(null);
+        sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, audit, store));
+
+        // The SFTP subsystem only: no shell, no exec (so no scp), no forwarding of any kind, no agent.
+        sshd.setShellFactory(null);
+        sshd.setCommandFactory(null);
+        sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        sshd.setAgentFactory(null);
+
+        DropBoxFileSystemFactory fileSystems = new DropBoxFileSystemFactory(registry, filings, settings);
+        sshd.setFileSystemFactory(fileSystems);
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
+                .withFileSystemAccessor(new DropBoxAccessor())
+                .withSftpErrorStatusDataHandler(new SafeStatus())
+                .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Ignore)
+                .build();
+        sftp.addSftpEventListener(new UploadCommitListener());
+        sshd.setSubsystemFactories(List.of(sftp));
+
+        CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.authTimeout());
+        CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.idleTimeout());
+        CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, settings.maxSessionsPerAccount());
+        CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "TreatyExchange");
+        org.apache.sshd.sftp.SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, settings.maxOpenHandles());
+
+        sshd.addSessionListener(new IdentityBinder(registry, audit, store));
+        sshd.start();
+        SftpService service = new SftpService(sshd, List.copyOf(fingerprints));
+        LOG.info("SFTP listening on {}:{}", settings.bind(), service.port());
+        for (String fp : fingerprints) {
+            LOG.info("SFTP host key {}", fp);
+        }
+        return service;
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        for (SocketAddress address : sshd.getBoundAddresses()) {
+            if (address instanceof InetSocketAddress inet) {
+                return inet.getPort();
+            }
+        }
+        return sshd.getPort();
+    }
+
+    /** Host key fingerprints as {@code <type> SHA256:…}, for operators to publish. */
+    public List<String> hostKeyFingerprints() {
+        return hostKeyFingerprints;
+    }
+
+    @Override
+    public void close() throws IOException {
+        sshd.stop(false);
+    }
+
+    private static KeyPairProvider hostKeys(List<Path> files) throws IOException, GeneralSecurityException {
+        List<KeyPair> pairs = new ArrayList<>();
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            SimpleGeneratorHostKeyProvider provider = new SimpleGeneratorHostKeyProvider(file);
+            if (name.contains("ed25519")) {
+                provider.setAlgorithm(SecurityUtils.EDDSA);
+                provider.setKeySize(256);
+            } else if (name.contains("rsa")) {
+                provider.setAlgorithm(KeyUtils.RSA_ALGORITHM);
+                provider.setKeySize(3072);
+            } else {
+                throw new IllegalArgumentException("sftp.hostKeys: cannot tell the key type of '" + name
+                        + "'; name host key files with 'ed25519' or 'rsa' in them");
+            }
+            for (KeyPair kp : provider.loadKeys(null)) {
+                pairs.add(kp);
+            }
+            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+            if (view != null) {
+                view.setPermissions(PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+        return KeyPairProvider.wrap(pairs);
+    }
+
+    private static List<KeyExchangeFactory> kex(List<String> names) {
+        List<KeyExchangeFactory> out = new ArrayList<>();
+        for (String name : names) {
+            BuiltinDHFactories f = BuiltinDHFactories.fromFactoryName(name);
+            if (f == null) {
+                throw new IllegalArgumentException("sftp.algorithms.kex: '" + name + "' is not known to this server");
+            }
+            if (f.isSupported()) {
+                out.add(ServerBuilder.DH2KEX.apply(f));
+            } else {
+                LOG.warn("key exchange {} is not available in this runtime; it is left out", name);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("sftp.algorithms.kex: none of the configured key exchanges is available");
+        }
+        return out;
+    }
+
+    private static <T, F extends NamedFactory<T>> List<NamedFactory<T>> named(List<String> names, Function<String, F> lookup, String key) {
+        List<NamedFactory<T>> out = new ArrayList<>();
+        for (String name : names) {
+            F f = lookup.apply(name);
+            if (f == null) {
+                throw new IllegalArgumentException(key + ": '" + name + "' is not known to this server");
+            }
+            if (!(f instanceof org.apache.sshd.common.OptionalFeature opt) || opt.isSupported()) {
+                out.add(f);
+            } else {
+                LOG.warn("{} {} is not available in this runtime; it is left out", key, name);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(key + ": none of the configured algorithms is available");
+        }
+        return out;
+    }
+
+    /** Fixes the session's identity once authentication succeeded, and audits logins and logouts. */
+    private static final class IdentityBinder implements SessionListener {
+        private final RegistryService registry;
+        private final AuditLog audit;
+        private final Store store;
+
+        IdentityBinder(RegistryService registry, AuditLog audit, Store store) {
+            this.registry = registry;
+            this.audit = audit;
+            this.store = store;
+        }
+
+        @Override
+        public void sessionEvent(Session session, Event event) {
+            if (event != Event.Authenticated || !(session instanceof ServerSession server)) {
+                return;
+            }
+            String fingerprint = server.getAttribute(AccountAuthenticator.CANDIDATE_FINGERPRINT);
+            Optional<Account> account = registry.current().account(server.getUsername());
+            String source = AccountAuthenticator.source(server);
+            if (fingerprint == null || account.isEmpty()) {
+                closeQuietly(server);
+                return;
+            }
+            Account a = account.get();
+            server.setAttribute(IDENTITY, new SessionIdentity(a.name(), a.stateCode(), a.isSecretariat(), fingerprint, source));
+            try {
+                audit.record(store, AuditEvent.ok("auth.success", a.name(), source, "-")
+                        .withDetail("channel", "sftp")
+                        .withDetail("keyFingerprint", fingerprint));
+            } catch (StoreException e) {
+                LOG.error("audit of a login by {} could not be written; closing the session: {}", a.name(), e.getMessage());
+                closeQuietly(server);
+            }
+        }
+
+        @Override
+        public void sessionClosed(Session session) {
+            SessionIdentity id = session.getAttribute(IDENTITY);
+            if (id == null) {
+                return;
+            }
+            try {
+                audit.record(store, AuditEvent.ok("session.closed", id.account(), id.source(), "-").withDetail("channel", "sftp"));
+            } catch (StoreException e) {
+                LOG.error("audit of a logout by {} could not be written: {}", id.account(), e.getMessage());
+            }
+        }
+
+        private static void closeQuietly(ServerSession session) {
+            session.close(true);
+        }
+    }
+}

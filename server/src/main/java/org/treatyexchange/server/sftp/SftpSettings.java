@@ -1,0 +1,47 @@
+package org.treatyexchange.server.sftp;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the SFTP listener needs from the configuration, already validated.
+ *
+ * @param bind                  address to listen on
+ * @param port                  port, 0 for an ephemeral one
+ * @param hostKeyFiles          Ed25519 and RSA host key files (created on first start)
+ * @param authTimeout           time allowed to authenticate
+ * @param idleTimeout           idle time before an authenticated session is closed
+ * @param maxSessionsPerAccount concurrent sessions per account
+ * @param maxOpenHandles        open handles per session
+ * @param maxFileNameBytes      maximum UTF-8 length of an uploaded file's name
+ * @param kex                   key exchange algorithms, in preference order
+ * @param ciphers               ciphers, in preference order
+ * @param macs                  MACs, in preference order
+ * @param signatures            host key and public key signature algorithms, in preference order
+ * @param reportTypes           report type ids, one drop folder each
+ */
+public record SftpSettings(
+        String bind,
+        int port,
+        List<Path> hostKeyFiles,
+        Duration authTimeout,
+        Duration idleTimeout,
+        int maxSessionsPerAccount,
+        int maxOpenHandles,
+        int maxFileNameBytes,
+        List<String> kex,
+        List<String> ciphers,
+        List<String> macs,
+        List<String> signatures,
+        List<String> reportTypes) {
+
+    public SftpSettings {
+        hostKeyFiles = List.copyOf(hostKeyFiles);
+        kex = List.copyOf(kex);
+        ciphers = List.copyOf(ciphers);
+        macs = List.copyOf(macs);
+        signatures = List.copyOf(signatures);
+        reportTypes = List.copyOf(reportTypes);
+    }
+}

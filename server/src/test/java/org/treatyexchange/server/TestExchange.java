@@ -1,0 +1,126 @@
+package org.treatyexchange.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.treatyexchange.server.config.ConfigException;
+import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.config.ServerConfigLoader;
+
+/**
+ * A real server for tests: the shipped config and demo registry, a fresh home under a temporary
+ * directory, SFTP on an ephemeral loopback port, keys generated at start. Plus real MINA clients.
+ */
+public final class TestExchange implements AutoCloseable {
+
+    public static final String PASSWORD = "test-only-keystore-password";
+    /** The repository's top-level folder (tests run in server/). */
+    public static final Path REPO = Path.of("").toAbsolutePath().getParent();
+
+    private final ServerConfig config;
+    private Server server;
+    private final SshClient ssh;
+
+    private TestExchange(ServerConfig config) {
+        this.config = config;
+        this.ssh = SshClient.setUpDefaultClient();
+        ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        ssh.start();
+    }
+
+    /** Starts a server with the shipped configuration and demo registry in {@code home}. */
+    public static TestExchange start(Path home) throws Exception {
+        return start(home, c -> c);
+    }
+
+    /** As {@link #start(Path)}, with a change to the configuration. */
+    public static TestExchange start(Path home, java.util.function.UnaryOperator<ServerConfig> change) throws Exception {
+        TestExchange t = new TestExchange(change.apply(shippedConfig(home)));
+        t.restart();
+        return t;
+    }
+
+    static ServerConfig shippedConfig(Path home) throws ConfigException {
+        ServerConfig c = ServerConfigLoader.load(REPO.resolve("config/server.yaml")).withHome(home).withSftpPort(0);
+        return new ServerConfig(c.home(), REPO.resolve("config/registry.yaml"), c.demo(), c.sftp(), c.limits(), c.storage(), c.keys(),
+                c.admin(), c.reportTypes());
+    }
+
+    /** Starts (again) on the same home. */
+    public void restart() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        server = Server.start(config, Map.of(config.keys().passwordEnv(), PASSWORD), Clock.systemUTC());
+    }
+
+    /** Stops the server (the home stays). */
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public Path home() {
+        return config.home();
+    }
+
+    public int port() {
+        return server.sftpPort();
+    }
+
+    public Path demoKey(String account) {
+        return home().resolve("demo").resolve(account);
+    }
+
+    public KeyPair keyPair(String account) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(demoKey(account))) {
+            return SecurityUtils.loadKeyPairIdentities(null, () -> account, in, FilePasswordProvider.EMPTY).iterator().next();
+        }
+    }
+
+    /** An authenticated MINA SSH session as a demo account. */
+    public ClientSession login(String account) throws IOException, GeneralSecurityException {
+        return login(account, keyPair(account));
+    }
+
+    public ClientSession login(String account, KeyPair key) throws IOException {
+        ClientSession session = ssh.connect(account, "127.0.0.1", port()).verify(Duration.ofSeconds(10)).getSession();
+        session.addPublicKeyIdentity(key);
+        try {
+            session.auth().verify(Duration.ofSeconds(10));
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+            throw e;
+        }
+        return session;
+    }
+
+    public SftpClient sftp(ClientSession session) throws IOException {
+        return SftpClientFactory.instance().createSftpClient(session);
+    }
+
+    @Override
+    public void close() throws IOException {
+        stop();
+        ssh.stop();
+    }
+}

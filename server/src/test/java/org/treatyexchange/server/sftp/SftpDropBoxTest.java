@@ -1,0 +1,279 @@
+package org.treatyexchange.server.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.Receipt;
+import org.treatyexchange.sdk.wire.ReceiptJson;
+import org.treatyexchange.server.Processes;
+import org.treatyexchange.server.TestExchange;
+import org.treatyexchange.server.admin.AdminCli;
+
+/** The SFTP drop boxes end to end: real server, real MINA client, real openssl. */
+class SftpDropBoxTest {
+
+    @TempDir
+    static Path tmp;
+
+    static TestExchange exchange;
+
+    @BeforeAll
+    static void start() throws Exception {
+        exchange = TestExchange.start(tmp.resolve("home"));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        exchange.close();
+    }
+
+    static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new SecureRandom().nextBytes(b);
+        return b;
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    static void upload(SftpClient sftp, String path, byte[] content) throws IOException {
+        try (OutputStream out = sftp.write(path)) {
+            out.write(content);
+        }
+    }
+
+    static byte[] download(SftpClient sftp, String path) throws IOException {
+        try (InputStream in = sftp.read(path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    static List<String> names(SftpClient sftp, String dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (SftpClient.DirEntry e : sftp.readDir(dir)) {
+            if (!e.getFilename().equals(".") && !e.getFilename().equals("..")) {
+                names.add(e.getFilename());
+            }
+        }
+        return names;
+    }
+
+    static String admin(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--home", exchange.home().toString()));
+        all.addAll(List.of(args));
+        int code = AdminCli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return code + "\n" + out + err;
+    }
+
+    @Test
+    void aStateSeesOnlyItsOwnTree() throws Exception {
+        try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            assertThat(names(sftp, "/")).containsExactlyInAnyOrder("submit", "receipts", "distributed", "public");
+            assertThat(names(sftp, "/submit")).contains("annual-report", "initial-report", "national-report");
+            assertThat(names(sftp, "/submit/annual-report")).containsExactly("public", "states-parties", "secretariat");
+            assertThatThrownBy(() -> names(sftp, "/filings")).isInstanceOf(SftpException.class);
+        }
+        try (ClientSession s = exchange.login("secretariat-officer"); SftpClient sftp = exchange.sftp(s)) {
+            assertThat(names(sftp, "/")).containsExactly("filings");
+            assertThat(names(sftp, "/filings")).contains("ARC", "BOR", "SYL", "CAL");
+        }
+    }
+
+    @Test
+    void anUploadBecomesAFilingWithAReceiptThatOpensslVerifies() throws Exception {
+        byte[] report = randomBytes(3 * 1024 * 1024 + 17); // several encryption segments and a short last one
+        String receiptName;
+        try (ClientSession s = exchange.login("borealia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            List<String> before = names(sftp, "/receipts");
+            upload(sftp, "/submit/annual-report/states-parties/annual-2025.pdf", report);
+            List<String> after = names(sftp, "/receipts");
+            assertThat(after).hasSize(before.size() + 1);
+            receiptName = after.stream().filter(n -> !before.contains(n)).findFirst().orElseThrow();
+            Files.write(tmp.resolve("r.p7s"), download(sftp, "/receipts/" + receiptName));
+            // the State can read back what it filed, decrypted
+            assertThat(download(sftp, "/submit/annual-report/states-parties/annual-2025.pdf")).isEqualTo(report);
+        }
+        Path content = tmp.resolve("receipt.json");
+        Processes.Result verify = Processes.opensslVerify(tmp.resolve("r.p7s"), exchange.server().receiptCertificate(), content);
+        assertThat(verify.exitCode()).as(verify.output()).isZero();
+        Receipt receipt = ReceiptJson.fromBytes(Files.readAllBytes(content));
+        assertThat(receipt.filingId() + ".p7s").isEqualTo(receiptName);
+        assertThat(receipt.state()).isEqualTo("BOR");
+        assertThat(receipt.account()).isEqualTo("borealia-officer");
+        assertThat(receipt.size()).isEqualTo(report.length);
+        assertThat(receipt.sha256()).isEqualTo(sha256(report));
+        assertThat(receipt.fileName()).isEqualTo("annual-2025.pdf");
+        assertThat(receipt.level()).isEqualTo(ConfidentialityLevel.STATES_PARTIES);
+        assertThat(receipt.reportType()).isEqualTo("annual-report");
+        assertThat(receipt.keyFingerprint()).startsWith("SHA256:");
+
+        // the operator's export is byte for byte what was uploaded
+        Path exported = tmp.resolve("exported.pdf");
+        String out = admin("export", receipt.filingId(), "-o", exported.toString());
+        assertThat(out).startsWith("0\n");
+        assertThat(Files.readAllBytes(exported)).isEqualTo(report);
+
+        // the secretariat sees it, read-only
+        try (ClientSession s = exchange.login("secretariat-officer"); SftpClient sftp = exchange.sftp(s)) {
+            String dir = "/filings/BOR/" + receipt.filingId();
+            assertThat(names(sftp, dir)).containsExactlyInAnyOrder("annual-2025.pdf", "receipt.p7s");
+            assertThat(download(sftp, dir + "/annual-2025.pdf")).isEqualTo(report);
+            assertThatThrownBy(() -> upload(sftp, dir + "/other.pdf", new byte[] {1})).isInstanceOf(SftpException.class);
+            assertThatThrownBy(() -> sftp.remove(dir + "/annual-2025.pdf")).isInstanceOf(SftpException.class);
+        }
+    }
+
+    @Test
+    void aSecondUploadUnderTheSameNameSupersedesTheFirst() throws Exception {
+        try (ClientSession s = exchange.login("sylvania-officer"); SftpClient sftp = exchange.sftp(s)) {
+            String path = "/submit/national-report/secretariat/poa-2026.docx";
+            upload(sftp, path, "first".getBytes(StandardCharsets.UTF_8));
+            upload(sftp, path, "second version".getBytes(StandardCharsets.UTF_8));
+            assertThat(names(sftp, "/submit/national-report/secretariat")).containsExactly("poa-2026.docx");
+            assertThat(new String(download(sftp, path), StandardCharsets.UTF_8)).isEqualTo("second version");
+        }
+        String listing = admin("filings", "--state", "SYL", "--report-type", "national-report");
+        assertThat(listing.lines().filter(l -> l.contains("poa-2026.docx")).count()).isEqualTo(2);
+    }
+
+    @Test
+    void filingsAreImmutableAndTheTreeHasNoExits() throws Exception {
+        try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            String path = "/submit/initial-report/secretariat/initial.pdf";
+            upload(sftp, path, "initial report".getBytes(StandardCharsets.UTF_8));
+            int filings = names(sftp, "/receipts").size();
+
+            assertStatus(() -> sftp.remove(path), SftpConstants.SSH_FX_PERMISSION_DENIED);
+            assertStatus(() -> sftp.rename(path, "/submit/initial-report/public/initial.pdf"), SftpConstants.SSH_FX_PERMISSION_DENIED);
+            assertStatus(() -> sftp.rename(path, "/receipts/x.p7s"), SftpConstants.SSH_FX_PERMISSION_DENIED);
+            assertStatus(() -> sftp.symLink("/submit/initial-report/secretariat/link", path), SftpConstants.SSH_FX_PERMISSION_DENIED);
+            assertStatus(() -> sftp.mkdir("/submit/initial-report/secretariat/sub"), SftpConstants.SSH_FX_PERMISSION_DENIED);
+            assertStatus(() -> sftp.rmdir("/submit"), SftpConstants.SSH_FX_PERMISSION_DENIED);
+            SftpClient.Attributes attrs = sftp.stat(path);
+            attrs.setPermissions(0777);
+            assertStatus(() -> sftp.setStat(path, attrs), SftpConstants.SSH_FX_PERMISSION_DENIED);
+            // appending to (or resuming into) a filing is refused
+            assertThatThrownBy(() -> {
+                try (OutputStream out = sftp.write(path, SftpClient.OpenMode.Write, SftpClient.OpenMode.Append)) {
+                    out.write(1);
+                }
+            }).isInstanceOf(SftpException.class);
+
+            // uploads outside the drop folders, by '..', absolute or host paths, and odd names
+            for (String bad : List.of("../x.pdf", "/x.pdf", "/etc/passwd", "/submit/x.pdf", "/submit/annual-report/x.pdf",
+                    "/submit/annual-report/states-parties/../public/x.pdf", "/submit/annual-report/named/x.pdf",
+                    "/receipts/x.p7s", "/distributed/x.pdf", "/public/x.pdf", "/submit/unknown-type/public/x.pdf",
+                    "/submit/annual-report/public/bad\u0001name.pdf", "/submit/annual-report/public/ leading-space.pdf",
+                    "/submit/annual-report/public/back\\slash.pdf", "/submit/annual-report/public/rtl\u202Efdp.exe",
+                    "/submit/annual-report/public/" + "x".repeat(300))) {
+                assertThatThrownBy(() -> upload(sftp, bad, new byte[] {42}))
+                        .as(bad).isInstanceOf(SftpException.class);
+            }
+            // no host path exists behind the tree
+            assertStatus(() -> sftp.stat("/../../../../etc/passwd"), SftpConstants.SSH_FX_NO_SUCH_FILE);
+            assertThat(sftp.canonicalPath("/submit/../../..")).isEqualTo("/");
+            assertThat(names(sftp, "/receipts")).hasSize(filings);
+        }
+    }
+
+    @Test
+    void aStateCannotReadAnotherStatesFilingsOrReceipts() throws Exception {
+        String receipt;
+        try (ClientSession s = exchange.login("borealia-system"); SftpClient sftp = exchange.sftp(s)) {
+            upload(sftp, "/submit/correspondence/secretariat/letter.txt", "confidential".getBytes(StandardCharsets.UTF_8));
+            receipt = names(sftp, "/receipts").get(0);
+        }
+        try (ClientSession s = exchange.login("arcadia-system"); SftpClient sftp = exchange.sftp(s)) {
+            assertStatus(() -> sftp.stat("/receipts/" + receipt), SftpConstants.SSH_FX_NO_SUCH_FILE);
+            assertStatus(() -> download(sftp, "/receipts/" + receipt), SftpConstants.SSH_FX_NO_SUCH_FILE);
+            assertStatus(() -> sftp.stat("/submit/correspondence/secretariat/letter.txt"), SftpConstants.SSH_FX_NO_SUCH_FILE);
+            assertStatus(() -> sftp.stat("/filings/BOR"), SftpConstants.SSH_FX_NO_SUCH_FILE);
+            assertThat(names(sftp, "/receipts")).doesNotContain(receipt);
+        }
+    }
+
+    @Test
+    void aConnectionKilledMidUploadLeavesNoFiling() throws Exception {
+        int before;
+        try (ClientSession s = exchange.login("sylvania-system"); SftpClient sftp = exchange.sftp(s)) {
+            before = names(sftp, "/receipts").size();
+        }
+        ClientSession s = exchange.login("sylvania-system");
+        SftpClient sftp = exchange.sftp(s);
+        OutputStream out = sftp.write("/submit/annual-report/public/killed.pdf");
+        out.write(randomBytes(2 * 1024 * 1024));
+        out.flush();
+        s.close(true); // the connection drops without a CLOSE for the handle
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(admin("filings", "--state", "SYL")).doesNotContain("killed.pdf"));
+        try (ClientSession s2 = exchange.login("sylvania-system"); SftpClient sftp2 = exchange.sftp(s2)) {
+            assertThat(names(sftp2, "/receipts")).hasSize(before);
+            assertStatus(() -> sftp2.stat("/submit/annual-report/public/killed.pdf"), SftpConstants.SSH_FX_NO_SUCH_FILE);
+        }
+        // and nothing readable was left in the blob store's temporary area
+        try (var files = Files.list(exchange.home().resolve("blobs").resolve("tmp"))) {
+            assertThat(files.count()).isZero();
+        }
+    }
+
+    @Test
+    void loginNeedsARegisteredKeyAndOnlySftpIsOffered() throws Exception {
+        // another account's key, and an unknown account, are both refused with the same answer
+        assertThatThrownBy(() -> exchange.login("arcadia-officer", exchange.keyPair("borealia-officer"))).isInstanceOf(Exception.class);
+        assertThatThrownBy(() -> exchange.login("nobody", exchange.keyPair("borealia-officer"))).isInstanceOf(Exception.class);
+        try (ClientSession s = exchange.login("arcadia-officer")) {
+            ChannelExec exec = s.createExecChannel("id");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            exec.setOut(out);
+            exec.setErr(out);
+            assertThatThrownBy(() -> exec.open().verify(java.time.Duration.ofSeconds(10))).isInstanceOf(Exception.class);
+            assertThatThrownBy(() -> s.createShellChannel().open().verify(java.time.Duration.ofSeconds(10)))
+                    .isInstanceOf(Exception.class);
+            assertThatThrownBy(() -> s.startLocalPortForwarding(0,
+                    new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", exchange.port()))).isInstanceOf(Exception.class);
+        }
+    }
+
+    @Test
+    void theAuditChainVerifiesAndRecordsTheUploads() {
+        String out = admin("verify-audit");
+        assertThat(out).startsWith("0\n").contains("audit chain intact");
+    }
+
+    @FunctionalInterface
+    interface SftpCall {
+        void run() throws IOException;
+    }
+
+    static void assertStatus(SftpCall call, int status) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(SftpException.class,
+                e -> assertThat(SftpConstants.getStatusName(e.getStatus())).isEqualTo(SftpConstants.getStatusName(status)));
+    }
+}
