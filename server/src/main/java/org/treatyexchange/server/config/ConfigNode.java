@@ -259,7 +259,7 @@ public final class ConfigNode {
     }
 
     /** Formats a byte count with the largest binary unit that divides it exactly, e.g. {@code 64KiB}. */
-    public static String formatSize(long bytes) {
+    static String formatSize(long bytes) {
         String[] units = {"TiB", "GiB", "MiB", "KiB"};
         int[] shifts = {40, 30, 20, 10};
         for (int i = 0; i < units.length; i++) {

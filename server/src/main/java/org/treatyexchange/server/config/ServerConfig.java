@@ -78,7 +78,7 @@ public record ServerConfig(
     /**
      * A copy listening on another address (command-line or environment override).
      *
-     * @throws IllegalArgumentException if the address is blank
+     * @throws IllegalArgumentException if the address is not an IP address or host name
      */
     public ServerConfig withSftpBind(String bind) {
         return new ServerConfig(home, registryFile, demo,
@@ -92,7 +92,7 @@ public record ServerConfig(
         return home.resolve(p).normalize();
     }
 
-    /** The ids of {@link #reportTypes()}, in order. */
+    /** The ids of {@link #reportTypes()} (unordered). */
     public Set<String> reportTypeIds() {
         Set<String> ids = new LinkedHashSet<>();
         reportTypes.forEach(t -> ids.add(t.id()));
@@ -143,8 +143,8 @@ public record ServerConfig(
 
         public Sftp {
             Objects.requireNonNull(bind, "bind");
-            if (bind.isBlank()) {
-                throw new IllegalArgumentException("sftp.bind must not be blank");
+            if (!ServerConfigLoader.isValidBind(bind)) {
+                throw new IllegalArgumentException("sftp.bind must be an IP address or host name, got '" + bind + "'");
             }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("sftp.port must be in 0..65535, got " + port);

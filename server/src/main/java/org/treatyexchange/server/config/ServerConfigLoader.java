@@ -93,26 +93,31 @@ public final class ServerConfigLoader {
     }
 
     private static void checkBind(ConfigNode n, String bind) throws ConfigException {
-        boolean ok;
+        if (!isValidBind(bind)) {
+            throw n.error("'" + bind + "' is not an IP address or host name; use e.g. 127.0.0.1, ::1 or 0.0.0.0");
+        }
+    }
+
+    /** Whether {@code bind} is an IPv4 or IPv6 literal or a syntactically valid host name (no DNS lookup). */
+    static boolean isValidBind(String bind) {
         if (IPV4.matcher(bind).matches()) {
-            ok = true;
             for (String octet : bind.split("\\.")) {
-                ok &= Integer.parseInt(octet) <= 255;
+                if (Integer.parseInt(octet) > 255) {
+                    return false;
+                }
             }
-        } else if (bind.indexOf(':') >= 0) {
+            return true;
+        }
+        if (bind.indexOf(':') >= 0) {
             try {
                 // A string containing ':' is parsed as an IPv6 literal, never looked up in DNS.
                 InetAddress.getByName(bind);
-                ok = true;
+                return true;
             } catch (UnknownHostException e) {
-                ok = false;
+                return false;
             }
-        } else {
-            ok = bind.length() <= 253 && HOSTNAME.matcher(bind).matches();
         }
-        if (!ok) {
-            throw n.error("'" + bind + "' is not an IP address or host name; use e.g. 127.0.0.1, ::1 or 0.0.0.0");
-        }
+        return bind.length() <= 253 && HOSTNAME.matcher(bind).matches();
     }
 
     private static Algorithms algorithms(ConfigNode n) throws ConfigException {

@@ -193,7 +193,9 @@ class ServerConfigLoaderTest {
         assertThat(d.sftp().port()).as("original unchanged").isEqualTo(2222);
         assertThatThrownBy(() -> d.withSftpPort(70000)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("sftp.port must be in 0..65535, got 70000");
-        assertThatThrownBy(() -> d.withSftpBind(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> d.withSftpBind("300.0.0.1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sftp.bind must be an IP address or host name, got '300.0.0.1'");
+        assertThat(d.withSftpBind("exchange.example").sftp().bind()).isEqualTo("exchange.example");
     }
 
     @Test
