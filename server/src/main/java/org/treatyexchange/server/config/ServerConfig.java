@@ -1,0 +1,301 @@
+package org.treatyexchange.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.MonthDay;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+
+/**
+ * The validated contents of {@code config/server.yaml}. Immutable; every value has a safe default
+ * (see {@link #defaults()}), and {@link ServerConfigLoader} has checked every range and name.
+ * Paths inside {@link Sftp}, {@link Keys} and {@link Admin} are kept as written; resolve them
+ * with {@link #resolveInHome(Path)} so that {@link #withHome(Path)} moves them all together.
+ *
+ * @param home the data directory, absolute (a relative {@code home} is resolved against the
+ *     working directory at load time)
+ * @param registryFile the registry file ({@code config/registry.yaml}), absolute
+ * @param demo the demonstration switches
+ * @param sftp the SFTP listener
+ * @param limits per-file, per-account and per-session limits
+ * @param storage how documents are written
+ * @param keys where the key stores are and where their password comes from
+ * @param admin the operator's admin channel
+ * @param reportTypes the report types States may file, ids unique
+ */
+public record ServerConfig(
+        Path home,
+        Path registryFile,
+        Demo demo,
+        Sftp sftp,
+        Limits limits,
+        Storage storage,
+        Keys keys,
+        Admin admin,
+        List<ReportType> reportTypes) {
+
+    public ServerConfig {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(registryFile, "registryFile");
+        Objects.requireNonNull(demo, "demo");
+        Objects.requireNonNull(sftp, "sftp");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(keys, "keys");
+        Objects.requireNonNull(admin, "admin");
+        home = home.toAbsolutePath().normalize();
+        registryFile = registryFile.toAbsolutePath().normalize();
+        reportTypes = List.copyOf(reportTypes);
+    }
+
+    /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(Path.of("data"), Path.of("config", "registry.yaml"), Demo.DEFAULTS, Sftp.DEFAULTS,
+                Limits.DEFAULTS, Storage.DEFAULTS, Keys.DEFAULTS, Admin.DEFAULTS, ReportType.DEFAULTS);
+    }
+
+    /** A copy with another data directory (command-line or environment override); relative paths follow it. */
+    public ServerConfig withHome(Path newHome) {
+        return new ServerConfig(newHome, registryFile, demo, sftp, limits, storage, keys, admin, reportTypes);
+    }
+
+    /**
+     * A copy listening on another SFTP port (command-line or environment override).
+     *
+     * @throws IllegalArgumentException if the port is not in 0..65535 (0 = any free port)
+     */
+    public ServerConfig withSftpPort(int port) {
+        return new ServerConfig(home, registryFile, demo,
+                new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
+                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms()),
+                limits, storage, keys, admin, reportTypes);
+    }
+
+    /**
+     * A copy listening on another address (command-line or environment override).
+     *
+     * @throws IllegalArgumentException if the address is not an IP address or host name
+     */
+    public ServerConfig withSftpBind(String bind) {
+        return new ServerConfig(home, registryFile, demo,
+                new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
+                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms()),
+                limits, storage, keys, admin, reportTypes);
+    }
+
+    /** {@code p} if absolute, else {@code p} under {@link #home()}. */
+    public Path resolveInHome(Path p) {
+        return home.resolve(p).normalize();
+    }
+
+    /** The ids of {@link #reportTypes()} (unordered). */
+    public Set<String> reportTypeIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        reportTypes.forEach(t -> ids.add(t.id()));
+        return Set.copyOf(ids);
+    }
+
+    /** The report type with this id, if configured. */
+    public Optional<ReportType> reportType(String id) {
+        return reportTypes.stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    /**
+     * Demonstration switches.
+     *
+     * @param enabled when true, the server generates an SSH client key pair for every registry
+     *     account marked {@code demoKey: true} and accepts it; never enable on a production
+     *     server: anyone who can read the generated private keys can log in as those accounts
+     */
+    public record Demo(boolean enabled) {
+        public static final Demo DEFAULTS = new Demo(false);
+    }
+
+    /**
+     * The SFTP listener.
+     *
+     * @param bind address to listen on; the default loopback address keeps the server unreachable
+     *     from the network until an operator decides otherwise
+     * @param port TCP port, 0..65535, 0 = any free port (tests)
+     * @param authTimeout how long a connection may take to authenticate
+     * @param idleTimeout how long an authenticated session may stay idle
+     * @param maxUnauthenticatedConnections connections allowed at once before authentication
+     *     (bounds pre-auth resource use)
+     * @param hostKeys host key files, relative to home unless absolute
+     * @param algorithms the only SSH algorithms offered
+     */
+    public record Sftp(
+            String bind,
+            int port,
+            Duration authTimeout,
+            Duration idleTimeout,
+            int maxUnauthenticatedConnections,
+            List<Path> hostKeys,
+            Algorithms algorithms) {
+        public static final Sftp DEFAULTS = new Sftp("127.0.0.1", 2222, Duration.ofSeconds(30),
+                Duration.ofMinutes(10), 64,
+                List.of(Path.of("keys", "ssh_host_ed25519_key"), Path.of("keys", "ssh_host_rsa_key")),
+                Algorithms.DEFAULTS);
+
+        public Sftp {
+            Objects.requireNonNull(bind, "bind");
+            if (!ServerConfigLoader.isValidBind(bind)) {
+                throw new IllegalArgumentException("sftp.bind must be an IP address or host name, got '" + bind + "'");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("sftp.port must be in 0..65535, got " + port);
+            }
+            Objects.requireNonNull(authTimeout, "authTimeout");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            hostKeys = List.copyOf(hostKeys);
+            Objects.requireNonNull(algorithms, "algorithms");
+        }
+    }
+
+    /**
+     * The SSH algorithms offered, in order of preference. The loader admits only names from
+     * {@link Algorithms#ALLOWED_KEX} and its siblings, and refuses known-weak ones by name.
+     */
+    public record Algorithms(
+            List<String> kex,
+            List<String> ciphers,
+            List<String> macs,
+            List<String> hostKeyAlgorithms,
+            List<String> publicKeyAlgorithms) {
+        /** Key exchanges the server may offer; hybrid post-quantum first. */
+        public static final List<String> ALLOWED_KEX = List.of("mlkem768x25519-sha256",
+                "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com", "curve25519-sha256",
+                "curve25519-sha256@libssh.org", "curve448-sha512", "diffie-hellman-group16-sha512",
+                "diffie-hellman-group18-sha512", "diffie-hellman-group-exchange-sha256");
+        /** Ciphers the server may offer: AEAD modes and CTR; never CBC or RC4. */
+        public static final List<String> ALLOWED_CIPHERS = List.of("aes256-gcm@openssh.com",
+                "aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com", "aes256-ctr", "aes192-ctr",
+                "aes128-ctr");
+        /** MACs the server may offer: SHA-2 only. */
+        public static final List<String> ALLOWED_MACS = List.of("hmac-sha2-512-etm@openssh.com",
+                "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512", "hmac-sha2-256");
+        /** Host key signature algorithms the server may offer. */
+        public static final List<String> ALLOWED_HOST_KEY_ALGORITHMS = List.of("ssh-ed25519", "rsa-sha2-512",
+                "rsa-sha2-256");
+        /** Client public-key signature algorithms the server may accept. */
+        public static final List<String> ALLOWED_PUBLIC_KEY_ALGORITHMS = ALLOWED_HOST_KEY_ALGORITHMS;
+
+        public static final Algorithms DEFAULTS = new Algorithms(
+                List.of("mlkem768x25519-sha256", "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
+                        "curve25519-sha256", "curve25519-sha256@libssh.org"),
+                List.of("aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"),
+                List.of("hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com"),
+                List.of("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"),
+                List.of("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"));
+
+        public Algorithms {
+            kex = List.copyOf(kex);
+            ciphers = List.copyOf(ciphers);
+            macs = List.copyOf(macs);
+            hostKeyAlgorithms = List.copyOf(hostKeyAlgorithms);
+            publicKeyAlgorithms = List.copyOf(publicKeyAlgorithms);
+        }
+    }
+
+    /**
+     * Limits that bound what one client can cost the server.
+     *
+     * @param maxFileSize largest single upload, bytes
+     * @param accountQuota total bytes one account may hold, at least {@code maxFileSize}
+     * @param maxOpenHandles open SFTP file and directory handles per session
+     * @param maxSessionsPerAccount concurrent sessions per account
+     * @param maxFileNameLength longest file name, in bytes of UTF-8, at most 255
+     */
+    public record Limits(
+            long maxFileSize,
+            long accountQuota,
+            int maxOpenHandles,
+            int maxSessionsPerAccount,
+            int maxFileNameLength) {
+        public static final Limits DEFAULTS = new Limits(2L << 30, 20L << 30, 64, 8, 255);
+    }
+
+    /**
+     * How documents are written to the blob store.
+     *
+     * @param segmentSize size of one authenticated encryption segment, 4KiB..8MiB
+     * @param fsync force every document and its metadata to stable storage before the filing is
+     *     acknowledged. Setting it to {@code false} risks losing filings that were already
+     *     acknowledged with a signed receipt when the machine loses power or crashes; the State
+     *     then holds a receipt for a document the secretariat no longer has. Only for tests and
+     *     benchmarks.
+     */
+    public record Storage(int segmentSize, boolean fsync) {
+        public static final int MIN_SEGMENT_SIZE = 4 << 10;
+        public static final int MAX_SEGMENT_SIZE = 8 << 20;
+        public static final Storage DEFAULTS = new Storage(64 << 10, true);
+    }
+
+    /**
+     * Key stores. Never the password: only the names of the environment variables that carry it
+     * (or name a file holding it), because files under {@code config/} end up in backups and
+     * version control.
+     *
+     * @param masterKeystore PKCS#12 store of the master key that wraps document keys; relative to home
+     * @param receiptKeystore PKCS#12 store of the receipt-signing key; relative to home
+     * @param receiptCertificate PEM certificate of the receipt-signing key; relative to home
+     * @param passwordEnv name of the environment variable holding the key-store password
+     * @param passwordFileEnv name of the environment variable holding the path of a file that
+     *     holds the key-store password
+     */
+    public record Keys(
+            Path masterKeystore,
+            Path receiptKeystore,
+            Path receiptCertificate,
+            String passwordEnv,
+            String passwordFileEnv) {
+        public static final Keys DEFAULTS = new Keys(Path.of("keys", "master.p12"), Path.of("keys", "receipt.p12"),
+                Path.of("keys", "receipt-cert.pem"), "EXCHANGE_MASTER_PASSWORD", "EXCHANGE_MASTER_PASSWORD_FILE");
+    }
+
+    /**
+     * The operator's admin channel.
+     *
+     * @param socket Unix-domain socket of the admin CLI, relative to home
+     */
+    public record Admin(Path socket) {
+        public static final Admin DEFAULTS = new Admin(Path.of("run", "admin.sock"));
+    }
+
+    /**
+     * A kind of report States file.
+     *
+     * @param id lower-case identifier used in folders and envelopes, {@code [a-z0-9-]{1,40}}
+     * @param name human-readable name
+     * @param defaultLevel level applied when neither the filing nor the State's standing
+     *     instruction says otherwise; never {@code named}
+     * @param deadline yearly due date (e.g. 31 May for annual reports), if any
+     */
+    public record ReportType(String id, String name, ConfidentialityLevel defaultLevel, Optional<MonthDay> deadline) {
+        public static final List<ReportType> DEFAULTS = List.of(
+                new ReportType("initial-report", "Initial report", ConfidentialityLevel.SECRETARIAT, Optional.empty()),
+                new ReportType("initial-report-update", "Update to the initial report",
+                        ConfidentialityLevel.SECRETARIAT, Optional.empty()),
+                new ReportType("annual-report", "Annual report on exports and imports",
+                        ConfidentialityLevel.STATES_PARTIES, Optional.of(MonthDay.of(5, 31))),
+                new ReportType("nil-annual-report", "Nil annual report", ConfidentialityLevel.STATES_PARTIES,
+                        Optional.of(MonthDay.of(5, 31))),
+                new ReportType("national-report", "Programme of Action national report",
+                        ConfidentialityLevel.SECRETARIAT, Optional.empty()),
+                new ReportType("points-of-contact", "National points of contact", ConfidentialityLevel.SECRETARIAT,
+                        Optional.empty()),
+                new ReportType("correspondence", "Correspondence", ConfidentialityLevel.SECRETARIAT,
+                        Optional.empty()));
+
+        public ReportType {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(defaultLevel, "defaultLevel");
+            Objects.requireNonNull(deadline, "deadline");
+        }
+    }
+}

@@ -1,0 +1,325 @@
+package org.treatyexchange.server.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.MonthDay;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.config.ServerConfig.Admin;
+import org.treatyexchange.server.config.ServerConfig.Algorithms;
+import org.treatyexchange.server.config.ServerConfig.Demo;
+import org.treatyexchange.server.config.ServerConfig.Keys;
+import org.treatyexchange.server.config.ServerConfig.Limits;
+import org.treatyexchange.server.config.ServerConfig.ReportType;
+import org.treatyexchange.server.config.ServerConfig.Sftp;
+import org.treatyexchange.server.config.ServerConfig.Storage;
+
+/**
+ * Loads and validates {@code config/server.yaml}. Everything is checked here, at start-up, so
+ * that a misconfiguration stops the server with a message naming the file, the key and the fix
+ * instead of surfacing at first use.
+ */
+public final class ServerConfigLoader {
+    private static final Pattern REPORT_TYPE_ID = Pattern.compile("[a-z0-9-]{1,40}");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final Pattern MONTH_DAY = Pattern.compile("\\d{2}-\\d{2}");
+    private static final long MAX_FILE_SIZE = 1L << 40;
+    private static final long MAX_QUOTA = 1L << 50;
+
+    private ServerConfigLoader() {}
+
+    /**
+     * Reads and validates a server configuration file. An empty file yields
+     * {@link ServerConfig#defaults()}.
+     *
+     * @throws ConfigException naming the file, the dotted key, the problem and the fix
+     */
+    public static ServerConfig load(Path file) throws ConfigException {
+        ConfigNode root = ConfigNode.read(file).requireKeys(
+                "home", "registry", "demo", "sftp", "limits", "storage", "keys", "admin", "reportTypes");
+        ServerConfig d = ServerConfig.defaults();
+        return new ServerConfig(
+                root.get("home").path(d.home()),
+                root.get("registry").path(d.registryFile()),
+                demo(root.get("demo")),
+                sftp(root.get("sftp")),
+                limits(root.get("limits")),
+                storage(root.get("storage")),
+                keys(root.get("keys")),
+                admin(root.get("admin")),
+                reportTypes(root.get("reportTypes")));
+    }
+
+    private static Demo demo(ConfigNode n) throws ConfigException {
+        n.requireKeys("enabled");
+        return new Demo(n.get("enabled").bool(Demo.DEFAULTS.enabled()));
+    }
+
+    private static Sftp sftp(ConfigNode n) throws ConfigException {
+        n.requireKeys("bind", "port", "authTimeout", "idleTimeout", "maxUnauthenticatedConnections", "hostKeys",
+                "algorithms");
+        Sftp d = Sftp.DEFAULTS;
+        ConfigNode bindNode = n.get("bind");
+        String bind = bindNode.text(d.bind());
+        checkBind(bindNode, bind);
+        ConfigNode hostKeysNode = n.get("hostKeys");
+        List<Path> hostKeys = hostKeysNode.paths(d.hostKeys());
+        if (hostKeys.isEmpty()) {
+            throw hostKeysNode.error("must list at least one host key file, e.g. keys/ssh_host_ed25519_key");
+        }
+        requireUnique(hostKeysNode, hostKeys.stream().map(Path::toString).toList());
+        return new Sftp(
+                bind,
+                n.get("port").integer(d.port(), 0, 65535),
+                n.get("authTimeout").duration(d.authTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                n.get("idleTimeout").duration(d.idleTimeout(), Duration.ofSeconds(10), Duration.ofHours(24)),
+                n.get("maxUnauthenticatedConnections").integer(d.maxUnauthenticatedConnections(), 1, 10_000),
+                hostKeys,
+                algorithms(n.get("algorithms")));
+    }
+
+    private static void checkBind(ConfigNode n, String bind) throws ConfigException {
+        if (!isValidBind(bind)) {
+            throw n.error("'" + bind + "' is not an IP address or host name; use e.g. 127.0.0.1, ::1 or 0.0.0.0");
+        }
+    }
+
+    /** Whether {@code bind} is an IPv4 or IPv6 literal or a syntactically valid host name (no DNS lookup). */
+    static boolean isValidBind(String bind) {
+        if (IPV4.matcher(bind).matches()) {
+            for (String octet : bind.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (bind.indexOf(':') >= 0) {
+            try {
+                // A string containing ':' is parsed as an IPv6 literal, never looked up in DNS.
+                InetAddress.getByName(bind);
+                return true;
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return bind.length() <= 253 && HOSTNAME.matcher(bind).matches();
+    }
+
+    private static Algorithms algorithms(ConfigNode n) throws ConfigException {
+        n.requireKeys("kex", "ciphers", "macs", "hostKeyAlgorithms", "publicKeyAlgorithms");
+        Algorithms d = Algorithms.DEFAULTS;
+        return new Algorithms(
+                algorithmList(n.get("kex"), d.kex(), Algorithms.ALLOWED_KEX, "key exchange"),
+                algorithmList(n.get("ciphers"), d.ciphers(), Algorithms.ALLOWED_CIPHERS, "cipher"),
+                algorithmList(n.get("macs"), d.macs(), Algorithms.ALLOWED_MACS, "MAC"),
+                algorithmList(n.get("hostKeyAlgorithms"), d.hostKeyAlgorithms(),
+                        Algorithms.ALLOWED_HOST_KEY_ALGORITHMS, "host key algorithm"),
+                algorithmList(n.get("publicKeyAlgorithms"), d.publicKeyAlgorithms(),
+                        Algorithms.ALLOWED_PUBLIC_KEY_ALGORITHMS, "public key algorithm"));
+    }
+
+    private static List<String> algorithmList(ConfigNode n, List<String> dflt, List<String> allowed, String what)
+            throws ConfigException {
+        if (!n.isPresent()) {
+            return dflt;
+        }
+        List<ConfigNode> elements = n.elements();
+        if (elements.isEmpty()) {
+            throw n.error("must list at least one " + what + "; remove the key to use the defaults");
+        }
+        List<String> names = new ArrayList<>();
+        for (ConfigNode element : elements) {
+            String name = element.text().strip();
+            String weakness = weakness(name);
+            if (weakness != null) {
+                throw element.error("'" + name + "' is a weak algorithm (" + weakness + ") and is refused; use "
+                        + String.join(", ", dflt));
+            }
+            if (!allowed.contains(name)) {
+                throw element.error("'" + name + "' is not an allowed " + what + "; allowed: "
+                        + String.join(", ", allowed));
+            }
+            names.add(name);
+        }
+        requireUnique(n, names);
+        return names;
+    }
+
+    /** Why an SSH algorithm name is known to be weak, or null if it is not on the list. */
+    static String weakness(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("none")) {
+            return "no encryption or integrity";
+        }
+        if (n.contains("sha1")) {
+            return "SHA-1";
+        }
+        if (n.contains("md5")) {
+            return "MD5";
+        }
+        if (n.contains("cbc")) {
+            return "CBC mode";
+        }
+        if (n.contains("arcfour") || n.contains("rc4")) {
+            return "RC4";
+        }
+        if (n.contains("3des") || n.contains("blowfish")) {
+            return "64-bit block cipher";
+        }
+        if (n.equals("ssh-rsa") || n.startsWith("ssh-rsa-cert")) {
+            return "RSA with SHA-1 signatures";
+        }
+        if (n.startsWith("ssh-dss")) {
+            return "DSA";
+        }
+        if (n.contains("nistp")) {
+            return "NIST P-curve";
+        }
+        if (n.startsWith("diffie-hellman-group1-")) {
+            return "1024-bit group";
+        }
+        return null;
+    }
+
+    private static Limits limits(ConfigNode n) throws ConfigException {
+        n.requireKeys("maxFileSize", "accountQuota", "maxOpenHandles", "maxSessionsPerAccount", "maxFileNameLength");
+        Limits d = Limits.DEFAULTS;
+        long maxFileSize = n.get("maxFileSize").bytes(d.maxFileSize(), 1, MAX_FILE_SIZE);
+        ConfigNode quotaNode = n.get("accountQuota");
+        long accountQuota = quotaNode.bytes(d.accountQuota(), 1, MAX_QUOTA);
+        if (accountQuota < maxFileSize) {
+            throw quotaNode.error("must be at least limits.maxFileSize (" + ConfigNode.formatSize(maxFileSize)
+                    + "), otherwise a file of the allowed size could never be stored; got "
+                    + ConfigNode.formatSize(accountQuota));
+        }
+        return new Limits(
+                maxFileSize,
+                accountQuota,
+                n.get("maxOpenHandles").integer(d.maxOpenHandles(), 1, 4096),
+                n.get("maxSessionsPerAccount").integer(d.maxSessionsPerAccount(), 1, 1024),
+                // 255 bytes is the file-name limit of the common file systems the store may use.
+                n.get("maxFileNameLength").integer(d.maxFileNameLength(), 1, 255));
+    }
+
+    private static Storage storage(ConfigNode n) throws ConfigException {
+        n.requireKeys("segmentSize", "fsync");
+        Storage d = Storage.DEFAULTS;
+        return new Storage(
+                (int) n.get("segmentSize").bytes(d.segmentSize(), Storage.MIN_SEGMENT_SIZE, Storage.MAX_SEGMENT_SIZE),
+                n.get("fsync").bool(d.fsync()));
+    }
+
+    private static Keys keys(ConfigNode n) throws ConfigException {
+        n.requireKeys("masterKeystore", "receiptKeystore", "receiptCertificate", "passwordEnv", "passwordFileEnv");
+        Keys d = Keys.DEFAULTS;
+        ConfigNode passwordEnvNode = n.get("passwordEnv");
+        ConfigNode passwordFileEnvNode = n.get("passwordFileEnv");
+        String passwordEnv = envName(passwordEnvNode, d.passwordEnv());
+        String passwordFileEnv = envName(passwordFileEnvNode, d.passwordFileEnv());
+        if (passwordEnv.equals(passwordFileEnv)) {
+            throw passwordFileEnvNode.error("must differ from keys.passwordEnv: one variable holds the password, "
+                    + "the other the path of a file holding it");
+        }
+        return new Keys(
+                n.get("masterKeystore").path(d.masterKeystore()),
+                n.get("receiptKeystore").path(d.receiptKeystore()),
+                n.get("receiptCertificate").path(d.receiptCertificate()),
+                passwordEnv,
+                passwordFileEnv);
+    }
+
+    private static String envName(ConfigNode n, String dflt) throws ConfigException {
+        String name = n.text(dflt);
+        if (!ENV_NAME.matcher(name).matches()) {
+            // Deliberately not echoed: someone may have written the password itself here.
+            throw n.error("must be the name of an environment variable (letters, digits and '_', e.g. "
+                    + dflt + "), not the password itself");
+        }
+        return name;
+    }
+
+    private static Admin admin(ConfigNode n) throws ConfigException {
+        n.requireKeys("socket");
+        return new Admin(n.get("socket").path(Admin.DEFAULTS.socket()));
+    }
+
+    private static List<ReportType> reportTypes(ConfigNode n) throws ConfigException {
+        if (!n.isPresent()) {
+            return ReportType.DEFAULTS;
+        }
+        List<ConfigNode> elements = n.elements();
+        if (elements.isEmpty()) {
+            throw n.error("must list at least one report type; remove the key to use the defaults");
+        }
+        List<ReportType> types = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (ConfigNode element : elements) {
+            element.requireKeys("id", "name", "defaultLevel", "deadline");
+            ConfigNode idNode = element.get("id");
+            String id = idNode.text();
+            if (!REPORT_TYPE_ID.matcher(id).matches()) {
+                throw idNode.error("'" + id + "' must be 1 to 40 lower-case letters, digits or '-', e.g. annual-report");
+            }
+            String previous = seen.putIfAbsent(id, idNode.key());
+            if (previous != null) {
+                throw idNode.error("'" + id + "' is already used by " + previous + "; report type ids must be unique");
+            }
+            types.add(new ReportType(id, element.get("name").text(), defaultLevel(element.get("defaultLevel")),
+                    deadline(element.get("deadline"))));
+        }
+        return List.copyOf(types);
+    }
+
+    private static ConfidentialityLevel defaultLevel(ConfigNode n) throws ConfigException {
+        if (!n.isPresent()) {
+            return ConfidentialityLevel.SECRETARIAT; // fail closed
+        }
+        String text = n.text();
+        Optional<ConfidentialityLevel> level = ConfidentialityLevel.fromWireName(text);
+        if (level.isEmpty() || level.get() == ConfidentialityLevel.NAMED) {
+            throw n.error("'" + text + "' must be public, states-parties or secretariat"
+                    + (level.isPresent() ? " (named needs a list of States, which only a State's standing "
+                            + "instruction can give)" : ""));
+        }
+        return level.get();
+    }
+
+    private static Optional<MonthDay> deadline(ConfigNode n) throws ConfigException {
+        if (!n.isPresent()) {
+            return Optional.empty();
+        }
+        String text = n.text();
+        try {
+            if (MONTH_DAY.matcher(text).matches()) {
+                return Optional.of(MonthDay.parse("--" + text));
+            }
+        } catch (DateTimeException e) {
+            // fall through to the common message
+        }
+        throw n.error("'" + text + "' must be a month and day written MM-DD, e.g. 05-31 for 31 May");
+    }
+
+    private static void requireUnique(ConfigNode n, List<String> values) throws ConfigException {
+        Set<String> seen = new HashSet<>();
+        for (String v : values) {
+            if (!seen.add(v)) {
+                throw n.error("lists '" + v + "' twice");
+            }
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package org.treatyexchange.server.registry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.config.ConfigException;
+import org.treatyexchange.server.config.ConfigNode;
+import org.treatyexchange.server.registry.Account.Role;
+import org.treatyexchange.server.registry.StateEntry.Status;
+
+/**
+ * Loads and fully validates {@code config/registry.yaml}. Nothing in a registry that fails
+ * validation is ever used: the error names the file, the key (e.g. {@code states[2].code},
+ * {@code accounts[arcadia-officer].sshKeys[0]}) and the fix.
+ */
+public final class RegistryLoader {
+    private static final Pattern STATE_CODE = Pattern.compile("[A-Z]{3}");
+    // Account names become file names (demo keys) and SFTP user names: keep them boring.
+    private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z][a-z0-9._-]{0,31}");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+    private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 ()./-]{2,39}");
+    private static final int MIN_RSA_BITS = 2048;
+    private static final String ED25519 = "ssh-ed25519";
+    private static final String[] ACCOUNT_KEYS = {"name", "state", "role", "sshKeys", "demoKey", "disabled"};
+
+    private RegistryLoader() {}
+
+    /**
+     * Loads a registry.
+     *
+     * @param file the registry file
+     * @param reportTypeIds the configured report types; standing instructions must name one of them
+     * @param demoKeyDirectory where the demo public keys {@code <account>.pub} are; null when
+     *     {@code demo.enabled} is false, in which case an account asking for a demo key is an error
+     * @throws ConfigException naming the file, the key and the problem
+     */
+    public static Registry load(Path file, Set<String> reportTypeIds, Path demoKeyDirectory) throws ConfigException {
+        ConfigNode root = ConfigNode.read(file).requireKeys("states", "accounts");
+
+        // First pass: codes and statuses, so that instructions may name States declared later.
+        List<ConfigNode> stateNodes = root.get("states").elements();
+        Map<String, Status> statuses = new LinkedHashMap<>();
+        Map<String, String> codeKeys = new HashMap<>();
+        List<ConfigNode> labelled = new ArrayList<>();
+        for (ConfigNode n : stateNodes) {
+            n.requireKeys("code", "name", "status", "instructions", "contacts");
+            ConfigNode codeNode = n.get("code");
+            String code = codeNode.text();
+            if (!STATE_CODE.matcher(code).matches()) {
+                throw codeNode.error("'" + code + "' must be an ISO 3166-1 alpha-3 code: three upper-case letters, e.g. ARC");
+            }
+            String previous = codeKeys.putIfAbsent(code, codeNode.key());
+            if (previous != null) {
+                throw codeNode.error("'" + code + "' is already used by " + previous + "; State codes must be unique");
+            }
+            ConfigNode state = n.relabel("states[" + code + "]");
+            statuses.put(code, status(state.get("status")));
+            labelled.add(state);
+        }
+
+        List<StateEntry> states = new ArrayList<>();
+        for (ConfigNode n : labelled) {
+            String code = n.get("code").text();
+            states.add(new StateEntry(code, n.get("name").text(), statuses.get(code),
+                    instructions(n.get("instructions"), reportTypeIds, statuses), contacts(n.get("contacts"))));
+        }
+
+        List<Account> accounts = new ArrayList<>();
+        Map<String, String> accountKeys = new HashMap<>();
+        Map<String, String> keyOwners = new HashMap<>();
+        for (ConfigNode n : root.get("accounts").elements()) {
+            ConfigNode account = accountNode(n, accountKeys);
+            accounts.add(account(account, statuses, demoKeyDirectory, keyOwners));
+        }
+        return new Registry(states, accounts);
+    }
+
+    /**
+     * The names of the accounts marked {@code demoKey: true}, so that the server can generate
+     * their keys before {@link #load}. Checks only what it reads: the account names (which
+     * become file names) and the {@code demoKey} flags.
+     */
+    public static List<String> demoKeyAccounts(Path file) throws ConfigException {
+        ConfigNode root = ConfigNode.read(file).requireKeys("states", "accounts");
+        List<String> names = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (ConfigNode n : root.get("accounts").elements()) {
+            ConfigNode account = accountNode(n, seen);
+            if (account.get("demoKey").bool(false)) {
+                names.add(account.get("name").text());
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Checks the keys and the name of an account entry and relabels it by name. */
+    private static ConfigNode accountNode(ConfigNode n, Map<String, String> seen) throws ConfigException {
+        n.requireKeys(ACCOUNT_KEYS);
+        ConfigNode nameNode = n.get("name");
+        String name = nameNode.text();
+        if (!ACCOUNT_NAME.matcher(name).matches()) {
+            throw nameNode.error("'" + name + "' must start with a lower-case letter followed by up to 31 lower-case "
+                    + "letters, digits, '.', '_' or '-', e.g. arcadia-officer");
+        }
+        String previous = seen.putIfAbsent(name, nameNode.key());
+        if (previous != null) {
+            throw nameNode.error("'" + name + "' is already used by " + previous + "; account names must be unique");
+        }
+        return n.relabel("accounts[" + name + "]");
+    }
+
+    private static Status status(ConfigNode n) throws ConfigException {
+        String text = n.text();
+        return switch (text) {
+            case "state-party" -> Status.STATE_PARTY;
+            case "signatory" -> Status.SIGNATORY;
+            default -> throw n.error("'" + text + "' must be state-party or signatory");
+        };
+    }
+
+    private static Map<String, StandingInstruction> instructions(ConfigNode n, Set<String> reportTypeIds,
+            Map<String, Status> statuses) throws ConfigException {
+        Map<String, StandingInstruction> out = new LinkedHashMap<>();
+        for (String reportType : n.keys()) {
+            ConfigNode instruction = n.get(reportType).requireKeys("level", "namedStates");
+            if (!reportTypeIds.contains(reportType)) {
+                throw instruction.error("'" + reportType + "' is not a configured report type; configured: "
+                        + String.join(", ", new TreeSet<>(reportTypeIds)) + " (reportTypes in server.yaml)");
+            }
+            ConfigNode levelNode = instruction.get("level");
+            String levelText = levelNode.text();
+            Optional<ConfidentialityLevel> level = ConfidentialityLevel.fromWireName(levelText);
+            if (level.isEmpty()) {
+                throw levelNode.error("'" + levelText + "' must be public, states-parties, secretariat or named");
+            }
+            ConfigNode namedNode = instruction.get("namedStates");
+            List<String> named = namedNode.texts(List.of());
+            if (level.get() != ConfidentialityLevel.NAMED && namedNode.isPresent()) {
+                throw namedNode.error("is only allowed with level named; remove it or set level: named");
+            }
+            if (level.get() == ConfidentialityLevel.NAMED && named.isEmpty()) {
+                throw namedNode.error("level named needs namedStates: the codes of the States Parties that may read it");
+            }
+            Set<String> seen = new HashSet<>();
+            List<ConfigNode> namedElements = namedNode.elements();
+            for (int i = 0; i < named.size(); i++) {
+                String code = named.get(i);
+                ConfigNode element = namedElements.get(i);
+                Status status = statuses.get(code);
+                if (status == null) {
+                    throw element.error("'" + code + "' is not a State in this registry");
+                }
+                if (status != Status.STATE_PARTY) {
+                    throw element.error("'" + code + "' is a signatory, not a State Party; only States Parties may "
+                            + "be named to receive a report");
+                }
+                if (!seen.add(code)) {
+                    throw element.error("'" + code + "' is listed twice");
+                }
+            }
+            out.put(reportType, new StandingInstruction(reportType, level.get(), named));
+        }
+        return out;
+    }
+
+    private static List<PointOfContact> contacts(ConfigNode n) throws ConfigException {
+        List<PointOfContact> out = new ArrayList<>();
+        for (ConfigNode c : n.elements()) {
+            c.requireKeys("name", "title", "ministry", "email", "phone", "address");
+            ConfigNode emailNode = c.get("email");
+            String email = emailNode.text();
+            if (!EMAIL.matcher(email).matches()) {
+                throw emailNode.error("'" + email + "' is not an e-mail address like name@ministry.example");
+            }
+            ConfigNode phoneNode = c.get("phone");
+            String phone = phoneNode.text("");
+            if (phoneNode.isPresent() && !PHONE.matcher(phone).matches()) {
+                throw phoneNode.error("'" + phone + "' is not a phone number like \"+999 20 555 0100\"");
+            }
+            out.add(new PointOfContact(c.get("name").text(), c.get("title").text(""), c.get("ministry").text(""),
+                    email, phone, c.get("address").text("")));
+        }
+        return out;
+    }
+
+    private static Account account(ConfigNode n, Map<String, Status> statuses, Path demoKeyDirectory,
+            Map<String, String> keyOwners) throws ConfigException {
+        String name = n.get("name").text();
+        ConfigNode roleNode = n.get("role");
+        String roleText = roleNode.text();
+        Role role = switch (roleText) {
+            case "state-officer" -> Role.STATE_OFFICER;
+            case "state-system" -> Role.STATE_SYSTEM;
+            case "secretariat" -> Role.SECRETARIAT;
+            default -> throw roleNode.error("'" + roleText + "' must be state-officer, state-system or secretariat");
+        };
+        ConfigNode stateNode = n.get("state");
+        String stateCode = null;
+        if (role == Role.SECRETARIAT) {
+            if (stateNode.isPresent()) {
+                throw roleNode.error("an account of a State cannot have role secretariat; remove 'state' for a "
+                        + "secretariat account, or use state-officer or state-system");
+            }
+        } else {
+            stateCode = stateNode.text();
+            if (!statuses.containsKey(stateCode)) {
+                throw stateNode.error("'" + stateCode + "' is not a State in this registry; add it under states");
+            }
+        }
+
+        List<AuthorizedKey> keys = new ArrayList<>();
+        for (ConfigNode keyNode : n.get("sshKeys").elements()) {
+            keys.add(registerKey(keyNode, parseKey(keyNode, keyNode.text()), name, keyOwners));
+        }
+        ConfigNode demoNode = n.get("demoKey");
+        boolean demoKey = demoNode.bool(false);
+        if (demoKey) {
+            if (demoKeyDirectory == null) {
+                throw demoNode.error("account '" + name + "' asks for a demo key but demo.enabled is false; "
+                        + "list its keys under sshKeys instead");
+            }
+            keys.add(registerKey(demoNode, demoKey(demoNode, demoKeyDirectory.resolve(name + ".pub")), name, keyOwners));
+        }
+        boolean disabled = n.get("disabled").bool(false);
+        if (keys.isEmpty() && !disabled) {
+            throw n.get("sshKeys").error("account '" + name + "' is enabled but has no key; list an OpenSSH public "
+                    + "key under sshKeys, or set disabled: true");
+        }
+        return new Account(name, stateCode, role, keys, demoKey, disabled);
+    }
+
+    private static AuthorizedKey registerKey(ConfigNode n, AuthorizedKey key, String account,
+            Map<String, String> keyOwners) throws ConfigException {
+        String owner = keyOwners.putIfAbsent(key.fingerprint(), account);
+        if (owner != null) {
+            // One key, one account: otherwise a login does not say who acted.
+            throw n.error("key " + key.fingerprint() + " is already registered to account '" + owner
+                    + "'; each key belongs to exactly one account");
+        }
+        return key;
+    }
+
+    private static AuthorizedKey demoKey(ConfigNode n, Path pub) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(pub);
+        } catch (NoSuchFileException e) {
+            throw n.error("demo key file " + pub + " does not exist; it is generated at start-up when demo.enabled "
+                    + "is true");
+        } catch (IOException e) {
+            throw n.error("demo key file " + pub + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        String line = text.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .findFirst().orElse("");
+        return parseKey(n, line);
+    }
+
+    /** Parses one OpenSSH public key line ({@code type base64 [comment]}) and checks it is strong enough. */
+    static AuthorizedKey parseKey(ConfigNode n, String line) throws ConfigException {
+        String expected = "must be an OpenSSH public key line such as 'ssh-ed25519 AAAAC3Nz… officer@arcadia'";
+        AuthorizedKeyEntry entry;
+        try {
+            entry = AuthorizedKeyEntry.parseAuthorizedKeyEntry(line.strip());
+        } catch (IllegalArgumentException e) {
+            throw n.error(expected);
+        }
+        if (entry == null) {
+            throw n.error(expected);
+        }
+        if (!entry.getLoginOptions().isEmpty()) {
+            // Silently ignoring from="…" or command="…" would give a false sense of restriction.
+            throw n.error("login options (" + String.join(", ", entry.getLoginOptions().keySet())
+                    + ") are not supported; give only the key type, the key and a comment");
+        }
+        PublicKey key;
+        try {
+            key = entry.resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw n.error("cannot be decoded as a '" + entry.getKeyType() + "' key (" + e.getClass().getSimpleName()
+                    + "); copy the whole line from the .pub file");
+        }
+        if (key == null) {
+            throw n.error(expected);
+        }
+        String type = KeyUtils.getKeyType(key);
+        if (key instanceof RSAPublicKey rsa) {
+            int bits = rsa.getModulus().bitLength();
+            if (bits < MIN_RSA_BITS) {
+                throw n.error("RSA key of " + bits + " bits is too weak; use ssh-ed25519 or RSA of at least "
+                        + MIN_RSA_BITS + " bits (3072 recommended)");
+            }
+        } else if (!ED25519.equals(type)) {
+            throw n.error("'" + type + "' keys are not accepted by this server; use ssh-ed25519 (preferred) or RSA "
+                    + "of at least " + MIN_RSA_BITS + " bits");
+        }
+        String comment = entry.getComment() == null ? "" : entry.getComment().strip();
+        return new AuthorizedKey(key, KeyUtils.getFingerPrint(key), comment);
+    }
+}

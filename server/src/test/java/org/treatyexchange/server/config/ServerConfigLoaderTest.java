@@ -1,0 +1,399 @@
+package org.treatyexchange.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.MonthDay;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+
+class ServerConfigLoaderTest {
+    static final Path SHIPPED = Path.of("../config/server.yaml");
+
+    @TempDir
+    Path dir;
+
+    private Path write(String yaml) throws IOException {
+        Path file = dir.resolve("server.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private ServerConfig load(String yaml) throws Exception {
+        return ServerConfigLoader.load(write(yaml));
+    }
+
+    /** Loads a bad file and checks that the error names this file and the expected key. */
+    private ConfigException fails(String yaml, String expectedKey) throws IOException {
+        Path file = write(yaml);
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> ServerConfigLoader.load(file));
+        assertThat(e).as("expected a ConfigException").isNotNull();
+        assertThat(e.file()).isEqualTo(file);
+        assertThat(e.key()).isEqualTo(expectedKey);
+        assertThat(e.getMessage()).startsWith(file + ": " + expectedKey + ": ");
+        return e;
+    }
+
+    @Test
+    void shippedFileLoadsAndEqualsTheDefaultsExceptForTheDemo() throws Exception {
+        ServerConfig shipped = ServerConfigLoader.load(SHIPPED);
+        ServerConfig defaults = ServerConfig.defaults();
+
+        assertThat(shipped.demo().enabled()).isTrue();
+        assertThat(defaults.demo().enabled()).isFalse();
+        assertThat(shipped.home()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
+        assertThat(shipped.registryFile()).isEqualTo(defaults.registryFile());
+        assertThat(shipped.sftp()).isEqualTo(defaults.sftp());
+        assertThat(shipped.limits()).isEqualTo(defaults.limits());
+        assertThat(shipped.storage()).isEqualTo(defaults.storage());
+        assertThat(shipped.keys()).isEqualTo(defaults.keys());
+        assertThat(shipped.admin()).isEqualTo(defaults.admin());
+        assertThat(shipped.reportTypes()).isEqualTo(defaults.reportTypes());
+    }
+
+    @Test
+    void shippedFileShowsEveryKey() throws Exception {
+        JsonNode tree = new YAMLMapper().readTree(SHIPPED.toFile());
+        List<String> keys = new ArrayList<>();
+        collectKeys("", tree, keys);
+        assertThat(keys).contains("home", "registry", "demo.enabled", "sftp.bind", "sftp.port", "sftp.authTimeout",
+                "sftp.idleTimeout", "sftp.maxUnauthenticatedConnections", "sftp.hostKeys", "sftp.algorithms.kex",
+                "sftp.algorithms.ciphers", "sftp.algorithms.macs", "sftp.algorithms.hostKeyAlgorithms",
+                "sftp.algorithms.publicKeyAlgorithms", "limits.maxFileSize", "limits.accountQuota",
+                "limits.maxOpenHandles", "limits.maxSessionsPerAccount", "limits.maxFileNameLength",
+                "storage.segmentSize", "storage.fsync", "keys.masterKeystore", "keys.receiptKeystore",
+                "keys.receiptCertificate", "keys.passwordEnv", "keys.passwordFileEnv", "admin.socket", "reportTypes");
+        // And every key with a value has a one-line comment (report type entries are self-describing).
+        for (String line : Files.readAllLines(SHIPPED)) {
+            if (line.matches("\\s*[A-Za-z]+:\\s*[^\\s#].*") && !line.contains("#")) {
+                assertThat(line).as("line is a mapping under reportTypes").matches("\\s+(name|defaultLevel|deadline):.*");
+            }
+        }
+    }
+
+    private static void collectKeys(String prefix, JsonNode node, List<String> out) {
+        node.fieldNames().forEachRemaining(name -> {
+            JsonNode child = node.get(name);
+            String key = prefix.isEmpty() ? name : prefix + "." + name;
+            if (child.isObject()) {
+                collectKeys(key, child, out);
+            } else {
+                out.add(key);
+            }
+        });
+    }
+
+    @Test
+    void emptyFileYieldsTheDefaults() throws Exception {
+        ServerConfig config = load("");
+        assertThat(config).isEqualTo(ServerConfig.defaults());
+        assertThat(load("# nothing but a comment\n")).isEqualTo(ServerConfig.defaults());
+    }
+
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        ServerConfig d = ServerConfig.defaults();
+        assertThat(d.home()).isEqualTo(Path.of("").toAbsolutePath().resolve("data"));
+        assertThat(d.registryFile()).isEqualTo(Path.of("").toAbsolutePath().resolve("config/registry.yaml"));
+        assertThat(d.demo().enabled()).isFalse();
+        assertThat(d.sftp().bind()).isEqualTo("127.0.0.1");
+        assertThat(d.sftp().port()).isEqualTo(2222);
+        assertThat(d.sftp().authTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.sftp().idleTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(d.sftp().maxUnauthenticatedConnections()).isEqualTo(64);
+        assertThat(d.sftp().hostKeys()).containsExactly(Path.of("keys/ssh_host_ed25519_key"),
+                Path.of("keys/ssh_host_rsa_key"));
+        assertThat(d.sftp().algorithms().kex()).first().isEqualTo("mlkem768x25519-sha256");
+        assertThat(d.sftp().algorithms().ciphers()).containsExactly("aes256-gcm@openssh.com",
+                "aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com");
+        assertThat(d.sftp().algorithms().publicKeyAlgorithms()).containsExactly("ssh-ed25519", "rsa-sha2-512",
+                "rsa-sha2-256");
+        assertThat(d.limits().maxFileSize()).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThat(d.limits().accountQuota()).isEqualTo(20L * 1024 * 1024 * 1024);
+        assertThat(d.limits().maxOpenHandles()).isEqualTo(64);
+        assertThat(d.limits().maxSessionsPerAccount()).isEqualTo(8);
+        assertThat(d.limits().maxFileNameLength()).isEqualTo(255);
+        assertThat(d.storage().segmentSize()).isEqualTo(64 * 1024);
+        assertThat(d.storage().fsync()).isTrue();
+        assertThat(d.keys().passwordEnv()).isEqualTo("EXCHANGE_MASTER_PASSWORD");
+        assertThat(d.keys().passwordFileEnv()).isEqualTo("EXCHANGE_MASTER_PASSWORD_FILE");
+        assertThat(d.resolveInHome(d.keys().masterKeystore())).isEqualTo(d.home().resolve("keys/master.p12"));
+        assertThat(d.resolveInHome(d.admin().socket())).isEqualTo(d.home().resolve("run/admin.sock"));
+        assertThat(d.reportTypeIds()).containsExactlyInAnyOrder("initial-report", "initial-report-update",
+                "annual-report", "nil-annual-report", "national-report", "points-of-contact", "correspondence");
+        assertThat(d.reportType("annual-report")).hasValueSatisfying(t -> {
+            assertThat(t.defaultLevel()).isEqualTo(ConfidentialityLevel.STATES_PARTIES);
+            assertThat(t.deadline()).contains(MonthDay.of(5, 31));
+        });
+        assertThat(d.reportType("initial-report").orElseThrow().defaultLevel())
+                .isEqualTo(ConfidentialityLevel.SECRETARIAT);
+    }
+
+    @Test
+    void valuesAreReadWithUnits() throws Exception {
+        ServerConfig c = load("""
+                home: /srv/exchange
+                sftp:
+                  bind: "::1"
+                  port: 0
+                  authTimeout: 45s
+                  idleTimeout: 2h
+                  hostKeys: [/etc/exchange/host_key]
+                limits:
+                  maxFileSize: 512MiB
+                  accountQuota: 1073741824
+                  maxFileNameLength: 100
+                storage:
+                  segmentSize: 4KiB
+                  fsync: false
+                """);
+        assertThat(c.home()).isEqualTo(Path.of("/srv/exchange"));
+        assertThat(c.sftp().bind()).isEqualTo("::1");
+        assertThat(c.sftp().port()).isZero();
+        assertThat(c.sftp().authTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(c.sftp().idleTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(c.resolveInHome(c.sftp().hostKeys().get(0))).isEqualTo(Path.of("/etc/exchange/host_key"));
+        assertThat(c.limits().maxFileSize()).isEqualTo(512L << 20);
+        assertThat(c.limits().accountQuota()).isEqualTo(1L << 30);
+        assertThat(c.limits().maxFileNameLength()).isEqualTo(100);
+        assertThat(c.storage().segmentSize()).isEqualTo(4096);
+        assertThat(c.storage().fsync()).isFalse();
+        // Untouched sections keep their defaults.
+        assertThat(c.keys()).isEqualTo(ServerConfig.Keys.DEFAULTS);
+    }
+
+    @Test
+    void relativeHomeResolvesAgainstTheWorkingDirectory() throws Exception {
+        ServerConfig c = load("home: var/exchange\nregistry: etc/registry.yaml\n");
+        assertThat(c.home()).isEqualTo(Path.of("").toAbsolutePath().resolve("var/exchange"));
+        assertThat(c.registryFile()).isEqualTo(Path.of("").toAbsolutePath().resolve("etc/registry.yaml"));
+    }
+
+    @Test
+    void overridesReturnModifiedCopies() {
+        ServerConfig d = ServerConfig.defaults();
+        ServerConfig moved = d.withHome(Path.of("/tmp/elsewhere"));
+        assertThat(moved.resolveInHome(moved.keys().receiptKeystore())).isEqualTo(Path.of("/tmp/elsewhere/keys/receipt.p12"));
+        assertThat(d.withSftpPort(0).sftp().port()).isZero();
+        assertThat(d.withSftpPort(0).sftp().hostKeys()).isEqualTo(d.sftp().hostKeys());
+        assertThat(d.withSftpBind("0.0.0.0").sftp().bind()).isEqualTo("0.0.0.0");
+        assertThat(d.sftp().port()).as("original unchanged").isEqualTo(2222);
+        assertThatThrownBy(() -> d.withSftpPort(70000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sftp.port must be in 0..65535, got 70000");
+        assertThatThrownBy(() -> d.withSftpBind("300.0.0.1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("sftp.bind must be an IP address or host name, got '300.0.0.1'");
+        assertThat(d.withSftpBind("exchange.example").sftp().bind()).isEqualTo("exchange.example");
+    }
+
+    @Test
+    void missingFileIsAnError() {
+        Path missing = dir.resolve("nope.yaml");
+        assertThatThrownBy(() -> ServerConfigLoader.load(missing)).isInstanceOf(ConfigException.class)
+                .hasMessage(missing + ": (file): does not exist; create it or point to an existing file");
+    }
+
+    @Test
+    void syntaxErrorNamesTheLine() throws Exception {
+        ConfigException e = fails("sftp:\n  port: [1\n", "(line 2)");
+        assertThat(e.getMessage()).contains("not valid YAML");
+    }
+
+    @Test
+    void duplicateKeyIsAnError() throws Exception {
+        ConfigException e = fails("sftp:\n  port: 1\n  port: 2\n", "(line 3)");
+        assertThat(e.getMessage()).contains("Duplicate field 'port'");
+    }
+
+    @Test
+    void topLevelMustBeAMapping() throws Exception {
+        fails("- a\n- b\n", "(top level)");
+    }
+
+    @Test
+    void sectionMustBeAMapping() throws Exception {
+        ConfigException e = fails("sftp: 5\n", "sftp");
+        assertThat(e).hasMessageEndingWith("must be a mapping of keys to values, got 5");
+    }
+
+    @Test
+    void unknownKeySuggestsTheNearestKnownOne() throws Exception {
+        ConfigException e = fails("sftp:\n  prot: 22\n", "sftp.prot");
+        assertThat(e.getMessage()).isEqualTo(dir.resolve("server.yaml") + ": sftp.prot: unknown key — did you mean "
+                + "'sftp.port'? Allowed here: bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, "
+                + "hostKeys, algorithms");
+    }
+
+    @Test
+    void unknownTopLevelKeyWithoutPlausibleSuggestion() throws Exception {
+        ConfigException e = fails("database: derby\n", "database");
+        assertThat(e.getMessage()).contains("unknown key Allowed here: home, registry").doesNotContain("did you mean");
+    }
+
+    @Test
+    void unknownKeyIsCaughtInDeepSections() throws Exception {
+        ConfigException e = fails("sftp:\n  algorithms:\n    cipher: [aes256-ctr]\n", "sftp.algorithms.cipher");
+        assertThat(e.getMessage()).contains("did you mean 'sftp.algorithms.ciphers'?");
+        e = fails("reportTypes:\n  - id: x\n    name: X\n    level: public\n", "reportTypes[0].level");
+        assertThat(e.getMessage()).contains("unknown key");
+    }
+
+    @Test
+    void passwordInTheFileIsRefusedWithTheReason() throws Exception {
+        ConfigException e = fails("keys:\n  password: hunter2\n", "keys.password");
+        assertThat(e.getMessage()).contains("secrets never go in files under config/")
+                .contains("keys.passwordEnv").doesNotContain("hunter2");
+    }
+
+    @Test
+    void passwordEnvMustBeAVariableNameAndIsNotEchoed() throws Exception {
+        ConfigException e = fails("keys:\n  passwordEnv: \"s3cr3t pass!\"\n", "keys.passwordEnv");
+        assertThat(e.getMessage()).endsWith("must be the name of an environment variable (letters, digits and '_', "
+                + "e.g. EXCHANGE_MASTER_PASSWORD), not the password itself").doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void passwordVariablesMustDiffer() throws Exception {
+        ConfigException e = fails("keys:\n  passwordEnv: PW\n  passwordFileEnv: PW\n", "keys.passwordFileEnv");
+        assertThat(e.getMessage()).contains("must differ from keys.passwordEnv");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "kex|diffie-hellman-group14-sha1|SHA-1",
+        "kex|diffie-hellman-group1-sha1|SHA-1",
+        "kex|ecdh-sha2-nistp256|NIST P-curve",
+        "ciphers|aes128-cbc|CBC mode",
+        "ciphers|arcfour256|RC4",
+        "ciphers|none|no encryption or integrity",
+        "macs|hmac-md5|MD5",
+        "macs|hmac-sha1-etm@openssh.com|SHA-1",
+        "hostKeyAlgorithms|ssh-rsa|RSA with SHA-1 signatures",
+        "hostKeyAlgorithms|ecdsa-sha2-nistp256|NIST P-curve",
+        "publicKeyAlgorithms|ssh-dss|DSA",
+    })
+    void weakAlgorithmIsRefusedByName(String list, String algorithm, String reason) throws Exception {
+        String good = switch (list) {
+            case "kex" -> "curve25519-sha256";
+            case "ciphers" -> "aes256-ctr";
+            case "macs" -> "hmac-sha2-256";
+            default -> "ssh-ed25519";
+        };
+        ConfigException e = fails("sftp:\n  algorithms:\n    " + list + ":\n      - " + good + "\n      - "
+                + algorithm + "\n", "sftp.algorithms." + list + "[1]");
+        assertThat(e.getMessage()).contains("'" + algorithm + "' is a weak algorithm (" + reason + ") and is refused; use ");
+    }
+
+    @Test
+    void unknownAlgorithmIsRefusedWithTheAllowList() throws Exception {
+        ConfigException e = fails("sftp:\n  algorithms:\n    ciphers: [aes256-gcm@openssh.com, twofish-ctr]\n",
+                "sftp.algorithms.ciphers[1]");
+        assertThat(e.getMessage()).endsWith("'twofish-ctr' is not an allowed cipher; allowed: aes256-gcm@openssh.com, "
+                + "aes128-gcm@openssh.com, chacha20-poly1305@openssh.com, aes256-ctr, aes192-ctr, aes128-ctr");
+    }
+
+    @Test
+    void algorithmListsMustBeNonEmptyAndWithoutDuplicates() throws Exception {
+        fails("sftp:\n  algorithms:\n    macs: []\n", "sftp.algorithms.macs");
+        ConfigException e = fails("sftp:\n  algorithms:\n    macs: [hmac-sha2-256, hmac-sha2-256]\n",
+                "sftp.algorithms.macs");
+        assertThat(e).hasMessageEndingWith("lists 'hmac-sha2-256' twice");
+        e = fails("sftp:\n  algorithms:\n    kex: [42]\n", "sftp.algorithms.kex[0]");
+        assertThat(e).hasMessageContaining("must be a string, got 42");
+    }
+
+    @Test
+    void modernNonDefaultAlgorithmsAreAccepted() throws Exception {
+        ServerConfig c = load("sftp:\n  algorithms:\n    kex: [curve448-sha512]\n    ciphers: [aes256-ctr]\n");
+        assertThat(c.sftp().algorithms().kex()).containsExactly("curve448-sha512");
+        assertThat(c.sftp().algorithms().ciphers()).containsExactly("aes256-ctr");
+        assertThat(c.sftp().algorithms().macs()).isEqualTo(ServerConfig.Algorithms.DEFAULTS.macs());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "sftp:\\n  port: 70000|sftp.port|must be in 0..65535, got 70000",
+        "sftp:\\n  port: -1|sftp.port|must be in 0..65535, got -1",
+        "sftp:\\n  port: '22'|sftp.port|must be a whole number in 0..65535, got '22'",
+        "sftp:\\n  port: 22.5|sftp.port|must be a whole number in 0..65535, got 22.5",
+        "sftp:\\n  bind: 300.1.1.1|sftp.bind|'300.1.1.1' is not an IP address or host name; use e.g. 127.0.0.1, ::1 or 0.0.0.0",
+        "sftp:\\n  bind: 'fe80::zz'|sftp.bind|'fe80::zz' is not an IP address or host name; use e.g. 127.0.0.1, ::1 or 0.0.0.0",
+        "sftp:\\n  authTimeout: 30|sftp.authTimeout|must be a duration with a unit such as 30s, 10m or 1h, got 30",
+        "sftp:\\n  authTimeout: 30x|sftp.authTimeout|'30x' is not a duration; write e.g. 500ms, 30s, 10m, 1h or 1d",
+        "sftp:\\n  authTimeout: 1h|sftp.authTimeout|must be between 1s and 10m, got 1h",
+        "sftp:\\n  idleTimeout: 2d|sftp.idleTimeout|must be between 10s and 24h, got 2d",
+        "sftp:\\n  maxUnauthenticatedConnections: 0|sftp.maxUnauthenticatedConnections|must be in 1..10000, got 0",
+        "sftp:\\n  hostKeys: []|sftp.hostKeys|must list at least one host key file, e.g. keys/ssh_host_ed25519_key",
+        "sftp:\\n  hostKeys: [a, a]|sftp.hostKeys|lists 'a' twice",
+        "sftp:\\n  hostKeys: keys/one|sftp.hostKeys|must be a list (lines starting with '- ')",
+        "limits:\\n  maxFileSize: 2GB|limits.maxFileSize|'2GB' is ambiguous; write binary units KiB, MiB, GiB or TiB (powers of 1024)",
+        "limits:\\n  maxFileSize: lots|limits.maxFileSize|'lots' is not a size; write e.g. 64KiB, 512MiB, 2GiB or a number of bytes",
+        "limits:\\n  maxFileSize: 0|limits.maxFileSize|must be between 1 bytes and 1TiB, got 0 bytes",
+        "limits:\\n  maxFileSize: 99999999999TiB|limits.maxFileSize|'99999999999TiB' is too large",
+        "limits:\\n  maxFileSize: 4GiB\\n  accountQuota: 1GiB|limits.accountQuota|must be at least limits.maxFileSize (4GiB), otherwise a file of the allowed size could never be stored; got 1GiB",
+        "limits:\\n  maxOpenHandles: 0|limits.maxOpenHandles|must be in 1..4096, got 0",
+        "limits:\\n  maxSessionsPerAccount: 5000|limits.maxSessionsPerAccount|must be in 1..1024, got 5000",
+        "limits:\\n  maxFileNameLength: 256|limits.maxFileNameLength|must be in 1..255, got 256",
+        "storage:\\n  segmentSize: 2KiB|storage.segmentSize|must be between 4KiB and 8MiB, got 2KiB",
+        "storage:\\n  segmentSize: 16MiB|storage.segmentSize|must be between 4KiB and 8MiB, got 16MiB",
+        "storage:\\n  fsync: maybe|storage.fsync|must be true or false, got 'maybe'",
+        "demo:\\n  enabled: 1|demo.enabled|must be true or false, got 1",
+        "home: ''|home|must not be empty",
+        "admin:\\n  socket: [a]|admin.socket|must be a string, got a list (quote it if it looks like a number or true/false)",
+    })
+    void invalidValuesAreRefusedWithKeyAndFix(String yaml, String key, String problem) throws Exception {
+        ConfigException e = fails(yaml.replace("\\n", "\n") + "\n", key);
+        assertThat(e.getMessage()).isEqualTo(dir.resolve("server.yaml") + ": " + key + ": " + problem);
+    }
+
+    @Test
+    void customReportTypesReplaceTheDefaults() throws Exception {
+        ServerConfig c = load("""
+                reportTypes:
+                  - id: biennial-report
+                    name: Biennial report
+                    defaultLevel: public
+                    deadline: 06-30
+                  - id: letter
+                    name: Letter
+                """);
+        assertThat(c.reportTypes()).containsExactly(
+                new ServerConfig.ReportType("biennial-report", "Biennial report", ConfidentialityLevel.PUBLIC,
+                        Optional.of(MonthDay.of(6, 30))),
+                new ServerConfig.ReportType("letter", "Letter", ConfidentialityLevel.SECRETARIAT, Optional.empty()));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "- id: Annual_Report\\n  name: A|reportTypes[0].id|'Annual_Report' must be 1 to 40 lower-case letters, digits or '-', e.g. annual-report",
+        "- id: a\\n  name: A\\n- id: a\\n  name: B|reportTypes[1].id|'a' is already used by reportTypes[0].id; report type ids must be unique",
+        "- id: a|reportTypes[0].name|is required",
+        "- name: A|reportTypes[0].id|is required",
+        "- id: a\\n  name: A\\n  defaultLevel: named|reportTypes[0].defaultLevel|'named' must be public, states-parties or secretariat (named needs a list of States, which only a State's standing instruction can give)",
+        "- id: a\\n  name: A\\n  defaultLevel: restricted|reportTypes[0].defaultLevel|'restricted' must be public, states-parties or secretariat",
+        "- id: a\\n  name: A\\n  deadline: 13-01|reportTypes[0].deadline|'13-01' must be a month and day written MM-DD, e.g. 05-31 for 31 May",
+        "- id: a\\n  name: A\\n  deadline: 5-31|reportTypes[0].deadline|'5-31' must be a month and day written MM-DD, e.g. 05-31 for 31 May",
+        "[]|reportTypes|must list at least one report type; remove the key to use the defaults",
+    })
+    void invalidReportTypesAreRefused(String items, String key, String problem) throws Exception {
+        String yaml = "reportTypes:" + (items.startsWith("[") ? " " + items : "\n" + indent(items.replace("\\n", "\n")));
+        ConfigException e = fails(yaml + "\n", key);
+        assertThat(e.getMessage()).isEqualTo(dir.resolve("server.yaml") + ": " + key + ": " + problem);
+    }
+
+    private static String indent(String s) {
+        return s.lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+}
