@@ -100,7 +100,7 @@ class SftpDropBoxTest {
             assertThat(names(sftp, "/submit/annual-report")).containsExactly("public", "states-parties", "secretariat");
             assertThatThrownBy(() -> names(sftp, "/filings")).isInstanceOf(SftpException.class);
         }
-        try (ClientSession s = exchange.login("secretariat-officer"); SftpClient sftp = exchange.sftp(s)) {
+        try (ClientSession s = exchange.login("secretariat"); SftpClient sftp = exchange.sftp(s)) {
             assertThat(names(sftp, "/")).containsExactly("filings");
             assertThat(names(sftp, "/filings")).contains("ARC", "BOR", "SYL", "CAL");
         }
@@ -141,7 +141,7 @@ class SftpDropBoxTest {
         assertThat(Files.readAllBytes(exported)).isEqualTo(report);
 
         // the secretariat sees it, read-only
-        try (ClientSession s = exchange.login("secretariat-officer"); SftpClient sftp = exchange.sftp(s)) {
+        try (ClientSession s = exchange.login("secretariat"); SftpClient sftp = exchange.sftp(s)) {
             String dir = "/filings/BOR/" + receipt.filingId();
             assertThat(names(sftp, dir)).containsExactlyInAnyOrder("annual-2025.pdf", "receipt.p7s");
             assertThat(download(sftp, dir + "/annual-2025.pdf")).isEqualTo(report);
