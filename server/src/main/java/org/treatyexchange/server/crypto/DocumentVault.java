@@ -110,7 +110,7 @@ public final class DocumentVault {
         } catch (IOException | RuntimeException e) {
             blob.close();
             if (e instanceof TamperedDocumentException) {
-                LOG.warn("blob {}: {}", key.blobId(), e.getMessage());
+                LOG.warn("{}", e.getMessage());
             }
             throw e;
         } finally {
