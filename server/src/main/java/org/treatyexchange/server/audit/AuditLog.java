@@ -1,0 +1,90 @@
+package org.treatyexchange.server.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.store.AuditRecords;
+import org.treatyexchange.server.store.AuditRow;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.Tx;
+
+/**
+ * Appends events to the hash-chained audit log. Call {@link #append} inside the transaction of the act
+ * itself, so that the act and its audit event commit together or not at all; use {@link #record} for
+ * acts that change nothing else (refusals). Once committed, each event is also written as one JSON
+ * line to the SLF4J logger {@code audit} (with its seq and hash: a copy outside the database that
+ * anchors the chain). Thread-safe.
+ */
+public final class AuditLog {
+    private static final Logger AUDIT = LoggerFactory.getLogger("audit");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Clock clock;
+
+    public AuditLog(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Locks the chain head (appenders on every node queue here until this transaction ends), chains the
+     * event onto it and stores it.
+     *
+     * @return the stored row
+     */
+    public AuditRow append(Tx tx, AuditEvent event) throws StoreException {
+        Objects.requireNonNull(tx, "tx");
+        Objects.requireNonNull(event, "event");
+        String details = canonicalDetails(event);
+        AuditRecords.Head head = tx.audit().lockHead();
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        AuditRow unsigned = new AuditRow(head.seq() + 1, at, event.type(), event.actor(), event.source(),
+                event.subject(), event.outcome(), details, head.hash(), null);
+        AuditRow row = new AuditRow(unsigned.seq(), at, event.type(), event.actor(), event.source(),
+                event.subject(), event.outcome(), details, head.hash(), AuditChain.hash(unsigned));
+        tx.audit().append(row);
+        String line = logLine(row);
+        tx.afterCommit(() -> AUDIT.info(line));
+        return row;
+    }
+
+    /** Appends the event in a transaction of its own. */
+    public AuditRow record(Store store, AuditEvent event) throws StoreException {
+        Objects.requireNonNull(event, "event");
+        return store.inTransaction(tx -> append(tx, event));
+    }
+
+    /** Sorted keys, no whitespace: the same details always give the same text, hence the same hash. */
+    static String canonicalDetails(AuditEvent event) {
+        try {
+            return JSON.writeValueAsString(event.details()); // a SortedMap: keys come out sorted
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise audit details", e);
+        }
+    }
+
+    static String logLine(AuditRow row) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("seq", row.seq());
+        n.put("at", AuditChain.formatAt(row.at()));
+        n.put("type", row.type());
+        n.put("actor", row.actor());
+        n.put("source", row.source());
+        n.put("subject", row.subject());
+        n.put("outcome", row.outcome());
+        try {
+            n.set("details", JSON.readTree(row.details()));
+        } catch (JsonProcessingException e) {
+            n.put("details", row.details());
+        }
+        n.put("prevHash", row.prevHash());
+        n.put("hash", row.hash());
+        return n.toString();
+    }
+}

@@ -1,0 +1,311 @@
+package org.treatyexchange.server.store.blob;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link BlobStore} on a local directory. Ids are 26 characters of lower-case base32 (128 random bits);
+ * every id from a caller is matched against that alphabet before it becomes part of a path, so no
+ * caller can name a file outside the store. Error messages carry ids only, never host paths.
+ */
+final class LocalBlobStore implements BlobStore {
+    private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
+
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+    private static final Pattern ID = Pattern.compile("[a-z2-7]{26}");
+    private static final Pattern FAN = Pattern.compile("[a-z2-7]{2}");
+    private static final String TMP = "tmp";
+    private static final String TMP_SUFFIX = ".part";
+    private static final OpenOption[] READ = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+
+    private final SecureRandom random = new SecureRandom();
+    private final Path root;
+    private final Path tmp;
+    private final boolean fsync;
+    private final boolean posix;
+
+    LocalBlobStore(Path directory, boolean fsync) throws IOException {
+        Objects.requireNonNull(directory, "directory");
+        this.posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
+        createDirectories(directory.toAbsolutePath().normalize());
+        this.root = directory.toRealPath();
+        this.tmp = root.resolve(TMP);
+        createDirectories(tmp);
+        this.fsync = fsync;
+        if (posix) {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(root);
+            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                log.warn("the blob directory is readable by other users ({}); expected rwx------",
+                        PosixFilePermissions.toString(perms));
+            }
+        }
+        if (!fsync) {
+            log.warn("blob store without fsync: acknowledged documents can be lost on power failure");
+        }
+    }
+
+    @Override
+    public Writer create() throws IOException {
+        String id = newId();
+        Path temp = tmp.resolve(id + TMP_SUFFIX);
+        FileChannel channel = posix
+                ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new LocalWriter(id, temp, channel);
+    }
+
+    @Override
+    public SeekableByteChannel open(String blobId) throws IOException {
+        Path p = pathOf(blobId);
+        try {
+            return Files.newByteChannel(p, READ);
+        } catch (NoSuchFileException e) {
+            throw notFound(blobId);
+        } catch (IOException e) {
+            throw new IOException("cannot read blob " + blobId, e);
+        }
+    }
+
+    @Override
+    public InputStream openStream(String blobId) throws IOException {
+        Path p = pathOf(blobId);
+        try {
+            return Files.newInputStream(p, READ);
+        } catch (NoSuchFileException e) {
+            throw notFound(blobId);
+        } catch (IOException e) {
+            throw new IOException("cannot read blob " + blobId, e);
+        }
+    }
+
+    @Override
+    public boolean exists(String blobId) throws IOException {
+        return Files.isRegularFile(pathOf(blobId), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public long size(String blobId) throws IOException {
+        Path p = pathOf(blobId);
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            throw notFound(blobId);
+        }
+        return Files.size(p);
+    }
+
+    @Override
+    public List<String> list() throws IOException {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> first = Files.newDirectoryStream(root)) {
+            for (Path a : first) {
+                String an = a.getFileName().toString();
+                if (!FAN.matcher(an).matches() || !Files.isDirectory(a, LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // tmp/ and anything foreign
+                }
+                try (DirectoryStream<Path> second = Files.newDirectoryStream(a)) {
+                    for (Path b : second) {
+                        String bn = b.getFileName().toString();
+                        if (!FAN.matcher(bn).matches() || !Files.isDirectory(b, LinkOption.NOFOLLOW_LINKS)) {
+                            continue;
+                        }
+                        try (DirectoryStream<Path> files = Files.newDirectoryStream(b)) {
+                            for (Path f : files) {
+                                String id = f.getFileName().toString();
+                                if (ID.matcher(id).matches() && id.startsWith(an + bn)
+                                        && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                                    ids.add(id);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Collections.sort(ids);
+        return ids;
+    }
+
+    @Override
+    public void delete(String blobId) throws IOException {
+        Path p = pathOf(blobId);
+        if (Files.deleteIfExists(p)) {
+            log.info("deleted blob {}", blobId);
+            syncDirectory(p.getParent());
+        }
+    }
+
+    @Override
+    public int removeTemporaries() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(tmp)) {
+            for (Path t : temps) {
+                if (Files.isRegularFile(t, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(t)) {
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            syncDirectory(tmp);
+            log.info("removed {} unfinished blob temporaries", removed);
+        }
+        return removed;
+    }
+
+    /** The only way from an id to a path: validated first, fanned out as ab/cd/id. */
+    private Path pathOf(String blobId) {
+        if (blobId == null || !ID.matcher(blobId).matches()) {
+            throw new IllegalArgumentException("not a blob id");
+        }
+        return root.resolve(blobId.substring(0, 2)).resolve(blobId.substring(2, 4)).resolve(blobId);
+    }
+
+    private String newId() {
+        byte[] bits = new byte[16];
+        random.nextBytes(bits);
+        StringBuilder s = new StringBuilder(26);
+        int buffer = 0;
+        int count = 0;
+        for (byte b : bits) {
+            buffer = (buffer << 8) | (b & 0xff);
+            count += 8;
+            while (count >= 5) {
+                s.append(ALPHABET[(buffer >>> (count - 5)) & 31]);
+                count -= 5;
+            }
+        }
+        s.append(ALPHABET[(buffer << (5 - count)) & 31]); // the last 3 bits, zero-padded
+        return s.toString();
+    }
+
+    private static IOException notFound(String blobId) {
+        return new NoSuchFileException("blob " + blobId);
+    }
+
+    private void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        boolean parentExisted = parent == null || Files.isDirectory(parent);
+        if (posix) {
+            FileAttribute<Set<PosixFilePermission>> ownerOnly =
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            Files.createDirectories(dir, ownerOnly);
+        } else {
+            Files.createDirectories(dir);
+        }
+        // The new directory entry must itself survive a crash.
+        if (parentExisted && parent != null) {
+            syncDirectory(parent);
+        }
+    }
+
+    private void syncDirectory(Path dir) throws IOException {
+        if (!fsync || !posix) {
+            return; // directories cannot be opened for fsync on every platform (e.g. Windows)
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private final class LocalWriter implements Writer {
+        private final String id;
+        private final Path temp;
+        private final FileChannel channel;
+        private final OutputStream stream;
+        private boolean committed;
+        private boolean finished;
+
+        LocalWriter(String id, Path temp, FileChannel channel) {
+            this.id = id;
+            this.temp = temp;
+            this.channel = channel;
+            this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+        }
+
+        @Override
+        public String blobId() {
+            return id;
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public synchronized void commit() throws IOException {
+            if (finished) {
+                throw new IOException("blob " + id + " was already " + (committed ? "committed" : "aborted"));
+            }
+            try {
+                stream.flush();
+                if (fsync) {
+                    channel.force(true);
+                }
+                channel.close();
+                Path target = pathOf(id);
+                createDirectories(target.getParent());
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new FileAlreadyExistsException("blob " + id);
+                }
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                committed = true;
+                finished = true;
+                syncDirectory(target.getParent());
+                syncDirectory(tmp);
+            } catch (IOException e) {
+                if (!committed) {
+                    abort();
+                    throw new IOException("cannot commit blob " + id, e);
+                }
+                throw new IOException("blob " + id + " was committed but its directory could not be synced", e);
+            }
+        }
+
+        @Override
+        public synchronized void abort() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("closing blob {} failed", id);
+            }
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                log.warn("cannot remove the temporary of blob {}; removeTemporaries() will", id);
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.treatyexchange.server.store.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.treatyexchange.server.store.AuditRecords;
+import org.treatyexchange.server.store.AuditRow;
+import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.StoreException.Reason;
+
+/**
+ * Tables {@code audit_event} and {@code audit_head}. The head is locked with a no-op UPDATE: a row
+ * lock every database takes the same way and holds to the end of the transaction, so appenders on
+ * every node queue behind it.
+ */
+final class JdbcAuditRecords implements AuditRecords {
+
+    private static final String LOCK_HEAD = "UPDATE audit_head SET seq = seq WHERE id = 1";
+    private static final String HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1";
+    private static final String INSERT = "INSERT INTO audit_event"
+            + " (seq, occurred_at, type, actor, source, subject, outcome, details, prev_hash, hash)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    // Guarded by the expected old head so that an append without the lock cannot fork the chain.
+    private static final String MOVE_HEAD =
+            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ?";
+    private static final String AFTER = "SELECT seq, occurred_at, type, actor, source, subject, outcome, details,"
+            + " prev_hash, hash FROM audit_event WHERE seq > ? ORDER BY seq FETCH FIRST ? ROWS ONLY";
+
+    private final JdbcTx tx;
+    private boolean locked;
+
+    JdbcAuditRecords(JdbcTx tx) {
+        this.tx = tx;
+    }
+
+    @Override
+    public Head lockHead() throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(LOCK_HEAD)) {
+            if (ps.executeUpdate() != 1) {
+                throw new StoreException(Reason.UNAVAILABLE, "the audit head row is missing", null);
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "lock audit head");
+        }
+        locked = true;
+        return head();
+    }
+
+    @Override
+    public void append(AuditRow row) throws StoreException {
+        Objects.requireNonNull(row, "row");
+        if (!locked) {
+            throw new IllegalStateException("lockHead() must come before append()");
+        }
+        try (PreparedStatement insert = tx.connection().prepareStatement(INSERT);
+                PreparedStatement move = tx.connection().prepareStatement(MOVE_HEAD)) {
+            int i = 0;
+            insert.setLong(++i, row.seq());
+            Timestamps.set(insert, ++i, row.at());
+            insert.setString(++i, row.type());
+            insert.setString(++i, row.actor());
+            insert.setString(++i, row.source());
+            insert.setString(++i, row.subject());
+            insert.setString(++i, row.outcome());
+            insert.setString(++i, row.details());
+            insert.setString(++i, row.prevHash());
+            insert.setString(++i, row.hash());
+            insert.executeUpdate();
+
+            move.setLong(1, row.seq());
+            move.setString(2, row.hash());
+            move.setLong(3, row.seq() - 1);
+            move.setString(4, row.prevHash());
+            if (move.executeUpdate() != 1) {
+                throw new StoreException(Reason.UNAVAILABLE,
+                        "audit event " + row.seq() + " does not follow the chain head", null);
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "append audit event");
+        }
+    }
+
+    @Override
+    public List<AuditRow> after(long afterSeq, int limit) throws StoreException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        try (PreparedStatement ps = tx.connection().prepareStatement(AFTER)) {
+            ps.setLong(1, afterSeq);
+            ps.setInt(2, limit);
+            List<AuditRow> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditRow(
+                            rs.getLong("seq"),
+                            Timestamps.get(rs, "occurred_at"),
+                            rs.getString("type"),
+                            rs.getString("actor"),
+                            rs.getString("source"),
+                            rs.getString("subject"),
+                            rs.getString("outcome"),
+                            rs.getString("details"),
+                            rs.getString("prev_hash"),
+                            rs.getString("hash")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "read audit events");
+        }
+    }
+
+    @Override
+    public Head head() throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(HEAD);
+                ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new StoreException(Reason.UNAVAILABLE, "the audit head row is missing", null);
+            }
+            return new Head(rs.getLong(1), rs.getString(2));
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "read audit head");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.treatyexchange.server.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.StoreException.Reason;
+
+/**
+ * {@link Store} over a {@link ConnectionPool}. Every transaction runs on one connection at READ
+ * COMMITTED and is retried a few times when the database reports a deadlock, lock timeout or
+ * serialization failure; the work must therefore have no side effects outside the transaction
+ * (that is what {@code afterCommit} is for).
+ */
+final class JdbcStore implements Store {
+    private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
+
+    static final int MAX_ATTEMPTS = 5;
+    private static final long CLOSE_WAIT_MILLIS = 10_000;
+
+    private final ConnectionPool pool;
+    private final Runnable afterClose;
+    private final Object closeLock = new Object();
+    private boolean closed;
+
+    /** @param afterClose runs once after every connection is closed (Derby's database shutdown) */
+    JdbcStore(ConnectionPool pool, Runnable afterClose) {
+        this.pool = pool;
+        this.afterClose = afterClose;
+    }
+
+    @Override
+    public <T> T inTransaction(TxWork<T> work) throws StoreException {
+        return run(work, false);
+    }
+
+    @Override
+    public <T> T read(TxWork<T> work) throws StoreException {
+        return run(work, true);
+    }
+
+    private <T> T run(TxWork<T> work, boolean readOnly) throws StoreException {
+        Objects.requireNonNull(work, "work");
+        for (int attempt = 1; ; attempt++) {
+            Connection c = pool.borrow();
+            JdbcTx tx = new JdbcTx(c);
+            boolean reusable = false;
+            Exception failure;
+            try {
+                if (c.isReadOnly() != readOnly) {
+                    c.setReadOnly(readOnly);
+                }
+                T result;
+                try {
+                    result = work.run(tx);
+                } finally {
+                    tx.end();
+                }
+                c.commit();
+                // Durable now (Derby and PostgreSQL flush the log on commit by default).
+                pool.release(c, true);
+                c = null;
+                tx.runAfterCommit();
+                return result;
+            } catch (Exception e) {
+                failure = e;
+                reusable = rollback(c, e);
+            } finally {
+                if (c != null) {
+                    pool.release(c, reusable);
+                }
+            }
+            StoreException mapped = classify(failure);
+            if (!retryable(failure)) {
+                throw mapped;
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw new StoreException(Reason.UNAVAILABLE,
+                        "database busy: gave up after " + MAX_ATTEMPTS + " attempts", failure);
+            }
+            log.debug("transaction attempt {} hit a lock conflict; retrying", attempt);
+            backOff(attempt);
+        }
+    }
+
+    private static StoreException classify(Exception e) {
+        if (e instanceof StoreException se) {
+            return se;
+        }
+        if (e instanceof SQLException sql) {
+            return SqlErrors.map(sql, "transaction");
+        }
+        return new StoreException(Reason.ABORTED,
+                "transaction rolled back: the work failed (" + e.getClass().getSimpleName() + ")", e);
+    }
+
+    private static boolean retryable(Exception e) {
+        return (e instanceof SQLException sql && SqlErrors.isRetryable(sql))
+                || (e instanceof StoreException se && SqlErrors.isRetryable(se));
+    }
+
+    /** @return whether the connection is fit for reuse */
+    private static boolean rollback(Connection c, Exception cause) {
+        if (cause instanceof SQLException sql && SqlErrors.connectionBroken(sql)) {
+            return false;
+        }
+        try {
+            c.rollback();
+            return true;
+        } catch (SQLException e) {
+            log.warn("rollback failed (SQLState {}); discarding the connection", e.getSQLState());
+            return false;
+        }
+    }
+
+    private static void backOff(int attempt) throws StoreException {
+        try {
+            // Randomised so that the transactions that collided do not collide again.
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException(Reason.UNAVAILABLE, "interrupted while retrying a transaction", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        pool.close(CLOSE_WAIT_MILLIS);
+        afterClose.run();
+    }
+}

@@ -1,0 +1,86 @@
+package org.treatyexchange.server.store.jdbc;
+
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.store.AuditRecords;
+import org.treatyexchange.server.store.DocumentKeyRecords;
+import org.treatyexchange.server.store.FilingRecords;
+import org.treatyexchange.server.store.Tx;
+
+/** One transaction's view; unusable once the transaction ended so a leaked Tx fails loudly. */
+final class JdbcTx implements Tx {
+    private static final Logger log = LoggerFactory.getLogger(JdbcTx.class);
+
+    private final Connection connection;
+    private final List<Runnable> afterCommit = new ArrayList<>();
+    private boolean active = true;
+    private JdbcFilingRecords filings;
+    private JdbcAuditRecords audit;
+    private JdbcDocumentKeyRecords documentKeys;
+
+    JdbcTx(Connection connection) {
+        this.connection = connection;
+    }
+
+    Connection connection() {
+        if (!active) {
+            throw new IllegalStateException("the transaction has ended");
+        }
+        return connection;
+    }
+
+    @Override
+    public FilingRecords filings() {
+        connection();
+        if (filings == null) {
+            filings = new JdbcFilingRecords(this);
+        }
+        return filings;
+    }
+
+    @Override
+    public AuditRecords audit() {
+        connection();
+        if (audit == null) {
+            audit = new JdbcAuditRecords(this);
+        }
+        return audit;
+    }
+
+    @Override
+    public DocumentKeyRecords documentKeys() {
+        connection();
+        if (documentKeys == null) {
+            documentKeys = new JdbcDocumentKeyRecords(this);
+        }
+        return documentKeys;
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        connection();
+        afterCommit.add(action);
+    }
+
+    /** Called when the work returned or threw: no further statements through this Tx. */
+    void end() {
+        active = false;
+    }
+
+    /** Called only after a successful commit. */
+    void runAfterCommit() {
+        for (Runnable action : afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                // The commit stands; an announcement that failed must not pretend it did not happen.
+                log.warn("an after-commit action failed", e);
+            }
+        }
+    }
+}

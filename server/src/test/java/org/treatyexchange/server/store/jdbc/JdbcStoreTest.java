@@ -1,0 +1,403 @@
+package org.treatyexchange.server.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.store.AuditRecords;
+import org.treatyexchange.server.store.AuditRow;
+import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
+import org.treatyexchange.server.store.FilingQuery;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.StoreException.Reason;
+import org.treatyexchange.server.store.Stores;
+
+class JdbcStoreTest {
+
+    @TempDir
+    Path temp;
+    Path dbDir;
+    Store store;
+
+    @BeforeEach
+    void open() throws Exception {
+        dbDir = temp.resolve("data").resolve("db");
+        store = Stores.derby(dbDir);
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    static FilingRecord filing(String id, String state, String account, String fileName, long size) {
+        return new FilingRecord(id, state, account, "SHA256:abc", "sftp", fileName, "att-annual", "2025",
+                ConfidentialityLevel.STATES_PARTIES, List.of(), false, null, size,
+                "ab".repeat(32), "blob" + id.toLowerCase().replace("-", ""),
+                Instant.parse("2026-11-23T03:16:11.123Z"), "received");
+    }
+
+    @Test
+    void filingRoundTripsEveryField() throws Exception {
+        FilingRecord named = new FilingRecord("20261123T031611Z-AAAA", "FRA", "fra-officer", null, "api",
+                "rapport annuel é.pdf", "att-annual", null, ConfidentialityLevel.NAMED, List.of("DEU", "ITA"),
+                true, "20261101T000000Z-ZZZZ", 12345L, "cd".repeat(32), "b1",
+                Instant.parse("2026-11-23T03:16:11.007Z"), "received");
+        store.inTransaction(tx -> {
+            tx.filings().insert(named);
+            return null;
+        });
+        Optional<FilingRecord> back = store.read(tx -> tx.filings().byId(named.id()));
+        assertThat(back).contains(named);
+        assertThat(byId("nope")).isEmpty();
+    }
+
+    @Test
+    void listFiltersAndOrdersById() throws Exception {
+        store.inTransaction(tx -> {
+            tx.filings().insert(filing("3-C", "FRA", "fra", "a.pdf", 10));
+            tx.filings().insert(filing("1-A", "FRA", "fra", "a.pdf", 20));
+            tx.filings().insert(filing("2-B", "DEU", "deu", "b.pdf", 30));
+            return null;
+        });
+        assertThat(ids(store.read(tx -> tx.filings().list(FilingQuery.all())))).containsExactly("1-A", "2-B", "3-C");
+        assertThat(ids(store.read(tx -> tx.filings().list(FilingQuery.ofState("FRA"))))).containsExactly("1-A", "3-C");
+        assertThat(ids(store.read(tx -> tx.filings().list(new FilingQuery(null, "deu", null, 10)))))
+                .containsExactly("2-B");
+        assertThat(ids(store.read(tx -> tx.filings().list(new FilingQuery("FRA", "fra", "att-annual", 1)))))
+                .containsExactly("1-A");
+        assertThat(list(new FilingQuery(null, null, "other", 10))).isEmpty();
+    }
+
+    @Test
+    void latestByNameIsTheHighestIdUnderThatName() throws Exception {
+        store.inTransaction(tx -> {
+            tx.filings().insert(filing("20261123T000001Z-A", "FRA", "fra", "a.pdf", 1));
+            tx.filings().insert(filing("20261123T000003Z-C", "FRA", "fra", "a.pdf", 1));
+            tx.filings().insert(filing("20261123T000002Z-B", "FRA", "fra", "a.pdf", 1));
+            tx.filings().insert(filing("20261123T000009Z-D", "FRA", "fra", "other.pdf", 1));
+            return null;
+        });
+        assertThat(latest("FRA", "att-annual", "states-parties", "a.pdf"))
+                .map(FilingRecord::id).contains("20261123T000003Z-C");
+        assertThat(latest("FRA", "att-annual", "public", "a.pdf")).isEmpty();
+        assertThat(latest("DEU", "att-annual", "states-parties", "a.pdf"))
+                .isEmpty();
+    }
+
+    @Test
+    void totalBytesSumsOnlyThatAccount() throws Exception {
+        assertThat(total("fra")).isZero();
+        store.inTransaction(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "a", 5_000_000_000L));
+            tx.filings().insert(filing("2", "FRA", "fra", "b", 7));
+            tx.filings().insert(filing("3", "DEU", "deu", "c", 100));
+            return null;
+        });
+        assertThat(total("fra")).isEqualTo(5_000_000_007L);
+    }
+
+    @Test
+    void duplicateIdIsRefusedAndTheWholeTransactionRollsBack() throws Exception {
+        store.inTransaction(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "original.pdf", 1));
+            return null;
+        });
+        AtomicInteger afterCommit = new AtomicInteger();
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.afterCommit(afterCommit::incrementAndGet);
+            tx.filings().insert(filing("2", "FRA", "fra", "second.pdf", 1));
+            tx.filings().insert(filing("1", "FRA", "fra", "impostor.pdf", 1));
+            return null;
+        })).isInstanceOfSatisfying(StoreException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.DUPLICATE);
+            assertThat(e.getMessage()).doesNotContainIgnoringCase("insert into").doesNotContain(temp.toString());
+        });
+        assertThat(afterCommit).hasValue(0);
+        assertThat(byId("1")).map(FilingRecord::fileName).contains("original.pdf");
+        assertThat(byId("2")).isEmpty();
+    }
+
+    @Test
+    void receiptsRoundTripOnceOnly() throws Exception {
+        byte[] cms = new byte[6000];
+        for (int i = 0; i < cms.length; i++) {
+            cms[i] = (byte) i;
+        }
+        store.inTransaction(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "a", 1));
+            tx.filings().insertReceipt("1", cms);
+            return null;
+        });
+        assertThat(receipt("1")).hasValueSatisfying(r -> assertThat(r).isEqualTo(cms));
+        assertThat(receipt("2")).isEmpty();
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.filings().insertReceipt("1", new byte[] {1});
+            return null;
+        })).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(Reason.DUPLICATE));
+        assertThat(receipt("1")).hasValueSatisfying(r -> assertThat(r).isEqualTo(cms));
+    }
+
+    @Test
+    void documentKeysRotate() throws Exception {
+        store.inTransaction(tx -> {
+            tx.documentKeys().insert(new DocumentKey("b1", "mk1", new byte[] {1, 2, 3}));
+            tx.documentKeys().insert(new DocumentKey("b2", "mk1", new byte[] {4}));
+            tx.documentKeys().insert(new DocumentKey("b3", "mk2", new byte[] {5}));
+            return null;
+        });
+        List<DocumentKey> old = notWrappedBy("mk2", 10);
+        assertThat(old).extracting(DocumentKey::blobId).containsExactly("b1", "b2");
+        assertThat(notWrappedBy("mk2", 1)).hasSize(1);
+
+        store.inTransaction(tx -> {
+            tx.documentKeys().rewrap(new DocumentKey("b1", "mk2", new byte[] {9, 9}));
+            return null;
+        });
+        assertThat(notWrappedBy("mk2", 10))
+                .extracting(DocumentKey::blobId).containsExactly("b2");
+        DocumentKey b1 = key("b1").orElseThrow();
+        assertThat(b1.masterKeyId()).isEqualTo("mk2");
+        assertThat(b1.wrappedKey()).containsExactly(9, 9);
+        assertThat(allBlobIds()).containsExactly("b1", "b2", "b3");
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.documentKeys().insert(new DocumentKey("b1", "mk3", new byte[] {0}));
+            return null;
+        })).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(Reason.DUPLICATE));
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.documentKeys().rewrap(new DocumentKey("missing", "mk3", new byte[] {0}));
+            return null;
+        })).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void workThatThrowsRollsBackAndSkipsAfterCommit() throws Exception {
+        AtomicInteger ran = new AtomicInteger();
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "a", 1));
+            tx.afterCommit(ran::incrementAndGet);
+            throw boom;
+        })).isInstanceOfSatisfying(StoreException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.ABORTED);
+            assertThat(e.getCause()).isSameAs(boom);
+        });
+        assertThat(ran).hasValue(0);
+        assertThat(byId("1")).isEmpty();
+
+        StoreException own = new StoreException(Reason.UNAVAILABLE, "mine", null);
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            throw own;
+        })).isSameAs(own);
+    }
+
+    @Test
+    void afterCommitRunsInOrderAfterTheCommitAndSurvivesAFailingAction() throws Exception {
+        List<String> seen = new ArrayList<>();
+        String result = store.inTransaction(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "a", 1));
+            tx.afterCommit(() -> seen.add("first"));
+            tx.afterCommit(() -> {
+                throw new IllegalStateException("announcement failed");
+            });
+            // Visible from another transaction: proves the action runs after the commit.
+            tx.afterCommit(() -> {
+                try {
+                    seen.add(byId("1").isPresent() ? "committed" : "not yet");
+                } catch (StoreException e) {
+                    seen.add(e.toString());
+                }
+            });
+            return "done";
+        });
+        assertThat(result).isEqualTo("done");
+        assertThat(seen).containsExactly("first", "committed");
+    }
+
+    @Test
+    void aTxIsUnusableAfterItsTransaction() throws Exception {
+        var leaked = store.read(tx -> tx);
+        assertThatThrownBy(() -> leaked.filings().byId("1")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void readRefusesWrites() {
+        assertThatThrownBy(() -> store.read(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "a", 1));
+            return null;
+        })).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void dataSurvivesCloseAndReopen() throws Exception {
+        store.inTransaction(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "a", 42));
+            tx.filings().insertReceipt("1", new byte[] {7});
+            tx.documentKeys().insert(new DocumentKey("b1", "mk1", new byte[] {1}));
+            return null;
+        });
+        store.close();
+        store = Stores.derby(dbDir);
+        assertThat(byId("1")).map(FilingRecord::size).contains(42L);
+        assertThat(receipt("1")).hasValueSatisfying(r -> assertThat(r).containsExactly(7));
+        assertThat(key("b1")).isPresent();
+    }
+
+    @Test
+    void closedStoreRefusesWork() {
+        store.close();
+        assertThatThrownBy(() -> store.read(tx -> null))
+                .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
+        store.close(); // idempotent
+        store = null;
+    }
+
+    @Test
+    void migrationsAreRecordedByFlywayAndNotRerun() throws Exception {
+        store.close();
+        store = Stores.derby(dbDir); // second open: Flyway finds V1 applied and runs nothing
+        store.close();
+        store = null;
+        try (Connection c = DriverManager.getConnection("jdbc:derby:" + dbDir.toAbsolutePath());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
+            List<String> applied = new ArrayList<>();
+            while (rs.next()) {
+                assertThat(rs.getBoolean(2)).isTrue();
+                applied.add(rs.getString(1));
+            }
+            assertThat(applied).containsExactly("1");
+        } finally {
+            DatabaseTampering.shutdown(dbDir);
+        }
+    }
+
+    @Test
+    void instantsRoundTripExactlyWhateverTheDefaultZone() throws Exception {
+        TimeZone saved = TimeZone.getDefault();
+        // 02:30 on this date does not exist in New York (DST gap): a zone-naive mapping would shift it.
+        Instant inGap = Instant.parse("2026-03-08T02:30:00.123Z");
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("America/New_York"));
+            FilingRecord f = new FilingRecord("1", "FRA", "fra", null, "sftp", "a", "t", null,
+                    ConfidentialityLevel.PUBLIC, List.of(), false, null, 1, "00", "b", inGap, "received");
+            store.inTransaction(tx -> {
+                tx.filings().insert(f);
+                return null;
+            });
+            assertThat(byId("1")).map(FilingRecord::receivedAt).contains(inGap);
+            TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata"));
+            assertThat(byId("1")).map(FilingRecord::receivedAt).contains(inGap);
+        } finally {
+            TimeZone.setDefault(saved);
+        }
+    }
+
+    @Test
+    void noDerbyLogInTheWorkingDirectoryAndFilesAreOwnerOnly() throws Exception {
+        assertThat(Path.of("derby.log")).doesNotExist();
+        assertThat(dbDir.resolve("derby.log")).doesNotExist();
+        if (dbDir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            try (var files = Files.walk(dbDir)) {
+                for (Path p : files.toList()) {
+                    var perms = Files.getPosixFilePermissions(p);
+                    assertThat(perms).as(dbDir.relativize(p).toString())
+                            .noneMatch(x -> x.name().startsWith("GROUP") || x.name().startsWith("OTHERS"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void auditAppendNeedsTheLockAndFollowsTheHead() throws Exception {
+        String zeros = "0".repeat(64);
+        assertThat(head()).isEqualTo(new AuditRecords.Head(0, zeros));
+        AuditRow first = new AuditRow(1, Instant.parse("2026-01-01T00:00:00.001Z"), "t", "-", "local", "-", "ok",
+                "{}", zeros, "1".repeat(64));
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.audit().append(first);
+            return null;
+        })).isInstanceOf(StoreException.class).hasCauseInstanceOf(IllegalStateException.class);
+        store.inTransaction(tx -> {
+            assertThat(tx.audit().lockHead().seq()).isZero();
+            tx.audit().append(first);
+            return null;
+        });
+        assertThat(head()).isEqualTo(new AuditRecords.Head(1, "1".repeat(64)));
+        assertThat(after(0, 10)).containsExactly(first);
+        // A row that does not chain onto the head is refused, and nothing of it stays.
+        AuditRow fork = new AuditRow(2, first.at(), "t", "-", "local", "-", "ok", "{}", "9".repeat(64), "2".repeat(64));
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.audit().lockHead();
+            tx.audit().append(fork);
+            return null;
+        })).isInstanceOf(StoreException.class);
+        assertThat(after(0, 10)).containsExactly(first);
+    }
+
+    private Optional<FilingRecord> byId(String id) throws StoreException {
+        return store.read(tx -> tx.filings().byId(id));
+    }
+
+    private List<FilingRecord> list(FilingQuery q) throws StoreException {
+        return store.read(tx -> tx.filings().list(q));
+    }
+
+    private Optional<FilingRecord> latest(String state, String type, String level, String name) throws StoreException {
+        return store.read(tx -> tx.filings().latestByName(state, type, level, name));
+    }
+
+    private long total(String account) throws StoreException {
+        return store.read(tx -> tx.filings().totalBytesOfAccount(account));
+    }
+
+    private Optional<byte[]> receipt(String id) throws StoreException {
+        return store.read(tx -> tx.filings().receipt(id));
+    }
+
+    private List<DocumentKey> notWrappedBy(String masterKeyId, int limit) throws StoreException {
+        return store.read(tx -> tx.documentKeys().notWrappedBy(masterKeyId, limit));
+    }
+
+    private Optional<DocumentKey> key(String blobId) throws StoreException {
+        return store.read(tx -> tx.documentKeys().byBlobId(blobId));
+    }
+
+    private List<String> allBlobIds() throws StoreException {
+        return store.read(tx -> tx.documentKeys().allBlobIds());
+    }
+
+    private AuditRecords.Head head() throws StoreException {
+        return store.read(tx -> tx.audit().head());
+    }
+
+    private List<AuditRow> after(long seq, int limit) throws StoreException {
+        return store.read(tx -> tx.audit().after(seq, limit));
+    }
+
+    static List<String> ids(List<FilingRecord> filings) {
+        return filings.stream().map(FilingRecord::id).toList();
+    }
+
+}
