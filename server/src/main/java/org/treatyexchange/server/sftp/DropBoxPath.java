@@ -15,6 +15,12 @@ final class DropBoxPath extends BasePath<DropBoxPath, DropBoxFileSystem> {
         return toAbsolutePath().normalize().names;
     }
 
+    /** There are no links in the virtual tree: the real path is the normalised absolute one. */
+    @Override
+    public DropBoxPath toRealPath(java.nio.file.LinkOption... options) {
+        return toAbsolutePath().normalize();
+    }
+
     /** Whether the path as written contains a {@code ..} segment (writes refuse such paths). */
     boolean hasParentReference() {
         return names.contains("..");
