@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -246,6 +247,44 @@ class JdbcStoreTest {
             tx.filings().insert(filing("1", "FRA", "fra", "a", 1));
             return null;
         })).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void lockConflictsAreRetriedThenReportedAsUnavailable() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        String result = store.inTransaction(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "a", 1));
+            if (attempts.incrementAndGet() < 3) {
+                // what the records throw on a Derby deadlock
+                throw SqlErrors.map(new SQLException("deadlock", "40001"), "insert filing");
+            }
+            return "ok";
+        });
+        assertThat(result).isEqualTo("ok");
+        assertThat(attempts).hasValue(3);
+        assertThat(byId("1")).isPresent();
+
+        AtomicInteger always = new AtomicInteger();
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            always.incrementAndGet();
+            throw new SQLException("Lock timeout on T_FILING in /secret/path", "40XL1");
+        })).isInstanceOfSatisfying(StoreException.class, e -> {
+            assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+            assertThat(e.getMessage()).doesNotContain("/secret/path").doesNotContain("T_FILING");
+        });
+        assertThat(always).hasValue(JdbcStore.MAX_ATTEMPTS);
+    }
+
+    @Test
+    void otherSqlErrorsAreUnavailableWithoutSqlText() {
+        StoreException e = SqlErrors.map(new SQLException("syntax error near SELECT secret FROM /data/db", "42X01"),
+                "list filings");
+        assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+        assertThat(e.getMessage()).isEqualTo("list filings: database unavailable (SQLState 42X01)");
+        assertThat(SqlErrors.map(new SQLException("dup", "23505"), "x").reason()).isEqualTo(Reason.DUPLICATE);
+        for (String state : List.of("40001", "40XL1", "40P01")) {
+            assertThat(SqlErrors.isRetryable(new SQLException("x", state))).as(state).isTrue();
+        }
     }
 
     @Test
