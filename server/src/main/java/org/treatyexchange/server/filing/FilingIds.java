@@ -6,20 +6,24 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Filing ids: UTC second of receipt plus 50 random bits, e.g. {@code 20261123T031611Z-7KQ2M9XW4D}. They
- * sort by time (so listings read oldest first), need no coordination between nodes, and the database's
- * primary key catches the rare collision (the caller retries with a new id).
+ * Filing ids: UTC millisecond of receipt plus 50 random bits, e.g. {@code 20261123T031611042Z-7KQ2M9XW4D}.
+ * They sort by time (so listings read oldest first; within one process strictly, as the stamp never
+ * repeats), need no coordination between nodes, and the database's primary key catches the rare
+ * collision between nodes (the caller retries with a new id).
  */
 final class FilingIds {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray(); // Crockford base32
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private FilingIds() {
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong LAST_MILLI = new java.util.concurrent.atomic.AtomicLong();
+
     static String next(Instant at) {
-        StringBuilder sb = new StringBuilder(27).append(STAMP.format(at)).append('-');
+        long milli = LAST_MILLI.updateAndGet(last -> Math.max(last + 1, at.toEpochMilli()));
+        StringBuilder sb = new StringBuilder(30).append(STAMP.format(Instant.ofEpochMilli(milli))).append('-');
         long bits = RANDOM.nextLong();
         for (int i = 0; i < 10; i++) {
             sb.append(ALPHABET[(int) (bits & 31)]);
@@ -30,6 +34,6 @@ final class FilingIds {
 
     /** Whether a string has the shape of a filing id (checked before any lookup). */
     static boolean isWellFormed(String id) {
-        return id != null && id.matches("\\d{8}T\\d{6}Z-[0-9A-HJKMNP-TV-Z]{10}");
+        return id != null && id.matches("\\d{8}T\\d{9}Z-[0-9A-HJKMNP-TV-Z]{10}");
     }
 }

@@ -150,8 +150,15 @@ final class AccountView {
     /** The newest filing under each name in one drop folder (superseded versions are not listed). */
     private Map<String, FilingRecord> currentFilings(String reportType, ConfidentialityLevel level) throws IOException {
         Map<String, FilingRecord> byName = new LinkedHashMap<>();
-        for (FilingRecord f : stateFilings(identity.state())) { // oldest first, so later ones win
-            if (f.reportType().equals(reportType) && f.level() == level) {
+        List<FilingRecord> all = stateFilings(identity.state());
+        java.util.Set<String> superseded = new java.util.HashSet<>();
+        all.forEach(f -> {
+            if (f.supersedes() != null) {
+                superseded.add(f.supersedes());
+            }
+        });
+        for (FilingRecord f : all) { // oldest first, so later ones win
+            if (f.reportType().equals(reportType) && f.level() == level && !superseded.contains(f.id())) {
                 byName.remove(f.fileName());
                 byName.put(f.fileName(), f);
             }

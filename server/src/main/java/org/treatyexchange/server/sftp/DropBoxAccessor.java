@@ -48,6 +48,10 @@ final class DropBoxAccessor implements SftpFileSystemAccessor {
     @Override
     public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file, String handle,
             Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+        if (fileHandle.isOpenAppend()) {
+            // An append (or a resumed upload) would otherwise arrive as a new, partial document.
+            throw DropBoxException.unsupported("filings cannot be appended to or resumed; upload the whole document again");
+        }
         return file.getFileSystem().provider().newByteChannel(file, options);
     }
 

@@ -97,4 +97,28 @@ class OpenSshClientTest {
         r = sftp("arcadia-officer", "ls /receipts");
         assertThat(r.output()).doesNotContain("x.txt");
     }
+
+    @Test
+    void noShellNoExecNoScp() throws Exception {
+        List<String> ssh = List.of("ssh", "-i", exchange.demoKey("arcadia-officer").toString(), "-p", Integer.toString(exchange.port()),
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                "-o", "LogLevel=ERROR", "arcadia-officer@127.0.0.1");
+        List<String> exec = new ArrayList<>(ssh);
+        exec.add("id");
+        Processes.Result r = Processes.run(tmp, exec);
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(r.output()).doesNotContain("uid=");
+
+        List<String> shell = new ArrayList<>(ssh);
+        shell.add(1, "-tt");
+        r = Processes.run(tmp, shell);
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+
+        Path local = tmp.resolve("scp.txt");
+        Files.writeString(local, "scp");
+        r = Processes.run(tmp, List.of("scp", "-O", "-i", exchange.demoKey("arcadia-officer").toString(), "-P",
+                Integer.toString(exchange.port()), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o",
+                "BatchMode=yes", local.toString(), "arcadia-officer@127.0.0.1:/submit/annual-report/public/scp.txt"));
+        assertThat(r.exitCode()).as(r.output()).isNotZero();
+    }
 }
