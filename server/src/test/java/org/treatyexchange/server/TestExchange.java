@@ -59,6 +59,21 @@ public final class TestExchange implements AutoCloseable {
                 c.admin(), c.reportTypes());
     }
 
+    /** The configuration with another registry file. */
+    public static ServerConfig withRegistry(ServerConfig c, Path registry) {
+        return new ServerConfig(c.home(), registry, c.demo(), c.sftp(), c.limits(), c.storage(), c.keys(), c.admin(), c.reportTypes());
+    }
+
+    /** Runs the admin CLI in-process against this server; returns the exit code, a newline, and what it printed. */
+    public String admin(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--home", home().toString()));
+        all.addAll(java.util.List.of(args));
+        int code = org.treatyexchange.server.admin.AdminCli.run(all.toArray(String[]::new), new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(out, true));
+        return code + "\n" + out;
+    }
+
     /** Starts (again) on the same home. */
     public void restart() throws Exception {
         if (server != null) {

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import org.treatyexchange.server.audit.AuditRowJson;
+import org.treatyexchange.server.audit.AuditVerification;
+import org.treatyexchange.server.audit.AuditVerifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin", mixinStandardHelpOptions = true, version = "treaty-exchange admin 0.1",
         description = "Operator commands for a running Treaty Exchange server.",
         subcommands = {AdminCli.ListFilings.class, AdminCli.Show.class, AdminCli.Export.class, AdminCli.VerifyAudit.class,
+            AdminCli.ExportAudit.class,
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class})
 public final class AdminCli {
 
@@ -128,6 +132,27 @@ public final class AdminCli {
         }
     }
 
+    /** Streams an answer into a new file; a failed answer leaves no file behind. */
+    static AdminClient.Answer streamToNewFile(Path target, ObjectNode request, AdminClient client) throws IOException {
+        if (Files.exists(target)) {
+            return new AdminClient.Answer(false, null, target + " already exists");
+        }
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        AdminClient.Answer a;
+        try (OutputStream sink = Files.newOutputStream(tmp)) {
+            a = client.stream(request, sink);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        if (a.ok()) {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } else {
+            Files.deleteIfExists(tmp); // a failed (e.g. tampered) export leaves no partial file
+        }
+        return a;
+    }
+
     @Command(name = "export", description = "Write a filing's decrypted document to a file (audited).")
     static final class Export extends Sub {
         @Parameters(paramLabel = "FILING_ID")
@@ -138,23 +163,7 @@ public final class AdminCli {
 
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
-            if (Files.exists(target)) {
-                return new AdminClient.Answer(false, null, target + " already exists");
-            }
-            Path tmp = target.resolveSibling(target.getFileName() + ".part");
-            AdminClient.Answer a;
-            try (OutputStream sink = Files.newOutputStream(tmp)) {
-                a = client.export(id, sink);
-            } catch (IOException e) {
-                Files.deleteIfExists(tmp);
-                throw e;
-            }
-            if (a.ok()) {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } else {
-                Files.deleteIfExists(tmp); // a failed (e.g. tampered) export leaves no partial file
-            }
-            return a;
+            return streamToNewFile(target, AdminClient.request("export").put("id", id), client);
         }
 
         @Override
@@ -165,8 +174,45 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "verify-audit", description = "Verify the audit log's hash chain; exit 1 if it is broken.")
+    @Command(name = "export-audit", description = "Write every audit event as JSON lines, for an auditor to verify offline.")
+    static final class ExportAudit extends Sub {
+        @Option(names = {"-o", "--out"}, required = true, description = "File to write; it must not exist yet.")
+        Path target;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return streamToNewFile(target, AdminClient.request("export-audit"), client);
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.printf("exported %d audit events to %s%n", result.path("events").asLong(), target);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify-audit", description = "Verify the audit log's hash chain; exit 1 if it is broken. "
+            + "With --file, verify an export offline (no server needed).")
     static final class VerifyAudit extends Sub {
+        @Option(names = "--file", description = "An export written by export-audit.")
+        Path file;
+
+        @Override
+        public Integer call() {
+            if (file == null) {
+                return super.call();
+            }
+            PrintWriter out = parent.spec.commandLine().getOut();
+            PrintWriter err = parent.spec.commandLine().getErr();
+            try (java.io.BufferedReader reader = Files.newBufferedReader(file)) {
+                AuditVerification v = AuditVerifier.verifyRows(AuditRowJson.rows(reader));
+                return print(AdminProtocol.MAPPER.valueToTree(v), out, err);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                err.println("cannot verify " + file + ": " + e.getMessage());
+                return REFUSED;
+            }
+        }
+
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             return client.call(AdminClient.request("verify-audit"));
@@ -178,7 +224,8 @@ public final class AdminCli {
                 out.printf("audit chain intact: %d events verified%n", result.path("eventsChecked").asLong());
                 return 0;
             }
-            out.printf("audit chain BROKEN at event %d: %s (%d events checked)%n", result.path("firstBadEvent").asLong(),
+            out.printf("audit chain BROKEN at event %d: %s (%d events checked)%n",
+                    result.hasNonNull("firstBadEvent") ? result.path("firstBadEvent").asLong() : result.path("firstBadSeq").asLong(),
                     result.path("problem").asText(), result.path("eventsChecked").asLong());
             return REFUSED;
         }

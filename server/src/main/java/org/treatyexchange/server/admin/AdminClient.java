@@ -37,7 +37,11 @@ public final class AdminClient {
 
     /** Exports a filing's decrypted document into {@code sink}. */
     public Answer export(String filingId, OutputStream sink) throws IOException {
-        ObjectNode request = AdminProtocol.MAPPER.createObjectNode().put("op", "export").put("id", filingId);
+        return stream(AdminProtocol.MAPPER.createObjectNode().put("op", "export").put("id", filingId), sink);
+    }
+
+    /** Sends a request whose answer is streamed (an export) and copies the stream into {@code sink}. */
+    public Answer stream(ObjectNode request, OutputStream sink) throws IOException {
         try (SocketChannel ch = connect();
                 InputStream in = new BufferedInputStream(Channels.newInputStream(ch))) {
             AdminProtocol.writeLine(Channels.newOutputStream(ch), request);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.audit.AuditRowJson;
 import org.treatyexchange.server.audit.AuditVerification;
 import org.treatyexchange.server.audit.AuditVerifier;
 import org.treatyexchange.server.config.ConfigException;
@@ -20,6 +21,7 @@ import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.registry.RegistryChange;
 import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
@@ -112,6 +114,30 @@ public final class AdminOperations {
             return f.orElseThrow(() -> new AdminException("no filing with id " + id));
         } catch (FilingException e) {
             throw new AdminException(e.getMessage());
+        }
+    }
+
+    /** Writes every audit event, in seq order, as JSON lines (the offline auditor's copy); returns how many. */
+    long exportAudit(OutputStream out) throws AdminException, IOException {
+        auditOk("admin.export-audit", "audit");
+        long count = 0;
+        long after = 0;
+        while (true) {
+            final long from = after;
+            List<AuditRow> page;
+            try {
+                page = store.read(tx -> tx.audit().after(from, 500));
+            } catch (StoreException e) {
+                throw new AdminException("the audit log could not be read: " + e.getMessage());
+            }
+            for (AuditRow row : page) {
+                out.write((AuditRowJson.toLine(row) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                after = row.seq();
+                count++;
+            }
+            if (page.size() < 500) {
+                return count;
+            }
         }
     }
 

@@ -95,6 +95,7 @@ public final class AdminServer implements AutoCloseable {
                     case "list-filings" -> ok(out, ops.listFilings(textOrNull(request, "state"), textOrNull(request, "reportType")));
                     case "show-filing" -> ok(out, ops.showFiling(request.path("id").asText("")));
                     case "export" -> export(out, request.path("id").asText(""));
+                    case "export-audit" -> exportAudit(out);
                     case "verify-audit" -> ok(out, ops.verifyAudit());
                     case "rotate-master-key" -> ok(out, ops.rotateMasterKey());
                     case "reload-registry" -> ok(out, ops.reloadRegistry());
@@ -117,6 +118,19 @@ public final class AdminServer implements AutoCloseable {
             FilingRecord f = ops.export(id, frames);
             frames.end();
             ok(out, ops.describe(f));
+        } catch (AdminOperations.AdminException e) {
+            frames.end();
+            fail(out, e.getMessage());
+        }
+    }
+
+    private void exportAudit(OutputStream out) throws IOException, AdminOperations.AdminException {
+        AdminProtocol.writeLine(out, AdminProtocol.MAPPER.createObjectNode().put("ok", true).put("stream", true));
+        AdminProtocol.FrameOutput frames = new AdminProtocol.FrameOutput(out);
+        try {
+            long events = ops.exportAudit(frames);
+            frames.end();
+            ok(out, AdminProtocol.MAPPER.createObjectNode().put("events", events));
         } catch (AdminOperations.AdminException e) {
             frames.end();
             fail(out, e.getMessage());

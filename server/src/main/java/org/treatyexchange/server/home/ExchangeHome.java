@@ -58,6 +58,10 @@ public final class ExchangeHome {
         }
     }
 
+    /**
+     * Refuses a directory others can write (they could swap keys or documents), and takes away the
+     * read bits others have (e.g. when a logger created it first under a lax umask).
+     */
     private static void refuseWritableByOthers(Path dir) throws IOException, HomeException {
         PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view == null) {
@@ -67,6 +71,9 @@ public final class ExchangeHome {
         if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
             throw new HomeException("data directory " + dir + " can be written by other users (" + PosixFilePermissions.toString(perms)
                     + "); fix it with: chmod go-w " + dir);
+        }
+        if (!perms.equals(OWNER_ONLY_DIR)) {
+            view.setPermissions(OWNER_ONLY_DIR);
         }
     }
 

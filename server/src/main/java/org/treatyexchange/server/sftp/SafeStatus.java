@@ -11,7 +11,11 @@ import org.apache.sshd.sftp.server.SftpErrorStatusDataHandler;
 import org.apache.sshd.sftp.server.SftpSubsystemEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.filing.FilingException;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
 
 /**
  * The one place where a failure becomes an SFTP status. Clients get the status code and a fixed or
@@ -20,6 +24,14 @@ import org.treatyexchange.server.filing.FilingException;
 final class SafeStatus implements SftpErrorStatusDataHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeStatus.class);
+
+    private final AuditLog audit;
+    private final Store store;
+
+    SafeStatus(AuditLog audit, Store store) {
+        this.audit = audit;
+        this.store = store;
+    }
 
     static DropBoxException toSftp(FilingException e) {
         return switch (e.reason()) {
@@ -32,14 +44,26 @@ final class SafeStatus implements SftpErrorStatusDataHandler {
 
     @Override
     public int resolveSubStatus(SftpSubsystemEnvironment sftp, int id, Throwable e, int cmd, Object... args) {
-        if (e instanceof DropBoxException d) {
-            return d.status();
-        }
-        int status = SftpHelper.resolveSubstatus(e);
-        if (status == SftpConstants.SSH_FX_FAILURE) {
+        int status = e instanceof DropBoxException d ? d.status() : SftpHelper.resolveSubstatus(e);
+        if (status == SftpConstants.SSH_FX_FAILURE && !(e instanceof DropBoxException)) {
             LOG.warn("SFTP command {} failed unexpectedly: {}", SftpConstants.getCommandMessageName(cmd), e.toString());
         }
+        auditRefusal(sftp, e, status, cmd, args);
         return status;
+    }
+
+    /** Every refused SFTP request is an audit event: who, from where, which command, on what, and why. */
+    private void auditRefusal(SftpSubsystemEnvironment sftp, Throwable e, int status, int cmd, Object... args) {
+        SessionIdentity id = sftp.getServerSession().getAttribute(SftpService.IDENTITY);
+        String subject = args != null && args.length > 0 && args[0] != null ? String.valueOf(args[0]) : "-";
+        try {
+            audit.record(store, AuditEvent.refused("sftp.refused", id == null ? "-" : id.account(), id == null ? "-" : id.source(), subject)
+                    .withDetail("command", SftpConstants.getCommandMessageName(cmd))
+                    .withDetail("status", SftpConstants.getStatusName(status))
+                    .withDetail("reason", resolveErrorMessage(sftp, 0, e, status, cmd)));
+        } catch (StoreException ex) {
+            LOG.error("audit of a refused SFTP request could not be written: {}", ex.getMessage());
+        }
     }
 
     @Override

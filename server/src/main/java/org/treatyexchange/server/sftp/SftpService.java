@@ -107,7 +107,7 @@ public final class SftpService implements AutoCloseable {
         sshd.setFileSystemFactory(fileSystems);
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(new DropBoxAccessor())
-                .withSftpErrorStatusDataHandler(new SafeStatus())
+                .withSftpErrorStatusDataHandler(new SafeStatus(audit, store))
                 .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Ignore)
                 .build();
         sftp.addSftpEventListener(new UploadCommitListener());

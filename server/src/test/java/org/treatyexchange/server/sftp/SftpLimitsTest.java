@@ -1,0 +1,104 @@
+package org.treatyexchange.server.sftp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.TestExchange;
+import org.treatyexchange.server.config.ServerConfig;
+
+/** Per-account limits: file size, quota, open handles, sessions — refused cleanly, nothing kept. */
+class SftpLimitsTest {
+
+    @TempDir
+    static Path tmp;
+
+    static TestExchange exchange;
+
+    @BeforeAll
+    static void start() throws Exception {
+        exchange = TestExchange.start(tmp.resolve("home"), c -> new ServerConfig(c.home(), c.registryFile(), c.demo(), c.sftp(),
+                new ServerConfig.Limits(100_000, 250_000, 4, 2, 255), c.storage(), c.keys(), c.admin(), c.reportTypes()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        exchange.close();
+    }
+
+    static void upload(SftpClient sftp, String path, int size) throws IOException {
+        try (OutputStream out = sftp.write(path)) {
+            out.write(new byte[size]);
+        }
+    }
+
+    static int filings(String state) {
+        return (int) exchange.admin("filings", "--state", state).lines().skip(1).filter(l -> !l.isBlank()).count();
+    }
+
+    @Test
+    void aDocumentOverTheSizeLimitIsRefusedAndLeavesNothing() throws Exception {
+        try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            assertThatThrownBy(() -> upload(sftp, "/submit/annual-report/secretariat/too-big.pdf", 100_001))
+                    .isInstanceOfSatisfying(SftpException.class, e -> assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_QUOTA_EXCEEDED));
+            upload(sftp, "/submit/annual-report/secretariat/just-fits.pdf", 100_000);
+        }
+        assertThat(exchange.admin("filings", "--state", "ARC")).doesNotContain("too-big.pdf").contains("just-fits.pdf");
+    }
+
+    @Test
+    void theQuotaIsPerAccount() throws Exception {
+        try (ClientSession s = exchange.login("borealia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            upload(sftp, "/submit/correspondence/secretariat/a.txt", 100_000);
+            upload(sftp, "/submit/correspondence/secretariat/b.txt", 100_000);
+            assertThatThrownBy(() -> upload(sftp, "/submit/correspondence/secretariat/c.txt", 60_000))
+                    .isInstanceOfSatisfying(SftpException.class, e -> assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_QUOTA_EXCEEDED));
+        }
+        assertThat(filings("BOR")).isEqualTo(2);
+        // another account of the same State has its own quota
+        try (ClientSession s = exchange.login("borealia-system"); SftpClient sftp = exchange.sftp(s)) {
+            upload(sftp, "/submit/correspondence/secretariat/d.txt", 60_000);
+        }
+        assertThat(filings("BOR")).isEqualTo(3);
+    }
+
+    @Test
+    void openHandlesPerSessionAreCapped() throws Exception {
+        try (ClientSession s = exchange.login("sylvania-officer"); SftpClient sftp = exchange.sftp(s)) {
+            List<SftpClient.CloseableHandle> handles = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    handles.add(sftp.openDir("/submit"));
+                }
+                assertThatThrownBy(() -> sftp.openDir("/submit")).isInstanceOf(SftpException.class);
+            } finally {
+                for (SftpClient.CloseableHandle h : handles) {
+                    h.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void sessionsPerAccountAreCapped() throws Exception {
+        try (ClientSession a = exchange.login("calvera-officer"); ClientSession b = exchange.login("calvera-officer")) {
+            assertThat(a.isAuthenticated() && b.isAuthenticated()).isTrue();
+            assertThatThrownBy(() -> exchange.login("calvera-officer").close()).isInstanceOf(Exception.class);
+        }
+        try (ClientSession again = exchange.login("calvera-officer")) {
+            assertThat(again.isAuthenticated()).isTrue();
+        }
+    }
+}
