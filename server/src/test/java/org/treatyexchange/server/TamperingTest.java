@@ -6,19 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.treatyexchange.server.admin.AdminCli;
 import org.treatyexchange.server.store.jdbc.DatabaseTampering;
 
 /** An edited stored document and an edited audit row are both detected. */
@@ -26,14 +22,6 @@ class TamperingTest {
 
     @TempDir
     Path tmp;
-
-    static String admin(Path home, String... args) {
-        StringWriter out = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
-        all.addAll(List.of(args));
-        int code = AdminCli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(out, true));
-        return code + "\n" + out;
-    }
 
     static List<Path> blobs(Path home) throws IOException {
         try (Stream<Path> s = Files.walk(home.resolve("blobs"))) {
@@ -52,7 +40,7 @@ class TamperingTest {
             assertThat(stored).hasSize(1);
             // at rest the document is not the plaintext
             assertThat(Files.readAllBytes(stored.get(0))).isNotEqualTo(new byte[200_000]);
-            String id = admin(exchange.home(), "filings").lines().skip(1).findFirst().orElseThrow().split(" ")[0];
+            String id = exchange.admin("filings").lines().skip(1).findFirst().orElseThrow().split(" ")[0];
 
             // flip one bit in the middle of the ciphertext
             byte[] bytes = Files.readAllBytes(stored.get(0));
@@ -61,7 +49,7 @@ class TamperingTest {
             Files.write(stored.get(0), bytes, StandardOpenOption.TRUNCATE_EXISTING);
 
             Path target = tmp.resolve("export.pdf");
-            String result = admin(exchange.home(), "export", id, "-o", target.toString());
+            String result = exchange.admin("export", id, "-o", target.toString());
             assertThat(result).startsWith("1\n").contains("integrity");
             assertThat(target).doesNotExist();
             try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
@@ -84,43 +72,43 @@ class TamperingTest {
                     out.write(("letter " + i).getBytes());
                 }
             }
-            assertThat(admin(home, "verify-audit")).startsWith("0\n").contains("intact");
+            assertThat(exchange.admin("verify-audit")).startsWith("0\n").contains("intact");
             Path db = home.resolve("db").resolve("exchange");
 
             exchange.stop();
             DatabaseTampering.editAuditSubject(db, 4, "forged");
             exchange.restart();
-            assertThat(admin(home, "verify-audit")).startsWith("1\n").contains("BROKEN at event 4");
+            assertThat(exchange.admin("verify-audit")).startsWith("1\n").contains("BROKEN at event 4");
+        }
+    }
+
+    @FunctionalInterface
+    interface Tampering {
+        void apply(Path database) throws Exception;
+    }
+
+    /** Files a note, stops the server, tampers with its database, restarts it, and returns verify-audit's answer. */
+    private String verifyAfter(String homeName, Tampering tampering) throws Exception {
+        Path home = tmp.resolve(homeName);
+        try (TestExchange exchange = TestExchange.start(home)) {
+            try (ClientSession s = exchange.login("borealia-officer"); SftpClient sftp = exchange.sftp(s);
+                    OutputStream out = sftp.write("/submit/correspondence/secretariat/note.txt")) {
+                out.write("note".getBytes());
+            }
+            exchange.stop();
+            tampering.apply(home.resolve("db").resolve("exchange"));
+            exchange.restart();
+            return exchange.admin("verify-audit");
         }
     }
 
     @Test
     void aDeletedAuditRowIsNamed() throws Exception {
-        Path home = tmp.resolve("home2");
-        try (TestExchange exchange = TestExchange.start(home)) {
-            try (ClientSession s = exchange.login("borealia-officer"); SftpClient sftp = exchange.sftp(s);
-                    OutputStream out = sftp.write("/submit/correspondence/secretariat/note.txt")) {
-                out.write("note".getBytes());
-            }
-            exchange.stop();
-            DatabaseTampering.deleteAuditEvent(home.resolve("db").resolve("exchange"), 3);
-            exchange.restart();
-            assertThat(admin(home, "verify-audit")).startsWith("1\n").contains("BROKEN at event 3");
-        }
+        assertThat(verifyAfter("home2", db -> DatabaseTampering.deleteAuditEvent(db, 3))).startsWith("1\n").contains("BROKEN at event 3");
     }
 
     @Test
     void swappedAuditRowsAreNamed() throws Exception {
-        Path home = tmp.resolve("home3");
-        try (TestExchange exchange = TestExchange.start(home)) {
-            try (ClientSession s = exchange.login("borealia-officer"); SftpClient sftp = exchange.sftp(s);
-                    OutputStream out = sftp.write("/submit/correspondence/secretariat/note.txt")) {
-                out.write("note".getBytes());
-            }
-            exchange.stop();
-            DatabaseTampering.swapAuditEvents(home.resolve("db").resolve("exchange"), 2, 3);
-            exchange.restart();
-            assertThat(admin(home, "verify-audit")).startsWith("1\n").contains("BROKEN at event 2");
-        }
+        assertThat(verifyAfter("home3", db -> DatabaseTampering.swapAuditEvents(db, 2, 3))).startsWith("1\n").contains("BROKEN at event 2");
     }
 }

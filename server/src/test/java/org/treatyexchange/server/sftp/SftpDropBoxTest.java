@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import org.treatyexchange.sdk.wire.Receipt;
 import org.treatyexchange.sdk.wire.ReceiptJson;
 import org.treatyexchange.server.Processes;
 import org.treatyexchange.server.TestExchange;
-import org.treatyexchange.server.admin.AdminCli;
 
 /** The SFTP drop boxes end to end: real server, real MINA client, real openssl. */
 class SftpDropBoxTest {
@@ -86,12 +83,7 @@ class SftpDropBoxTest {
     }
 
     static String admin(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--home", exchange.home().toString()));
-        all.addAll(List.of(args));
-        int code = AdminCli.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return code + "\n" + out + err;
+        return exchange.admin(args);
     }
 
     @Test
