@@ -116,7 +116,7 @@ public final class Server implements AutoCloseable {
                 signatures.add(alg);
             }
         }
-        return new SftpSettings(s.bind(), s.port(), hostKeys, s.authTimeout(), s.idleTimeout(),
+        return new SftpSettings(s.bind(), s.port(), hostKeys, s.authTimeout(), s.idleTimeout(), s.maxUnauthenticatedConnections(),
                 config.limits().maxSessionsPerAccount(), config.limits().maxOpenHandles(), config.limits().maxFileNameLength(),
                 s.algorithms().kex(), s.algorithms().ciphers(), s.algorithms().macs(), signatures,
                 config.reportTypes().stream().map(ServerConfig.ReportType::id).toList());

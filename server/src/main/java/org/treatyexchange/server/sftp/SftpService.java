@@ -119,6 +119,7 @@ public final class SftpService implements AutoCloseable {
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "TreatyExchange");
         org.apache.sshd.sftp.SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, settings.maxOpenHandles());
 
+        sshd.addSessionListener(new PreAuthLimiter(settings.maxUnauthenticated()));
         sshd.addSessionListener(new IdentityBinder(registry, audit, store));
         sshd.start();
         SftpService service = new SftpService(sshd, List.copyOf(fingerprints));

@@ -12,6 +12,7 @@ import java.util.List;
  * @param hostKeyFiles          Ed25519 and RSA host key files (created on first start)
  * @param authTimeout           time allowed to authenticate
  * @param idleTimeout           idle time before an authenticated session is closed
+ * @param maxUnauthenticated    connections allowed at once before authentication
  * @param maxSessionsPerAccount concurrent sessions per account
  * @param maxOpenHandles        open handles per session
  * @param maxFileNameBytes      maximum UTF-8 length of an uploaded file's name
@@ -27,6 +28,7 @@ public record SftpSettings(
         List<Path> hostKeyFiles,
         Duration authTimeout,
         Duration idleTimeout,
+        int maxUnauthenticated,
         int maxSessionsPerAccount,
         int maxOpenHandles,
         int maxFileNameBytes,

@@ -29,7 +29,9 @@ class SftpLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"), c -> new ServerConfig(c.home(), c.registryFile(), c.demo(), c.sftp(),
+        exchange = TestExchange.start(tmp.resolve("home"), c -> new ServerConfig(c.home(), c.registryFile(), c.demo(),
+                new ServerConfig.Sftp(c.sftp().bind(), c.sftp().port(), c.sftp().authTimeout(), c.sftp().idleTimeout(), 3,
+                        c.sftp().hostKeys(), c.sftp().algorithms()),
                 new ServerConfig.Limits(100_000, 250_000, 4, 2, 255), c.storage(), c.keys(), c.admin(), c.reportTypes()));
     }
 
@@ -100,5 +102,31 @@ class SftpLimitsTest {
         try (ClientSession again = exchange.login("calvera-officer")) {
             assertThat(again.isAuthenticated()).isTrue();
         }
+    }
+
+    @Test
+    void connectionsWaitingToAuthenticateAreCapped() throws Exception {
+        List<java.net.Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", exchange.port());
+                socket.setSoTimeout(10_000);
+                assertThat(new String(socket.getInputStream().readNBytes(4), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("SSH-");
+                idle.add(socket);
+            }
+            try (java.net.Socket fourth = new java.net.Socket("127.0.0.1", exchange.port())) {
+                fourth.setSoTimeout(10_000);
+                assertThat(fourth.getInputStream().readAllBytes().length).isLessThan(256); // closed at once (at most the banner)
+            }
+        } finally {
+            for (java.net.Socket s : idle) {
+                s.close();
+            }
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (ClientSession s = exchange.login("sylvania-system")) {
+                assertThat(s.isAuthenticated()).isTrue();
+            }
+        });
     }
 }
