@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = "Operator commands for a running Treaty Exchange server.",
         subcommands = {AdminCli.ListFilings.class, AdminCli.Show.class, AdminCli.Export.class, AdminCli.VerifyAudit.class,
             AdminCli.ExportAudit.class,
-            AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class})
+            AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Send.class})
 public final class AdminCli {
 
     static final int REFUSED = 1;
@@ -244,6 +244,42 @@ public final class AdminCli {
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             return client.call(AdminClient.request("reload-registry"));
+        }
+    }
+
+    @Command(name = "send", description = "Send a secretariat message to States: their inbound queue and SFTP /distributed/.")
+    static final class Send extends Sub {
+        @Option(names = "--to", required = true, split = ",",
+                description = "State codes (e.g. ARC,BOR), or all-states-parties.")
+        java.util.List<String> recipients;
+
+        @Option(names = "--title", required = true, description = "The message's title.")
+        String title;
+
+        @Option(names = "--body-file", description = "A UTF-8 text file with the message's body.")
+        Path bodyFile;
+
+        @Option(names = "--receipt", description = "Where to write the signed receipt (CMS, DER).")
+        Path receipt;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            ObjectNode r = AdminClient.request("send").put("title", title);
+            recipients.forEach(r.putArray("recipients")::add);
+            if (bodyFile != null) {
+                r.put("body", Files.readString(bodyFile));
+            }
+            return client.call(r);
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) throws IOException {
+            byte[] signed = java.util.Base64.getDecoder().decode(result.path("receipt").asText());
+            if (receipt != null) {
+                Files.write(receipt, signed);
+            }
+            out.printf("sent to %s%s%n", String.join(",", recipients), receipt == null ? "" : "; receipt in " + receipt);
+            return 0;
         }
     }
 }

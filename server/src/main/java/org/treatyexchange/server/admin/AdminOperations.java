@@ -19,6 +19,8 @@ import org.treatyexchange.server.crypto.MasterKeys;
 import org.treatyexchange.server.crypto.TamperedDocumentException;
 import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.messages.MessageException;
+import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.registry.RegistryChange;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.store.AuditRow;
@@ -44,8 +46,11 @@ public final class AdminOperations {
     private final MasterKeys masterKeys;
     private final RegistryService registry;
     private final AuditLog audit;
+    private final MessageService messages;
 
-    public AdminOperations(Store store, FilingService filings, MasterKeys masterKeys, RegistryService registry, AuditLog audit) {
+    public AdminOperations(Store store, FilingService filings, MasterKeys masterKeys, RegistryService registry, AuditLog audit,
+            MessageService messages) {
+        this.messages = messages;
         this.store = store;
         this.filings = filings;
         this.masterKeys = masterKeys;
@@ -217,6 +222,18 @@ public final class AdminOperations {
         result.set("removed", mapper.valueToTree(change.removed()));
         result.set("changed", mapper.valueToTree(change.changed()));
         return result;
+    }
+
+    /** Sends a secretariat message to States (their inbound queue and SFTP /distributed/); signed by the server. */
+    ObjectNode send(List<String> recipients, String title, String body) throws AdminException {
+        try {
+            byte[] receipt = messages.sendAsOperator(recipients, title, body);
+            ObjectNode result = mapper.createObjectNode();
+            result.put("receipt", java.util.Base64.getEncoder().encodeToString(receipt));
+            return result;
+        } catch (MessageException e) {
+            throw new AdminException("not sent: " + e.getMessage());
+        }
     }
 
     ObjectNode describe(FilingRecord f) {

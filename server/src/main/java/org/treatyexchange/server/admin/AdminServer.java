@@ -99,6 +99,8 @@ public final class AdminServer implements AutoCloseable {
                     case "verify-audit" -> ok(out, ops.verifyAudit());
                     case "rotate-master-key" -> ok(out, ops.rotateMasterKey());
                     case "reload-registry" -> ok(out, ops.reloadRegistry());
+                    case "send" -> ok(out, ops.send(strings(request.path("recipients")), request.path("title").asText(""),
+                            textOrNull(request, "body")));
                     default -> fail(out, "unknown operation '" + op + "'");
                 }
             } catch (AdminOperations.AdminException e) {
@@ -135,6 +137,12 @@ public final class AdminServer implements AutoCloseable {
             frames.end();
             fail(out, e.getMessage());
         }
+    }
+
+    private static java.util.List<String> strings(JsonNode array) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private static String textOrNull(JsonNode n, String field) {

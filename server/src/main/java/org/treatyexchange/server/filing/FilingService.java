@@ -22,6 +22,7 @@ import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.Tx;
 import org.treatyexchange.server.store.blob.BlobStore;
 
 /**
@@ -129,24 +130,24 @@ public final class FilingService {
          * and the refusal is audited.
          */
         public Accepted commit() throws FilingException {
+            return record(List.of(finish()), NO_MORE).get(0);
+        }
+
+        /**
+         * Seals and stores the document (durable, encrypted) without recording it yet: for callers that
+         * check it first and record several documents in one transaction ({@link #record}).
+         */
+        public Received finish() throws FilingException {
             if (finished) {
                 throw new IllegalStateException("intake already finished");
             }
             finished = true;
-            DocumentVault.StoredDocument doc;
             try {
-                doc = upload.finish();
+                return new Received(submission, upload.finish());
             } catch (IOException e) {
                 upload.close();
                 refuse(submission, "storage-failure", upload.size());
                 throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
-            }
-            try {
-                return record(submission, doc, usedBefore);
-            } catch (FilingException e) {
-                discardBlob(doc.blobId());
-                refuse(submission, e.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), doc.size());
-                throw e;
             }
         }
 
@@ -167,57 +168,96 @@ public final class FilingService {
         }
     }
 
-    private Accepted record(Submission s, DocumentVault.StoredDocument doc, long usedBefore) throws FilingException {
+    /** A stored, not yet recorded document (see {@link Intake#finish()}). */
+    public record Received(Submission submission, DocumentVault.StoredDocument document) {
+    }
+
+    /** More work for the transaction that records filings (e.g. the message they came in). */
+    @FunctionalInterface
+    public interface AlsoInTransaction {
+        void run(Tx tx, List<Accepted> filings) throws Exception;
+    }
+
+    private static final AlsoInTransaction NO_MORE = (tx, filings) -> {
+    };
+
+    /**
+     * Records stored documents as filings in ONE transaction, each with its receipt, data key and audit
+     * event, plus whatever {@code more} adds; all or nothing. On failure the documents are discarded
+     * and the refusal audited.
+     */
+    public List<Accepted> record(List<Received> received, AlsoInTransaction more) throws FilingException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 1; ; attempt++) {
-            String id = FilingIds.next(receivedAt);
             try {
                 return store.inTransaction(tx -> {
-                    long used = tx.filings().totalBytesOfAccount(s.account());
-                    if (used + doc.size() > accountQuota) {
-                        throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+                    List<Accepted> accepted = new java.util.ArrayList<>();
+                    for (Received r : received) {
+                        accepted.add(recordOne(tx, r, receivedAt));
                     }
-                    String supersedes = tx.filings()
-                            .latestByName(s.state(), s.reportType(), s.level().wireName(), s.fileName())
-                            .map(FilingRecord::id)
-                            .orElse(null);
-                    FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
-                            s.reportType(), s.period(), s.level(), s.namedStates(), false, supersedes, doc.size(), doc.sha256Hex(),
-                            doc.blobId(), receivedAt, "received");
-                    Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, id, s.state(), s.account(), s.keyFingerprint(), s.channel(),
-                            s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), s.level(), supersedes);
-                    byte[] signed = receiptSigner.sign(ReceiptJson.toBytes(receipt));
-                    tx.documentKeys().insert(doc.key());
-                    tx.filings().insert(filing);
-                    tx.filings().insertReceipt(id, signed);
-                    AuditEvent event = AuditEvent.ok("filing.accepted", s.account(), s.source(), id)
-                            .withDetail("state", s.state())
-                            .withDetail("channel", s.channel())
-                            .withDetail("fileName", s.fileName())
-                            .withDetail("reportType", s.reportType())
-                            .withDetail("level", s.level().wireName())
-                            .withDetail("size", Long.toString(doc.size()))
-                            .withDetail("sha256", doc.sha256Hex())
-                            .withDetail("keyFingerprint", s.keyFingerprint());
-                    if (supersedes != null) {
-                        event = event.withDetail("supersedes", supersedes);
-                    }
-                    audit.append(tx, event);
-                    tx.afterCommit(() -> LOG.info("filing {} accepted: state={} account={} size={} level={}", id, s.state(), s.account(),
-                            doc.size(), s.level().wireName()));
-                    return new Accepted(filing, signed);
+                    more.run(tx, accepted);
+                    return accepted;
                 });
             } catch (StoreException e) {
-                if (e.getCause() instanceof FilingException fe) {
-                    throw fe;
-                }
                 if (e.reason() == StoreException.Reason.DUPLICATE && attempt < ID_ATTEMPTS) {
-                    continue; // id collision: draw another
+                    continue; // filing id collision: draw others
                 }
-                LOG.error("filing by account {} could not be recorded: {}", s.account(), e.getMessage());
-                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the filing could not be recorded; nothing was kept", e);
+                FilingException failure = e.getCause() instanceof FilingException fe ? fe
+                        : new FilingException(FilingException.Reason.UNAVAILABLE, "the filing could not be recorded; nothing was kept", e);
+                if (!(e.getCause() instanceof FilingException)) {
+                    LOG.error("filings could not be recorded: {}", e.getMessage());
+                }
+                discard(received, failure);
+                throw failure;
             }
         }
+    }
+
+    /** Discards stored documents that will not be recorded, auditing each refusal. */
+    public void discard(List<Received> received, FilingException why) {
+        for (Received r : received) {
+            discardBlob(r.document().blobId());
+            refuse(r.submission(), why.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), r.document().size());
+        }
+    }
+
+    private Accepted recordOne(Tx tx, Received r, Instant receivedAt) throws Exception {
+        Submission s = r.submission();
+        DocumentVault.StoredDocument doc = r.document();
+        String id = FilingIds.next(receivedAt);
+        long used = tx.filings().totalBytesOfAccount(s.account());
+        if (used + doc.size() > accountQuota) {
+            throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+        }
+        String supersedes = tx.filings()
+                .latestByName(s.state(), s.reportType(), s.level().wireName(), s.fileName())
+                .map(FilingRecord::id)
+                .orElse(null);
+        FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
+                s.reportType(), s.period(), s.level(), s.namedStates(), s.withheld(), supersedes, doc.size(), doc.sha256Hex(),
+                doc.blobId(), receivedAt, "received");
+        Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, id, s.state(), s.account(), s.keyFingerprint(), s.channel(),
+                s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), s.level(), supersedes);
+        byte[] signed = receiptSigner.sign(ReceiptJson.toBytes(receipt));
+        tx.documentKeys().insert(doc.key());
+        tx.filings().insert(filing);
+        tx.filings().insertReceipt(id, signed);
+        AuditEvent event = AuditEvent.ok("filing.accepted", s.account(), s.source(), id)
+                .withDetail("state", s.state())
+                .withDetail("channel", s.channel())
+                .withDetail("fileName", s.fileName())
+                .withDetail("reportType", s.reportType())
+                .withDetail("level", s.level().wireName())
+                .withDetail("size", Long.toString(doc.size()))
+                .withDetail("sha256", doc.sha256Hex())
+                .withDetail("keyFingerprint", s.keyFingerprint());
+        if (supersedes != null) {
+            event = event.withDetail("supersedes", supersedes);
+        }
+        audit.append(tx, event);
+        tx.afterCommit(() -> LOG.info("filing {} accepted: state={} account={} size={} level={}", id, s.state(), s.account(),
+                doc.size(), s.level().wireName()));
+        return new Accepted(filing, signed);
     }
 
     private void discardBlob(String blobId) {

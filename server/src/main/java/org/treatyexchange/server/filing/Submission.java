@@ -17,6 +17,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param period         reporting period or null
  * @param level          the confidentiality level that applies
  * @param namedStates    the States named for {@link ConfidentialityLevel#NAMED}
+ * @param withheld       the State says it withheld sensitive information (ATT Art. 13.3)
  */
 public record Submission(
         String state,
@@ -28,7 +29,8 @@ public record Submission(
         String reportType,
         String period,
         ConfidentialityLevel level,
-        List<String> namedStates) {
+        List<String> namedStates,
+        boolean withheld) {
 
     public Submission {
         Objects.requireNonNull(state, "state");

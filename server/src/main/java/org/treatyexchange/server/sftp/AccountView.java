@@ -14,6 +14,9 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.filing.Submission;
+import org.treatyexchange.server.messages.MessageException;
+import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
 
@@ -41,15 +44,17 @@ final class AccountView {
     private final List<String> reportTypes;
     private final List<String> stateCodes;
     private final FilingService filings;
+    private final MessageService messages;
     private final int maxFileNameBytes;
     private final Instant mounted = Instant.now();
 
     AccountView(SessionIdentity identity, List<String> reportTypes, List<String> stateCodes, FilingService filings,
-            int maxFileNameBytes) {
+            MessageService messages, int maxFileNameBytes) {
         this.identity = identity;
         this.reportTypes = List.copyOf(reportTypes);
         this.stateCodes = List.copyOf(stateCodes);
         this.filings = filings;
+        this.messages = messages;
         this.maxFileNameBytes = maxFileNameBytes;
     }
 
@@ -116,9 +121,19 @@ final class AccountView {
                 }
                 break;
             case "distributed":
+                if (s.size() == 1) {
+                    return folder();
+                }
+                if (s.size() == 2) {
+                    Optional<Node> item = inboxFile(s.get(1));
+                    if (item.isPresent()) {
+                        return item.get();
+                    }
+                }
+                break;
             case "public":
                 if (s.size() == 1) {
-                    return folder(); // filled by routing and release
+                    return folder(); // filled by release of public filings
                 }
                 break;
             default:
@@ -142,6 +157,8 @@ final class AccountView {
                 return new ArrayList<>(currentFilings(s.get(1), folderLevel(s.get(2)).orElseThrow()).keySet());
             case "receipts":
                 return stateFilings(identity.state()).stream().map(f -> f.id() + RECEIPT_SUFFIX).toList();
+            case "distributed":
+                return inboxEntries().stream().map(AccountView::inboxFileName).toList();
             default:
                 return List.of();
         }
@@ -169,6 +186,28 @@ final class AccountView {
     /** The level a drop folder stands for; empty for any other name. */
     private static Optional<ConfidentialityLevel> folderLevel(String name) {
         return ConfidentialityLevel.fromWireName(name).filter(FOLDER_LEVELS::contains);
+    }
+
+    /** {@code /distributed/} names: queue position first, so a listing reads in arrival order. */
+    static String inboxFileName(InboxRecords.InboxEntry e) {
+        return String.format(java.util.Locale.ROOT, "%08d-%s%s", e.seq(), e.kind(), RECEIPT_SUFFIX);
+    }
+
+    private List<InboxRecords.InboxEntry> inboxEntries() throws IOException {
+        try {
+            return messages.allEntries(identity.state());
+        } catch (MessageException e) {
+            throw DropBoxException.failure("the inbound queue is unavailable");
+        }
+    }
+
+    private Optional<Node> inboxFile(String name) throws IOException {
+        for (InboxRecords.InboxEntry e : inboxEntries()) {
+            if (inboxFileName(e).equals(name)) {
+                return Optional.of(new Node.InboxFile(e.seq(), e.createdAt(), e.itemSize()));
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- the secretariat's tree -----------------------------------------------------------------
@@ -254,6 +293,14 @@ final class AccountView {
         if (node instanceof Node.ReceiptFile r) {
             return new ReadOnlyBytesChannel(r.signedReceipt());
         }
+        if (node instanceof Node.InboxFile i) {
+            try {
+                return new ReadOnlyBytesChannel(messages.readItem(identity.state(), i.seq(), identity.account(), identity.source()));
+            } catch (MessageException e) {
+                throw e.reason() == MessageException.Reason.NOT_FOUND ? DropBoxException.noSuchFile()
+                        : DropBoxException.failure("the inbound queue is unavailable");
+            }
+        }
         if (node instanceof Node.Document d) {
             try {
                 return filings.openDocument(d.filing(), identity.account(), identity.source());
@@ -280,7 +327,7 @@ final class AccountView {
         }
         String name = FileNames.validate(s.get(3), maxFileNameBytes);
         Submission submission = new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp",
-                identity.source(), name, s.get(1), null, folderLevel(s.get(2)).orElseThrow(), List.of());
+                identity.source(), name, s.get(1), null, folderLevel(s.get(2)).orElseThrow(), List.of(), false);
         try {
             return new UploadChannel(filings.begin(submission));
         } catch (FilingException e) {

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
 import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
 
@@ -16,11 +17,13 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
     private final DropBoxProvider provider = new DropBoxProvider();
     private final RegistryService registry;
     private final FilingService filings;
+    private final MessageService messages;
     private final SftpSettings settings;
 
-    DropBoxFileSystemFactory(RegistryService registry, FilingService filings, SftpSettings settings) {
+    DropBoxFileSystemFactory(RegistryService registry, FilingService filings, MessageService messages, SftpSettings settings) {
         this.registry = registry;
         this.filings = filings;
+        this.messages = messages;
         this.settings = settings;
     }
 
@@ -36,7 +39,7 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
             throw DropBoxException.denied("not authenticated");
         }
         List<String> states = registry.current().states().stream().map(StateEntry::code).sorted().toList();
-        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings,
+        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings, messages,
                 settings.maxFileNameBytes()));
     }
 }

@@ -274,6 +274,8 @@ final class DropBoxProvider extends FileSystemProvider {
             size = d.filing().size();
         } else if (node instanceof Node.ReceiptFile r) {
             size = r.signedReceipt().length;
+        } else if (node instanceof Node.InboxFile i) {
+            size = i.size();
         }
         Set<PosixFilePermission> perms = node instanceof Node.Folder f ? (f.dropTarget() ? DROP_FOLDER : FOLDER) : FILE;
         SessionIdentity id = view.identity();

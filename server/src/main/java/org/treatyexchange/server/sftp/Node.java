@@ -21,6 +21,10 @@ sealed interface Node {
         }
     }
 
+    /** An entry of the State's inbound queue: a server-signed item (CMS DER), fetched when opened. */
+    record InboxFile(long seq, Instant modified, long size) implements Node {
+    }
+
     /** A filing's signed receipt (CMS DER). */
     record ReceiptFile(FilingRecord filing, byte[] signedReceipt) implements Node {
         @Override

@@ -42,6 +42,7 @@ import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 
@@ -69,7 +70,8 @@ public final class SftpService implements AutoCloseable {
      * @throws IOException              when the port cannot be bound or host keys cannot be written
      * @throws IllegalArgumentException when a configured algorithm is unknown to this build
      */
-    public static SftpService start(SftpSettings settings, RegistryService registry, FilingService filings, AuditLog audit, Store store)
+    public static SftpService start(SftpSettings settings, RegistryService registry, FilingService filings, MessageService messages,
+            AuditLog audit, Store store)
             throws IOException, GeneralSecurityException {
         SshServer sshd = ServerBuilder.builder().build();
         // Chosen explicitly: MINA would switch to another I/O back-end by itself if one appeared on the classpath.
@@ -103,7 +105,7 @@ public final class SftpService implements AutoCloseable {
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         sshd.setAgentFactory(null);
 
-        DropBoxFileSystemFactory fileSystems = new DropBoxFileSystemFactory(registry, filings, settings);
+        DropBoxFileSystemFactory fileSystems = new DropBoxFileSystemFactory(registry, filings, messages, settings);
         sshd.setFileSystemFactory(fileSystems);
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(new DropBoxAccessor())

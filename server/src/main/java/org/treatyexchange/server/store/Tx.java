@@ -8,6 +8,10 @@ public interface Tx {
 
     DocumentKeyRecords documentKeys();
 
+    MessageRecords messages();
+
+    InboxRecords inbox();
+
     /**
      * Runs an action once this transaction has committed durably (in registration order); never
      * when it rolls back. For side effects that must not announce what did not happen, such as

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.store.AuditRecords;
 import org.treatyexchange.server.store.DocumentKeyRecords;
 import org.treatyexchange.server.store.FilingRecords;
+import org.treatyexchange.server.store.InboxRecords;
+import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.Tx;
 
 /** One transaction's view; unusable once the transaction ended so a leaked Tx fails loudly. */
@@ -21,6 +23,8 @@ final class JdbcTx implements Tx {
     private JdbcFilingRecords filings;
     private JdbcAuditRecords audit;
     private JdbcDocumentKeyRecords documentKeys;
+    private JdbcMessageRecords messages;
+    private JdbcInboxRecords inbox;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -58,6 +62,24 @@ final class JdbcTx implements Tx {
             documentKeys = new JdbcDocumentKeyRecords(this);
         }
         return documentKeys;
+    }
+
+    @Override
+    public MessageRecords messages() {
+        connection();
+        if (messages == null) {
+            messages = new JdbcMessageRecords(this);
+        }
+        return messages;
+    }
+
+    @Override
+    public InboxRecords inbox() {
+        connection();
+        if (inbox == null) {
+            inbox = new JdbcInboxRecords(this);
+        }
+        return inbox;
     }
 
     @Override

@@ -1,0 +1,630 @@
+package org.treatyexchange.server.messages;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.Envelope;
+import org.treatyexchange.sdk.wire.EnvelopeJson;
+import org.treatyexchange.sdk.wire.InboxItem;
+import org.treatyexchange.sdk.wire.InboxItemJson;
+import org.treatyexchange.sdk.wire.MessageReceipt;
+import org.treatyexchange.sdk.wire.MessageReceiptJson;
+import org.treatyexchange.sdk.wire.WireFormatException;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.crypto.EnvelopeVerifier;
+import org.treatyexchange.server.crypto.LocalCertificateAuthority;
+import org.treatyexchange.server.crypto.ReceiptSigner;
+import org.treatyexchange.server.crypto.SignatureCheckException;
+import org.treatyexchange.server.filing.FilingException;
+import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.filing.Submission;
+import org.treatyexchange.server.registry.Account;
+import org.treatyexchange.server.registry.Registry;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.registry.StateEntry;
+import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
+import org.treatyexchange.server.store.InboxRecords;
+import org.treatyexchange.server.store.MessageRecords.MessageRecord;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.blob.BlobStore;
+
+/**
+ * The signed-message channel's rules: who may send what, when a message is new, a resend or a
+ * conflicting reuse of an id, how its documents become filings, and each State's inbound queue.
+ * Transport-free: the HTTPS edge and the admin CLI both come here.
+ */
+public final class MessageService implements MessageGateway {
+
+    static final String SECRETARIAT = "secretariat";
+    static final String ALL_STATES_PARTIES = "all-states-parties";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageService.class);
+
+    private final MessageSettings settings;
+    private final RegistryService registry;
+    private final FilingService filings;
+    private final DocumentVault vault;
+    private final BlobStore blobs;
+    private final ReceiptSigner signer;
+    private final AuditLog audit;
+    private final Store store;
+    private final Clock clock;
+
+    public MessageService(MessageSettings settings, RegistryService registry, FilingService filings, DocumentVault vault, BlobStore blobs,
+            ReceiptSigner signer, AuditLog audit, Store store, Clock clock) {
+        this.settings = settings;
+        this.registry = registry;
+        this.filings = filings;
+        this.vault = vault;
+        this.blobs = blobs;
+        this.signer = signer;
+        this.audit = audit;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    // ---- who is calling ---------------------------------------------------------------------------
+
+    @Override
+    public Optional<ApiClient> identify(X509Certificate clientCertificate, String source) {
+        String fingerprint = LocalCertificateAuthority.fingerprint(clientCertificate);
+        Registry current = registry.current();
+        Optional<Account> account = current.accountByCertificate(fingerprint);
+        if (account.isPresent()) {
+            Account a = account.get();
+            return Optional.of(new ApiClient(a.name(), a.stateCode(), a.isSecretariat(), fingerprint, source));
+        }
+        boolean revoked = current.certificate(fingerprint).map(c -> c.revoked()).orElse(false);
+        auditQuietly(AuditEvent.refused("auth.failure", "-", source, "-")
+                .withDetail("channel", "api")
+                .withDetail("certificateFingerprint", fingerprint)
+                .withDetail("reason", revoked ? "certificate-revoked" : "certificate-not-registered"));
+        return Optional.empty();
+    }
+
+    // ---- a State's message ------------------------------------------------------------------------
+
+    @Override
+    public Start startMessage(ApiClient client, byte[] signedEnvelope) throws MessageException {
+        try {
+            if (client.secretariat()) {
+                throw new MessageException(MessageException.Reason.FORBIDDEN,
+                        "the secretariat sends messages through /api/v1/secretariat/messages");
+            }
+            Checked checked = check(client, signedEnvelope);
+            Envelope e = checked.envelope();
+            if (!e.type().equals("filing") && !e.type().equals("correspondence")) {
+                throw new MessageException(MessageException.Reason.MALFORMED, "a State sends messages of type filing or correspondence");
+            }
+            if (!e.state().equals(client.state()) || !e.state().equals(checked.signer().stateCode())) {
+                throw new MessageException(MessageException.Reason.SIGNER_NOT_OF_STATE,
+                        "the envelope's State, the signer's State and the TLS client's State must be the same");
+            }
+            String reportType = e.reportType() != null ? e.reportType() : "correspondence";
+            if (!settings.reportTypes().contains(reportType)) {
+                throw new MessageException(MessageException.Reason.MALFORMED, "unknown report type '" + reportType + "'");
+            }
+            ConfidentialityLevel level = e.level() != null ? e.level() : ConfidentialityLevel.SECRETARIAT;
+            if (level == ConfidentialityLevel.NAMED) {
+                for (String named : e.namedStates()) {
+                    if (registry.current().state(named).filter(StateEntry::isStateParty).isEmpty()) {
+                        throw new MessageException(MessageException.Reason.MALFORMED, "named State '" + named + "' is not a State Party");
+                    }
+                }
+            }
+            if (e.documents().size() > settings.maxDocuments()) {
+                throw new MessageException(MessageException.Reason.TOO_LARGE, "at most " + settings.maxDocuments() + " documents per message");
+            }
+            for (Envelope.Document d : e.documents()) {
+                if (d.size() > settings.maxDocumentBytes()) {
+                    throw new MessageException(MessageException.Reason.TOO_LARGE,
+                            "document '" + d.name() + "' is larger than " + settings.maxDocumentBytes() + " bytes");
+                }
+            }
+            Optional<byte[]> replay = replayOrConflict(e.state(), checked);
+            if (replay.isPresent()) {
+                return new Start.Replay(replay.get());
+            }
+            return new Start.Expecting(new Intake(client, checked, signedEnvelope, reportType, level));
+        } catch (MessageException e) {
+            auditRefusal(client, e, "message.refused");
+            throw e;
+        }
+    }
+
+    /** What every signed envelope goes through: signature, parse, registered signer, clock. */
+    private record Checked(Envelope envelope, byte[] envelopeJson, String digest, Account signer, String signerFingerprint) {
+    }
+
+    private Checked check(ApiClient client, byte[] signedEnvelope) throws MessageException {
+        if (signedEnvelope.length > settings.maxEnvelopeBytes()) {
+            throw new MessageException(MessageException.Reason.TOO_LARGE, "the signed envelope is larger than "
+                    + settings.maxEnvelopeBytes() + " bytes");
+        }
+        EnvelopeVerifier.VerifiedEnvelope verified;
+        try {
+            verified = EnvelopeVerifier.verify(signedEnvelope, settings.maxEnvelopeBytes());
+        } catch (SignatureCheckException e) {
+            throw new MessageException(e.reason() == SignatureCheckException.Reason.MALFORMED ? MessageException.Reason.MALFORMED
+                    : MessageException.Reason.BAD_SIGNATURE, "the envelope's signature does not verify: " + e.getMessage());
+        }
+        Envelope envelope;
+        try {
+            envelope = EnvelopeJson.fromBytes(verified.content());
+        } catch (WireFormatException e) {
+            throw new MessageException(MessageException.Reason.MALFORMED, "the envelope is malformed: " + e.getMessage());
+        }
+        String signerFingerprint = LocalCertificateAuthority.fingerprint(verified.signer());
+        Account signer = registry.current().accountByCertificate(signerFingerprint)
+                .orElseThrow(() -> new MessageException(MessageException.Reason.UNKNOWN_SIGNER,
+                        "the envelope was signed with a certificate that is not registered (or is revoked)"));
+        Instant now = clock.instant();
+        Duration skew = settings.clockSkew();
+        if (envelope.createdAt().isBefore(now.minus(skew)) || envelope.createdAt().isAfter(now.plus(skew))) {
+            throw new MessageException(MessageException.Reason.CLOCK_SKEW, "createdAt " + envelope.createdAt()
+                    + " is more than " + skew.toSeconds() + " s from the server's time " + now.truncatedTo(ChronoUnit.SECONDS));
+        }
+        return new Checked(envelope, verified.content(), sha256(verified.content()), signer, signerFingerprint);
+    }
+
+    /** A used message id: the original receipt when the envelope is the same, else a refusal. */
+    private Optional<byte[]> replayOrConflict(String sender, Checked checked) throws MessageException {
+        Optional<MessageRecord> existing;
+        try {
+            existing = store.read(tx -> tx.messages().find(sender, checked.envelope().messageId()));
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+        if (existing.isEmpty()) {
+            return Optional.empty();
+        }
+        if (existing.get().envelopeSha256().equals(checked.digest())) {
+            auditQuietly(AuditEvent.ok("message.resent", existing.get().account(), "-", checked.envelope().messageId())
+                    .withDetail("sender", sender));
+            return Optional.of(existing.get().receipt());
+        }
+        throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id '" + checked.envelope().messageId()
+                + "' was already used by " + sender + " for a message with other content");
+    }
+
+    /** The documents of one accepted-so-far message. */
+    private final class Intake implements MessageIntake {
+        private final ApiClient client;
+        private final Checked checked;
+        private final byte[] signedEnvelope;
+        private final String reportType;
+        private final ConfidentialityLevel level;
+        private final Map<String, ExpectedDocument> expected = new LinkedHashMap<>();
+        private final Map<String, FilingService.Received> received = new LinkedHashMap<>();
+        private FilingService.Intake open;
+        private String openName;
+        private boolean done;
+
+        Intake(ApiClient client, Checked checked, byte[] signedEnvelope, String reportType, ConfidentialityLevel level) {
+            this.client = client;
+            this.checked = checked;
+            this.signedEnvelope = signedEnvelope.clone();
+            this.reportType = reportType;
+            this.level = level;
+            for (Envelope.Document d : checked.envelope().documents()) {
+                expected.put(d.name(), new ExpectedDocument(d.name(), d.size(), d.sha256(), d.mediaType()));
+            }
+        }
+
+        @Override
+        public List<ExpectedDocument> expected() {
+            return List.copyOf(expected.values());
+        }
+
+        @Override
+        public DocumentSink document(String name) throws MessageException {
+            if (open != null) {
+                throw fail(MessageException.Reason.MALFORMED, "document '" + openName + "' has not ended");
+            }
+            ExpectedDocument doc = expected.get(name);
+            if (doc == null || received.containsKey(name)) {
+                throw fail(MessageException.Reason.DIGEST_MISMATCH, doc == null ? "document '" + name + "' is not in the envelope"
+                        : "document '" + name + "' was sent twice");
+            }
+            Envelope e = checked.envelope();
+            Submission submission = new Submission(e.state(), client.account(), "x509-sha256:" + checked.signerFingerprint(), "api",
+                    client.source(), name, reportType, e.period(), level, e.namedStates(), e.withheld());
+            try {
+                open = filings.begin(submission);
+            } catch (FilingException ex) {
+                throw fail(map(ex), ex.getMessage());
+            }
+            openName = name;
+            return new DocumentSink() {
+                private long size;
+
+                @Override
+                public void write(byte[] b, int off, int len) throws MessageException {
+                    size += len;
+                    if (size > doc.size()) {
+                        throw fail(MessageException.Reason.DIGEST_MISMATCH, "document '" + name + "' is longer than the envelope says");
+                    }
+                    try {
+                        open.write(b, off, len);
+                    } catch (FilingException ex) {
+                        throw fail(map(ex), ex.getMessage());
+                    }
+                }
+
+                @Override
+                public void end() throws MessageException {
+                    FilingService.Received r;
+                    try {
+                        r = open.finish();
+                    } catch (FilingException ex) {
+                        throw fail(map(ex), ex.getMessage());
+                    } finally {
+                        open = null;
+                    }
+                    received.put(name, r);
+                    if (r.document().size() != doc.size() || !r.document().sha256Hex().equals(doc.sha256())) {
+                        throw fail(MessageException.Reason.DIGEST_MISMATCH, "document '" + name + "' does not match its size and SHA-256 in the envelope");
+                    }
+                }
+            };
+        }
+
+        @Override
+        public byte[] complete() throws MessageException {
+            if (open != null || received.size() != expected.size()) {
+                List<String> missing = expected.keySet().stream().filter(n -> !received.containsKey(n)).toList();
+                throw fail(MessageException.Reason.DIGEST_MISMATCH, "documents missing from the request: " + missing);
+            }
+            Envelope e = checked.envelope();
+            DocumentVault.StoredDocument envelopeBlob = storeBlob(signedEnvelope);
+            List<FilingService.Received> docs = List.copyOf(received.values());
+            byte[][] receipt = new byte[1][];
+            try {
+                filings.record(docs, (tx, accepted) -> {
+                    Instant at = accepted.isEmpty() ? clock.instant().truncatedTo(ChronoUnit.MILLIS) : accepted.get(0).filing().receivedAt();
+                    List<MessageReceipt.Document> listed = new ArrayList<>();
+                    for (FilingService.Accepted a : accepted) {
+                        listed.add(new MessageReceipt.Document(a.filing().id(), a.filing().fileName(), a.filing().size(), a.filing().sha256()));
+                    }
+                    MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, "message", e.messageId(), e.state(), client.account(),
+                            checked.signerFingerprint(), checked.digest(), at, level, reportType, e.period(), listed, List.of());
+                    receipt[0] = signer.sign(MessageReceiptJson.toBytes(r));
+                    tx.documentKeys().insert(envelopeBlob.key());
+                    try {
+                        tx.messages().insert(new MessageRecord(e.state(), e.messageId(), e.type(), client.account(), checked.signerFingerprint(),
+                                checked.digest(), envelopeBlob.blobId(), envelopeBlob.size(), at, receipt[0]),
+                                accepted.stream().map(a -> a.filing().id()).toList());
+                    } catch (StoreException dup) {
+                        if (dup.reason() == StoreException.Reason.DUPLICATE) {
+                            throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id already used");
+                        }
+                        throw dup;
+                    }
+                    audit.append(tx, AuditEvent.ok("message.accepted", client.account(), client.source(), e.messageId())
+                            .withDetail("state", e.state())
+                            .withDetail("type", e.type())
+                            .withDetail("envelopeSha256", checked.digest())
+                            .withDetail("signerFingerprint", checked.signerFingerprint())
+                            .withDetail("documents", Integer.toString(accepted.size())));
+                });
+            } catch (FilingException ex) {
+                received.clear(); // record() has discarded them
+                discardBlob(envelopeBlob.blobId());
+                done = true;
+                if (ex.getCause() instanceof StoreException se && se.getCause() instanceof MessageException me) {
+                    // a concurrent send of the same id won the race: answer as for any resend
+                    Optional<byte[]> replay = replayOrConflict(e.state(), checked);
+                    if (replay.isPresent()) {
+                        return replay.get();
+                    }
+                    throw me;
+                }
+                throw new MessageException(map(ex), ex.getMessage());
+            }
+            done = true;
+            received.clear();
+            return receipt[0];
+        }
+
+        private MessageException fail(MessageException.Reason reason, String why) {
+            close();
+            return new MessageException(reason, why);
+        }
+
+        @Override
+        public void close() {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (open != null) {
+                open.abort("message-abandoned");
+                open = null;
+            }
+            if (!received.isEmpty()) {
+                filings.discard(List.copyOf(received.values()),
+                        new FilingException(FilingException.Reason.FORBIDDEN, "message-abandoned"));
+                received.clear();
+            }
+        }
+    }
+
+    // ---- the inbound queue ------------------------------------------------------------------------
+
+    @Override
+    public List<InboxEntry> inbox(ApiClient client, long after, int limit) throws MessageException {
+        String state = stateOf(client);
+        try {
+            return store.read(tx -> tx.inbox().list(state, Math.max(0, after), Math.max(1, Math.min(limit, 1000)), false)).stream()
+                    .map(e -> new InboxEntry(e.seq(), e.kind(), e.itemId(), e.title(), e.createdAt().toString(), e.acknowledgedAt() != null))
+                    .toList();
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public byte[] inboxItem(ApiClient client, long seq) throws MessageException {
+        String state = stateOf(client);
+        InboxRecords.InboxEntry entry = entry(state, seq);
+        byte[] item = readItem(entry);
+        auditQuietly(AuditEvent.ok("inbox.read", client.account(), client.source(), entry.itemId()).withDetail("seq", Long.toString(seq)));
+        return item;
+    }
+
+    @Override
+    public void acknowledge(ApiClient client, long seq) throws MessageException {
+        String state = stateOf(client);
+        try {
+            boolean found = store.inTransaction(tx -> {
+                boolean ok = tx.inbox().acknowledge(state, seq, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                if (ok) {
+                    audit.append(tx, AuditEvent.ok("inbox.acknowledged", client.account(), client.source(), Long.toString(seq)));
+                }
+                return ok;
+            });
+            if (!found) {
+                throw new MessageException(MessageException.Reason.NOT_FOUND, "no such inbox entry");
+            }
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Every entry of a State's queue, acknowledged or not (for its SFTP {@code /distributed/}). */
+    public List<InboxRecords.InboxEntry> allEntries(String state) throws MessageException {
+        try {
+            return store.read(tx -> tx.inbox().list(state, 0, 10_000, true));
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** One entry's signed item, for a State's account reading it by another channel (audited). */
+    public byte[] readItem(String state, long seq, String actor, String source) throws MessageException {
+        InboxRecords.InboxEntry entry = entry(state, seq);
+        byte[] item = readItem(entry);
+        auditQuietly(AuditEvent.ok("inbox.read", actor, source, entry.itemId()).withDetail("seq", Long.toString(seq)));
+        return item;
+    }
+
+    private InboxRecords.InboxEntry entry(String state, long seq) throws MessageException {
+        try {
+            return store.read(tx -> tx.inbox().get(state, seq))
+                    .orElseThrow(() -> new MessageException(MessageException.Reason.NOT_FOUND, "no such inbox entry"));
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private byte[] readItem(InboxRecords.InboxEntry entry) throws MessageException {
+        try {
+            DocumentKey key = store.read(tx -> tx.documentKeys().byBlobId(entry.itemBlobId()))
+                    .orElseThrow(() -> new MessageException(MessageException.Reason.NOT_FOUND, "no such inbox entry"));
+            try (InputStream in = vault.openStream(key)) {
+                return in.readAllBytes();
+            }
+        } catch (StoreException | IOException e) {
+            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the inbox item could not be read", e);
+        }
+    }
+
+    private static String stateOf(ApiClient client) throws MessageException {
+        if (client.secretariat() || client.state() == null) {
+            throw new MessageException(MessageException.Reason.FORBIDDEN, "only States have an inbound queue");
+        }
+        return client.state();
+    }
+
+    // ---- the secretariat's messages ---------------------------------------------------------------
+
+    @Override
+    public byte[] sendFromSecretariat(ApiClient client, byte[] signedEnvelope) throws MessageException {
+        try {
+            if (!client.secretariat()) {
+                throw new MessageException(MessageException.Reason.FORBIDDEN, "only the secretariat sends to States");
+            }
+            Checked checked = check(client, signedEnvelope);
+            Envelope e = checked.envelope();
+            if (!e.type().equals("secretariat-message") || !checked.signer().isSecretariat()) {
+                throw new MessageException(MessageException.Reason.FORBIDDEN,
+                        "a secretariat message must be of type secretariat-message and signed by a secretariat account");
+            }
+            if (!e.documents().isEmpty()) {
+                throw new MessageException(MessageException.Reason.MALFORMED, "secretariat messages carry text only (no documents yet)");
+            }
+            Optional<byte[]> replay = replayOrConflict(SECRETARIAT, checked);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            return broadcast(e.messageId(), e.recipients(), e.title(), e.body(), client.account(), client.source(),
+                    checked.signerFingerprint(), checked.digest(), signedEnvelope);
+        } catch (MessageException e) {
+            auditRefusal(client, e, "secretariat-message.refused");
+            throw e;
+        }
+    }
+
+    /**
+     * The operator sends a secretariat message from the admin CLI (no envelope to verify: the operator
+     * is trusted locally). Returns the signed receipt.
+     */
+    public byte[] sendAsOperator(List<String> recipients, String title, String body) throws MessageException {
+        String messageId = "operator-" + java.util.UUID.randomUUID();
+        byte[] record = ("{\"title\":" + quote(title) + ",\"recipients\":" + recipients.stream().map(MessageService::quote).toList() + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return broadcast(messageId, recipients, title, body, "operator", "admin-socket", "-", sha256(record), record);
+    }
+
+    private byte[] broadcast(String messageId, List<String> recipients, String title, String body, String account, String source,
+            String signerFingerprint, String digest, byte[] original) throws MessageException {
+        List<String> states = resolveRecipients(recipients);
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<DocumentVault.StoredDocument> stored = new ArrayList<>();
+        List<InboxRecords.InboxEntry> entries = new ArrayList<>();
+        try {
+            DocumentVault.StoredDocument envelopeBlob = storeBlob(original);
+            stored.add(envelopeBlob);
+            String itemId = "msg-" + java.util.UUID.randomUUID().toString().replace("-", "");
+            for (String state : states) {
+                InboxItem item = new InboxItem(InboxItem.CURRENT_VERSION, "secretariat-message", itemId, state, at, title, body, List.of(),
+                        null, null);
+                DocumentVault.StoredDocument blob = storeBlob(signer.sign(InboxItemJson.toBytes(item)));
+                stored.add(blob);
+                entries.add(new InboxRecords.InboxEntry(0, state, "secretariat-message", itemId, title, at, blob.blobId(), blob.size(), null));
+            }
+            MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, "secretariat-message", messageId, null, account,
+                    signerFingerprint, digest, at, null, null, null, List.of(), states);
+            byte[] receipt = signer.sign(MessageReceiptJson.toBytes(r));
+            store.inTransaction(tx -> {
+                for (DocumentVault.StoredDocument blob : stored) {
+                    tx.documentKeys().insert(blob.key());
+                }
+                for (InboxRecords.InboxEntry entry : entries) {
+                    long seq = tx.inbox().nextSeq();
+                    tx.inbox().insert(new InboxRecords.InboxEntry(seq, entry.state(), entry.kind(), entry.itemId(), entry.title(),
+                            entry.createdAt(), entry.itemBlobId(), entry.itemSize(), null));
+                }
+                tx.messages().insert(new MessageRecord(SECRETARIAT, messageId, "secretariat-message", account, signerFingerprint, digest,
+                        envelopeBlob.blobId(), envelopeBlob.size(), at, receipt), List.of());
+                audit.append(tx, AuditEvent.ok("secretariat-message.sent", account, source, messageId)
+                        .withDetail("recipients", String.join(",", states))
+                        .withDetail("title", title));
+                return null;
+            });
+            return receipt;
+        } catch (StoreException e) {
+            stored.forEach(b -> discardBlob(b.blobId()));
+            if (e.reason() == StoreException.Reason.DUPLICATE) {
+                throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id already used by the secretariat");
+            }
+            throw unavailable(e);
+        } catch (IOException e) {
+            stored.forEach(b -> discardBlob(b.blobId()));
+            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the message could not be stored; nothing was sent", e);
+        }
+    }
+
+    private List<String> resolveRecipients(List<String> recipients) throws MessageException {
+        Registry current = registry.current();
+        if (recipients.equals(List.of(ALL_STATES_PARTIES))) {
+            return current.statesParties().stream().map(StateEntry::code).sorted().toList();
+        }
+        List<String> out = new ArrayList<>();
+        for (String code : recipients) {
+            if (current.state(code).isEmpty()) {
+                throw new MessageException(MessageException.Reason.MALFORMED, "recipient '" + code + "' is not a registered State");
+            }
+            if (!out.contains(code)) {
+                out.add(code);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new MessageException(MessageException.Reason.MALFORMED, "a secretariat message needs at least one recipient");
+        }
+        return out;
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------
+
+    private DocumentVault.StoredDocument storeBlob(byte[] bytes) throws MessageException {
+        try {
+            return storeBlobOrFail(bytes);
+        } catch (IOException e) {
+            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the message could not be stored; nothing was kept", e);
+        }
+    }
+
+    private DocumentVault.StoredDocument storeBlobOrFail(byte[] bytes) throws IOException {
+        try (DocumentVault.Upload upload = vault.begin()) {
+            upload.write(bytes, 0, bytes.length);
+            return upload.finish();
+        }
+    }
+
+    private void discardBlob(String blobId) {
+        try {
+            blobs.delete(blobId);
+        } catch (IOException e) {
+            LOG.warn("could not remove unrecorded blob {}: {}", blobId, e.getMessage());
+        }
+    }
+
+    private void auditRefusal(ApiClient client, MessageException e, String type) {
+        auditQuietly(AuditEvent.refused(type, client.account(), client.source(), "-")
+                .withDetail("reason", e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .withDetail("detail", e.getMessage()));
+    }
+
+    private void auditQuietly(AuditEvent event) {
+        try {
+            audit.record(store, event);
+        } catch (StoreException e) {
+            LOG.error("audit event {} could not be written: {}", event.type(), e.getMessage());
+        }
+    }
+
+    private static MessageException unavailable(StoreException e) {
+        return new MessageException(MessageException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+    }
+
+    private static MessageException.Reason map(FilingException e) {
+        return switch (e.reason()) {
+            case TOO_LARGE, QUOTA_EXCEEDED -> MessageException.Reason.TOO_LARGE;
+            case FORBIDDEN -> MessageException.Reason.FORBIDDEN;
+            case NOT_FOUND -> MessageException.Reason.NOT_FOUND;
+            case TAMPERED, UNAVAILABLE -> MessageException.Reason.UNAVAILABLE;
+        };
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static String quote(String s) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
+    }
+}
