@@ -9,16 +9,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.admin.AdminOperations;
 import org.treatyexchange.server.admin.AdminServer;
+import org.treatyexchange.server.api.ApiServer;
+import org.treatyexchange.server.api.ApiSettings;
 import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.config.ServerConfig;
 import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.crypto.LocalCertificateAuthority;
+import org.treatyexchange.server.crypto.TlsCredentials;
 import org.treatyexchange.server.crypto.MasterKeys;
 import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.demo.DemoAccounts;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
+import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.messages.MessageSettings;
 import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.sftp.SftpService;
@@ -40,6 +46,7 @@ public final class Server implements AutoCloseable {
     private final ExchangeHome home;
     private final List<AutoCloseable> started = new ArrayList<>();
     private SftpService sftp;
+    private ApiServer apiServer;
     private Path receiptCertificate;
     private RegistryService registry;
 
@@ -66,18 +73,35 @@ public final class Server implements AutoCloseable {
     }
 
     private void startFeatures(Map<String, String> env, Clock clock) throws Exception {
+        char[] password = MasterPassword.resolve(env, config.keys().passwordEnv(), config.keys().passwordFileEnv(), home,
+                config.demo().enabled());
+        try {
+            startFeatures(password, clock);
+        } finally {
+            java.util.Arrays.fill(password, '\0'); // the keystores are open; the password is not needed any more
+        }
+    }
+
+    private void startFeatures(char[] password, Clock clock) throws Exception {
         boolean demo = config.demo().enabled();
-        char[] password = MasterPassword.resolve(env, config.keys().passwordEnv(), config.keys().passwordFileEnv(), home, demo);
         MasterKeys masterKeys = MasterKeys.openOrCreate(home.resolve(config.keys().masterKeystore()), password);
         receiptCertificate = home.resolve(config.keys().receiptCertificate());
         ReceiptSigner receiptSigner = ReceiptSigner.openOrCreate(home.resolve(config.keys().receiptKeystore()), receiptCertificate,
                 password, "Treaty Exchange receipts", clock);
-        java.util.Arrays.fill(password, '\0');
 
         if (demo) {
             DemoAccounts.ensureKeys(home.demoDir(), RegistryLoader.demoKeyAccounts(config.registryFile()));
         }
         registry = new RegistryService(config.registryFile(), config.reportTypeIds(), demo ? home.demoDir() : null);
+        ServerConfig.Api api = config.api();
+        LocalCertificateAuthority ca = null;
+        if (api.enabled()) {
+            ca = LocalCertificateAuthority.openOrCreate(home.resolve(config.keys().caKeystore()), home.resolve(config.keys().caCertificate()),
+                    password, "Treaty Exchange local CA", clock);
+            if (demo && DemoAccounts.ensureApiCredentials(home.demoDir(), registry.current(), ca) > 0) {
+                registry.reload(); // pick up the certificates just issued
+            }
+        }
 
         Store store = Stores.derby(home.databaseDir());
         started.add(store);
@@ -91,17 +115,27 @@ public final class Server implements AutoCloseable {
         FilingService filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota());
 
-        sftp = SftpService.start(sftpSettings(), registry, filings, audit, store);
+        MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
+                config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock);
+
+        sftp = SftpService.start(sftpSettings(), registry, filings, messages, audit, store);
         started.add(sftp);
+        if (api.enabled()) {
+            LocalCertificateAuthority.IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
+                    password, api.serverNames(), List.of(api.bind()));
+            apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), messages);
+            started.add(apiServer);
+        }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(store, filings, masterKeys, registry, audit));
+                new AdminOperations(store, filings, masterKeys, registry, audit, messages));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
-                .withDetail("sftpPort", Integer.toString(sftp.port())));
+                .withDetail("sftpPort", Integer.toString(sftp.port()))
+                .withDetail("apiPort", Integer.toString(apiPort())));
         if (demo) {
             Path accounts = DemoAccounts.writeAccountsFile(home.demoDir(), registry.current(), config.sftp().bind(), sftp.port(),
-                    receiptCertificate);
+                    receiptCertificate, api.bind(), apiPort(), ca == null ? null : home.resolve(config.keys().caCertificate()));
             LOG.info("demo: accounts and their keys are listed in {}", accounts);
         }
         LOG.info("Treaty Exchange started; data directory {}", home.root());
@@ -120,6 +154,21 @@ public final class Server implements AutoCloseable {
                 config.limits().maxSessionsPerAccount(), config.limits().maxOpenHandles(), config.limits().maxFileNameLength(),
                 s.algorithms().kex(), s.algorithms().ciphers(), s.algorithms().macs(), signatures,
                 config.reportTypes().stream().map(ServerConfig.ReportType::id).toList());
+    }
+
+    private ApiSettings apiSettings() {
+        ServerConfig.Api a = config.api();
+        return new ApiSettings(a.bind(), a.port(), a.maxHeaderSize(), a.maxEnvelopeSize(), a.maxDocuments(), config.limits().maxFileSize(),
+                a.requestsPerMinute(), a.idleTimeout(), a.readTimeout(), a.executorThreads(), a.tls().protocols(), a.tls().cipherSuites());
+    }
+
+    /** The HTTPS port actually bound, or 0 when the API is disabled. */
+    public int apiPort() {
+        return apiServer == null ? 0 : apiServer.port();
+    }
+
+    public Path caCertificate() {
+        return home.resolve(config.keys().caCertificate());
     }
 
     public int sftpPort() {

@@ -13,9 +13,11 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.SshKeyFiles;
 import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.Registry;
+import org.treatyexchange.server.registry.RegistryLoader;
 
 /**
  * The demo's client material: an SSH key pair for every registry account marked {@code demoKey}, and
@@ -40,18 +42,55 @@ public final class DemoAccounts {
         }
     }
 
+    /** The PKCS#12 password of the demo's API client credentials (demo only; written in accounts.json). */
+    public static final String DEMO_PKCS12_PASSWORD = "demo";
+
+    /**
+     * Creates, for every demo account that has none yet, an API client certificate issued by the
+     * server's local CA: {@code <account>-api.key.pem}, {@code <account>-api.cert.pem} (the registry
+     * picks this one up) and {@code <account>-api.p12}. Returns how many were issued.
+     */
+    public static int ensureApiCredentials(Path demoDir, Registry registry, LocalCertificateAuthority ca)
+            throws IOException, GeneralSecurityException {
+        int issued = 0;
+        for (Account a : registry.accounts()) {
+            String account = a.name();
+            Path cert = RegistryLoader.demoCertificateFile(demoDir, account);
+            if (!a.demoKey() || Files.exists(cert, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            String organisation = a.isSecretariat() ? "Treaty secretariat" : a.stateCode();
+            LocalCertificateAuthority.IssuedCredential credential =
+                    ca.issueClientCertificate(account, organisation, java.time.Duration.ofDays(825));
+            credential.writePkcs12(demoDir.resolve(account + "-api.p12"), DEMO_PKCS12_PASSWORD.toCharArray());
+            credential.writePem(demoDir.resolve(account + "-api.key.pem"), cert);
+            LOG.info("demo: issued API client certificate for account {}", account);
+            issued++;
+        }
+        return issued;
+    }
+
     /**
      * Writes {@code accounts.json}: each demo account's name, State (or {@code secretariat}), role and
      * private-key path, the SFTP address, and the receipt-signing certificate's path.
      */
-    public static Path writeAccountsFile(Path demoDir, Registry registry, String sftpHost, int sftpPort, Path receiptCertificate)
-            throws IOException {
+    public static Path writeAccountsFile(Path demoDir, Registry registry, String sftpHost, int sftpPort, Path receiptCertificate,
+            String apiHost, int apiPort, Path caCertificate) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         ObjectNode sftp = root.putObject("sftp");
         sftp.put("host", sftpHost);
         sftp.put("port", sftpPort);
+        if (apiPort > 0) {
+            ObjectNode api = root.putObject("api");
+            api.put("url", "https://" + apiHost + ":" + apiPort + "/api/v1/");
+            api.put("host", apiHost);
+            api.put("port", apiPort);
+        }
         root.put("receiptCertificate", receiptCertificate.toAbsolutePath().toString());
+        if (caCertificate != null) {
+            root.put("caCertificate", caCertificate.toAbsolutePath().toString());
+        }
         ArrayNode accounts = root.putArray("accounts");
         for (Account a : registry.accounts()) {
             if (!a.demoKey()) {
@@ -62,6 +101,13 @@ public final class DemoAccounts {
             n.put("state", a.isSecretariat() ? "secretariat" : a.stateCode());
             n.put("role", a.role().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             n.put("sftpPrivateKey", demoDir.resolve(a.name()).toAbsolutePath().toString());
+            Path cert = RegistryLoader.demoCertificateFile(demoDir, a.name());
+            if (Files.exists(cert)) {
+                n.put("apiCertificate", cert.toAbsolutePath().toString());
+                n.put("apiKey", demoDir.resolve(a.name() + "-api.key.pem").toAbsolutePath().toString());
+                n.put("apiPkcs12", demoDir.resolve(a.name() + "-api.p12").toAbsolutePath().toString());
+                n.put("apiPkcs12Password", DEMO_PKCS12_PASSWORD);
+            }
         }
         Path file = demoDir.resolve("accounts.json");
         Path tmp = demoDir.resolve("accounts.json.tmp");

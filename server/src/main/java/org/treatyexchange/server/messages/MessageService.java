@@ -19,6 +19,8 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.DocumentInfo;
+import org.treatyexchange.sdk.wire.MessageType;
 import org.treatyexchange.sdk.wire.Envelope;
 import org.treatyexchange.sdk.wire.EnvelopeJson;
 import org.treatyexchange.sdk.wire.InboxItem;
@@ -55,7 +57,6 @@ import org.treatyexchange.server.store.blob.BlobStore;
 public final class MessageService implements MessageGateway {
 
     static final String SECRETARIAT = "secretariat";
-    static final String ALL_STATES_PARTIES = "all-states-parties";
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageService.class);
 
@@ -112,7 +113,7 @@ public final class MessageService implements MessageGateway {
             }
             Checked checked = check(client, signedEnvelope);
             Envelope e = checked.envelope();
-            if (!e.type().equals("filing") && !e.type().equals("correspondence")) {
+            if (e.type() != MessageType.FILING && e.type() != MessageType.CORRESPONDENCE) {
                 throw new MessageException(MessageException.Reason.MALFORMED, "a State sends messages of type filing or correspondence");
             }
             if (!e.state().equals(client.state()) || !e.state().equals(checked.signer().stateCode())) {
@@ -134,7 +135,7 @@ public final class MessageService implements MessageGateway {
             if (e.documents().size() > settings.maxDocuments()) {
                 throw new MessageException(MessageException.Reason.TOO_LARGE, "at most " + settings.maxDocuments() + " documents per message");
             }
-            for (Envelope.Document d : e.documents()) {
+            for (DocumentInfo d : e.documents()) {
                 if (d.size() > settings.maxDocumentBytes()) {
                     throw new MessageException(MessageException.Reason.TOO_LARGE,
                             "document '" + d.name() + "' is larger than " + settings.maxDocumentBytes() + " bytes");
@@ -225,7 +226,7 @@ public final class MessageService implements MessageGateway {
             this.signedEnvelope = signedEnvelope.clone();
             this.reportType = reportType;
             this.level = level;
-            for (Envelope.Document d : checked.envelope().documents()) {
+            for (DocumentInfo d : checked.envelope().documents()) {
                 expected.put(d.name(), new ExpectedDocument(d.name(), d.size(), d.sha256(), d.mediaType()));
             }
         }
@@ -301,16 +302,16 @@ public final class MessageService implements MessageGateway {
             try {
                 filings.record(docs, (tx, accepted) -> {
                     Instant at = accepted.isEmpty() ? clock.instant().truncatedTo(ChronoUnit.MILLIS) : accepted.get(0).filing().receivedAt();
-                    List<MessageReceipt.Document> listed = new ArrayList<>();
+                    List<MessageReceipt.FiledDocument> listed = new ArrayList<>();
                     for (FilingService.Accepted a : accepted) {
-                        listed.add(new MessageReceipt.Document(a.filing().id(), a.filing().fileName(), a.filing().size(), a.filing().sha256()));
+                        listed.add(new MessageReceipt.FiledDocument(a.filing().id(), a.filing().fileName(), a.filing().size(), a.filing().sha256()));
                     }
-                    MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, "message", e.messageId(), e.state(), client.account(),
+                    MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, MessageReceipt.Kind.MESSAGE, e.messageId(), e.state(), client.account(),
                             checked.signerFingerprint(), checked.digest(), at, level, reportType, e.period(), listed, List.of());
                     receipt[0] = signer.sign(MessageReceiptJson.toBytes(r));
                     tx.documentKeys().insert(envelopeBlob.key());
                     try {
-                        tx.messages().insert(new MessageRecord(e.state(), e.messageId(), e.type(), client.account(), checked.signerFingerprint(),
+                        tx.messages().insert(new MessageRecord(e.state(), e.messageId(), e.type().wireName(), client.account(), checked.signerFingerprint(),
                                 checked.digest(), envelopeBlob.blobId(), envelopeBlob.size(), at, receipt[0]),
                                 accepted.stream().map(a -> a.filing().id()).toList());
                     } catch (StoreException dup) {
@@ -321,7 +322,7 @@ public final class MessageService implements MessageGateway {
                     }
                     audit.append(tx, AuditEvent.ok("message.accepted", client.account(), client.source(), e.messageId())
                             .withDetail("state", e.state())
-                            .withDetail("type", e.type())
+                            .withDetail("type", e.type().wireName())
                             .withDetail("envelopeSha256", checked.digest())
                             .withDetail("signerFingerprint", checked.signerFingerprint())
                             .withDetail("documents", Integer.toString(accepted.size())));
@@ -465,7 +466,7 @@ public final class MessageService implements MessageGateway {
             }
             Checked checked = check(client, signedEnvelope);
             Envelope e = checked.envelope();
-            if (!e.type().equals("secretariat-message") || !checked.signer().isSecretariat()) {
+            if (e.type() != MessageType.SECRETARIAT_MESSAGE || !checked.signer().isSecretariat()) {
                 throw new MessageException(MessageException.Reason.FORBIDDEN,
                         "a secretariat message must be of type secretariat-message and signed by a secretariat account");
             }
@@ -506,13 +507,13 @@ public final class MessageService implements MessageGateway {
             stored.add(envelopeBlob);
             String itemId = "msg-" + java.util.UUID.randomUUID().toString().replace("-", "");
             for (String state : states) {
-                InboxItem item = new InboxItem(InboxItem.CURRENT_VERSION, "secretariat-message", itemId, state, at, title, body, List.of(),
+                InboxItem item = new InboxItem(InboxItem.CURRENT_VERSION, InboxItem.Kind.SECRETARIAT_MESSAGE, itemId, state, at, title, body, List.of(),
                         null, null);
                 DocumentVault.StoredDocument blob = storeBlob(signer.sign(InboxItemJson.toBytes(item)));
                 stored.add(blob);
                 entries.add(new InboxRecords.InboxEntry(0, state, "secretariat-message", itemId, title, at, blob.blobId(), blob.size(), null));
             }
-            MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, "secretariat-message", messageId, null, account,
+            MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, MessageReceipt.Kind.SECRETARIAT_MESSAGE, messageId, null, account,
                     signerFingerprint, digest, at, null, null, null, List.of(), states);
             byte[] receipt = signer.sign(MessageReceiptJson.toBytes(r));
             store.inTransaction(tx -> {
@@ -546,7 +547,7 @@ public final class MessageService implements MessageGateway {
 
     private List<String> resolveRecipients(List<String> recipients) throws MessageException {
         Registry current = registry.current();
-        if (recipients.equals(List.of(ALL_STATES_PARTIES))) {
+        if (recipients.equals(List.of(Envelope.ALL_STATES_PARTIES))) {
             return current.statesParties().stream().map(StateEntry::code).sorted().toList();
         }
         List<String> out = new ArrayList<>();
