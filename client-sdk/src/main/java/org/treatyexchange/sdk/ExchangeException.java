@@ -1,0 +1,47 @@
+package org.treatyexchange.sdk;
+
+/**
+ * The exchange refused a request (an RFC 9457 {@code application/problem+json} response), or answered
+ * in a way this client does not accept. Carries the HTTP status, the problem type's slug and the
+ * server's detail text; never a local path or secret.
+ */
+public final class ExchangeException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** The prefix of every problem type the exchange defines. */
+    public static final String PROBLEM_PREFIX = "urn:treaty-exchange:problem:";
+    /** {@link #problemType()} when the response was not the documented one (wrong status, media type or body). */
+    public static final String UNEXPECTED_RESPONSE = "unexpected-response";
+
+    private final int status;
+    private final String problemType;
+    private final String detail;
+
+    /**
+     * @param status      HTTP status code
+     * @param problemType the slug after {@value #PROBLEM_PREFIX} (e.g. {@code duplicate-id}), the whole
+     *                    type URI when it has another form, or {@value #UNEXPECTED_RESPONSE}
+     * @param detail      the server's explanation, or a short description; may be empty
+     */
+    public ExchangeException(int status, String problemType, String detail) {
+        super("HTTP " + status + " " + problemType + (detail == null || detail.isEmpty() ? "" : ": " + detail));
+        this.status = status;
+        this.problemType = problemType;
+        this.detail = detail == null ? "" : detail;
+    }
+
+    /** The HTTP status code. */
+    public int status() {
+        return status;
+    }
+
+    /** The problem type's slug, e.g. {@code duplicate-id}, {@code bad-signature}. */
+    public String problemType() {
+        return problemType;
+    }
+
+    /** The server's human-readable detail (control characters removed, at most 1000 characters). */
+    public String detail() {
+        return detail;
+    }
+}

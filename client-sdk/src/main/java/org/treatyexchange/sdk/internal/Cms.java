@@ -1,0 +1,171 @@
+package org.treatyexchange.sdk.internal;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECKey;
+import java.security.interfaces.RSAKey;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1InputStream;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.CMSSignerDigestMismatchException;
+import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.treatyexchange.sdk.VerificationException;
+import org.treatyexchange.sdk.VerificationException.Reason;
+
+/**
+ * CMS SignedData (RFC 5652) as the exchange uses it: content encapsulated ({@code id-data}), one
+ * signer, signed attributes content-type, message-digest, signing-time and CMS algorithm protection,
+ * the signer's certificate chain included, DER.
+ */
+public final class Cms {
+
+    /** Largest CMS structure {@link #verify} parses. */
+    public static final int MAX_CMS_BYTES = 1024 * 1024;
+
+    private static final Set<ASN1ObjectIdentifier> ACCEPTED_DIGESTS = Set.of(
+            NISTObjectIdentifiers.id_sha256, NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
+
+    private Cms() {
+    }
+
+    /**
+     * The JCA signature algorithm for a key: ECDSA with SHA-256 / SHA-384 / SHA-512 for P-256 / P-384 /
+     * P-521, RSA PKCS#1 v1.5 with SHA-256 for RSA keys of at least 2048 bits.
+     */
+    public static String signatureAlgorithm(PrivateKey key) throws GeneralSecurityException {
+        if (key instanceof ECKey ec) {
+            int bits = ec.getParams().getCurve().getField().getFieldSize();
+            switch (bits) {
+                case 256: return "SHA256withECDSA";
+                case 384: return "SHA384withECDSA";
+                case 521: return "SHA512withECDSA";
+                default: throw new GeneralSecurityException("EC keys must be on P-256, P-384 or P-521");
+            }
+        }
+        if (key instanceof RSAKey rsa) {
+            if (rsa.getModulus().bitLength() < 2048) {
+                throw new GeneralSecurityException("RSA keys must have at least 2048 bits");
+            }
+            return "SHA256withRSA";
+        }
+        throw new GeneralSecurityException("only EC and RSA keys can sign");
+    }
+
+    /** DER SignedData over {@code content} signed by {@code key}, whose certificate is {@code chain.get(0)}. */
+    public static byte[] sign(byte[] content, PrivateKey key, List<X509Certificate> chain, Instant signingTime)
+            throws GeneralSecurityException {
+        try {
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key);
+            AttributeTable time = new AttributeTable(new Attribute(CMSAttributes.signingTime,
+                    new DERSet(new Time(Date.from(signingTime)))));
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
+                    new JcaDigestCalculatorProviderBuilder().setProvider(BouncyCastle.PROVIDER).build())
+                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(time))
+                    .build(signer, chain.get(0)));
+            generator.addCertificates(new JcaCertStore(chain));
+            CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), true);
+            return signed.getEncoded(ASN1Encoding.DER);
+        } catch (OperatorCreationException | CMSException | IOException e) {
+            throw new GeneralSecurityException("CMS signing failed", e);
+        }
+    }
+
+    /**
+     * The encapsulated content of {@code cms} when it is one SignedData, signed by exactly one signer
+     * that is {@code trusted}, with a signature that verifies under {@code trusted}'s public key.
+     * Certificates carried inside the CMS are ignored: only {@code trusted} is believed.
+     */
+    public static byte[] verify(byte[] cms, X509Certificate trusted) throws VerificationException {
+        if (cms == null || cms.length == 0) {
+            throw new VerificationException(Reason.MALFORMED, "no signed data");
+        }
+        if (cms.length > MAX_CMS_BYTES) {
+            throw new VerificationException(Reason.TOO_LARGE, "signed data exceeds " + MAX_CMS_BYTES + " bytes");
+        }
+        CMSSignedData signed;
+        try (ASN1InputStream in = new ASN1InputStream(cms)) {
+            ASN1Primitive object = in.readObject();
+            if (object == null || in.readObject() != null) {
+                throw new VerificationException(Reason.MALFORMED, "signed data is not exactly one ASN.1 structure");
+            }
+            ContentInfo info = ContentInfo.getInstance(object);
+            if (!CMSObjectIdentifiers.signedData.equals(info.getContentType())) {
+                throw new VerificationException(Reason.MALFORMED, "not CMS SignedData");
+            }
+            signed = new CMSSignedData(info);
+        } catch (IOException | CMSException | RuntimeException e) {
+            throw new VerificationException(Reason.MALFORMED, "not CMS SignedData");
+        }
+        if (signed.getSignedContent() == null || !(signed.getSignedContent().getContent() instanceof byte[] content)) {
+            throw new VerificationException(Reason.MALFORMED, "the content is not encapsulated");
+        }
+        if (!CMSObjectIdentifiers.data.equals(signed.getSignedContentType())) {
+            throw new VerificationException(Reason.MALFORMED, "the content type is not id-data");
+        }
+        Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
+        if (signers.size() != 1) {
+            throw new VerificationException(Reason.SIGNER_COUNT, "expected exactly one signer, found " + signers.size());
+        }
+        SignerInformation signer = signers.iterator().next();
+        if (signer.getSignedAttributes() == null) {
+            throw new VerificationException(Reason.MALFORMED, "the signature has no signed attributes");
+        }
+        if (!ACCEPTED_DIGESTS.contains(signer.getDigestAlgorithmID().getAlgorithm())) {
+            throw new VerificationException(Reason.WEAK_ALGORITHM, "the digest algorithm is not SHA-256, SHA-384 or SHA-512");
+        }
+        X509CertificateHolder holder;
+        try {
+            holder = new X509CertificateHolder(trusted.getEncoded());
+        } catch (CertificateEncodingException | IOException e) {
+            throw new IllegalArgumentException("the trusted certificate cannot be encoded", e);
+        }
+        if (!signer.getSID().match(holder)) {
+            throw new VerificationException(Reason.WRONG_SIGNER, "not signed by the trusted certificate");
+        }
+        try {
+            boolean ok = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER).build(holder));
+            if (!ok) {
+                throw new VerificationException(Reason.BAD_SIGNATURE, "the signature does not verify");
+            }
+        } catch (CMSSignerDigestMismatchException e) {
+            throw new VerificationException(Reason.BAD_SIGNATURE, "the content does not match its message digest");
+        } catch (CMSVerifierCertificateNotValidException e) {
+            throw new VerificationException(Reason.BAD_SIGNATURE, "the certificate was not valid at the signing time");
+        } catch (OperatorCreationException | CMSException | java.security.cert.CertificateException | RuntimeException e) {
+            throw new VerificationException(Reason.BAD_SIGNATURE, "the signature does not verify");
+        }
+        return content.clone();
+    }
+}
