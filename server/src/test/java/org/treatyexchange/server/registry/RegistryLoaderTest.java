@@ -299,7 +299,7 @@ class RegistryLoaderTest {
     @Test
     void enabledAccountNeedsAKey() throws Exception {
         fails(base("", "- name: x\n  state: ARC\n  role: state-officer\n"), "accounts[x].sshKeys",
-                "account 'x' is enabled but has no key; list an OpenSSH public key under sshKeys, or set disabled: true");
+                "account 'x' is enabled but has no key or certificate; list an OpenSSH public key under sshKeys or a certificate under certificates, or set disabled: true");
     }
 
     @Test
