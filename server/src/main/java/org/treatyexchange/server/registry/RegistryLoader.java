@@ -367,7 +367,7 @@ public final class RegistryLoader {
         }
     }
 
-    /** Exactly one strong end-entity certificate, in PEM. */
+    /** One strong end-entity certificate, in PEM, optionally followed by its CA chain. */
     private static X509Certificate parseCertificate(ConfigNode n, String pem) throws ConfigException {
         List<X509Certificate> certificates;
         try {
@@ -376,9 +376,13 @@ public final class RegistryLoader {
             throw n.error("is not a PEM certificate: " + e.getMessage()
                     + "; paste one -----BEGIN CERTIFICATE----- block");
         }
-        if (certificates.size() != 1) {
-            throw n.error("holds " + certificates.size() + " certificates; register exactly one (the State system's "
-                    + "own certificate, not its chain)");
+        // The first certificate is the one registered; what follows may only be its chain, as
+        // IssuedCredential.writePem and most tools write it, and is not registered.
+        for (int i = 1; i < certificates.size(); i++) {
+            if (certificates.get(i).getBasicConstraints() < 0) {
+                throw n.error("holds " + certificates.size() + " end-entity certificates; register exactly one (the "
+                        + "State system's own certificate, optionally followed by its CA chain)");
+            }
         }
         X509Certificate certificate = certificates.get(0);
         if (certificate.getBasicConstraints() >= 0) {
