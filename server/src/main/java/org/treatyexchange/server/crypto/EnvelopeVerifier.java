@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -118,8 +117,9 @@ public final class EnvelopeVerifier {
 
         ContentInfo contentInfo;
         SignedData signedData;
-        try (ASN1InputStream in = new ASN1InputStream(cms)) {
-            contentInfo = ContentInfo.getInstance(in.readObject());
+        try {
+            // Bounded by the input length; the structure was walked above, so no deep recursion.
+            contentInfo = ContentInfo.getInstance(ASN1Primitive.fromByteArray(cms));
             if (!CMSObjectIdentifiers.signedData.equals(contentInfo.getContentType())) {
                 throw malformed("not CMS SignedData");
             }
