@@ -21,6 +21,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param registryFile the registry file ({@code config/registry.yaml}), absolute
  * @param demo the demonstration switches
  * @param sftp the SFTP listener
+ * @param api the HTTPS signed-message listener
  * @param limits per-file, per-account and per-session limits
  * @param storage how documents are written
  * @param keys where the key stores are and where their password comes from
@@ -32,6 +33,7 @@ public record ServerConfig(
         Path registryFile,
         Demo demo,
         Sftp sftp,
+        Api api,
         Limits limits,
         Storage storage,
         Keys keys,
@@ -43,6 +45,7 @@ public record ServerConfig(
         Objects.requireNonNull(registryFile, "registryFile");
         Objects.requireNonNull(demo, "demo");
         Objects.requireNonNull(sftp, "sftp");
+        Objects.requireNonNull(api, "api");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(keys, "keys");
@@ -50,17 +53,29 @@ public record ServerConfig(
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
         reportTypes = List.copyOf(reportTypes);
+        if (api.enabled() && api.port() != 0 && api.port() == sftp.port()) {
+            throw new IllegalArgumentException("api.port and sftp.port must differ, both are " + api.port());
+        }
+    }
+
+    /**
+     * The configuration without an {@code api} section ({@link Api#DEFAULTS}), for callers written
+     * before the signed-message channel existed.
+     */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Limits limits, Storage storage, Keys keys,
+            Admin admin, List<ReportType> reportTypes) {
+        this(home, registryFile, demo, sftp, Api.DEFAULTS, limits, storage, keys, admin, reportTypes);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("data"), Path.of("config", "registry.yaml"), Demo.DEFAULTS, Sftp.DEFAULTS,
-                Limits.DEFAULTS, Storage.DEFAULTS, Keys.DEFAULTS, Admin.DEFAULTS, ReportType.DEFAULTS);
+                Api.DEFAULTS, Limits.DEFAULTS, Storage.DEFAULTS, Keys.DEFAULTS, Admin.DEFAULTS, ReportType.DEFAULTS);
     }
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, limits, storage, keys, admin, reportTypes);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, keys, admin, reportTypes);
     }
 
     /**
@@ -72,7 +87,7 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms()),
-                limits, storage, keys, admin, reportTypes);
+                api, limits, storage, keys, admin, reportTypes);
     }
 
     /**
@@ -84,7 +99,28 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms()),
-                limits, storage, keys, admin, reportTypes);
+                api, limits, storage, keys, admin, reportTypes);
+    }
+
+    /**
+     * A copy whose HTTPS API listens on another port (command-line or environment override).
+     *
+     * @throws IllegalArgumentException if the port is not in 0..65535 (0 = any free port), or
+     *     equals a nonzero SFTP port
+     */
+    public ServerConfig withApiPort(int port) {
+        return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, keys, admin,
+                reportTypes);
+    }
+
+    /**
+     * A copy whose HTTPS API listens on another address (command-line or environment override).
+     *
+     * @throws IllegalArgumentException if the address is not an IP address or host name
+     */
+    public ServerConfig withApiBind(String bind) {
+        return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, keys, admin,
+                reportTypes);
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
@@ -153,6 +189,104 @@ public record ServerConfig(
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             hostKeys = List.copyOf(hostKeys);
             Objects.requireNonNull(algorithms, "algorithms");
+        }
+    }
+
+    /**
+     * The HTTPS listener of the signed-message channel (mutual TLS, CMS-signed envelopes).
+     *
+     * @param enabled whether the listener starts
+     * @param bind address to listen on; the default loopback address keeps the API off the network
+     *     until an operator decides otherwise
+     * @param port TCP port, 0..65535, 0 = any free port (tests); differs from a nonzero
+     *     {@code sftp.port}
+     * @param maxHeaderSize largest request line plus headers, bytes (1KiB..1MiB)
+     * @param maxEnvelopeSize largest signed envelope (the CMS structure), bytes (1KiB..16MiB);
+     *     larger ones are refused before parsing
+     * @param maxDocuments most documents attached to one message (0..1024)
+     * @param requestsPerMinute requests one client certificate may make per minute (1..100000)
+     * @param idleTimeout an idle connection is closed after this (1s..24h)
+     * @param readTimeout a request must arrive in full within this (1s..10m)
+     * @param clockSkew how far an envelope's created-at and signing time may be from the server's
+     *     clock (10s..24h)
+     * @param executorThreads threads that verify signatures and talk to the store, off the event
+     *     loop (1..256)
+     * @param tls protocols and cipher suites
+     * @param serverNames DNS names the server certificate is issued for; at least one
+     */
+    public record Api(
+            boolean enabled,
+            String bind,
+            int port,
+            int maxHeaderSize,
+            int maxEnvelopeSize,
+            int maxDocuments,
+            int requestsPerMinute,
+            Duration idleTimeout,
+            Duration readTimeout,
+            Duration clockSkew,
+            int executorThreads,
+            Tls tls,
+            List<String> serverNames) {
+        public static final Api DEFAULTS = new Api(true, "127.0.0.1", 8443, 16 << 10, 64 << 10, 16, 120,
+                Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(5), 8, Tls.DEFAULTS,
+                List.of("localhost"));
+
+        public Api {
+            Objects.requireNonNull(bind, "bind");
+            if (!ServerConfigLoader.isValidBind(bind)) {
+                throw new IllegalArgumentException("api.bind must be an IP address or host name, got '" + bind + "'");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("api.port must be in 0..65535, got " + port);
+            }
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(readTimeout, "readTimeout");
+            Objects.requireNonNull(clockSkew, "clockSkew");
+            Objects.requireNonNull(tls, "tls");
+            serverNames = List.copyOf(serverNames);
+            if (serverNames.isEmpty()) {
+                throw new IllegalArgumentException("api.serverNames must name at least one DNS name");
+            }
+        }
+
+        Api withPort(int newPort) {
+            return new Api(enabled, bind, newPort, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
+                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames);
+        }
+
+        Api withBind(String newBind) {
+            return new Api(enabled, newBind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
+                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames);
+        }
+    }
+
+    /**
+     * TLS settings of the API, in order of preference. The loader admits only names from
+     * {@link #ALLOWED_PROTOCOLS} and {@link #ALLOWED_CIPHER_SUITES} and refuses known-weak ones by
+     * name with the reason.
+     *
+     * @param protocols TLS versions offered
+     * @param cipherSuites cipher suites offered, IANA names as the JDK spells them
+     */
+    public record Tls(List<String> protocols, List<String> cipherSuites) {
+        /** TLS 1.3 and 1.2 only; older versions are deprecated (RFC 8996). */
+        public static final List<String> ALLOWED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+        /** TLS 1.3 cipher suites. */
+        public static final List<String> TLS13_CIPHER_SUITES = List.of("TLS_AES_256_GCM_SHA384",
+                "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256");
+        /** Forward-secret AEAD suites only: ECDHE key exchange, GCM or ChaCha20-Poly1305. */
+        public static final List<String> ALLOWED_CIPHER_SUITES = List.of(
+                "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+        public static final Tls DEFAULTS = new Tls(ALLOWED_PROTOCOLS, ALLOWED_CIPHER_SUITES);
+
+        public Tls {
+            protocols = List.copyOf(protocols);
+            cipherSuites = List.copyOf(cipherSuites);
         }
     }
 
@@ -243,6 +377,10 @@ public record ServerConfig(
      * @param masterKeystore PKCS#12 store of the master key that wraps document keys; relative to home
      * @param receiptKeystore PKCS#12 store of the receipt-signing key; relative to home
      * @param receiptCertificate PEM certificate of the receipt-signing key; relative to home
+     * @param caKeystore PKCS#12 store of the server's own certificate authority (issues the TLS
+     *     server certificate and demo client certificates); relative to home
+     * @param caCertificate PEM certificate of that CA, for clients' trust stores; relative to home
+     * @param tlsKeystore PKCS#12 store of the HTTPS server key and certificate; relative to home
      * @param passwordEnv name of the environment variable holding the key-store password
      * @param passwordFileEnv name of the environment variable holding the path of a file that
      *     holds the key-store password
@@ -251,10 +389,14 @@ public record ServerConfig(
             Path masterKeystore,
             Path receiptKeystore,
             Path receiptCertificate,
+            Path caKeystore,
+            Path caCertificate,
+            Path tlsKeystore,
             String passwordEnv,
             String passwordFileEnv) {
         public static final Keys DEFAULTS = new Keys(Path.of("keys", "master.p12"), Path.of("keys", "receipt.p12"),
-                Path.of("keys", "receipt-cert.pem"), "EXCHANGE_MASTER_PASSWORD", "EXCHANGE_MASTER_PASSWORD_FILE");
+                Path.of("keys", "receipt-cert.pem"), Path.of("keys", "ca.p12"), Path.of("keys", "ca-cert.pem"),
+                Path.of("keys", "tls.p12"), "EXCHANGE_MASTER_PASSWORD", "EXCHANGE_MASTER_PASSWORD_FILE");
     }
 
     /**

@@ -18,12 +18,14 @@ import java.util.regex.Pattern;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.server.config.ServerConfig.Admin;
 import org.treatyexchange.server.config.ServerConfig.Algorithms;
+import org.treatyexchange.server.config.ServerConfig.Api;
 import org.treatyexchange.server.config.ServerConfig.Demo;
 import org.treatyexchange.server.config.ServerConfig.Keys;
 import org.treatyexchange.server.config.ServerConfig.Limits;
 import org.treatyexchange.server.config.ServerConfig.ReportType;
 import org.treatyexchange.server.config.ServerConfig.Sftp;
 import org.treatyexchange.server.config.ServerConfig.Storage;
+import org.treatyexchange.server.config.ServerConfig.Tls;
 
 /**
  * Loads and validates {@code config/server.yaml}. Everything is checked here, at start-up, so
@@ -36,6 +38,9 @@ public final class ServerConfigLoader {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern HOSTNAME = Pattern.compile(
             "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    // Server certificate names: lower case, as certificates compare them and as browsers print them.
+    private static final Pattern DNS_NAME = Pattern.compile(
+            "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern MONTH_DAY = Pattern.compile("\\d{2}-\\d{2}");
     private static final long MAX_FILE_SIZE = 1L << 40;
     private static final long MAX_QUOTA = 1L << 50;
@@ -50,13 +55,15 @@ public final class ServerConfigLoader {
      */
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
-                "home", "registry", "demo", "sftp", "limits", "storage", "keys", "admin", "reportTypes");
+                "home", "registry", "demo", "sftp", "api", "limits", "storage", "keys", "admin", "reportTypes");
         ServerConfig d = ServerConfig.defaults();
+        Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
                 root.get("home").path(d.home()),
                 root.get("registry").path(d.registryFile()),
                 demo(root.get("demo")),
-                sftp(root.get("sftp")),
+                sftp,
+                api(root.get("api"), sftp),
                 limits(root.get("limits")),
                 storage(root.get("storage")),
                 keys(root.get("keys")),
@@ -90,6 +97,140 @@ public final class ServerConfigLoader {
                 n.get("maxUnauthenticatedConnections").integer(d.maxUnauthenticatedConnections(), 1, 10_000),
                 hostKeys,
                 algorithms(n.get("algorithms")));
+    }
+
+    private static Api api(ConfigNode n, Sftp sftp) throws ConfigException {
+        n.requireKeys("enabled", "bind", "port", "maxHeaderSize", "maxEnvelopeSize", "maxDocuments",
+                "requestsPerMinute", "idleTimeout", "readTimeout", "clockSkew", "executorThreads", "tls", "serverNames");
+        Api d = Api.DEFAULTS;
+        boolean enabled = n.get("enabled").bool(d.enabled());
+        ConfigNode bindNode = n.get("bind");
+        String bind = bindNode.text(d.bind());
+        checkBind(bindNode, bind);
+        ConfigNode portNode = n.get("port");
+        int port = portNode.integer(d.port(), 0, 65535);
+        if (enabled && port != 0 && port == sftp.port()) {
+            throw portNode.error("must differ from sftp.port (" + sftp.port() + "); the two listeners cannot share "
+                    + "a port");
+        }
+        return new Api(
+                enabled,
+                bind,
+                port,
+                (int) n.get("maxHeaderSize").bytes(d.maxHeaderSize(), 1 << 10, 1 << 20),
+                (int) n.get("maxEnvelopeSize").bytes(d.maxEnvelopeSize(), 1 << 10, 16 << 20),
+                n.get("maxDocuments").integer(d.maxDocuments(), 0, 1024),
+                n.get("requestsPerMinute").integer(d.requestsPerMinute(), 1, 100_000),
+                n.get("idleTimeout").duration(d.idleTimeout(), Duration.ofSeconds(1), Duration.ofHours(24)),
+                n.get("readTimeout").duration(d.readTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                n.get("clockSkew").duration(d.clockSkew(), Duration.ofSeconds(10), Duration.ofHours(24)),
+                n.get("executorThreads").integer(d.executorThreads(), 1, 256),
+                tls(n.get("tls")),
+                serverNames(n.get("serverNames"), d.serverNames()));
+    }
+
+    private static Tls tls(ConfigNode n) throws ConfigException {
+        n.requireKeys("protocols", "cipherSuites");
+        Tls d = Tls.DEFAULTS;
+        ConfigNode protocolsNode = n.get("protocols");
+        List<String> protocols = tlsList(protocolsNode, d.protocols(), Tls.ALLOWED_PROTOCOLS, "TLS protocol");
+        ConfigNode suitesNode = n.get("cipherSuites");
+        List<String> suites = tlsList(suitesNode, d.cipherSuites(), Tls.ALLOWED_CIPHER_SUITES, "cipher suite");
+        boolean tls13Suite = suites.stream().anyMatch(Tls.TLS13_CIPHER_SUITES::contains);
+        boolean tls12Suite = suites.stream().anyMatch(s -> !Tls.TLS13_CIPHER_SUITES.contains(s));
+        if (protocols.contains("TLSv1.3") && !tls13Suite) {
+            throw suitesNode.error("lists no TLS 1.3 suite (" + String.join(", ", Tls.TLS13_CIPHER_SUITES)
+                    + ") but api.tls.protocols offers TLSv1.3");
+        }
+        if (protocols.contains("TLSv1.2") && !tls12Suite) {
+            throw suitesNode.error("lists no TLS 1.2 suite (TLS_ECDHE_...) but api.tls.protocols offers TLSv1.2; "
+                    + "add one or offer only TLSv1.3");
+        }
+        return new Tls(protocols, suites);
+    }
+
+    private static List<String> tlsList(ConfigNode n, List<String> dflt, List<String> allowed, String what)
+            throws ConfigException {
+        if (!n.isPresent()) {
+            return dflt;
+        }
+        List<ConfigNode> elements = n.elements();
+        if (elements.isEmpty()) {
+            throw n.error("must list at least one " + what + "; remove the key to use the defaults");
+        }
+        List<String> names = new ArrayList<>();
+        for (ConfigNode element : elements) {
+            String name = element.text().strip();
+            String weakness = tlsWeakness(name);
+            if (weakness != null) {
+                throw element.error("'" + name + "' is refused: " + weakness + "; use " + String.join(", ", dflt));
+            }
+            if (!allowed.contains(name)) {
+                throw element.error("'" + name + "' is not an allowed " + what + "; allowed: " + String.join(", ", allowed));
+            }
+            names.add(name);
+        }
+        requireUnique(n, names);
+        return names;
+    }
+
+    /** Why a TLS protocol or cipher suite name is known to be weak, or null if it is not on the list. */
+    static String tlsWeakness(String name) {
+        String n = name.toUpperCase(Locale.ROOT);
+        if (n.startsWith("SSLV")) {
+            return "SSL is broken (POODLE, RFC 7568)";
+        }
+        if (n.equals("TLSV1") || n.equals("TLSV1.0") || n.equals("TLSV1.1")) {
+            return "TLS 1.0 and 1.1 are deprecated (RFC 8996)";
+        }
+        if (n.contains("NULL")) {
+            return "no encryption";
+        }
+        if (n.contains("_ANON_")) {
+            return "anonymous key exchange, no server authentication";
+        }
+        if (n.contains("EXPORT")) {
+            return "export-grade key sizes";
+        }
+        if (n.contains("RC4")) {
+            return "RC4";
+        }
+        if (n.contains("3DES") || n.contains("_DES_")) {
+            return "64-bit block cipher (Sweet32)";
+        }
+        if (n.startsWith("TLS_RSA_") || n.startsWith("SSL_RSA_")) {
+            return "RSA key exchange, no forward secrecy";
+        }
+        if (n.contains("_DHE_")) {
+            return "finite-field DHE key exchange (slow, weak groups in the wild)";
+        }
+        if (n.contains("_CBC_")) {
+            return "CBC mode (padding-oracle attacks)";
+        }
+        if (n.endsWith("_SHA") || n.contains("SHA1")) {
+            return "SHA-1";
+        }
+        return null;
+    }
+
+    private static List<String> serverNames(ConfigNode n, List<String> dflt) throws ConfigException {
+        if (!n.isPresent()) {
+            return dflt;
+        }
+        List<ConfigNode> elements = n.elements();
+        if (elements.isEmpty()) {
+            throw n.error("must list at least one DNS name for the server certificate, e.g. localhost");
+        }
+        List<String> names = new ArrayList<>();
+        for (ConfigNode element : elements) {
+            String name = element.text().strip();
+            if (name.length() > 253 || !DNS_NAME.matcher(name).matches() || IPV4.matcher(name).matches()) {
+                throw element.error("'" + name + "' is not a lower-case DNS name such as exchange.example.org");
+            }
+            names.add(name);
+        }
+        requireUnique(n, names);
+        return List.copyOf(names);
     }
 
     private static void checkBind(ConfigNode n, String bind) throws ConfigException {
@@ -225,7 +366,8 @@ public final class ServerConfigLoader {
     }
 
     private static Keys keys(ConfigNode n) throws ConfigException {
-        n.requireKeys("masterKeystore", "receiptKeystore", "receiptCertificate", "passwordEnv", "passwordFileEnv");
+        n.requireKeys("masterKeystore", "receiptKeystore", "receiptCertificate", "caKeystore", "caCertificate",
+                "tlsKeystore", "passwordEnv", "passwordFileEnv");
         Keys d = Keys.DEFAULTS;
         ConfigNode passwordEnvNode = n.get("passwordEnv");
         ConfigNode passwordFileEnvNode = n.get("passwordFileEnv");
@@ -239,6 +381,9 @@ public final class ServerConfigLoader {
                 n.get("masterKeystore").path(d.masterKeystore()),
                 n.get("receiptKeystore").path(d.receiptKeystore()),
                 n.get("receiptCertificate").path(d.receiptCertificate()),
+                n.get("caKeystore").path(d.caKeystore()),
+                n.get("caCertificate").path(d.caCertificate()),
+                n.get("tlsKeystore").path(d.tlsKeystore()),
                 passwordEnv,
                 passwordFileEnv);
     }

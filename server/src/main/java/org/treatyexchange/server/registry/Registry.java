@@ -29,6 +29,28 @@ public record Registry(List<StateEntry> states, List<Account> accounts) {
                 throw new IllegalArgumentException("duplicate account name " + a.name());
             }
         }
+        seen.clear();
+        for (Account a : accounts) {
+            for (RegisteredCertificate c : a.certificates()) {
+                if (!seen.add(c.fingerprint())) {
+                    throw new IllegalArgumentException("certificate " + c.fingerprint() + " is registered twice");
+                }
+            }
+        }
+    }
+
+    /**
+     * The enabled account to which an unrevoked certificate with this fingerprint (lower-case hex
+     * SHA-256 of the DER) is registered; empty for unknown, revoked, or disabled.
+     */
+    public Optional<Account> accountByCertificate(String fingerprint) {
+        return accounts.stream().filter(a -> !a.disabled() && a.hasActiveCertificate(fingerprint)).findFirst();
+    }
+
+    /** The registered certificate with this fingerprint, revoked or not, of any account. */
+    public Optional<RegisteredCertificate> certificate(String fingerprint) {
+        return accounts.stream().flatMap(a -> a.certificates().stream())
+                .filter(c -> c.fingerprint().equals(fingerprint)).findFirst();
     }
 
     /** The State with this ISO 3166 alpha-3 code, party or signatory. */

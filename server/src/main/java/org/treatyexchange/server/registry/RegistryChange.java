@@ -1,6 +1,7 @@
 package org.treatyexchange.server.registry;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
 /**
  * What a registry reload changed, for the audit event. Entries read {@code state ARC},
  * {@code account arcadia-officer}; a changed entry names what changed, e.g.
- * {@code account arcadia-officer: disabled, key added SHA256:…}.
+ * {@code account arcadia-officer: disabled, key added SHA256:…, certificate revoked 3f9a…}.
  */
 public record RegistryChange(List<String> added, List<String> removed, List<String> changed) {
     public RegistryChange {
@@ -98,11 +99,29 @@ public record RegistryChange(List<String> added, List<String> removed, List<Stri
         Set<String> newKeys = fingerprints(b);
         newKeys.stream().filter(k -> !oldKeys.contains(k)).forEach(k -> out.add("key added " + k));
         oldKeys.stream().filter(k -> !newKeys.contains(k)).forEach(k -> out.add("key removed " + k));
+        Map<String, RegisteredCertificate> oldCerts = certificates(a);
+        Map<String, RegisteredCertificate> newCerts = certificates(b);
+        for (RegisteredCertificate c : newCerts.values()) {
+            RegisteredCertificate old = oldCerts.get(c.fingerprint());
+            if (old == null) {
+                out.add("certificate added " + c.fingerprint() + (c.revoked() ? " (revoked)" : ""));
+            } else if (old.revoked() != c.revoked()) {
+                out.add((c.revoked() ? "certificate revoked " : "certificate reinstated ") + c.fingerprint());
+            }
+        }
+        oldCerts.keySet().stream().filter(f -> !newCerts.containsKey(f))
+                .forEach(f -> out.add("certificate removed " + f));
         return out;
     }
 
     private static Set<String> fingerprints(Account a) {
         return a.sshKeys().stream().map(AuthorizedKey::fingerprint).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    private static Map<String, RegisteredCertificate> certificates(Account a) {
+        Map<String, RegisteredCertificate> out = new LinkedHashMap<>();
+        a.certificates().forEach(c -> out.put(c.fingerprint(), c));
+        return out;
     }
 
     private static <T> Map<String, T> index(List<T> items, Function<T, String> key) {

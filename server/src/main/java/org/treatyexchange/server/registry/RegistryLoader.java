@@ -6,7 +6,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,6 +28,7 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.server.config.ConfigException;
 import org.treatyexchange.server.config.ConfigNode;
+import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.registry.Account.Role;
 import org.treatyexchange.server.registry.StateEntry.Status;
 
@@ -39,7 +45,11 @@ public final class RegistryLoader {
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 ()./-]{2,39}");
     private static final int MIN_RSA_BITS = 2048;
     private static final String ED25519 = "ssh-ed25519";
-    private static final String[] ACCOUNT_KEYS = {"name", "state", "role", "sshKeys", "demoKey", "disabled"};
+    private static final String[] ACCOUNT_KEYS = {"name", "state", "role", "sshKeys", "certificates",
+        "revokedCertificates", "demoKey", "disabled"};
+    private static final Pattern FINGERPRINT = RegisteredCertificate.FINGERPRINT;
+    /** Largest certificate file read; a PEM certificate is a few KiB. */
+    private static final long MAX_CERTIFICATE_FILE = 64 * 1024;
 
     private RegistryLoader() {}
 
@@ -48,11 +58,21 @@ public final class RegistryLoader {
      *
      * @param file the registry file
      * @param reportTypeIds the configured report types; standing instructions must name one of them
-     * @param demoKeyDirectory where the demo public keys {@code <account>.pub} are; null when
-     *     {@code demo.enabled} is false, in which case an account asking for a demo key is an error
+     * @param demoKeyDirectory where the demo public keys ({@link #demoPublicKeyFile}) and demo API
+     *     certificates ({@link #demoCertificateFile}) are; null when {@code demo.enabled} is false, in
+     *     which case an account asking for a demo key is an error
      * @throws ConfigException naming the file, the key and the problem
      */
     public static Registry load(Path file, Set<String> reportTypeIds, Path demoKeyDirectory) throws ConfigException {
+        return load(file, reportTypeIds, demoKeyDirectory, Clock.systemUTC());
+    }
+
+    /**
+     * {@link #load(Path, Set, Path)} with the clock that decides whether a certificate has expired:
+     * an unrevoked certificate past its notAfter is an error.
+     */
+    public static Registry load(Path file, Set<String> reportTypeIds, Path demoKeyDirectory, Clock clock)
+            throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys("states", "accounts");
 
         // First pass: codes and statuses, so that instructions may name States declared later.
@@ -86,9 +106,11 @@ public final class RegistryLoader {
         List<Account> accounts = new ArrayList<>();
         Map<String, String> accountKeys = new HashMap<>();
         Map<String, String> keyOwners = new HashMap<>();
+        Map<String, String> certificateOwners = new HashMap<>();
+        Instant now = clock.instant();
         for (ConfigNode n : root.get("accounts").elements()) {
             ConfigNode account = accountNode(n, accountKeys);
-            accounts.add(account(account, statuses, demoKeyDirectory, keyOwners));
+            accounts.add(account(account, statuses, demoKeyDirectory, keyOwners, certificateOwners, now));
         }
         return new Registry(states, accounts);
     }
@@ -109,6 +131,19 @@ public final class RegistryLoader {
             }
         }
         return List.copyOf(names);
+    }
+
+    /** The demo SSH public key of {@code account}: {@code <demoKeyDirectory>/<account>.pub}. */
+    public static Path demoPublicKeyFile(Path demoKeyDirectory, String account) {
+        return demoKeyDirectory.resolve(account + ".pub");
+    }
+
+    /**
+     * The demo API certificate of {@code account}: {@code <demoKeyDirectory>/<account>-api.cert.pem}.
+     * The server writes it before {@link #load}; unlike the SSH key, a missing file is not an error.
+     */
+    public static Path demoCertificateFile(Path demoKeyDirectory, String account) {
+        return demoKeyDirectory.resolve(account + "-api.cert.pem");
     }
 
     /** Checks the keys and the name of an account entry and relabels it by name. */
@@ -202,7 +237,7 @@ public final class RegistryLoader {
     }
 
     private static Account account(ConfigNode n, Map<String, Status> statuses, Path demoKeyDirectory,
-            Map<String, String> keyOwners) throws ConfigException {
+            Map<String, String> keyOwners, Map<String, String> certificateOwners, Instant now) throws ConfigException {
         String name = n.get("name").text();
         ConfigNode roleNode = n.get("role");
         String roleText = roleNode.text();
@@ -237,14 +272,132 @@ public final class RegistryLoader {
                 throw demoNode.error("account '" + name + "' asks for a demo key but demo.enabled is false; "
                         + "list its keys under sshKeys instead");
             }
-            keys.add(registerKey(demoNode, demoKey(demoNode, demoKeyDirectory.resolve(name + ".pub")), name, keyOwners));
+            keys.add(registerKey(demoNode, demoKey(demoNode, demoPublicKeyFile(demoKeyDirectory, name)), name, keyOwners));
         }
+        List<RegisteredCertificate> certificates = certificates(n, name, demoKey ? demoKeyDirectory : null,
+                certificateOwners, now);
         boolean disabled = n.get("disabled").bool(false);
-        if (keys.isEmpty() && !disabled) {
-            throw n.get("sshKeys").error("account '" + name + "' is enabled but has no key; list an OpenSSH public "
-                    + "key under sshKeys, or set disabled: true");
+        if (keys.isEmpty() && certificates.stream().allMatch(RegisteredCertificate::revoked) && !disabled) {
+            throw n.get("sshKeys").error("account '" + name + "' is enabled but has no key or certificate; list an "
+                    + "OpenSSH public key under sshKeys or a certificate under certificates, or set disabled: true");
         }
-        return new Account(name, stateCode, role, keys, demoKey, disabled);
+        return new Account(name, stateCode, role, keys, certificates, demoKey, disabled);
+    }
+
+    private static List<RegisteredCertificate> certificates(ConfigNode n, String account, Path demoKeyDirectory,
+            Map<String, String> owners, Instant now) throws ConfigException {
+        Map<String, ConfigNode> revokedList = new LinkedHashMap<>();
+        for (ConfigNode element : n.get("revokedCertificates").elements()) {
+            String fingerprint = element.text().strip();
+            if (!FINGERPRINT.matcher(fingerprint).matches()) {
+                throw element.error("'" + fingerprint + "' must be a certificate fingerprint: 64 lower-case hex digits, "
+                        + "the SHA-256 of the DER certificate (openssl x509 -noout -fingerprint -sha256, without the "
+                        + "colons, in lower case)");
+            }
+            if (revokedList.putIfAbsent(fingerprint, element) != null) {
+                throw element.error("'" + fingerprint + "' is listed twice");
+            }
+        }
+        Path base = n.file().toAbsolutePath().getParent();
+        List<RegisteredCertificate> out = new ArrayList<>();
+        for (ConfigNode entry : n.get("certificates").elements()) {
+            entry.requireKeys("pem", "file", "revoked");
+            ConfigNode pemNode = entry.get("pem");
+            ConfigNode fileNode = entry.get("file");
+            if (pemNode.isPresent() == fileNode.isPresent()) {
+                throw entry.error("give exactly one of pem (the certificate text) or file (a PEM file relative to "
+                        + base.getFileName() + "/)");
+            }
+            ConfigNode source = pemNode.isPresent() ? pemNode : fileNode;
+            String text = pemNode.isPresent() ? pemNode.text() : readCertificateFile(fileNode, base.resolve(fileNode.path(null)));
+            X509Certificate certificate = parseCertificate(source, text);
+            boolean revoked = entry.get("revoked").bool(false);
+            out.add(register(source, certificate, revoked, revokedList, account, owners, now, ""));
+        }
+        if (demoKeyDirectory != null) {
+            Path demo = demoCertificateFile(demoKeyDirectory, account);
+            if (Files.exists(demo)) {
+                ConfigNode demoNode = n.get("demoKey");
+                X509Certificate certificate = parseCertificate(demoNode, readCertificateFile(demoNode, demo));
+                out.add(register(demoNode, certificate, false, revokedList, account, owners, now,
+                        "; delete " + demo + " so that the server issues a new one"));
+            }
+        }
+        for (Map.Entry<String, ConfigNode> revoked : revokedList.entrySet()) {
+            if (out.stream().noneMatch(c -> c.fingerprint().equals(revoked.getKey()))) {
+                // A typo here would leave the certificate that was meant to be revoked in force.
+                throw revoked.getValue().error("'" + revoked.getKey() + "' is not the fingerprint of any certificate "
+                        + "of account '" + account + "'; a revocation must name one of its certificates");
+            }
+        }
+        return out;
+    }
+
+    private static RegisteredCertificate register(ConfigNode n, X509Certificate certificate, boolean revokedInline,
+            Map<String, ConfigNode> revokedList, String account, Map<String, String> owners, Instant now,
+            String expiredFix) throws ConfigException {
+        String fingerprint = LocalCertificateAuthority.fingerprint(certificate);
+        String owner = owners.putIfAbsent(fingerprint, account);
+        if (owner != null) {
+            // One certificate, one account: otherwise a signed message does not say who sent it.
+            throw n.error("certificate " + fingerprint + " is already registered to account '" + owner
+                    + "'; each certificate belongs to exactly one account");
+        }
+        boolean revoked = revokedInline || revokedList.containsKey(fingerprint);
+        if (!revoked && certificate.getNotAfter().toInstant().isBefore(now)) {
+            throw n.error("certificate " + fingerprint + " of account '" + account + "' expired on "
+                    + certificate.getNotAfter().toInstant() + "; remove it, or mark it revoked: true to keep it on "
+                    + "record" + expiredFix);
+        }
+        return new RegisteredCertificate(certificate, fingerprint, revoked);
+    }
+
+    private static String readCertificateFile(ConfigNode n, Path file) throws ConfigException {
+        try {
+            if (Files.size(file) > MAX_CERTIFICATE_FILE) {
+                throw n.error("certificate file " + file + " is larger than " + MAX_CERTIFICATE_FILE / 1024
+                        + "KiB; it should hold one PEM certificate");
+            }
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw n.error("certificate file " + file + " does not exist; paths are relative to the registry file's "
+                    + "directory");
+        } catch (IOException e) {
+            throw n.error("certificate file " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** One strong end-entity certificate, in PEM, optionally followed by its CA chain. */
+    private static X509Certificate parseCertificate(ConfigNode n, String pem) throws ConfigException {
+        List<X509Certificate> certificates;
+        try {
+            certificates = LocalCertificateAuthority.readPemCertificates(pem);
+        } catch (CertificateException e) {
+            throw n.error("is not a PEM certificate: " + e.getMessage()
+                    + "; paste one -----BEGIN CERTIFICATE----- block");
+        }
+        // The first certificate is the one registered; what follows may only be its chain, as
+        // IssuedCredential.writePem and most tools write it, and is not registered.
+        for (int i = 1; i < certificates.size(); i++) {
+            if (certificates.get(i).getBasicConstraints() < 0) {
+                throw n.error("holds " + certificates.size() + " end-entity certificates; register exactly one (the "
+                        + "State system's own certificate, optionally followed by its CA chain)");
+            }
+        }
+        X509Certificate certificate = certificates.get(0);
+        if (certificate.getBasicConstraints() >= 0) {
+            throw n.error("is a CA certificate; register the end-entity certificate the State's system signs with");
+        }
+        if (certificate.getPublicKey() instanceof RSAPublicKey rsa) {
+            if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
+                throw n.error("has an RSA key of " + rsa.getModulus().bitLength() + " bits; at least " + MIN_RSA_BITS
+                        + " are required");
+            }
+        } else if (!(certificate.getPublicKey() instanceof ECPublicKey)) {
+            throw n.error("has a " + certificate.getPublicKey().getAlgorithm() + " key; use ECDSA or RSA of at least "
+                    + MIN_RSA_BITS + " bits");
+        }
+        return certificate;
     }
 
     private static AuthorizedKey registerKey(ConfigNode n, AuthorizedKey key, String account,

@@ -57,6 +57,7 @@ class ServerConfigLoaderTest {
         assertThat(shipped.home()).isEqualTo(Path.of("data").toAbsolutePath().normalize());
         assertThat(shipped.registryFile()).isEqualTo(defaults.registryFile());
         assertThat(shipped.sftp()).isEqualTo(defaults.sftp());
+        assertThat(shipped.api()).isEqualTo(defaults.api());
         assertThat(shipped.limits()).isEqualTo(defaults.limits());
         assertThat(shipped.storage()).isEqualTo(defaults.storage());
         assertThat(shipped.keys()).isEqualTo(defaults.keys());
@@ -72,10 +73,13 @@ class ServerConfigLoaderTest {
         assertThat(keys).contains("home", "registry", "demo.enabled", "sftp.bind", "sftp.port", "sftp.authTimeout",
                 "sftp.idleTimeout", "sftp.maxUnauthenticatedConnections", "sftp.hostKeys", "sftp.algorithms.kex",
                 "sftp.algorithms.ciphers", "sftp.algorithms.macs", "sftp.algorithms.hostKeyAlgorithms",
-                "sftp.algorithms.publicKeyAlgorithms", "limits.maxFileSize", "limits.accountQuota",
+                "sftp.algorithms.publicKeyAlgorithms", "api.enabled", "api.bind", "api.port", "api.maxHeaderSize",
+                "api.maxEnvelopeSize", "api.maxDocuments", "api.requestsPerMinute", "api.idleTimeout",
+                "api.readTimeout", "api.clockSkew", "api.executorThreads", "api.tls.protocols",
+                "api.tls.cipherSuites", "api.serverNames", "limits.maxFileSize", "limits.accountQuota",
                 "limits.maxOpenHandles", "limits.maxSessionsPerAccount", "limits.maxFileNameLength",
                 "storage.segmentSize", "storage.fsync", "keys.masterKeystore", "keys.receiptKeystore",
-                "keys.receiptCertificate", "keys.passwordEnv", "keys.passwordFileEnv", "admin.socket", "reportTypes");
+                "keys.receiptCertificate", "keys.caKeystore", "keys.caCertificate", "keys.tlsKeystore", "keys.passwordEnv", "keys.passwordFileEnv", "admin.socket", "reportTypes");
         // And every key with a value has a one-line comment (report type entries are self-describing).
         for (String line : Files.readAllLines(SHIPPED)) {
             if (line.matches("\\s*[A-Za-z]+:\\s*[^\\s#].*") && !line.contains("#")) {
@@ -395,5 +399,137 @@ class ServerConfigLoaderTest {
 
     private static String indent(String s) {
         return s.lines().map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    }
+
+    @Test
+    void apiDefaultsAreTheDocumentedOnes() {
+        ServerConfig.Api a = ServerConfig.defaults().api();
+        assertThat(a.enabled()).isTrue();
+        assertThat(a.bind()).isEqualTo("127.0.0.1");
+        assertThat(a.port()).isEqualTo(8443);
+        assertThat(a.maxHeaderSize()).isEqualTo(16 * 1024);
+        assertThat(a.maxEnvelopeSize()).isEqualTo(64 * 1024);
+        assertThat(a.maxDocuments()).isEqualTo(16);
+        assertThat(a.requestsPerMinute()).isEqualTo(120);
+        assertThat(a.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(a.readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(a.clockSkew()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(a.executorThreads()).isEqualTo(8);
+        assertThat(a.tls().protocols()).containsExactly("TLSv1.3", "TLSv1.2");
+        assertThat(a.tls().cipherSuites()).hasSize(9).first().isEqualTo("TLS_AES_256_GCM_SHA384");
+        assertThat(a.serverNames()).containsExactly("localhost");
+        ServerConfig d = ServerConfig.defaults();
+        assertThat(d.resolveInHome(d.keys().caKeystore())).isEqualTo(d.home().resolve("keys/ca.p12"));
+        assertThat(d.resolveInHome(d.keys().caCertificate())).isEqualTo(d.home().resolve("keys/ca-cert.pem"));
+        assertThat(d.resolveInHome(d.keys().tlsKeystore())).isEqualTo(d.home().resolve("keys/tls.p12"));
+    }
+
+    @Test
+    void apiValuesAreRead() throws Exception {
+        ServerConfig c = load("""
+                api:
+                  enabled: false
+                  bind: 0.0.0.0
+                  port: 0
+                  maxHeaderSize: 8KiB
+                  maxEnvelopeSize: 1MiB
+                  maxDocuments: 0
+                  requestsPerMinute: 10
+                  idleTimeout: 5m
+                  readTimeout: 10s
+                  clockSkew: 10s
+                  executorThreads: 2
+                  tls:
+                    protocols: [TLSv1.3]
+                    cipherSuites: [TLS_CHACHA20_POLY1305_SHA256]
+                  serverNames: [exchange.example.org, localhost]
+                keys:
+                  caKeystore: /etc/exchange/ca.p12
+                  tlsKeystore: tls/server.p12
+                """);
+        ServerConfig.Api a = c.api();
+        assertThat(a).isEqualTo(new ServerConfig.Api(false, "0.0.0.0", 0, 8 << 10, 1 << 20, 0, 10,
+                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(10), 2,
+                new ServerConfig.Tls(List.of("TLSv1.3"), List.of("TLS_CHACHA20_POLY1305_SHA256")),
+                List.of("exchange.example.org", "localhost")));
+        assertThat(c.resolveInHome(c.keys().caKeystore())).isEqualTo(Path.of("/etc/exchange/ca.p12"));
+        assertThat(c.resolveInHome(c.keys().tlsKeystore())).isEqualTo(c.home().resolve("tls/server.p12"));
+        assertThat(c.keys().caCertificate()).isEqualTo(Path.of("keys/ca-cert.pem"));
+        // A disabled API does not claim its port.
+        assertThat(load("sftp:\n  port: 8443\napi:\n  enabled: false\n").api().port()).isEqualTo(8443);
+        assertThat(load("sftp:\n  port: 0\napi:\n  port: 0\n").api().port()).isZero();
+    }
+
+    @Test
+    void apiOverridesReturnModifiedCopies() {
+        ServerConfig d = ServerConfig.defaults();
+        assertThat(d.withApiPort(0).api().port()).isZero();
+        assertThat(d.withApiPort(0).api().serverNames()).isEqualTo(d.api().serverNames());
+        assertThat(d.withApiBind("::").api().bind()).isEqualTo("::");
+        assertThat(d.api().port()).as("original unchanged").isEqualTo(8443);
+        assertThatThrownBy(() -> d.withApiPort(65536)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("api.port must be in 0..65535, got 65536");
+        assertThatThrownBy(() -> d.withApiPort(2222)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("api.port and sftp.port must differ, both are 2222");
+        assertThatThrownBy(() -> d.withSftpPort(8443)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("api.port and sftp.port must differ, both are 8443");
+        assertThatThrownBy(() -> d.withApiBind("not a host")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("api.bind must be an IP address or host name, got 'not a host'");
+        assertThat(d.withApiPort(0).withSftpPort(0).api().port()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "api:\\n  port: 2222|api.port|must differ from sftp.port (2222); the two listeners cannot share a port",
+        "sftp:\\n  port: 9000\\napi:\\n  port: 9000|api.port|must differ from sftp.port (9000); the two listeners cannot share a port",
+        "api:\\n  port: 65536|api.port|must be in 0..65535, got 65536",
+        "api:\\n  bind: 1.2.3.256|api.bind|'1.2.3.256' is not an IP address or host name; use e.g. 127.0.0.1, ::1 or 0.0.0.0",
+        "api:\\n  enabled: yes please|api.enabled|must be true or false, got 'yes please'",
+        "api:\\n  maxHeaderSize: 512|api.maxHeaderSize|must be between 1KiB and 1MiB, got 512 bytes",
+        "api:\\n  maxEnvelopeSize: 32MiB|api.maxEnvelopeSize|must be between 1KiB and 16MiB, got 32MiB",
+        "api:\\n  maxDocuments: 1025|api.maxDocuments|must be in 0..1024, got 1025",
+        "api:\\n  requestsPerMinute: 0|api.requestsPerMinute|must be in 1..100000, got 0",
+        "api:\\n  idleTimeout: 500ms|api.idleTimeout|must be between 1s and 24h, got 500ms",
+        "api:\\n  readTimeout: 1h|api.readTimeout|must be between 1s and 10m, got 1h",
+        "api:\\n  clockSkew: 5s|api.clockSkew|must be between 10s and 24h, got 5s",
+        "api:\\n  clockSkew: 2d|api.clockSkew|must be between 10s and 24h, got 2d",
+        "api:\\n  executorThreads: 0|api.executorThreads|must be in 1..256, got 0",
+        "api:\\n  serverNames: []|api.serverNames|must list at least one DNS name for the server certificate, e.g. localhost",
+        "api:\\n  serverNames: [Exchange.Example]|api.serverNames[0]|'Exchange.Example' is not a lower-case DNS name such as exchange.example.org",
+        "api:\\n  serverNames: [127.0.0.1]|api.serverNames[0]|'127.0.0.1' is not a lower-case DNS name such as exchange.example.org",
+        "api:\\n  serverNames: [localhost, localhost]|api.serverNames|lists 'localhost' twice",
+        "api:\\n  tls:\\n    protocols: []|api.tls.protocols|must list at least one TLS protocol; remove the key to use the defaults",
+        "api:\\n  tls:\\n    protocols: [TLSv1.4]|api.tls.protocols[0]|'TLSv1.4' is not an allowed TLS protocol; allowed: TLSv1.3, TLSv1.2",
+        "api:\\n  tls:\\n    protocols: [TLSv1.3, TLSv1.3]|api.tls.protocols|lists 'TLSv1.3' twice",
+        "api:\\n  tls:\\n    protocols: [TLSv1.3]\\n    cipherSuites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]|api.tls.cipherSuites|lists no TLS 1.3 suite (TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256) but api.tls.protocols offers TLSv1.3",
+        "api:\\n  tls:\\n    cipherSuites: [TLS_AES_128_GCM_SHA256]|api.tls.cipherSuites|lists no TLS 1.2 suite (TLS_ECDHE_...) but api.tls.protocols offers TLSv1.2; add one or offer only TLSv1.3",
+        "api:\\n  tls:\\n    cipherSuites: [TLS_AES_128_CCM_SHA256]|api.tls.cipherSuites[0]|'TLS_AES_128_CCM_SHA256' is not an allowed cipher suite; allowed: TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+        "api:\\n  tls: [TLSv1.3]|api.tls|must be a mapping of keys to values, got a list",
+        "api:\\n  tlsVersion: TLSv1.3|api.tlsVersion|unknown key Allowed here: enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute, idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames",
+        "keys:\\n  caKeystore: ''|keys.caKeystore|must not be empty",
+    })
+    void invalidApiValuesAreRefusedWithKeyAndFix(String yaml, String key, String problem) throws Exception {
+        ConfigException e = fails(yaml.replace("\\n", "\n") + "\n", key);
+        assertThat(e.getMessage()).isEqualTo(dir.resolve("server.yaml") + ": " + key + ": " + problem);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "protocols|SSLv3|SSL is broken (POODLE, RFC 7568)",
+        "protocols|TLSv1|TLS 1.0 and 1.1 are deprecated (RFC 8996)",
+        "protocols|TLSv1.1|TLS 1.0 and 1.1 are deprecated (RFC 8996)",
+        "cipherSuites|TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256|CBC mode (padding-oracle attacks)",
+        "cipherSuites|TLS_RSA_WITH_AES_256_GCM_SHA384|RSA key exchange, no forward secrecy",
+        "cipherSuites|TLS_DHE_RSA_WITH_AES_256_GCM_SHA384|finite-field DHE key exchange (slow, weak groups in the wild)",
+        "cipherSuites|TLS_ECDHE_ECDSA_WITH_AES_256_SHA|SHA-1",
+        "cipherSuites|TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA|64-bit block cipher (Sweet32)",
+        "cipherSuites|TLS_ECDHE_RSA_WITH_RC4_128_SHA|RC4",
+        "cipherSuites|TLS_ECDHE_ECDSA_WITH_NULL_SHA|no encryption",
+        "cipherSuites|SSL_RSA_EXPORT_WITH_RC4_40_MD5|export-grade key sizes",
+        "cipherSuites|TLS_ECDH_anon_WITH_AES_128_GCM_SHA256|anonymous key exchange, no server authentication",
+    })
+    void weakTlsSettingsAreRefusedByNameWithTheReason(String list, String name, String reason) throws Exception {
+        ConfigException e = fails("api:\n  tls:\n    " + list + ": [" + name + "]\n", "api.tls." + list + "[0]");
+        assertThat(e.getMessage()).contains(": api.tls." + list + "[0]: '" + name + "' is refused: " + reason + "; use ");
     }
 }

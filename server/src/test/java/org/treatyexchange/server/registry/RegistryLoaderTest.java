@@ -299,7 +299,7 @@ class RegistryLoaderTest {
     @Test
     void enabledAccountNeedsAKey() throws Exception {
         fails(base("", "- name: x\n  state: ARC\n  role: state-officer\n"), "accounts[x].sshKeys",
-                "account 'x' is enabled but has no key; list an OpenSSH public key under sshKeys, or set disabled: true");
+                "account 'x' is enabled but has no key or certificate; list an OpenSSH public key under sshKeys or a certificate under certificates, or set disabled: true");
     }
 
     @Test
@@ -423,7 +423,7 @@ class RegistryLoaderTest {
     void unknownKeysAreRefused() throws Exception {
         ConfigException e = fails(base("", "- name: x\n  state: ARC\n  role: state-officer\n  sshkeys: []\n"),
                 "accounts[2].sshkeys", "unknown key — did you mean 'accounts[2].sshKeys'? Allowed here: name, state, "
-                        + "role, sshKeys, demoKey, disabled");
+                        + "role, sshKeys, certificates, revokedCertificates, demoKey, disabled");
         assertThat(e).isNotNull();
         fails("state: []\n", "state", "unknown key — did you mean 'states'? Allowed here: states, accounts");
         fails(base("- code: SYL\n  name: S\n  status: state-party\n  contact: []\n", ""), "states[3].contact",
