@@ -15,6 +15,7 @@ import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.config.ServerConfig;
 import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.crypto.IssuedCredential;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.TlsCredentials;
 import org.treatyexchange.server.crypto.MasterKeys;
@@ -121,7 +122,7 @@ public final class Server implements AutoCloseable {
         sftp = SftpService.start(sftpSettings(), registry, filings, messages, audit, store);
         started.add(sftp);
         if (api.enabled()) {
-            LocalCertificateAuthority.IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
+            IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
                     password, api.serverNames(), List.of(api.bind()));
             apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), messages);
             started.add(apiServer);

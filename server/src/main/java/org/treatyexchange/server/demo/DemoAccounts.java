@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.crypto.IssuedCredential;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.SshKeyFiles;
 import org.treatyexchange.server.registry.Account;
@@ -60,7 +61,7 @@ public final class DemoAccounts {
                 continue;
             }
             String organisation = a.isSecretariat() ? "Treaty secretariat" : a.stateCode();
-            LocalCertificateAuthority.IssuedCredential credential =
+            IssuedCredential credential =
                     ca.issueClientCertificate(account, organisation, java.time.Duration.ofDays(825));
             credential.writePkcs12(demoDir.resolve(account + "-api.p12"), DEMO_PKCS12_PASSWORD.toCharArray());
             credential.writePem(demoDir.resolve(account + "-api.key.pem"), cert);

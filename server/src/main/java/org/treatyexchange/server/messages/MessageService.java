@@ -35,6 +35,7 @@ import org.treatyexchange.server.crypto.EnvelopeVerifier;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.crypto.SignatureCheckException;
+import org.treatyexchange.server.crypto.VerifiedEnvelope;
 import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.filing.Submission;
@@ -161,7 +162,7 @@ public final class MessageService implements MessageGateway {
             throw new MessageException(MessageException.Reason.TOO_LARGE, "the signed envelope is larger than "
                     + settings.maxEnvelopeBytes() + " bytes");
         }
-        EnvelopeVerifier.VerifiedEnvelope verified;
+        VerifiedEnvelope verified;
         try {
             verified = EnvelopeVerifier.verify(signedEnvelope, settings.maxEnvelopeBytes());
         } catch (SignatureCheckException e) {
