@@ -115,7 +115,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private final ApiSettings settings;
     private final MessageGateway gateway;
     private final Executor executor;
-    private final ArrayDeque<HttpObject> queue = new ArrayDeque<>();
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private Exchange current;
     private boolean busy;
     private boolean closed;
@@ -141,12 +141,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closed || !(msg instanceof HttpObject)) {
+        if (closed || !(msg instanceof HttpObject || msg instanceof RateLimitHandler.Refused)) {
             ReferenceCountUtil.release(msg);
             return;
         }
         cancelTimer();
-        queue.add((HttpObject) msg);
+        queue.add(msg);
         queueHighWater = Math.max(queueHighWater, queue.size());
         drain(ctx);
     }
@@ -179,7 +179,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     // ---- the queue -------------------------------------------------------------------------------
 
     private void drain(ChannelHandlerContext ctx) {
-        HttpObject m;
+        Object m;
         while (!busy && !closed && (m = queue.poll()) != null) {
             process(ctx, m);
         }
@@ -192,7 +192,14 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void process(ChannelHandlerContext ctx, HttpObject m) {
+    private void process(ChannelHandlerContext ctx, Object m) {
+        if (m instanceof RateLimitHandler.Refused refused) {
+            Exchange ex = new Exchange(refused.request());
+            current = ex;
+            respond(ctx, ex, Reply.problem(Problem.RATE_LIMITED, "Too many requests; retry after " + refused.retryAfterSeconds() + " s",
+                    ex.id, Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Long.toString(refused.retryAfterSeconds()))), true);
+            return;
+        }
         if (m instanceof HttpRequest request) {
             if (!startExchange(ctx, request)) {
                 ReferenceCountUtil.release(m);
@@ -205,7 +212,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseQueue() {
-        HttpObject m;
+        Object m;
         while ((m = queue.poll()) != null) {
             ReferenceCountUtil.release(m);
         }

@@ -25,7 +25,7 @@ import org.treatyexchange.server.messages.MessageGateway;
  * that reason, {@code BOOM} throws an unexpected exception, {@code COUNT...} only counts and hashes
  * document bytes (for big uploads), anything else keeps documents in memory.
  */
-final class TestGateway implements MessageGateway {
+class TestGateway implements MessageGateway {
 
     static final byte[] REPLAY_RECEIPT = "ORIGINAL-RECEIPT".getBytes(StandardCharsets.US_ASCII);
 
