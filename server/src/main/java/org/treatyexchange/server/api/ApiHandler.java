@@ -1,0 +1,640 @@
+package org.treatyexchange.server.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.messages.ApiClient;
+import org.treatyexchange.server.messages.MessageException;
+import org.treatyexchange.server.messages.MessageException.Reason;
+import org.treatyexchange.server.messages.MessageGateway;
+
+/**
+ * The request handler of one HTTPS connection (created per channel). Every request follows one shape:
+ * decode on the event loop, call the {@link MessageGateway} on the executor, map any refusal to a
+ * problem in {@link Problem}, write the reply back on the event loop.
+ *
+ * <p>Threading: all fields are touched on the channel's event loop only, except that one task at a
+ * time runs on the executor for this channel ({@code busy}); the task's results are handed back
+ * through {@code ctx.executor().execute}, which orders them after the task. While a task runs,
+ * {@code autoRead} is off; messages the codec had already decoded wait in {@code queue} (at most what
+ * one socket read produced), and when the queue is empty again {@code autoRead} is turned back on.
+ * So a large upload moves through the server a few chunks at a time and is never aggregated.
+ *
+ * <p>Timeouts (the clock runs only while the server waits for the client): between requests, the
+ * next request head must arrive within {@code idleTimeout}, else the connection is closed; inside a
+ * request, each body chunk must arrive within {@code readTimeout}, else 408 and close.
+ */
+final class ApiHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int INBOX_DEFAULT_LIMIT = 100;
+    static final int INBOX_MAX_LIMIT = 1000;
+    private static final int COPY_CHUNK = 16 * 1024;
+    private static final String OCTET_STREAM = "application/octet-stream";
+    private static final String MULTIPART = "multipart/form-data";
+
+    private enum BodyMode {
+        /** The request takes no body; the action runs at its end. */
+        EMPTY,
+        /** The body is buffered up to a limit; the action runs at its end. */
+        BUFFER,
+        /** The body is a multipart message streamed into an upload. */
+        MULTIPART
+    }
+
+    /** What to do with a buffered body, run on the executor. */
+    private interface Action {
+        Reply run(ApiClient client, byte[] body) throws MessageException;
+    }
+
+    /** One request and what has happened to it. */
+    private static final class Exchange {
+        final String id = Responses.newRequestId();
+        final long started = System.nanoTime();
+        final HttpRequest request;
+        final Route route;
+        final boolean keepAlive;
+        final boolean bodyEmpty;
+        ApiClient client;
+        BodyMode mode = BodyMode.EMPTY;
+        long limit;
+        ByteArrayOutputStream buffered;
+        Action action;
+        MessageUpload upload;
+        byte[] scratch;
+        boolean bodyDone;
+        boolean responded;
+
+        Exchange(HttpRequest request) {
+            this.request = request;
+            this.route = Route.match(request.method(), request.uri());
+            this.keepAlive = HttpUtil.isKeepAlive(request);
+            this.bodyEmpty = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0L;
+        }
+
+        String account() {
+            return client == null ? "-" : client.account();
+        }
+    }
+
+    private final ApiSettings settings;
+    private final MessageGateway gateway;
+    private final Executor executor;
+    private final ArrayDeque<Object> queue = new ArrayDeque<>();
+    private Exchange current;
+    private boolean busy;
+    private boolean closed;
+    private ScheduledFuture<?> timer;
+    private int queueHighWater;
+
+    ApiHandler(ApiSettings settings, MessageGateway gateway, Executor executor) {
+        this.settings = settings;
+        this.gateway = gateway;
+        this.executor = executor;
+    }
+
+    /** The most messages ever waiting in the queue of this channel (for tests of backpressure). */
+    int queueHighWater() {
+        return queueHighWater;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        armTimer(ctx, settings.idleTimeout());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closed || !(msg instanceof HttpObject || msg instanceof RateLimitHandler.Refused)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        cancelTimer();
+        queue.add(msg);
+        queueHighWater = Math.max(queueHighWater, queue.size());
+        drain(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        closed = true;
+        cancelTimer();
+        releaseQueue();
+        if (!busy && current != null) {
+            discard(current);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+            LOG.info("source={} TLS handshake refused: {}", ctx.channel().remoteAddress(), safe(String.valueOf(e.cause())));
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("source={} connection closed after: {}", ctx.channel().remoteAddress(), safe(String.valueOf(cause)));
+        ctx.close();
+    }
+
+    // ---- the queue -------------------------------------------------------------------------------
+
+    private void drain(ChannelHandlerContext ctx) {
+        Object m;
+        while (!busy && !closed && (m = queue.poll()) != null) {
+            process(ctx, m);
+        }
+        if (!busy && !closed) {
+            // Waiting for the client again: read on, and start its clock.
+            if (!ctx.channel().config().isAutoRead()) {
+                ctx.channel().config().setAutoRead(true);
+            }
+            armTimer(ctx, current == null ? settings.idleTimeout() : settings.readTimeout());
+        }
+    }
+
+    private void process(ChannelHandlerContext ctx, Object m) {
+        if (m instanceof RateLimitHandler.Refused refused) {
+            Exchange ex = new Exchange(refused.request());
+            current = ex;
+            respond(ctx, ex, Reply.problem(Problem.RATE_LIMITED, "Too many requests; retry after " + refused.retryAfterSeconds() + " s",
+                    ex.id, Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Long.toString(refused.retryAfterSeconds()))), true);
+            return;
+        }
+        if (m instanceof HttpRequest request) {
+            if (!startExchange(ctx, request)) {
+                ReferenceCountUtil.release(m);
+                return;
+            }
+        }
+        if (m instanceof HttpContent content) {
+            content(ctx, content);
+        }
+    }
+
+    private void releaseQueue() {
+        Object m;
+        while ((m = queue.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    // ---- request head ----------------------------------------------------------------------------
+
+    /** @return false if the request was refused outright (and the connection is closing) */
+    private boolean startExchange(ChannelHandlerContext ctx, HttpRequest request) {
+        Exchange ex = new Exchange(request);
+        if (request.decoderResult().isFailure()) {
+            Throwable cause = request.decoderResult().cause();
+            Problem p = cause instanceof TooLongHttpHeaderException ? Problem.HEADER_TOO_LARGE
+                    : cause instanceof TooLongHttpLineException ? Problem.URI_TOO_LONG
+                    : cause instanceof TooLongFrameException ? Problem.TOO_LARGE
+                    : Problem.MALFORMED;
+            String detail = p == Problem.MALFORMED ? "malformed HTTP request" : p.title;
+            current = ex;
+            respond(ctx, ex, Reply.problem(p, detail, ex.id), true);
+            return false;
+        }
+        if (current != null) {
+            // Cannot happen with HttpServerCodec (a request ends with LastHttpContent); fail closed.
+            respond(ctx, current, Reply.problem(Problem.INTERNAL, Problem.INTERNAL_DETAIL, current.id), true);
+            return false;
+        }
+        current = ex;
+        String expect = request.headers().get(HttpHeaderNames.EXPECT);
+        if (expect != null && !expect.equalsIgnoreCase(HttpHeaderValues.CONTINUE.toString())) {
+            respond(ctx, ex, Reply.problem(Problem.EXPECTATION_FAILED, "only Expect: 100-continue is supported", ex.id), true);
+            return false;
+        }
+        PeerCertificate peer = PeerCertificate.get(ctx.channel());
+        String source = String.valueOf(ctx.channel().remoteAddress());
+        offload(ctx, ex, () -> {
+            Optional<ApiClient> client = peer == null ? Optional.empty() : gateway.identify(peer.certificate(), source);
+            if (client.isEmpty()) {
+                LOG.info("certificate={} source={} request={} unknown client", peer == null ? "-" : peer.fingerprint(), source, ex.id);
+                return Reply.problem(Problem.UNKNOWN_CLIENT, "the client certificate is not registered", ex.id);
+            }
+            ex.client = client.get();
+            return null;
+        }, () -> accept(ctx, ex), null);
+        return true;
+    }
+
+    /** The client is known: decide how the body is read, on the event loop. */
+    private void accept(ChannelHandlerContext ctx, Exchange ex) {
+        Route route = ex.route;
+        HttpRequest request = ex.request;
+        if (route.endpoint() == null) {
+            respond(ctx, ex, Reply.problem(Problem.NOT_FOUND, "no such endpoint", ex.id), false);
+            return;
+        }
+        if (!route.methodAllowed()) {
+            respond(ctx, ex, Reply.problem(Problem.METHOD_NOT_ALLOWED, "use " + route.endpoint().method, ex.id,
+                    Map.of(HttpHeaderNames.ALLOW.toString(), route.endpoint().method.name())), false);
+            return;
+        }
+        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            respond(ctx, ex, Reply.problem(Problem.UNSUPPORTED_MEDIA_TYPE, "content codings are not accepted", ex.id), false);
+            return;
+        }
+        try {
+            switch (route.endpoint()) {
+                case SUBMIT_MESSAGE -> {
+                    HeaderValue type = contentType(request);
+                    if (type.value().equals(MULTIPART)) {
+                        String boundary = type.param("boundary");
+                        if (boundary == null) {
+                            throw new MessageException(Reason.MALFORMED, "multipart/form-data without a boundary");
+                        }
+                        ex.upload = new MessageUpload(gateway, ex.client, boundary, settings);
+                        ex.mode = BodyMode.MULTIPART;
+                        ex.limit = Long.MAX_VALUE; // each part has its own limit
+                    } else {
+                        requireEnvelopeType(type);
+                        buffer(ex, settings.maxEnvelopeBytes(), this::submitBare);
+                    }
+                }
+                case SECRETARIAT_MESSAGE -> {
+                    if (!ex.client.secretariat()) {
+                        throw new MessageException(Reason.FORBIDDEN, "only the secretariat may send here");
+                    }
+                    requireEnvelopeType(contentType(request));
+                    buffer(ex, settings.maxEnvelopeBytes(), (client, body) -> Reply.ok(Reply.PKCS7, gateway.sendFromSecretariat(client, body)));
+                }
+                case INBOX -> {
+                    long[] q = inboxQuery(request.uri());
+                    ex.action = (client, body) -> inbox(client, q[0], (int) q[1]);
+                }
+                case INBOX_ITEM -> ex.action = (client, body) -> Reply.ok(Reply.PKCS7, gateway.inboxItem(client, route.seq()));
+                case ACKNOWLEDGE -> ex.action = (client, body) -> {
+                    gateway.acknowledge(client, route.seq());
+                    return Reply.noContent();
+                };
+                default -> throw new IllegalStateException("unrouted endpoint " + route.endpoint());
+            }
+        } catch (MessageException e) {
+            respond(ctx, ex, reply(e, ex), false);
+            return;
+        } catch (Unsupported e) {
+            respond(ctx, ex, Reply.problem(Problem.UNSUPPORTED_MEDIA_TYPE, e.getMessage(), ex.id), false);
+            return;
+        }
+        if (HttpUtil.getContentLength(request, 0L) > ex.limit) {
+            respond(ctx, ex, Reply.problem(Problem.TOO_LARGE, "the body is larger than " + ex.limit + " bytes", ex.id), false);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+    }
+
+    private static void buffer(Exchange ex, int limit, Action action) {
+        ex.mode = BodyMode.BUFFER;
+        ex.limit = limit;
+        ex.buffered = new ByteArrayOutputStream(Math.min(limit, 64 * 1024));
+        ex.action = action;
+    }
+
+    private static HeaderValue contentType(HttpRequest request) throws MessageException, Unsupported {
+        String header = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (header == null) {
+            throw new Unsupported("a Content-Type is required");
+        }
+        return HeaderValue.parse(header);
+    }
+
+    private static void requireEnvelopeType(HeaderValue type) throws Unsupported {
+        if (!type.value().equals(Reply.PKCS7) && !type.value().equals(OCTET_STREAM)) {
+            throw new Unsupported("use multipart/form-data, " + Reply.PKCS7 + " or " + OCTET_STREAM);
+        }
+    }
+
+    /** An edge-only refusal (not a {@link Reason}): 415 for a Content-Type the endpoint does not take. */
+    private static final class Unsupported extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Unsupported(String safeMessage) {
+            super(safeMessage, null, false, false);
+        }
+    }
+
+    private static long[] inboxQuery(String uri) throws MessageException {
+        Map<String, List<String>> params = new QueryStringDecoder(uri).parameters();
+        long after = queryLong(params, "after", 0, 0, Long.MAX_VALUE);
+        long limit = queryLong(params, "limit", INBOX_DEFAULT_LIMIT, 1, INBOX_MAX_LIMIT);
+        return new long[] {after, limit};
+    }
+
+    private static long queryLong(Map<String, List<String>> params, String name, long dflt, long min, long max)
+            throws MessageException {
+        List<String> values = params.get(name);
+        if (values == null) {
+            return dflt;
+        }
+        long v = values.size() == 1 ? Route.parseSeq(values.get(0)) : -1;
+        if (v < min || v > max) {
+            throw new MessageException(Reason.MALFORMED, name + " must be one integer in " + min + ".." + max);
+        }
+        return v;
+    }
+
+    // ---- request body ----------------------------------------------------------------------------
+
+    private void content(ChannelHandlerContext ctx, HttpContent content) {
+        Exchange ex = current;
+        boolean last = content instanceof LastHttpContent;
+        if (ex == null || ex.responded) {
+            content.release();
+            if (ex != null && last) {
+                ex.bodyDone = true;
+                current = null;
+            }
+            return;
+        }
+        ByteBuf buf = content.content();
+        switch (ex.mode) {
+            case EMPTY, BUFFER -> {
+                int n = buf.readableBytes();
+                long have = ex.buffered == null ? 0 : ex.buffered.size();
+                if (have + n > (ex.mode == BodyMode.EMPTY ? 0 : ex.limit)) {
+                    content.release();
+                    String detail = ex.mode == BodyMode.EMPTY ? "this request takes no body"
+                            : "the body is larger than " + ex.limit + " bytes";
+                    ex.bodyDone = last;
+                    respond(ctx, ex, Reply.problem(Problem.TOO_LARGE, detail, ex.id), false);
+                    return;
+                }
+                if (n > 0) {
+                    ex.buffered.writeBytes(ByteBufUtil.getBytes(buf));
+                }
+                content.release();
+                if (last) {
+                    ex.bodyDone = true;
+                    byte[] body = ex.buffered == null ? new byte[0] : ex.buffered.toByteArray();
+                    ex.buffered = null;
+                    Action action = ex.action;
+                    offload(ctx, ex, () -> action.run(ex.client, body), null, null);
+                }
+            }
+            case MULTIPART -> {
+                if (last) {
+                    ex.bodyDone = true;
+                }
+                offload(ctx, ex, () -> feedUpload(ex, content, last), null, content);
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    /** On the executor: this chunk into the upload; releases it exactly once. */
+    private static Reply feedUpload(Exchange ex, HttpContent content, boolean last) throws MessageException {
+        MessageUpload upload = ex.upload;
+        try {
+            ByteBuf buf = content.content();
+            if (ex.scratch == null) {
+                ex.scratch = new byte[COPY_CHUNK];
+            }
+            byte[] receipt = null;
+            while (buf.isReadable() && receipt == null) {
+                int n = Math.min(buf.readableBytes(), ex.scratch.length);
+                buf.readBytes(ex.scratch, 0, n);
+                receipt = upload.feed(ex.scratch, 0, n);
+            }
+            if (receipt == null && last) {
+                receipt = upload.finish();
+            }
+            if (receipt != null) {
+                upload.close();
+                ex.upload = null;
+                return Reply.ok(Reply.PKCS7, receipt);
+            }
+            return null;
+        } catch (MessageException | RuntimeException e) {
+            upload.close();
+            ex.upload = null;
+            throw e;
+        } finally {
+            content.release();
+        }
+    }
+
+    private Reply submitBare(ApiClient client, byte[] envelope) throws MessageException {
+        MessageGateway.Start start = gateway.startMessage(client, envelope);
+        if (start instanceof MessageGateway.Start.Replay replay) {
+            return Reply.ok(Reply.PKCS7, replay.signedReceipt());
+        }
+        try (MessageGateway.MessageIntake intake = ((MessageGateway.Start.Expecting) start).intake()) {
+            return Reply.ok(Reply.PKCS7, intake.complete());
+        }
+    }
+
+    private Reply inbox(ApiClient client, long after, int limit) throws MessageException {
+        List<Map<String, Object>> entries = gateway.inbox(client, after, limit).stream().map(e -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("kind", e.kind());
+            m.put("id", e.id());
+            m.put("title", e.title());
+            m.put("createdAt", e.createdAt());
+            return m;
+        }).toList();
+        try {
+            return Reply.ok(Reply.JSON, JSON.writeValueAsBytes(Map.of("entries", entries)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the inbox as JSON", e);
+        }
+    }
+
+    // ---- the executor ----------------------------------------------------------------------------
+
+    /**
+     * Runs {@code work} on the executor with reading paused. A non-null reply is written; a null one
+     * runs {@code then} (or just continues with the queue). {@code owned} is released if the executor
+     * refuses the work (the work releases it otherwise).
+     */
+    private void offload(ChannelHandlerContext ctx, Exchange ex, Callable<Reply> work, Runnable then, ReferenceCounted owned) {
+        busy = true;
+        cancelTimer();
+        ctx.channel().config().setAutoRead(false);
+        try {
+            executor.execute(() -> {
+                Reply reply;
+                try {
+                    reply = work.call();
+                } catch (MessageException e) {
+                    reply = reply(e, ex);
+                } catch (Throwable t) {
+                    LOG.error("client={} request={} unexpected failure", ex.account(), ex.id, t);
+                    reply = Reply.problem(Problem.INTERNAL, Problem.INTERNAL_DETAIL, ex.id);
+                }
+                Reply r = reply;
+                try {
+                    ctx.executor().execute(() -> completed(ctx, ex, r, then));
+                } catch (RejectedExecutionException e) {
+                    discard(ex); // the event loop is shutting down
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy = false;
+            ReferenceCountUtil.release(owned);
+            LOG.warn("client={} request={} executor full, refused", ex.account(), ex.id);
+            respond(ctx, ex, Reply.problem(Problem.UNAVAILABLE, "the server is busy; retry later", ex.id), false);
+        }
+    }
+
+    private void completed(ChannelHandlerContext ctx, Exchange ex, Reply reply, Runnable then) {
+        busy = false;
+        if (closed) {
+            discard(ex);
+            return;
+        }
+        if (reply != null) {
+            respond(ctx, ex, reply, false);
+        } else if (then != null) {
+            then.run();
+        }
+        drain(ctx);
+    }
+
+    private static Reply reply(MessageException e, Exchange ex) {
+        Problem p = Problem.of(e.reason());
+        LOG.info("client={} request={} refused: {} {}", ex.account(), ex.id, p.slug, safe(e.getMessage()));
+        return Reply.problem(p, e.getMessage(), ex.id);
+    }
+
+    /** Drops an unfinished upload (nothing kept). Only when no task of this channel runs. */
+    private void discard(Exchange ex) {
+        MessageUpload upload = ex.upload;
+        ex.upload = null;
+        if (upload != null) {
+            try {
+                executor.execute(upload::close);
+            } catch (RejectedExecutionException e) {
+                upload.close(); // last resort, on this thread
+            }
+        }
+    }
+
+    // ---- the reply -------------------------------------------------------------------------------
+
+    /**
+     * Writes the reply. The connection stays open only if the client asked for keep-alive and the
+     * request body was (or will be, being empty) read to its end; otherwise it is closed after the
+     * write, so an unread body can never be taken for the next request.
+     */
+    private void respond(ChannelHandlerContext ctx, Exchange ex, Reply reply, boolean forceClose) {
+        ex.responded = true;
+        if (ex.upload != null && reply.problem() != null) {
+            discard(ex);
+        }
+        boolean keepAlive = !forceClose && ex.keepAlive && (ex.bodyDone || ex.bodyEmpty);
+        LOG.info("client={} request={} {} {} -> {} in {} ms", ex.account(), ex.id, ex.request.method(),
+                safe(pathOf(ex.request.uri())), reply.status().code(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ex.started));
+        var future = ctx.writeAndFlush(Responses.toHttp(reply, ex.id, keepAlive));
+        if (!keepAlive) {
+            closed = true;
+            cancelTimer();
+            releaseQueue();
+            future.addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (ex.bodyDone) {
+            current = null;
+        }
+    }
+
+    // ---- timeouts --------------------------------------------------------------------------------
+
+    private void armTimer(ChannelHandlerContext ctx, Duration d) {
+        cancelTimer();
+        timer = ctx.executor().schedule(() -> timedOut(ctx), d.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void timedOut(ChannelHandlerContext ctx) {
+        timer = null;
+        if (closed || busy) {
+            return;
+        }
+        Exchange ex = current;
+        if (ex != null && !ex.responded) {
+            LOG.info("client={} request={} body too slow, closing", ex.account(), ex.id);
+            respond(ctx, ex, Reply.problem(Problem.REQUEST_TIMEOUT, "no request data for " + settings.readTimeout().toSeconds() + " s", ex.id), true);
+        } else {
+            LOG.debug("source={} idle, closing", ctx.channel().remoteAddress());
+            closed = true;
+            releaseQueue();
+            if (ex != null) {
+                discard(ex);
+            }
+            ctx.close();
+        }
+    }
+
+    // ---- log hygiene -----------------------------------------------------------------------------
+
+    private static String pathOf(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    /** Printable ASCII only, at most 200 characters: client-controlled text cannot forge log lines. */
+    static String safe(String s) {
+        if (s == null) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 200));
+        for (int i = 0; i < s.length() && b.length() < 200; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return b.toString();
+    }
+}

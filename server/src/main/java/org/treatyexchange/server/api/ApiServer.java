@@ -1,0 +1,210 @@
+package org.treatyexchange.server.api;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.messages.MessageGateway;
+
+/**
+ * The HTTPS edge of the signed-message channel: mutual TLS, HTTP/1.1, the {@code /api/v1} endpoints
+ * (see {@code api/openapi.yaml}), in front of a {@link MessageGateway}. Start it with
+ * {@link #start}; {@link #close()} stops it gracefully.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    /** TLS chunk of HTTP body handed to the handler at a time; the unit of backpressure. */
+    static final int MAX_CHUNK_BYTES = 8192;
+    static final int MAX_INITIAL_LINE = 4096;
+    static final int RATE_LIMITER_MAX_KEYS = 10_000;
+    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ThreadPoolExecutor executor;
+    private final ChannelGroup channels;
+    private final Channel serverChannel;
+
+    private ApiServer(EventLoopGroup boss, EventLoopGroup workers, ThreadPoolExecutor executor, ChannelGroup channels, Channel serverChannel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.executor = executor;
+        this.channels = channels;
+        this.serverChannel = serverChannel;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @param settings limits and TLS parameters
+     * @param serverKey the private key of the server's TLS certificate
+     * @param serverChain the server's certificate first, then its issuers (if any)
+     * @param gateway what the endpoints call; every call runs on the edge's own executor
+     * @throws IllegalArgumentException if a configured cipher suite is not supported by this JDK
+     * @throws Exception if the TLS context cannot be built or the address cannot be bound
+     */
+    public static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain,
+            MessageGateway gateway) throws Exception {
+        return start(settings, serverKey, serverChain, gateway, Clock.systemUTC());
+    }
+
+    static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain,
+            MessageGateway gateway, Clock clock) throws Exception {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(gateway, "gateway");
+        refuseRenegotiation();
+        SslContext tls = sslContext(settings, serverKey, serverChain, clock);
+        RateLimiter limiter = new RateLimiter(settings.requestsPerMinutePerClient(), System::nanoTime, RATE_LIMITER_MAX_KEYS);
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
+                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(settings.executorQueueCapacity()),
+                new DefaultThreadFactory("api-worker", true), new ThreadPoolExecutor.AbortPolicy());
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("api-accept", true), NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("api-io", true), NioIoHandler.newFactory());
+        ChannelGroup channels = new DefaultChannelGroup("api", GlobalEventExecutor.INSTANCE);
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 128)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            channels.add(ch);
+                            SslHandler ssl = tls.newHandler(ch.alloc());
+                            ssl.setHandshakeTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                            ch.pipeline().addLast("tls", ssl);
+                            addHttpHandlers(ch.pipeline(), settings, limiter, gateway, executor);
+                        }
+                    });
+            Channel server = b.bind(settings.bind(), settings.port()).sync().channel();
+            ApiServer api = new ApiServer(boss, workers, executor, channels, server);
+            LOG.info("listening on https://{}:{}/api/v1 (protocols {}, client certificates required)", settings.bind(), api.port(),
+                    settings.tlsProtocols());
+            return api;
+        } catch (Exception | Error e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** The handlers after TLS: shared with tests that drive them in an {@code EmbeddedChannel}. */
+    static void addHttpHandlers(ChannelPipeline p, ApiSettings settings, RateLimiter limiter, MessageGateway gateway, Executor executor) {
+        HttpDecoderConfig http = new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                .setMaxHeaderSize(settings.maxHeaderBytes())
+                .setMaxChunkSize(MAX_CHUNK_BYTES);
+        p.addLast("http", new HttpServerCodec(http));
+        p.addLast("rate", new RateLimitHandler(limiter));
+        p.addLast("api", new ApiHandler(settings, gateway, executor));
+    }
+
+    /**
+     * JDK provider; only the configured protocols and suites (checked against what this JDK supports,
+     * so a typo fails here, not at the first handshake); client certificate required and accepted by
+     * {@link ClientCertificateTrust} (validity only: the registry pins certificates per request).
+     */
+    static SslContext sslContext(ApiSettings settings, PrivateKey key, List<X509Certificate> chain, Clock clock) throws Exception {
+        Objects.requireNonNull(key, "serverKey");
+        if (chain == null || chain.isEmpty()) {
+            throw new IllegalArgumentException("the server certificate chain is empty");
+        }
+        Set<String> supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        for (String suite : settings.cipherSuites()) {
+            if (!supported.contains(suite)) {
+                throw new IllegalArgumentException("api.cipherSuites: " + suite + " is not supported by this Java runtime");
+            }
+        }
+        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                .sslProvider(SslProvider.JDK)
+                .protocols(settings.tlsProtocols())
+                .ciphers(settings.cipherSuites(), IdentityCipherSuiteFilter.INSTANCE)
+                .clientAuth(ClientAuth.REQUIRE)
+                .trustManager(new ClientCertificateTrust(clock))
+                .build();
+    }
+
+    /**
+     * TLS 1.3 has no renegotiation; for TLS 1.2 the JDK accepts a client's (secure, RFC 5746)
+     * renegotiation unless {@value #REJECT_RENEGOTIATION} is true. It is read once, at the first
+     * server handshake of the JVM, so it is set here (before this server's first handshake) unless the
+     * operator set it; an explicit {@code false} is kept but logged, since renegotiation lets a client
+     * make the server do repeated handshakes on one connection (CPU exhaustion).
+     */
+    static void refuseRenegotiation() {
+        String v = System.getProperty(REJECT_RENEGOTIATION);
+        if (v == null) {
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        } else if (!v.equalsIgnoreCase("true")) {
+            LOG.warn("{}={}: TLS 1.2 clients may renegotiate (repeated handshakes on one connection)", REJECT_RENEGOTIATION, v);
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * Stops accepting, closes every connection (uploads in progress are discarded: nothing is kept),
+     * stops the event loops, then lets running gateway calls finish (up to 10 s) before stopping the
+     * executor.
+     */
+    @Override
+    public void close() {
+        serverChannel.close().awaitUninterruptibly();
+        channels.close().awaitUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("gateway calls still running after 10 s; interrupting {} of them", executor.shutdownNow().size());
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("stopped");
+    }
+
+    @Override
+    public String toString() {
+        return "ApiServer" + Arrays.asList(serverChannel.localAddress());
+    }
+}

@@ -1,0 +1,72 @@
+package org.treatyexchange.server.api;
+
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * The endpoints under {@code /api/v1}, matched on the raw (still percent-encoded) path so that no
+ * decoding or normalisation trick reaches a different endpoint. {@code {seq}} is 1 to 18 decimal
+ * digits.
+ *
+ * @param endpoint the endpoint, or null when no path matched (404)
+ * @param seq the {@code {seq}} path segment, or -1
+ * @param methodAllowed whether the method is the endpoint's (else 405 with {@code Allow})
+ */
+record Route(Endpoint endpoint, long seq, boolean methodAllowed) {
+
+    static final String PREFIX = "/api/v1/";
+
+    enum Endpoint {
+        SUBMIT_MESSAGE(HttpMethod.POST),
+        INBOX(HttpMethod.GET),
+        INBOX_ITEM(HttpMethod.GET),
+        ACKNOWLEDGE(HttpMethod.POST),
+        SECRETARIAT_MESSAGE(HttpMethod.POST);
+
+        final HttpMethod method;
+
+        Endpoint(HttpMethod method) {
+            this.method = method;
+        }
+    }
+
+    static Route match(HttpMethod method, String uri) {
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        Endpoint e = null;
+        long seq = -1;
+        if (path.startsWith(PREFIX)) {
+            String rest = path.substring(PREFIX.length());
+            if (rest.equals("messages")) {
+                e = Endpoint.SUBMIT_MESSAGE;
+            } else if (rest.equals("inbox")) {
+                e = Endpoint.INBOX;
+            } else if (rest.equals("secretariat/messages")) {
+                e = Endpoint.SECRETARIAT_MESSAGE;
+            } else if (rest.startsWith("inbox/")) {
+                String tail = rest.substring("inbox/".length());
+                boolean ack = tail.endsWith("/ack");
+                String digits = ack ? tail.substring(0, tail.length() - "/ack".length()) : tail;
+                seq = parseSeq(digits);
+                if (seq >= 0) {
+                    e = ack ? Endpoint.ACKNOWLEDGE : Endpoint.INBOX_ITEM;
+                }
+            }
+        }
+        if (e == null) {
+            return new Route(null, -1, false);
+        }
+        return new Route(e, seq, e.method.equals(method));
+    }
+
+    static long parseSeq(String s) {
+        if (s.isEmpty() || s.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        return Long.parseLong(s);
+    }
+}
