@@ -494,7 +494,9 @@ public final class MessageService implements MessageGateway {
         String messageId = "operator-" + java.util.UUID.randomUUID();
         byte[] record = ("{\"title\":" + quote(title) + ",\"recipients\":" + recipients.stream().map(MessageService::quote).toList() + "}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return broadcast(messageId, recipients, title, body, "operator", "admin-socket", "-", sha256(record), record);
+        // No one signed an envelope: the server's own receipt key stands behind what the operator sent.
+        String serverFingerprint = LocalCertificateAuthority.fingerprint(signer.certificate());
+        return broadcast(messageId, recipients, title, body, "operator", "admin-socket", serverFingerprint, sha256(record), record);
     }
 
     private byte[] broadcast(String messageId, List<String> recipients, String title, String body, String account, String source,
@@ -540,9 +542,9 @@ public final class MessageService implements MessageGateway {
                 throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id already used by the secretariat");
             }
             throw unavailable(e);
-        } catch (IOException e) {
+        } catch (MessageException e) {
             stored.forEach(b -> discardBlob(b.blobId()));
-            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the message could not be stored; nothing was sent", e);
+            throw e;
         }
     }
 

@@ -326,7 +326,14 @@ class JdbcStoreTest {
                 assertThat(rs.getBoolean(2)).isTrue();
                 applied.add(rs.getString(1));
             }
-            assertThat(applied).containsExactly("1");
+            // each migration file exactly once, in order
+            List<String> shipped;
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+                shipped = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                        .map(n -> n.substring(1, n.indexOf("__"))).sorted(java.util.Comparator.comparingInt(Integer::parseInt)).toList();
+            }
+            assertThat(shipped).isNotEmpty();
+            assertThat(applied).containsExactlyElementsOf(shipped);
         } finally {
             DatabaseTampering.shutdown(dbDir);
         }
