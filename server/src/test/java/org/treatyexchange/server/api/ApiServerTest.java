@@ -233,6 +233,10 @@ class ApiServerTest {
 
     /** One raw TLS connection with a client certificate, trusting the test CA. */
     static SSLSocket connect(TestPki.Identity client) throws Exception {
+        return connectTo(client, server.port());
+    }
+
+    static SSLSocket connectTo(TestPki.Identity client, int port) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setKeyEntry("c", client.key(), new char[0], new java.security.cert.Certificate[] {client.certificate()});
@@ -245,7 +249,7 @@ class ApiServerTest {
         tmf.init(ts);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", server.port());
+        SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", port);
         socket.setSoTimeout(20_000);
         socket.startHandshake();
         return socket;
@@ -312,6 +316,20 @@ class ApiServerTest {
         }
         Processes.Result strong = sClient(state, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
         assertThat(strong.output()).contains("Ciphersuite: ECDHE-ECDSA-AES128-GCM-SHA256");
+    }
+
+    @Test
+    void closeStopsAcceptingAndClosesOpenConnections() throws Exception {
+        ApiServer second = ApiServer.start(ApiSettings.defaults().withListener("127.0.0.1", 0), pki.server.key(),
+                List.of(pki.server.certificate()), gateway);
+        int port = second.port();
+        try (SSLSocket open = connectTo(TestPki.client("open"), port)) {
+            second.close();
+            open.setSoTimeout(10_000);
+            assertThat(open.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(Processes.run(dir, List.of("curl", "-sS", "-k", "https://127.0.0.1:" + port + "/api/v1/inbox")).exitCode())
+                .isEqualTo(7); // connection refused
     }
 
     @Test
