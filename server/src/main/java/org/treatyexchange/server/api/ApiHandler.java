@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -67,6 +68,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private static final int COPY_CHUNK = 16 * 1024;
     private static final String OCTET_STREAM = "application/octet-stream";
     private static final String MULTIPART = "multipart/form-data";
+    /**
+     * After answering a request whose body was not read, the rest is read and dropped for at most this
+     * long (and {@link #LINGER_MAX_BYTES}) before closing: closing with unread data makes TCP reset the
+     * connection, which can destroy the response before the client reads it.
+     */
+    static final Duration LINGER = Duration.ofSeconds(2);
+    static final long LINGER_MAX_BYTES = 64L * 1024 * 1024;
 
     private enum BodyMode {
         /** The request takes no body; the action runs at its end. */
@@ -121,6 +129,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private boolean closed;
     private ScheduledFuture<?> timer;
     private int queueHighWater;
+    private long lingerBytes;
 
     ApiHandler(ApiSettings settings, MessageGateway gateway, Executor executor) {
         this.settings = settings;
@@ -142,6 +151,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closed || !(msg instanceof HttpObject || msg instanceof RateLimitHandler.Refused)) {
+            if (closed && msg instanceof HttpContent c) {
+                lingerBytes += c.content().readableBytes();
+                if (lingerBytes > LINGER_MAX_BYTES) {
+                    ctx.close();
+                }
+            }
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -576,7 +591,14 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             closed = true;
             cancelTimer();
             releaseQueue();
-            future.addListener(ChannelFutureListener.CLOSE);
+            if (ex.bodyDone || ex.bodyEmpty || !(ctx.channel() instanceof DuplexChannel)) {
+                future.addListener(ChannelFutureListener.CLOSE);
+            } else {
+                future.addListener(f -> {
+                    ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                    ctx.channel().config().setAutoRead(true);
+                });
+            }
             return;
         }
         if (ex.bodyDone) {

@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +58,7 @@ class ApiServerTest {
         stranger = TestPki.client("Not registered").write(dir, "stranger");
         expired = expiredId.write(dir, "expired");
         ApiSettings s = new ApiSettings("127.0.0.1", 0, 8192, 64 * 1024, 5, 16L * 1024 * 1024, 10_000,
-                Duration.ofSeconds(20), Duration.ofSeconds(10), 4, ApiSettings.DEFAULT_PROTOCOLS, ApiSettings.DEFAULT_CIPHER_SUITES);
+                Duration.ofSeconds(3), Duration.ofSeconds(10), 4, ApiSettings.DEFAULT_PROTOCOLS, ApiSettings.DEFAULT_CIPHER_SUITES);
         server = ApiServer.start(s, pki.server.key(), List.of(pki.server.certificate(), pki.ca.certificate()), gateway);
         base = "https://localhost:" + server.port() + "/api/v1";
     }
@@ -196,16 +204,74 @@ class ApiServerTest {
     void revocationAppliesToTheNextRequestOnTheSameConnection() throws Exception {
         TestPki.Identity temp = TestPki.client("Soon revoked");
         gateway.register(temp.certificate(), "temp", "ITA", false);
-        Path[] files = temp.write(dir, "temp");
         String fp = PeerCertificate.of(temp.certificate()).fingerprint();
-        // Two requests on one connection (curl reuses it); the registry "reloads" between them via a header-less trick:
-        // the first request succeeds, then we revoke, then a new curl (resumed TLS session or not) is refused.
-        Http ok = curl(files, base + "/inbox");
-        assertThat(ok.status()).isEqualTo(200);
-        gateway.registered.remove(fp);
-        Http refused = curl(files, base + "/inbox");
-        assertThat(refused.status()).isEqualTo(403);
-        assertThat(refused.json().get("type").asText()).isEqualTo("urn:treaty-exchange:problem:unknown-client");
+        try (SSLSocket socket = connect(temp)) {
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            String request = "GET /api/v1/inbox/7 HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200").endsWith("ITEM-7-FOR-temp");
+            gateway.registered.remove(fp); // the registry is reloaded without this certificate
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 403").contains("urn:treaty-exchange:problem:unknown-client");
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingIsClosed() throws Exception {
+        try (SSLSocket socket = connect(TestPki.client("slow"))) {
+            socket.getOutputStream().write("GET /api/v1/inbox HTTP/1.1\r\nHost: local".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            socket.setSoTimeout(60_000);
+            long t0 = System.nanoTime();
+            assertThat(socket.getInputStream().read()).isEqualTo(-1); // closed by the server, no response
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        }
+    }
+
+    /** One raw TLS connection with a client certificate, trusting the test CA. */
+    static SSLSocket connect(TestPki.Identity client) throws Exception {
+        return connectTo(client, server.port());
+    }
+
+    static SSLSocket connectTo(TestPki.Identity client, int port) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("c", client.key(), new char[0], new java.security.cert.Certificate[] {client.certificate()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("ca", pki.ca.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        SSLSocket socket = (SSLSocket) ctx.getSocketFactory().createSocket("localhost", port);
+        socket.setSoTimeout(20_000);
+        socket.startHandshake();
+        return socket;
+    }
+
+    /** Reads one response with a Content-Length body; returns head and body as text. */
+    static String readResponse(InputStream in) throws Exception {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                throw new AssertionError("connection closed after " + head);
+            }
+            head.append((char) c);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -250,6 +316,20 @@ class ApiServerTest {
         }
         Processes.Result strong = sClient(state, "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256");
         assertThat(strong.output()).contains("Ciphersuite: ECDHE-ECDSA-AES128-GCM-SHA256");
+    }
+
+    @Test
+    void closeStopsAcceptingAndClosesOpenConnections() throws Exception {
+        ApiServer second = ApiServer.start(ApiSettings.defaults().withListener("127.0.0.1", 0), pki.server.key(),
+                List.of(pki.server.certificate()), gateway);
+        int port = second.port();
+        try (SSLSocket open = connectTo(TestPki.client("open"), port)) {
+            second.close();
+            open.setSoTimeout(10_000);
+            assertThat(open.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(Processes.run(dir, List.of("curl", "-sS", "-k", "https://127.0.0.1:" + port + "/api/v1/inbox")).exitCode())
+                .isEqualTo(7); // connection refused
     }
 
     @Test
