@@ -107,6 +107,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         byte[] scratch;
         boolean bodyDone;
         boolean responded;
+        /** The refusal came from the gateway, which audits its own refusals. */
+        boolean refusedByGateway;
 
         Exchange(HttpRequest request) {
             this.request = request;
@@ -552,9 +554,22 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static Reply reply(MessageException e, Exchange ex) {
+        ex.refusedByGateway = true;
         Problem p = Problem.of(e.reason());
         LOG.info("client={} request={} refused: {} {}", ex.account(), ex.id, p.slug, safe(e.getMessage()));
         return Reply.problem(p, e.getMessage(), ex.id);
+    }
+
+    /** Every refusal is an audit event; the edge's own ones go to the gateway's hook, off the event loop. */
+    private void auditEdgeRefusal(ChannelHandlerContext ctx, Exchange ex, Problem problem) {
+        ApiClient client = ex.client;
+        String source = String.valueOf(ctx.channel().remoteAddress());
+        String path = safe(pathOf(ex.request.uri()));
+        try {
+            executor.execute(() -> gateway.refusedAtEdge(client, source, problem.slug, ex.request.method() + " " + path));
+        } catch (RejectedExecutionException e) {
+            LOG.warn("request={} refusal {} not audited: the executor is full", ex.id, problem.slug);
+        }
     }
 
     /** Drops an unfinished upload (nothing kept). Only when no task of this channel runs. */
@@ -581,6 +596,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         ex.responded = true;
         if (ex.upload != null && reply.problem() != null) {
             discard(ex);
+        }
+        if (reply.problem() != null && !ex.refusedByGateway && reply.problem() != Problem.UNKNOWN_CLIENT) {
+            auditEdgeRefusal(ctx, ex, reply.problem());
         }
         boolean keepAlive = !forceClose && ex.keepAlive && (ex.bodyDone || ex.bodyEmpty);
         LOG.info("client={} request={} {} {} -> {} in {} ms", ex.account(), ex.id, ex.request.method(),

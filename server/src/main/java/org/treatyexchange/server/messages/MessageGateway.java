@@ -90,4 +90,17 @@ public interface MessageGateway {
      * or all States Parties. Returns the server-signed receipt listing the recipients.
      */
     byte[] sendFromSecretariat(ApiClient client, byte[] signedEnvelope) throws MessageException;
+
+    /**
+     * The HTTPS edge refused a request on its own (rate limit, oversized headers, timeout, bad
+     * route…): record it. Called off the event loop; must not throw.
+     *
+     * @param client      the identified client, or null when refused before identification
+     * @param source      remote address
+     * @param problemType the problem's slug, e.g. {@code rate-limited}
+     * @param request     method and path (no query, no body)
+     */
+    default void refusedAtEdge(ApiClient client, String source, String problemType, String request) {
+        // no-op unless the implementation audits
+    }
 }

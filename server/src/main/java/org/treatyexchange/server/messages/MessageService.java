@@ -103,6 +103,12 @@ public final class MessageService implements MessageGateway {
         return Optional.empty();
     }
 
+    @Override
+    public void refusedAtEdge(ApiClient client, String source, String problemType, String request) {
+        auditQuietly(AuditEvent.refused("api.refused", client == null ? "-" : client.account(), source, request)
+                .withDetail("problem", problemType));
+    }
+
     // ---- a State's message ------------------------------------------------------------------------
 
     @Override
