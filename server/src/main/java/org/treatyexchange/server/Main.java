@@ -30,7 +30,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--sftp-port", description = "SFTP port; 0 picks a free one (default: $EXCHANGE_SFTP_PORT, else configuration).")
     Integer sftpPort;
 
-    @Option(names = "--bind", description = "Address to listen on (default: $EXCHANGE_BIND, else configuration).")
+    @Option(names = "--api-port", description = "HTTPS port; 0 picks a free one (default: $EXCHANGE_API_PORT, else configuration).")
+    Integer apiPort;
+
+    @Option(names = "--bind", description = "Address both listeners use (default: $EXCHANGE_BIND, else configuration).")
     String bind;
 
     public static void main(String[] args) {
@@ -46,7 +49,10 @@ public final class Main implements Callable<Integer> {
             System.err.println("configuration error: " + e.getMessage());
             return 2;
         } catch (NumberFormatException e) {
-            System.err.println("configuration error: EXCHANGE_SFTP_PORT must be a number");
+            System.err.println("configuration error: EXCHANGE_SFTP_PORT and EXCHANGE_API_PORT must be numbers");
+            return 2;
+        } catch (IllegalArgumentException e) {
+            System.err.println("configuration error: " + e.getMessage());
             return 2;
         }
         // Logback reads this when the first logger is created: logs go under the data directory.
@@ -82,11 +88,16 @@ public final class Main implements Callable<Integer> {
         } else if (envPort != null && !envPort.isEmpty()) {
             config = config.withSftpPort(Integer.parseInt(envPort));
         }
+        String envApiPort = System.getenv("EXCHANGE_API_PORT");
+        if (apiPort != null) {
+            config = config.withApiPort(apiPort);
+        } else if (envApiPort != null && !envApiPort.isEmpty()) {
+            config = config.withApiPort(Integer.parseInt(envApiPort));
+        }
         String envBind = System.getenv("EXCHANGE_BIND");
-        if (bind != null) {
-            config = config.withSftpBind(bind);
-        } else if (envBind != null && !envBind.isEmpty()) {
-            config = config.withSftpBind(envBind);
+        String chosenBind = bind != null ? bind : envBind;
+        if (chosenBind != null && !chosenBind.isEmpty()) {
+            config = config.withSftpBind(chosenBind).withApiBind(chosenBind);
         }
         return config;
     }
