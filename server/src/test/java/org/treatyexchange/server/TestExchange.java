@@ -54,14 +54,13 @@ public final class TestExchange implements AutoCloseable {
     }
 
     static ServerConfig shippedConfig(Path home) throws ConfigException {
-        ServerConfig c = ServerConfigLoader.load(REPO.resolve("config/server.yaml")).withHome(home).withSftpPort(0);
-        return new ServerConfig(c.home(), REPO.resolve("config/registry.yaml"), c.demo(), c.sftp(), c.limits(), c.storage(), c.keys(),
-                c.admin(), c.reportTypes());
+        ServerConfig c = ServerConfigLoader.load(REPO.resolve("config/server.yaml")).withHome(home).withSftpPort(0).withApiPort(0);
+        return c.withRegistryFile(REPO.resolve("config/registry.yaml"));
     }
 
     /** The configuration with another registry file. */
     public static ServerConfig withRegistry(ServerConfig c, Path registry) {
-        return new ServerConfig(c.home(), registry, c.demo(), c.sftp(), c.limits(), c.storage(), c.keys(), c.admin(), c.reportTypes());
+        return c.withRegistryFile(registry);
     }
 
     /** Runs the admin CLI in-process against this server; returns the exit code, a newline, and what it printed. */

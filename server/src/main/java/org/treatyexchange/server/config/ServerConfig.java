@@ -58,13 +58,20 @@ public record ServerConfig(
         }
     }
 
-    /**
-     * The configuration without an {@code api} section ({@link Api#DEFAULTS}), for callers written
-     * before the signed-message channel existed.
-     */
-    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Limits limits, Storage storage, Keys keys,
-            Admin admin, List<ReportType> reportTypes) {
-        this(home, registryFile, demo, sftp, Api.DEFAULTS, limits, storage, keys, admin, reportTypes);
+
+    /** The same configuration with another registry file. */
+    public ServerConfig withRegistryFile(Path file) {
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, keys, admin, reportTypes);
+    }
+
+    /** The same configuration with other limits. */
+    public ServerConfig withLimits(Limits newLimits) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, keys, admin, reportTypes);
+    }
+
+    /** The same configuration with other SFTP settings. */
+    public ServerConfig withSftp(Sftp newSftp) {
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, keys, admin, reportTypes);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */

@@ -29,10 +29,10 @@ class SftpLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"), c -> new ServerConfig(c.home(), c.registryFile(), c.demo(),
-                new ServerConfig.Sftp(c.sftp().bind(), c.sftp().port(), c.sftp().authTimeout(), c.sftp().idleTimeout(), 3,
-                        c.sftp().hostKeys(), c.sftp().algorithms()),
-                new ServerConfig.Limits(100_000, 250_000, 4, 2, 255), c.storage(), c.keys(), c.admin(), c.reportTypes()));
+        exchange = TestExchange.start(tmp.resolve("home"), c -> c
+                .withSftp(new ServerConfig.Sftp(c.sftp().bind(), c.sftp().port(), c.sftp().authTimeout(), c.sftp().idleTimeout(), 3,
+                        c.sftp().hostKeys(), c.sftp().algorithms()))
+                .withLimits(new ServerConfig.Limits(100_000, 250_000, 4, 2, 255)));
     }
 
     @AfterAll
