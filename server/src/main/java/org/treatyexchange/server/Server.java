@@ -28,6 +28,8 @@ import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
 import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.RoutingPolicy;
 import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
 import org.treatyexchange.server.store.Store;
@@ -113,13 +115,14 @@ public final class Server implements AutoCloseable {
         }
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
+        ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
         FilingService filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
-                config.limits().accountQuota());
+                config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
 
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
                 config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock);
 
-        sftp = SftpService.start(sftpSettings(), registry, filings, messages, audit, store);
+        sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, audit, store);
         started.add(sftp);
         if (api.enabled()) {
             IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
@@ -128,7 +131,7 @@ public final class Server implements AutoCloseable {
             started.add(apiServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(store, filings, masterKeys, registry, audit, messages));
+                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         description = "Operator commands for a running Treaty Exchange server.",
         subcommands = {AdminCli.ListFilings.class, AdminCli.Show.class, AdminCli.Export.class, AdminCli.VerifyAudit.class,
             AdminCli.ExportAudit.class,
-            AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Send.class})
+            AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Send.class, AdminCli.Pending.class,
+            AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class})
 public final class AdminCli {
 
     static final int REFUSED = 1;
@@ -280,6 +281,71 @@ public final class AdminCli {
             }
             out.printf("sent to %s%s%n", String.join(",", recipients), receipt == null ? "" : "; receipt in " + receipt);
             return 0;
+        }
+    }
+
+    @Command(name = "pending", description = "Filings waiting for the secretariat's decision (pending or held), with their plans.")
+    static final class Pending extends Sub {
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("pending"));
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            for (JsonNode f : result.path("filings")) {
+                JsonNode plan = f.path("plan");
+                java.util.List<String> recipients = new java.util.ArrayList<>();
+                plan.path("recipients").forEach(r -> recipients.add(r.asText()));
+                out.printf("%s  %-8s %s  %-20s %-15s -> %s%s%s  %s%n", f.path("id").asText(), f.path("status").asText(), f.path("state").asText(),
+                        f.path("reportType").asText(), plan.path("level").asText(), recipients.isEmpty() ? "secretariat only" : String.join(",", recipients),
+                        plan.path("publicArea").asBoolean() ? " + public" : "", plan.path("needsReview").asBoolean() ? "  REVIEW: "
+                        + plan.path("reviewReasons").toString() : "", f.path("fileName").asText());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "release", description = "Release a pending or held filing: distribute it as its plan says.")
+    static final class Release extends Sub {
+        @Parameters(paramLabel = "FILING_ID")
+        String id;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("release").put("id", id));
+        }
+    }
+
+    @Command(name = "hold", description = "Hold a pending filing, with a reason.")
+    static final class Hold extends Sub {
+        @Parameters(paramLabel = "FILING_ID")
+        String id;
+
+        @Option(names = "--reason", required = true, description = "Why it is held (kept in the record and the audit log).")
+        String reason;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("hold").put("id", id).put("reason", reason));
+        }
+    }
+
+    @Command(name = "withdraw", description = "Withdraw a filing at its State's request: no State sees it any more.")
+    static final class Withdraw extends Sub {
+        @Parameters(paramLabel = "FILING_ID")
+        String id;
+
+        @Option(names = "--reason", description = "Why (kept in the record and the audit log).")
+        String reason;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            ObjectNode r = AdminClient.request("withdraw").put("id", id);
+            if (reason != null) {
+                r.put("reason", reason);
+            }
+            return client.call(r);
         }
     }
 }

@@ -21,6 +21,8 @@ import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.messages.MessageException;
 import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.registry.RegistryChange;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.store.AuditRow;
@@ -47,10 +49,12 @@ public final class AdminOperations {
     private final RegistryService registry;
     private final AuditLog audit;
     private final MessageService messages;
+    private final ReleaseService release;
 
     public AdminOperations(Store store, FilingService filings, MasterKeys masterKeys, RegistryService registry, AuditLog audit,
-            MessageService messages) {
+            MessageService messages, ReleaseService release) {
         this.messages = messages;
+        this.release = release;
         this.store = store;
         this.filings = filings;
         this.masterKeys = masterKeys;
@@ -85,6 +89,16 @@ public final class AdminOperations {
         auditOk("admin.show-filing", id);
         ObjectNode result = mapper.createObjectNode();
         result.set("filing", describe(f));
+        try {
+            release.plan(id).ifPresent(p -> result.set("plan", describe(p)));
+            ArrayNode history = result.putArray("decisions");
+            for (RoutingRecords.Decision d : release.history(id)) {
+                history.addObject().put("status", d.status()).put("actor", d.actor()).put("reason", d.reason())
+                        .put("at", d.decidedAt().toString());
+            }
+        } catch (StoreException e) {
+            throw new AdminException("the store is unavailable: " + e.getMessage());
+        }
         return result;
     }
 
@@ -234,6 +248,72 @@ public final class AdminOperations {
         } catch (MessageException e) {
             throw new AdminException("not sent: " + e.getMessage());
         }
+    }
+
+    /** Filings waiting for a decision (pending, held), with their plans. */
+    ObjectNode pending() throws AdminException {
+        try {
+            ObjectNode result = mapper.createObjectNode();
+            ArrayNode items = result.putArray("filings");
+            for (String id : release.awaitingDecision()) {
+                FilingRecord f = find(id);
+                ObjectNode n = describe(f);
+                release.plan(id).ifPresent(p -> n.set("plan", describe(p)));
+                items.add(n);
+            }
+            auditOk("admin.list-pending", "-");
+            return result;
+        } catch (StoreException e) {
+            throw new AdminException("the store is unavailable: " + e.getMessage());
+        }
+    }
+
+    ObjectNode release(String id) throws AdminException {
+        try {
+            RoutingRecords.Plan plan = release.release(id, ACTOR, SOURCE);
+            ObjectNode result = mapper.createObjectNode();
+            result.put("id", id);
+            result.set("plan", describe(plan));
+            return result;
+        } catch (ReleaseService.ReleaseException e) {
+            throw new AdminException(e.getMessage());
+        } catch (StoreException e) {
+            throw new AdminException("the store is unavailable: " + e.getMessage());
+        }
+    }
+
+    ObjectNode hold(String id, String reason) throws AdminException {
+        try {
+            release.hold(id, reason, ACTOR, SOURCE);
+            return mapper.createObjectNode().put("id", id).put("status", ReleaseService.HELD);
+        } catch (ReleaseService.ReleaseException e) {
+            throw new AdminException(e.getMessage());
+        } catch (StoreException e) {
+            throw new AdminException("the store is unavailable: " + e.getMessage());
+        }
+    }
+
+    ObjectNode withdraw(String id, String reason) throws AdminException {
+        FilingRecord f = find(id);
+        try {
+            release.withdraw(id, f.state(), ACTOR, SOURCE, reason == null ? "withdrawn at the State's request (operator)" : reason);
+            return mapper.createObjectNode().put("id", id).put("status", ReleaseService.WITHDRAWN);
+        } catch (ReleaseService.ReleaseException e) {
+            throw new AdminException(e.getMessage());
+        } catch (StoreException e) {
+            throw new AdminException("the store is unavailable: " + e.getMessage());
+        }
+    }
+
+    ObjectNode describe(RoutingRecords.Plan p) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("level", p.level().wireName());
+        n.put("levelSource", p.levelSource());
+        n.set("recipients", mapper.valueToTree(p.recipients()));
+        n.put("publicArea", p.publicArea());
+        n.put("needsReview", p.needsReview());
+        n.set("reviewReasons", mapper.valueToTree(p.reviewReasons()));
+        return n;
     }
 
     ObjectNode describe(FilingRecord f) {

@@ -99,6 +99,10 @@ public final class AdminServer implements AutoCloseable {
                     case "verify-audit" -> ok(out, ops.verifyAudit());
                     case "rotate-master-key" -> ok(out, ops.rotateMasterKey());
                     case "reload-registry" -> ok(out, ops.reloadRegistry());
+                    case "pending" -> ok(out, ops.pending());
+                    case "release" -> ok(out, ops.release(request.path("id").asText("")));
+                    case "hold" -> ok(out, ops.hold(request.path("id").asText(""), textOrNull(request, "reason")));
+                    case "withdraw" -> ok(out, ops.withdraw(request.path("id").asText(""), textOrNull(request, "reason")));
                     case "send" -> ok(out, ops.send(strings(request.path("recipients")), request.path("title").asText(""),
                             textOrNull(request, "body")));
                     default -> fail(out, "unknown operation '" + op + "'");

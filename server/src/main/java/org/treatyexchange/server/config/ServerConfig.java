@@ -424,7 +424,14 @@ public record ServerConfig(
      *     instruction says otherwise; never {@code named}
      * @param deadline yearly due date (e.g. 31 May for annual reports), if any
      */
-    public record ReportType(String id, String name, ConfidentialityLevel defaultLevel, Optional<MonthDay> deadline) {
+    public record ReportType(String id, String name, ConfidentialityLevel defaultLevel, Optional<MonthDay> deadline,
+            boolean releaseOnReceipt) {
+
+        /** A report type released only after the secretariat's review (the default policy). */
+        public ReportType(String id, String name, ConfidentialityLevel defaultLevel, Optional<MonthDay> deadline) {
+            this(id, name, defaultLevel, deadline, false);
+        }
+
         public static final List<ReportType> DEFAULTS = List.of(
                 new ReportType("initial-report", "Initial report", ConfidentialityLevel.SECRETARIAT, Optional.empty()),
                 new ReportType("initial-report-update", "Update to the initial report",

@@ -414,7 +414,7 @@ public final class ServerConfigLoader {
         List<ReportType> types = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         for (ConfigNode element : elements) {
-            element.requireKeys("id", "name", "defaultLevel", "deadline");
+            element.requireKeys("id", "name", "defaultLevel", "deadline", "release");
             ConfigNode idNode = element.get("id");
             String id = idNode.text();
             if (!REPORT_TYPE_ID.matcher(id).matches()) {
@@ -425,9 +425,24 @@ public final class ServerConfigLoader {
                 throw idNode.error("'" + id + "' is already used by " + previous + "; report type ids must be unique");
             }
             types.add(new ReportType(id, element.get("name").text(), defaultLevel(element.get("defaultLevel")),
-                    deadline(element.get("deadline"))));
+                    deadline(element.get("deadline")), releaseOnReceipt(element.get("release"))));
         }
         return List.copyOf(types);
+    }
+
+    /** {@code after-review} (the default: the secretariat releases) or {@code on-receipt}. */
+    private static boolean releaseOnReceipt(ConfigNode n) throws ConfigException {
+        if (!n.isPresent()) {
+            return false;
+        }
+        String text = n.text();
+        if (text.equals("after-review")) {
+            return false;
+        }
+        if (text.equals("on-receipt")) {
+            return true;
+        }
+        throw n.error("'" + text + "' must be after-review or on-receipt");
     }
 
     private static ConfidentialityLevel defaultLevel(ConfigNode n) throws ConfigException {

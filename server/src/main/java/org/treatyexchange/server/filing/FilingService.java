@@ -44,9 +44,11 @@ public final class FilingService {
     private final Clock clock;
     private final long maxFileSize;
     private final long accountQuota;
+    private final FilingPolicy policy;
 
     public FilingService(Store store, DocumentVault vault, BlobStore blobs, ReceiptSigner receiptSigner, AuditLog audit,
-            Clock clock, long maxFileSize, long accountQuota) {
+            Clock clock, long maxFileSize, long accountQuota, FilingPolicy policy) {
+        this.policy = policy;
         this.store = store;
         this.vault = vault;
         this.blobs = blobs;
@@ -233,11 +235,12 @@ public final class FilingService {
                 .latestByName(s.state(), s.reportType(), s.level().wireName(), s.fileName())
                 .map(FilingRecord::id)
                 .orElse(null);
+        FilingPolicy.Routed routed = policy.route(s);
         FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
-                s.reportType(), s.period(), s.level(), s.namedStates(), s.withheld(), supersedes, doc.size(), doc.sha256Hex(),
+                s.reportType(), s.period(), routed.level(), routed.namedStates(), s.withheld(), supersedes, doc.size(), doc.sha256Hex(),
                 doc.blobId(), receivedAt, "received");
         Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, id, s.state(), s.account(), s.keyFingerprint(), s.channel(),
-                s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), s.level(), supersedes);
+                s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), routed.level(), supersedes);
         byte[] signed = receiptSigner.sign(ReceiptJson.toBytes(receipt));
         tx.documentKeys().insert(doc.key());
         tx.filings().insert(filing);
@@ -247,7 +250,7 @@ public final class FilingService {
                 .withDetail("channel", s.channel())
                 .withDetail("fileName", s.fileName())
                 .withDetail("reportType", s.reportType())
-                .withDetail("level", s.level().wireName())
+                .withDetail("level", routed.level().wireName())
                 .withDetail("size", Long.toString(doc.size()))
                 .withDetail("sha256", doc.sha256Hex())
                 .withDetail("keyFingerprint", s.keyFingerprint());
@@ -255,8 +258,9 @@ public final class FilingService {
             event = event.withDetail("supersedes", supersedes);
         }
         audit.append(tx, event);
+        policy.onRecorded(tx, filing, routed); // its plan, and its release where the policy says at once
         tx.afterCommit(() -> LOG.info("filing {} accepted: state={} account={} size={} level={}", id, s.state(), s.account(),
-                doc.size(), s.level().wireName()));
+                doc.size(), routed.level().wireName()));
         return new Accepted(filing, signed);
     }
 

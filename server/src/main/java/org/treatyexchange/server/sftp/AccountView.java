@@ -16,6 +16,7 @@ import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.filing.Submission;
 import org.treatyexchange.server.messages.MessageException;
 import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
@@ -45,16 +46,18 @@ final class AccountView {
     private final List<String> stateCodes;
     private final FilingService filings;
     private final MessageService messages;
+    private final ReleaseService release;
     private final int maxFileNameBytes;
     private final Instant mounted = Instant.now();
 
     AccountView(SessionIdentity identity, List<String> reportTypes, List<String> stateCodes, FilingService filings,
-            MessageService messages, int maxFileNameBytes) {
+            MessageService messages, ReleaseService release, int maxFileNameBytes) {
         this.identity = identity;
         this.reportTypes = List.copyOf(reportTypes);
         this.stateCodes = List.copyOf(stateCodes);
         this.filings = filings;
         this.messages = messages;
+        this.release = release;
         this.maxFileNameBytes = maxFileNameBytes;
     }
 
@@ -129,11 +132,21 @@ final class AccountView {
                     if (item.isPresent()) {
                         return item.get();
                     }
+                    Optional<FilingRecord> filing = byReleasedName(distributed(), s.get(1));
+                    if (filing.isPresent()) {
+                        return new Node.Document(filing.get());
+                    }
                 }
                 break;
             case "public":
                 if (s.size() == 1) {
-                    return folder(); // filled by release of public filings
+                    return folder();
+                }
+                if (s.size() == 2) {
+                    Optional<FilingRecord> filing = byReleasedName(publicFilings(), s.get(1));
+                    if (filing.isPresent()) {
+                        return new Node.Document(filing.get());
+                    }
                 }
                 break;
             default:
@@ -157,8 +170,13 @@ final class AccountView {
                 return new ArrayList<>(currentFilings(s.get(1), folderLevel(s.get(2)).orElseThrow()).keySet());
             case "receipts":
                 return stateFilings(identity.state()).stream().map(f -> f.id() + RECEIPT_SUFFIX).toList();
-            case "distributed":
-                return inboxEntries().stream().map(AccountView::inboxFileName).toList();
+            case "distributed": {
+                List<String> names = new ArrayList<>(inboxEntries().stream().map(AccountView::inboxFileName).toList());
+                distributed().forEach(f -> names.add(releasedName(f)));
+                return names;
+            }
+            case "public":
+                return publicFilings().stream().map(AccountView::releasedName).toList();
             default:
                 return List.of();
         }
@@ -186,6 +204,31 @@ final class AccountView {
     /** The level a drop folder stands for; empty for any other name. */
     private static Optional<ConfidentialityLevel> folderLevel(String name) {
         return ConfidentialityLevel.fromWireName(name).filter(FOLDER_LEVELS::contains);
+    }
+
+    /** How a released filing's document is named where States see it: its id, then its own name. */
+    static String releasedName(FilingRecord f) {
+        return f.id() + "--" + f.fileName();
+    }
+
+    private static Optional<FilingRecord> byReleasedName(List<FilingRecord> filings, String name) {
+        return filings.stream().filter(f -> releasedName(f).equals(name)).findFirst();
+    }
+
+    private List<FilingRecord> distributed() throws IOException {
+        try {
+            return release.distributedTo(identity.state());
+        } catch (org.treatyexchange.server.store.StoreException e) {
+            throw DropBoxException.failure("the store is unavailable");
+        }
+    }
+
+    private List<FilingRecord> publicFilings() throws IOException {
+        try {
+            return release.publicFilings();
+        } catch (org.treatyexchange.server.store.StoreException e) {
+            throw DropBoxException.failure("the store is unavailable");
+        }
     }
 
     /** {@code /distributed/} names: queue position first, so a listing reads in arrival order. */

@@ -8,6 +8,7 @@ import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
 
@@ -18,12 +19,15 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
     private final RegistryService registry;
     private final FilingService filings;
     private final MessageService messages;
+    private final ReleaseService release;
     private final SftpSettings settings;
 
-    DropBoxFileSystemFactory(RegistryService registry, FilingService filings, MessageService messages, SftpSettings settings) {
+    DropBoxFileSystemFactory(RegistryService registry, FilingService filings, MessageService messages, ReleaseService release,
+            SftpSettings settings) {
         this.registry = registry;
         this.filings = filings;
         this.messages = messages;
+        this.release = release;
         this.settings = settings;
     }
 
@@ -39,7 +43,7 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
             throw DropBoxException.denied("not authenticated");
         }
         List<String> states = registry.current().states().stream().map(StateEntry::code).sorted().toList();
-        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings, messages,
+        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings, messages, release,
                 settings.maxFileNameBytes()));
     }
 }

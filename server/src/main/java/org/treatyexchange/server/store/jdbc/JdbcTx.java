@@ -11,6 +11,7 @@ import org.treatyexchange.server.store.DocumentKeyRecords;
 import org.treatyexchange.server.store.FilingRecords;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.MessageRecords;
+import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.store.Tx;
 
 /** One transaction's view; unusable once the transaction ended so a leaked Tx fails loudly. */
@@ -25,6 +26,7 @@ final class JdbcTx implements Tx {
     private JdbcDocumentKeyRecords documentKeys;
     private JdbcMessageRecords messages;
     private JdbcInboxRecords inbox;
+    private JdbcRoutingRecords routing;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -80,6 +82,15 @@ final class JdbcTx implements Tx {
             inbox = new JdbcInboxRecords(this);
         }
         return inbox;
+    }
+
+    @Override
+    public RoutingRecords routing() {
+        connection();
+        if (routing == null) {
+            routing = new JdbcRoutingRecords(this);
+        }
+        return routing;
     }
 
     @Override

@@ -1,0 +1,31 @@
+package org.treatyexchange.server.filing;
+
+import java.util.List;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.Tx;
+
+/**
+ * What happens to a filing beyond storing it: which level it really gets (routing may narrow what
+ * the filing declared, never widen it) and what follows in the same transaction (its plan, its
+ * release). The default keeps the declared level and does nothing more.
+ */
+public interface FilingPolicy {
+
+    /** The level applied and the named States, decided before the filing is written. */
+    record Routed(ConfidentialityLevel level, List<String> namedStates, Object plan) {
+        public Routed {
+            namedStates = List.copyOf(namedStates);
+        }
+    }
+
+    /** Decides the level; must fail closed (anything doubtful → {@code secretariat}). */
+    default Routed route(Submission submission) {
+        return new Routed(submission.level(), submission.namedStates(), null);
+    }
+
+    /** Runs inside the transaction that records the filing; an exception rolls everything back. */
+    default void onRecorded(Tx tx, FilingRecord filing, Routed routed) throws Exception {
+        // nothing by default
+    }
+}

@@ -1,0 +1,235 @@
+package org.treatyexchange.server.release;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.DocumentInfo;
+import org.treatyexchange.sdk.wire.InboxItem;
+import org.treatyexchange.sdk.wire.InboxItemJson;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.crypto.ReceiptSigner;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.InboxRecords;
+import org.treatyexchange.server.store.RoutingRecords;
+import org.treatyexchange.server.store.RoutingRecords.Plan;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.Tx;
+
+/**
+ * The secretariat's mandate after receipt: every filing carries the distribution plan routing made
+ * for it; it waits as {@code pending} until the secretariat releases or holds it (or is released at
+ * once where the report type's policy says so). Releasing executes the plan exactly once per State:
+ * a server-signed distribution item in each entitled State's inbound queue. Withdrawn filings stop
+ * being visible to States; the secretariat keeps them.
+ */
+public final class ReleaseService {
+
+    public static final String PENDING = "pending";
+    public static final String RELEASED = "released";
+    public static final String HELD = "held";
+    public static final String WITHDRAWN = "withdrawn";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseService.class);
+
+    private final Store store;
+    private final DocumentVault vault;
+    private final ReceiptSigner signer;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public ReleaseService(Store store, DocumentVault vault, ReceiptSigner signer, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.vault = vault;
+        this.signer = signer;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** A decision the secretariat cannot take on this filing; the message is safe to show. */
+    public static final class ReleaseException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public ReleaseException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Called inside the transaction that records a new filing: keeps its plan, marks it pending, or
+     * releases it at once when {@code releaseAtOnce}.
+     */
+    public void onRecorded(Tx tx, FilingRecord filing, Plan plan, boolean releaseAtOnce) throws Exception {
+        tx.routing().insertPlan(plan);
+        Instant at = now();
+        tx.routing().decide(filing.id(), PENDING, "router", plan.needsReview() ? String.join("; ", plan.reviewReasons())
+                : "routed as " + plan.level().wireName() + " (" + plan.levelSource() + ")", at);
+        audit.append(tx, AuditEvent.ok("routing.planned", "router", "-", filing.id())
+                .withDetail("level", plan.level().wireName())
+                .withDetail("levelSource", plan.levelSource())
+                .withDetail("recipients", String.join(",", plan.recipients()))
+                .withDetail("publicArea", Boolean.toString(plan.publicArea()))
+                .withDetail("needsReview", Boolean.toString(plan.needsReview())));
+        if (releaseAtOnce && !plan.needsReview()) {
+            execute(tx, filing, plan, "policy:on-receipt", "-", at);
+        }
+    }
+
+    /** Filings waiting for the secretariat (pending and held), oldest first. */
+    public List<String> awaitingDecision() throws StoreException {
+        return store.read(tx -> {
+            List<String> ids = new ArrayList<>(tx.routing().withStatus(PENDING, 10_000));
+            ids.addAll(tx.routing().withStatus(HELD, 10_000));
+            ids.sort(null);
+            return ids;
+        });
+    }
+
+    public Optional<Plan> plan(String filingId) throws StoreException {
+        return store.read(tx -> tx.routing().plan(filingId));
+    }
+
+    public List<RoutingRecords.Decision> history(String filingId) throws StoreException {
+        return store.read(tx -> tx.routing().decisions(filingId));
+    }
+
+    /** Releases a pending or held filing: executes its plan. */
+    public Plan release(String filingId, String actor, String source) throws ReleaseException, StoreException {
+        try {
+            return store.inTransaction(tx -> {
+                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new ReleaseException("no filing with id " + filingId));
+                if (!f.status().equals(PENDING) && !f.status().equals(HELD)) {
+                    throw new ReleaseException("filing " + filingId + " is " + f.status() + "; only pending or held filings can be released");
+                }
+                Plan plan = tx.routing().plan(filingId).orElseThrow(() -> new ReleaseException("filing " + filingId + " has no plan"));
+                execute(tx, f, plan, actor, source, now());
+                return plan;
+            });
+        } catch (StoreException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** Holds a pending filing with a reason; it stays with the secretariat until released. */
+    public void hold(String filingId, String reason, String actor, String source) throws ReleaseException, StoreException {
+        if (reason == null || reason.isBlank()) {
+            throw new ReleaseException("a hold needs a reason");
+        }
+        try {
+            store.inTransaction(tx -> {
+                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new ReleaseException("no filing with id " + filingId));
+                if (!f.status().equals(PENDING)) {
+                    throw new ReleaseException("filing " + filingId + " is " + f.status() + "; only pending filings can be held");
+                }
+                tx.routing().decide(filingId, HELD, actor, reason, now());
+                audit.append(tx, AuditEvent.ok("filing.held", actor, source, filingId).withDetail("reason", reason));
+                return null;
+            });
+        } catch (StoreException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /**
+     * Withdraws a filing on its State's behalf: from now on no State sees it in {@code /distributed/}
+     * or {@code /public/}; the secretariat keeps the record.
+     */
+    public void withdraw(String filingId, String state, String actor, String source, String reason) throws ReleaseException, StoreException {
+        try {
+            store.inTransaction(tx -> {
+                FilingRecord f = tx.filings().byId(filingId).filter(r -> r.state().equals(state))
+                        .orElseThrow(() -> new ReleaseException("no filing with id " + filingId + " of " + state));
+                if (f.status().equals(WITHDRAWN)) {
+                    return null;
+                }
+                tx.routing().decide(filingId, WITHDRAWN, actor, reason == null ? "withdrawn by the State" : reason, now());
+                audit.append(tx, AuditEvent.ok("filing.withdrawn", actor, source, filingId).withDetail("state", state));
+                return null;
+            });
+        } catch (StoreException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** Released, not withdrawn filings distributed to a State, oldest first. */
+    public List<FilingRecord> distributedTo(String state) throws StoreException {
+        return store.read(tx -> {
+            List<FilingRecord> out = new ArrayList<>();
+            for (String id : tx.routing().distributedTo(state)) {
+                tx.filings().byId(id).filter(f -> f.status().equals(RELEASED)).ifPresent(out::add);
+            }
+            return out;
+        });
+    }
+
+    /** Released, not withdrawn filings whose plan includes the public area, oldest first. */
+    public List<FilingRecord> publicFilings() throws StoreException {
+        return store.read(tx -> {
+            List<FilingRecord> out = new ArrayList<>();
+            for (String id : tx.routing().withStatus(RELEASED, 10_000)) {
+                Optional<Plan> plan = tx.routing().plan(id);
+                if (plan.isPresent() && plan.get().publicArea() && plan.get().level() == ConfidentialityLevel.PUBLIC) {
+                    tx.filings().byId(id).ifPresent(out::add);
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Marks released and gives each entitled State, once, a signed distribution item in its queue. */
+    private void execute(Tx tx, FilingRecord f, Plan plan, String actor, String source, Instant at) throws Exception {
+        tx.routing().decide(f.id(), RELEASED, actor, "released as " + plan.level().wireName(), at);
+        List<String> reached = new ArrayList<>();
+        for (String state : plan.recipients()) {
+            if (!tx.routing().distribute(f.id(), state, at)) {
+                continue; // already distributed (a release resumed after a crash): exactly once
+            }
+            InboxItem item = new InboxItem(InboxItem.CURRENT_VERSION, InboxItem.Kind.DISTRIBUTION, "dist-" + f.id(), state, at,
+                    title(f), null, List.of(new DocumentInfo(f.fileName(), f.size(), f.sha256(), "application/octet-stream")), f.id(),
+                    plan.level());
+            byte[] signed = signer.sign(InboxItemJson.toBytes(item));
+            DocumentVault.StoredDocument blob = storeBlob(signed);
+            tx.documentKeys().insert(blob.key());
+            long seq = tx.inbox().nextSeq();
+            tx.inbox().insert(new InboxRecords.InboxEntry(seq, state, InboxItem.Kind.DISTRIBUTION.wireName(), item.id(), item.title(), at,
+                    blob.blobId(), blob.size(), null));
+            reached.add(state);
+        }
+        audit.append(tx, AuditEvent.ok("filing.released", actor, source, f.id())
+                .withDetail("level", plan.level().wireName())
+                .withDetail("recipients", String.join(",", reached))
+                .withDetail("publicArea", Boolean.toString(plan.publicArea())));
+        LOG.info("filing {} released to {} State(s){}", f.id(), reached.size(), plan.publicArea() ? " and the public area" : "");
+    }
+
+    private static String title(FilingRecord f) {
+        return f.state() + " " + f.reportType() + (f.period() == null ? "" : " " + f.period()) + ": " + f.fileName();
+    }
+
+    private DocumentVault.StoredDocument storeBlob(byte[] bytes) throws IOException {
+        try (DocumentVault.Upload upload = vault.begin()) {
+            upload.write(bytes, 0, bytes.length);
+            return upload.finish();
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static ReleaseException unwrap(StoreException e) throws StoreException {
+        if (e.getCause() instanceof ReleaseException r) {
+            return r;
+        }
+        throw e;
+    }
+}

@@ -1,0 +1,54 @@
+package org.treatyexchange.server.release;
+
+import java.util.List;
+import java.util.Optional;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.filing.FilingPolicy;
+import org.treatyexchange.server.filing.Submission;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.routing.Declaration;
+import org.treatyexchange.server.routing.DistributionPlan;
+import org.treatyexchange.server.routing.ReleasePolicy;
+import org.treatyexchange.server.routing.Router;
+import org.treatyexchange.server.routing.RoutingRequest;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.RoutingRecords.Plan;
+import org.treatyexchange.server.store.Tx;
+
+/**
+ * Connects filing to routing and release: each new filing is routed (what it declares → the State's
+ * standing instruction → the report type's default → secretariat; fail closed), the level applied is
+ * the plan's, and the plan is kept and executed at once or on the secretariat's release.
+ */
+public final class RoutingPolicy implements FilingPolicy {
+
+    private final RegistryService registry;
+    private final List<ServerConfig.ReportType> reportTypes;
+    private final ReleaseService release;
+
+    public RoutingPolicy(RegistryService registry, List<ServerConfig.ReportType> reportTypes, ReleaseService release) {
+        this.registry = registry;
+        this.reportTypes = List.copyOf(reportTypes);
+        this.release = release;
+    }
+
+    @Override
+    public Routed route(Submission s) {
+        Optional<ServerConfig.ReportType> type = reportTypes.stream().filter(t -> t.id().equals(s.reportType())).findFirst();
+        Declaration.Source source = s.channel().equals("api") ? Declaration.Source.ENVELOPE : Declaration.Source.FOLDER;
+        List<Declaration> declared = s.level() == null ? List.of() : List.of(new Declaration(source, s.level(), s.namedStates()));
+        DistributionPlan plan = Router.plan(new RoutingRequest(s.state(), s.reportType(), declared, registry.current(),
+                type.map(ServerConfig.ReportType::defaultLevel),
+                type.map(t -> t.releaseOnReceipt() ? ReleasePolicy.ON_RECEIPT : ReleasePolicy.AFTER_REVIEW).orElse(ReleasePolicy.AFTER_REVIEW)));
+        List<String> named = plan.level() == ConfidentialityLevel.NAMED ? plan.recipients() : List.of();
+        return new Routed(plan.level(), named, plan);
+    }
+
+    @Override
+    public void onRecorded(Tx tx, FilingRecord filing, Routed routed) throws Exception {
+        DistributionPlan plan = (DistributionPlan) routed.plan();
+        release.onRecorded(tx, filing, new Plan(filing.id(), plan.level(), plan.levelSource().name().toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-'), plan.recipients(), plan.publicArea(), plan.needsReview(), plan.reviewReasons()), plan.releaseAtOnce());
+    }
+}
