@@ -1,0 +1,116 @@
+package org.treatyexchange.server.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.TestExchange;
+
+/**
+ * The secretariat's mandate, end to end through SFTP and the admin CLI: a filing waits as pending,
+ * is released to exactly the States its level entitles, public ones reach the public area, a
+ * secretariat-only one goes nowhere, and a withdrawn one disappears again.
+ */
+class ReleaseFlowTest {
+
+    @TempDir
+    static Path tmp;
+
+    static TestExchange exchange;
+
+    @BeforeAll
+    static void start() throws Exception {
+        exchange = TestExchange.start(tmp.resolve("home"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        exchange.close();
+    }
+
+    static String file(String account, String path, String content) throws Exception {
+        try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); OutputStream out = sftp.write(path)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return exchange.admin("filings").lines().filter(l -> l.endsWith(" " + name)).reduce((a, b) -> b).orElseThrow().split(" ")[0];
+    }
+
+    static List<String> names(String account, String dir) throws IOException, java.security.GeneralSecurityException {
+        try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s)) {
+            List<String> names = new ArrayList<>();
+            sftp.readDir(dir).forEach(e -> {
+                if (!e.getFilename().startsWith(".")) {
+                    names.add(e.getFilename());
+                }
+            });
+            return names;
+        }
+    }
+
+    static String read(String account, String path) throws Exception {
+        try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); InputStream in = sftp.read(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aStatesPartiesReportIsPendingThenReachesExactlyTheOtherStatesParties() throws Exception {
+        String id = file("arcadia-officer", "/submit/annual-report/states-parties/arc-annual-2025.pdf", "ARC annual 2025");
+        assertThat(exchange.admin("pending")).contains(id).contains("BOR,SYL");
+        assertThat(names("borealia-officer", "/distributed")).noneMatch(n -> n.startsWith(id));
+
+        assertThat(exchange.admin("release", id)).startsWith("0\n");
+        assertThat(exchange.admin("pending")).doesNotContain(id);
+        for (String party : List.of("borealia-officer", "sylvania-system")) {
+            assertThat(names(party, "/distributed")).contains(id + "--arc-annual-2025.pdf");
+            assertThat(read(party, "/distributed/" + id + "--arc-annual-2025.pdf")).isEqualTo("ARC annual 2025");
+            assertThat(names(party, "/distributed")).anyMatch(n -> n.endsWith("-distribution.p7s"));
+        }
+        assertThat(names("calvera-officer", "/distributed")).noneMatch(n -> n.contains(id));
+        assertThat(names("arcadia-officer", "/distributed")).noneMatch(n -> n.contains(id));
+        assertThat(names("calvera-officer", "/public")).noneMatch(n -> n.contains(id));
+        // released twice is refused; distribution happened once
+        assertThat(exchange.admin("release", id)).startsWith("1\n").contains("released");
+        assertThat(names("borealia-officer", "/distributed").stream().filter(n -> n.contains(id)).count()).isEqualTo(1);
+    }
+
+    @Test
+    void aPublicReportReachesThePublicAreaAndDisappearsWhenWithdrawn() throws Exception {
+        String id = file("sylvania-officer", "/submit/annual-report/public/syl-annual-2025.pdf", "SYL annual 2025, public");
+        assertThat(names("calvera-officer", "/public")).noneMatch(n -> n.contains(id));
+        assertThat(exchange.admin("release", id)).startsWith("0\n");
+        assertThat(names("calvera-officer", "/public")).contains(id + "--syl-annual-2025.pdf");
+        assertThat(read("calvera-officer", "/public/" + id + "--syl-annual-2025.pdf")).isEqualTo("SYL annual 2025, public");
+        assertThat(names("arcadia-officer", "/distributed")).contains(id + "--syl-annual-2025.pdf");
+
+        assertThat(exchange.admin("withdraw", id, "--reason", "replaced by a corrected version")).startsWith("0\n");
+        assertThat(names("calvera-officer", "/public")).noneMatch(n -> n.contains(id));
+        assertThat(names("arcadia-officer", "/distributed")).noneMatch(n -> n.startsWith(id));
+        assertThat(exchange.admin("show", id)).contains("withdrawn").contains("replaced by a corrected version");
+    }
+
+    @Test
+    void aSecretariatOnlyReportGoesNowhereAndAHoldNeedsAReason() throws Exception {
+        String id = file("borealia-officer", "/submit/initial-report/secretariat/bor-initial.pdf", "BOR initial report");
+        assertThat(exchange.admin("hold", id, "--reason", "annex missing")).startsWith("0\n");
+        assertThat(exchange.admin("pending")).contains(id).contains("held");
+        assertThat(exchange.admin("release", id)).startsWith("0\n");
+        for (String other : List.of("arcadia-officer", "sylvania-officer", "calvera-officer")) {
+            assertThat(names(other, "/distributed")).noneMatch(n -> n.contains(id));
+            assertThat(names(other, "/public")).noneMatch(n -> n.contains(id));
+        }
+        assertThat(exchange.admin("show", id)).contains("annex missing").contains("\"status\" : \"released\"");
+    }
+}
