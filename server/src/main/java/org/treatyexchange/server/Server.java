@@ -120,7 +120,8 @@ public final class Server implements AutoCloseable {
                 config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
 
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
-                config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock);
+                config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock,
+                release);
 
         sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, audit, store);
         started.add(sftp);

@@ -21,6 +21,7 @@ import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.messages.MessageException;
 import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.release.FilingJson;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.registry.RegistryChange;
@@ -306,35 +307,11 @@ public final class AdminOperations {
     }
 
     ObjectNode describe(RoutingRecords.Plan p) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("level", p.level().wireName());
-        n.put("levelSource", p.levelSource());
-        n.set("recipients", mapper.valueToTree(p.recipients()));
-        n.put("publicArea", p.publicArea());
-        n.put("needsReview", p.needsReview());
-        n.set("reviewReasons", mapper.valueToTree(p.reviewReasons()));
-        return n;
+        return FilingJson.describe(p);
     }
 
     ObjectNode describe(FilingRecord f) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("id", f.id());
-        n.put("state", f.state());
-        n.put("account", f.account());
-        n.put("keyFingerprint", f.keyFingerprint());
-        n.put("channel", f.channel());
-        n.put("fileName", f.fileName());
-        n.put("reportType", f.reportType());
-        n.put("period", f.period());
-        n.put("level", f.level().wireName());
-        n.set("namedStates", mapper.valueToTree(f.namedStates()));
-        n.put("withheld", f.withheld());
-        n.put("supersedes", f.supersedes());
-        n.put("size", f.size());
-        n.put("sha256", f.sha256());
-        n.put("receivedAt", f.receivedAt().toString());
-        n.put("status", f.status());
-        return n;
+        return FilingJson.describe(f);
     }
 
     private void auditOk(String type, String subject) throws AdminException {

@@ -327,6 +327,18 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     gateway.acknowledge(client, route.seq());
                     return Reply.noContent();
                 };
+                case PENDING -> {
+                    requireSecretariat(ex);
+                    ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.pendingFilings(client));
+                }
+                case RELEASE -> {
+                    requireSecretariat(ex);
+                    ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.releaseFiling(client, route.filingId()));
+                }
+                case HOLD -> {
+                    requireSecretariat(ex);
+                    buffer(ex, 4096, (client, body) -> Reply.ok(Reply.JSON, gateway.holdFiling(client, route.filingId(), holdReason(body))));
+                }
                 default -> throw new IllegalStateException("unrouted endpoint " + route.endpoint());
             }
         } catch (MessageException e) {
@@ -551,6 +563,25 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             then.run();
         }
         drain(ctx);
+    }
+
+    private static void requireSecretariat(Exchange ex) throws MessageException {
+        if (!ex.client.secretariat()) {
+            throw new MessageException(Reason.FORBIDDEN, "only the secretariat may do this");
+        }
+    }
+
+    /** The body of a hold: {@code {"reason":"…"}}. */
+    private static String holdReason(byte[] body) throws MessageException {
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(body);
+            if (n == null || !n.path("reason").isTextual() || n.path("reason").asText().isBlank()) {
+                throw new MessageException(Reason.MALFORMED, "a hold needs a JSON body {\"reason\": \"…\"}");
+            }
+            return n.path("reason").asText();
+        } catch (java.io.IOException e) {
+            throw new MessageException(Reason.MALFORMED, "a hold needs a JSON body {\"reason\": \"…\"}");
+        }
     }
 
     private static Reply reply(MessageException e, Exchange ex) {

@@ -10,8 +10,12 @@ import io.netty.handler.codec.http.HttpMethod;
  * @param endpoint the endpoint, or null when no path matched (404)
  * @param seq the {@code {seq}} path segment, or -1
  * @param methodAllowed whether the method is the endpoint's (else 405 with {@code Allow})
+ * @param filingId the {@code {filingId}} path segment (checked against the id alphabet), or null
  */
-record Route(Endpoint endpoint, long seq, boolean methodAllowed) {
+record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId) {
+
+    /** A filing id: UTC time of receipt to the millisecond, then ten Crockford base-32 characters. */
+    private static final java.util.regex.Pattern FILING_ID = java.util.regex.Pattern.compile("\\d{8}T\\d{9}Z-[0-9A-HJKMNP-TV-Z]{10}");
 
     static final String PREFIX = "/api/v1/";
 
@@ -20,7 +24,10 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed) {
         INBOX(HttpMethod.GET),
         INBOX_ITEM(HttpMethod.GET),
         ACKNOWLEDGE(HttpMethod.POST),
-        SECRETARIAT_MESSAGE(HttpMethod.POST);
+        SECRETARIAT_MESSAGE(HttpMethod.POST),
+        PENDING(HttpMethod.GET),
+        RELEASE(HttpMethod.POST),
+        HOLD(HttpMethod.POST);
 
         final HttpMethod method;
 
@@ -34,6 +41,7 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed) {
         String path = q < 0 ? uri : uri.substring(0, q);
         Endpoint e = null;
         long seq = -1;
+        String filingId = null;
         if (path.startsWith(PREFIX)) {
             String rest = path.substring(PREFIX.length());
             if (rest.equals("messages")) {
@@ -42,6 +50,17 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed) {
                 e = Endpoint.INBOX;
             } else if (rest.equals("secretariat/messages")) {
                 e = Endpoint.SECRETARIAT_MESSAGE;
+            } else if (rest.equals("secretariat/pending")) {
+                e = Endpoint.PENDING;
+            } else if (rest.startsWith("secretariat/filings/")) {
+                String tail = rest.substring("secretariat/filings/".length());
+                int slash = tail.indexOf('/');
+                String id = slash < 0 ? "" : tail.substring(0, slash);
+                String action = slash < 0 ? "" : tail.substring(slash + 1);
+                if (FILING_ID.matcher(id).matches() && (action.equals("release") || action.equals("hold"))) {
+                    filingId = id;
+                    e = action.equals("release") ? Endpoint.RELEASE : Endpoint.HOLD;
+                }
             } else if (rest.startsWith("inbox/")) {
                 String tail = rest.substring("inbox/".length());
                 boolean ack = tail.endsWith("/ack");
@@ -53,9 +72,9 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed) {
             }
         }
         if (e == null) {
-            return new Route(null, -1, false);
+            return new Route(null, -1, false, null);
         }
-        return new Route(e, seq, e.method.equals(method));
+        return new Route(e, seq, e.method.equals(method), filingId);
     }
 
     static long parseSeq(String s) {

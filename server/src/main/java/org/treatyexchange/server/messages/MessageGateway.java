@@ -103,4 +103,19 @@ public interface MessageGateway {
     default void refusedAtEdge(ApiClient client, String source, String problemType, String request) {
         // no-op unless the implementation audits
     }
+
+    /** Filings waiting for the secretariat's decision, as JSON ({@code {"filings":[…]}}). Secretariat only. */
+    default byte[] pendingFilings(ApiClient client) throws MessageException {
+        throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
+    }
+
+    /** Releases a pending or held filing; returns its plan as JSON. Secretariat only. */
+    default byte[] releaseFiling(ApiClient client, String filingId) throws MessageException {
+        throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
+    }
+
+    /** Holds a pending filing with a reason; returns its new status as JSON. Secretariat only. */
+    default byte[] holdFiling(ApiClient client, String filingId, String reason) throws MessageException {
+        throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
+    }
 }

@@ -43,6 +43,8 @@ import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.Registry;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
+import org.treatyexchange.server.release.FilingJson;
+import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.MessageRecords.MessageRecord;
@@ -70,9 +72,11 @@ public final class MessageService implements MessageGateway {
     private final AuditLog audit;
     private final Store store;
     private final Clock clock;
+    private final ReleaseService release;
 
     public MessageService(MessageSettings settings, RegistryService registry, FilingService filings, DocumentVault vault, BlobStore blobs,
-            ReceiptSigner signer, AuditLog audit, Store store, Clock clock) {
+            ReceiptSigner signer, AuditLog audit, Store store, Clock clock, ReleaseService release) {
+        this.release = release;
         this.settings = settings;
         this.registry = registry;
         this.filings = filings;
@@ -572,6 +576,77 @@ public final class MessageService implements MessageGateway {
             throw new MessageException(MessageException.Reason.MALFORMED, "a secretariat message needs at least one recipient");
         }
         return out;
+    }
+
+    // ---- the secretariat's desk -------------------------------------------------------------------
+
+    @Override
+    public byte[] pendingFilings(ApiClient client) throws MessageException {
+        requireSecretariat(client);
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode result = JSON.createObjectNode();
+            com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
+            for (String id : release.awaitingDecision()) {
+                Optional<org.treatyexchange.server.store.FilingRecord> f = store.read(tx -> tx.filings().byId(id));
+                if (f.isPresent()) {
+                    com.fasterxml.jackson.databind.node.ObjectNode n = FilingJson.describe(f.get());
+                    release.plan(id).ifPresent(p -> n.set("plan", FilingJson.describe(p)));
+                    items.add(n);
+                }
+            }
+            auditQuietly(AuditEvent.ok("api.list-pending", client.account(), client.source(), "-"));
+            return JSON.writeValueAsBytes(result);
+        } catch (StoreException e) {
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the list could not be written", e);
+        }
+    }
+
+    @Override
+    public byte[] releaseFiling(ApiClient client, String filingId) throws MessageException {
+        requireSecretariat(client);
+        try {
+            return JSON.writeValueAsBytes(JSON.createObjectNode().put("id", filingId).put("status", ReleaseService.RELEASED)
+                    .set("plan", FilingJson.describe(release.release(filingId, client.account(), client.source()))));
+        } catch (ReleaseService.ReleaseException e) {
+            throw map(e);
+        } catch (StoreException e) {
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the answer could not be written", e);
+        }
+    }
+
+    @Override
+    public byte[] holdFiling(ApiClient client, String filingId, String reason) throws MessageException {
+        requireSecretariat(client);
+        try {
+            release.hold(filingId, reason, client.account(), client.source());
+            return JSON.writeValueAsBytes(JSON.createObjectNode().put("id", filingId).put("status", ReleaseService.HELD));
+        } catch (ReleaseService.ReleaseException e) {
+            throw map(e);
+        } catch (StoreException e) {
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the answer could not be written", e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static void requireSecretariat(ApiClient client) throws MessageException {
+        if (!client.secretariat()) {
+            throw new MessageException(MessageException.Reason.FORBIDDEN, "only the secretariat may do this");
+        }
+    }
+
+    private static MessageException map(ReleaseService.ReleaseException e) {
+        return new MessageException(switch (e.kind()) {
+            case NOT_FOUND -> MessageException.Reason.NOT_FOUND;
+            case WRONG_STATUS -> MessageException.Reason.FORBIDDEN;
+            case INVALID -> MessageException.Reason.MALFORMED;
+        }, e.getMessage());
     }
 
     // ---- shared -----------------------------------------------------------------------------------

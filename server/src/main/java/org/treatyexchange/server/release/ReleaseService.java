@@ -59,8 +59,18 @@ public final class ReleaseService {
     public static final class ReleaseException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        public ReleaseException(String message) {
+        /** Why: the filing does not exist (for this caller), or its status does not allow the act, or the request is incomplete. */
+        public enum Kind { NOT_FOUND, WRONG_STATUS, INVALID }
+
+        private final Kind kind;
+
+        public ReleaseException(Kind kind, String message) {
             super(message);
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
     }
 
@@ -106,11 +116,11 @@ public final class ReleaseService {
     public Plan release(String filingId, String actor, String source) throws ReleaseException, StoreException {
         try {
             return store.inTransaction(tx -> {
-                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new ReleaseException("no filing with id " + filingId));
+                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new ReleaseException(ReleaseException.Kind.NOT_FOUND, "no filing with id " + filingId));
                 if (!f.status().equals(PENDING) && !f.status().equals(HELD)) {
-                    throw new ReleaseException("filing " + filingId + " is " + f.status() + "; only pending or held filings can be released");
+                    throw new ReleaseException(ReleaseException.Kind.WRONG_STATUS, "filing " + filingId + " is " + f.status() + "; only pending or held filings can be released");
                 }
-                Plan plan = tx.routing().plan(filingId).orElseThrow(() -> new ReleaseException("filing " + filingId + " has no plan"));
+                Plan plan = tx.routing().plan(filingId).orElseThrow(() -> new ReleaseException(ReleaseException.Kind.WRONG_STATUS, "filing " + filingId + " has no plan"));
                 execute(tx, f, plan, actor, source, now());
                 return plan;
             });
@@ -122,13 +132,13 @@ public final class ReleaseService {
     /** Holds a pending filing with a reason; it stays with the secretariat until released. */
     public void hold(String filingId, String reason, String actor, String source) throws ReleaseException, StoreException {
         if (reason == null || reason.isBlank()) {
-            throw new ReleaseException("a hold needs a reason");
+            throw new ReleaseException(ReleaseException.Kind.INVALID, "a hold needs a reason");
         }
         try {
             store.inTransaction(tx -> {
-                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new ReleaseException("no filing with id " + filingId));
+                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new ReleaseException(ReleaseException.Kind.NOT_FOUND, "no filing with id " + filingId));
                 if (!f.status().equals(PENDING)) {
-                    throw new ReleaseException("filing " + filingId + " is " + f.status() + "; only pending filings can be held");
+                    throw new ReleaseException(ReleaseException.Kind.WRONG_STATUS, "filing " + filingId + " is " + f.status() + "; only pending filings can be held");
                 }
                 tx.routing().decide(filingId, HELD, actor, reason, now());
                 audit.append(tx, AuditEvent.ok("filing.held", actor, source, filingId).withDetail("reason", reason));
@@ -147,7 +157,7 @@ public final class ReleaseService {
         try {
             store.inTransaction(tx -> {
                 FilingRecord f = tx.filings().byId(filingId).filter(r -> r.state().equals(state))
-                        .orElseThrow(() -> new ReleaseException("no filing with id " + filingId + " of " + state));
+                        .orElseThrow(() -> new ReleaseException(ReleaseException.Kind.NOT_FOUND, "no filing with id " + filingId + " of " + state));
                 if (f.status().equals(WITHDRAWN)) {
                     return null;
                 }

@@ -23,7 +23,8 @@ class OpenApiContractTest {
         assertThat(doc.get("openapi").asText()).isEqualTo("3.1.0");
         List<String> paths = new ArrayList<>();
         doc.get("paths").fieldNames().forEachRemaining(paths::add);
-        assertThat(paths).containsExactlyInAnyOrder("/messages", "/inbox", "/inbox/{seq}", "/inbox/{seq}/ack", "/secretariat/messages");
+        assertThat(paths).containsExactlyInAnyOrder("/messages", "/inbox", "/inbox/{seq}", "/inbox/{seq}/ack", "/secretariat/messages",
+                "/secretariat/pending", "/secretariat/filings/{filingId}/release", "/secretariat/filings/{filingId}/hold");
         for (Route.Endpoint e : Route.Endpoint.values()) {
             String path = switch (e) {
                 case SUBMIT_MESSAGE -> "/messages";
@@ -31,6 +32,9 @@ class OpenApiContractTest {
                 case INBOX_ITEM -> "/inbox/{seq}";
                 case ACKNOWLEDGE -> "/inbox/{seq}/ack";
                 case SECRETARIAT_MESSAGE -> "/secretariat/messages";
+                case PENDING -> "/secretariat/pending";
+                case RELEASE -> "/secretariat/filings/{filingId}/release";
+                case HOLD -> "/secretariat/filings/{filingId}/hold";
             };
             assertThat(doc.get("paths").get(path).has(e.method.name().toLowerCase(java.util.Locale.ROOT))).as(e.name()).isTrue();
         }

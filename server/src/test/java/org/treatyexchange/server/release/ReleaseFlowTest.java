@@ -113,4 +113,45 @@ class ReleaseFlowTest {
         }
         assertThat(exchange.admin("show", id)).contains("annex missing").contains("\"status\" : \"released\"");
     }
+
+    static org.treatyexchange.server.Processes.Result curl(String account, Path out, String... args) throws Exception {
+        Path demo = exchange.home().resolve("demo");
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--cacert", exchange.server().caCertificate().toString(), "--cert",
+                demo.resolve(account + "-api.cert.pem").toString(), "--key", demo.resolve(account + "-api.key.pem").toString(), "-o",
+                out.toString(), "-w", "%{http_code}"));
+        cmd.addAll(List.of(args));
+        return org.treatyexchange.server.Processes.run(tmp, cmd);
+    }
+
+    static String url(String path) {
+        return "https://127.0.0.1:" + exchange.server().apiPort() + "/api/v1" + path;
+    }
+
+    @Test
+    void theSecretariatReleasesAndHoldsThroughTheApi() throws Exception {
+        String held = file("borealia-system", "/submit/annual-report/states-parties/bor-annual-2025.pdf", "BOR annual 2025");
+        String released = file("borealia-system", "/submit/annual-report/public/bor-public-2025.pdf", "BOR public 2025");
+        Path out = tmp.resolve("api-out.json");
+
+        assertThat(curl("secretariat", out, url("/secretariat/pending")).output()).isEqualTo("200");
+        assertThat(java.nio.file.Files.readString(out)).contains(held).contains(released).contains("\"recipients\":[\"ARC\",\"SYL\"]");
+
+        // a State may not use the secretariat's desk
+        assertThat(curl("arcadia-system", out, url("/secretariat/pending")).output()).isEqualTo("403");
+        assertThat(curl("arcadia-system", out, "-X", "POST", url("/secretariat/filings/" + released + "/release")).output())
+                .isEqualTo("403");
+        assertThat(names("arcadia-officer", "/distributed")).noneMatch(n -> n.contains(released));
+
+        assertThat(curl("secretariat", out, "-X", "POST", url("/secretariat/filings/" + released + "/release")).output()).isEqualTo("200");
+        assertThat(java.nio.file.Files.readString(out)).contains("\"status\":\"released\"");
+        assertThat(names("calvera-officer", "/public")).contains(released + "--bor-public-2025.pdf");
+
+        assertThat(curl("secretariat", out, "-X", "POST", "-H", "Content-Type: application/json", "--data", "{}",
+                url("/secretariat/filings/" + held + "/hold")).output()).isEqualTo("400");
+        assertThat(curl("secretariat", out, "-X", "POST", "-H", "Content-Type: application/json", "--data",
+                "{\"reason\":\"figures under verification\"}", url("/secretariat/filings/" + held + "/hold")).output()).isEqualTo("200");
+        assertThat(exchange.admin("show", held)).contains("figures under verification").contains("\"status\" : \"held\"");
+        assertThat(curl("secretariat", out, "-X", "POST", url("/secretariat/filings/20261123T000000000Z-0000000000/release")).output())
+                .isEqualTo("404");
+    }
 }

@@ -1,0 +1,47 @@
+package org.treatyexchange.server.release;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.RoutingRecords;
+
+/** How a filing and its plan are shown to the secretariat (admin CLI and API alike). */
+public final class FilingJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private FilingJson() {
+    }
+
+    public static ObjectNode describe(FilingRecord f) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("id", f.id());
+        n.put("state", f.state());
+        n.put("account", f.account());
+        n.put("keyFingerprint", f.keyFingerprint());
+        n.put("channel", f.channel());
+        n.put("fileName", f.fileName());
+        n.put("reportType", f.reportType());
+        n.put("period", f.period());
+        n.put("level", f.level().wireName());
+        n.set("namedStates", MAPPER.valueToTree(f.namedStates()));
+        n.put("withheld", f.withheld());
+        n.put("supersedes", f.supersedes());
+        n.put("size", f.size());
+        n.put("sha256", f.sha256());
+        n.put("receivedAt", f.receivedAt().toString());
+        n.put("status", f.status());
+        return n;
+    }
+
+    public static ObjectNode describe(RoutingRecords.Plan p) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("level", p.level().wireName());
+        n.put("levelSource", p.levelSource());
+        n.set("recipients", MAPPER.valueToTree(p.recipients()));
+        n.put("publicArea", p.publicArea());
+        n.put("needsReview", p.needsReview());
+        n.set("reviewReasons", MAPPER.valueToTree(p.reviewReasons()));
+        return n;
+    }
+}
