@@ -259,6 +259,20 @@ final class AccountView {
         if (s.isEmpty() || (s.size() == 1 && s.get(0).equals("filings"))) {
             return folder();
         }
+        if (s.get(0).equals("pending")) {
+            if (s.size() == 1) {
+                return folder();
+            }
+            if (s.size() == 2 && s.get(1).endsWith(".json")) {
+                String id = s.get(1).substring(0, s.get(1).length() - ".json".length());
+                if (awaiting().contains(id)) {
+                    return new Node.Generated(pendingDescription(id), mounted);
+                }
+            }
+        }
+        if ((s.get(0).equals("release") || s.get(0).equals("hold")) && s.size() == 1) {
+            return new Node.Folder(mounted, true); // write a file named after the filing id here to act on it
+        }
         if (s.get(0).equals("filings") && stateCodes.contains(s.get(1))) {
             if (s.size() == 2) {
                 return folder();
@@ -285,7 +299,13 @@ final class AccountView {
 
     private List<String> listSecretariat(List<String> s) throws IOException {
         if (s.isEmpty()) {
-            return List.of("filings");
+            return List.of("filings", "pending", "release", "hold");
+        }
+        if (s.get(0).equals("pending")) {
+            return awaiting().stream().map(id -> id + ".json").toList();
+        }
+        if (s.get(0).equals("release") || s.get(0).equals("hold")) {
+            return List.of();
         }
         if (s.size() == 1) {
             return stateCodes;
@@ -295,6 +315,56 @@ final class AccountView {
         }
         FilingRecord f = filingOf(s.get(2), s.get(1)).orElseThrow(() -> new NoSuchFileException(s.get(2)));
         return List.of(f.fileName(), SECRETARIAT_RECEIPT_NAME);
+    }
+
+    private List<String> awaiting() throws IOException {
+        try {
+            return release.awaitingDecision();
+        } catch (org.treatyexchange.server.store.StoreException e) {
+            throw DropBoxException.failure("the store is unavailable");
+        }
+    }
+
+    /** What {@code /pending/<id>.json} shows: the filing and the plan a release would execute. */
+    private byte[] pendingDescription(String id) throws IOException {
+        try {
+            FilingRecord f = filings.byId(id).orElseThrow(() -> new NoSuchFileException(id));
+            com.fasterxml.jackson.databind.node.ObjectNode n = org.treatyexchange.server.release.FilingJson.describe(f);
+            release.plan(id).ifPresent(p -> n.set("plan", org.treatyexchange.server.release.FilingJson.describe(p)));
+            return n.toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (FilingException e) {
+            throw SafeStatus.toSftp(e);
+        } catch (org.treatyexchange.server.store.StoreException e) {
+            throw DropBoxException.failure("the store is unavailable");
+        }
+    }
+
+    /**
+     * The secretariat acts by writing a file named after a filing id ({@code <id>} or {@code <id>.txt}):
+     * into {@code /release/} to release it, into {@code /hold/} to hold it (the file's text is the reason).
+     */
+    private ActionChannel openAction(List<String> s) throws IOException {
+        if (s.size() != 2 || !(s.get(0).equals("release") || s.get(0).equals("hold"))) {
+            throw DropBoxException.denied("the secretariat writes only into /release/ and /hold/");
+        }
+        String id = s.get(1).endsWith(".txt") ? s.get(1).substring(0, s.get(1).length() - 4) : s.get(1);
+        if (!awaiting().contains(id)) {
+            throw DropBoxException.noSuchFile();
+        }
+        boolean hold = s.get(0).equals("hold");
+        return new ActionChannel(content -> {
+            try {
+                if (hold) {
+                    release.hold(id, content.strip(), identity.account(), identity.source());
+                } else {
+                    release.release(id, identity.account(), identity.source());
+                }
+            } catch (org.treatyexchange.server.release.ReleaseService.ReleaseException e) {
+                throw DropBoxException.denied(e.getMessage());
+            } catch (org.treatyexchange.server.store.StoreException e) {
+                throw DropBoxException.failure("the store is unavailable; nothing was done");
+            }
+        });
     }
 
     // ---- shared ---------------------------------------------------------------------------------
@@ -336,6 +406,9 @@ final class AccountView {
         if (node instanceof Node.ReceiptFile r) {
             return new ReadOnlyBytesChannel(r.signedReceipt());
         }
+        if (node instanceof Node.Generated g) {
+            return new ReadOnlyBytesChannel(g.content());
+        }
         if (node instanceof Node.InboxFile i) {
             try {
                 return new ReadOnlyBytesChannel(messages.readItem(identity.state(), i.seq(), identity.account(), identity.source()));
@@ -357,12 +430,12 @@ final class AccountView {
     /**
      * Starts an upload to {@code /submit/<report-type>/<level>/<name>}: the only writable place.
      */
-    UploadChannel openUpload(DropBoxPath path) throws IOException {
-        if (identity.secretariat()) {
-            throw DropBoxException.denied("the secretariat's tree is read-only");
-        }
+    java.nio.channels.SeekableByteChannel openUpload(DropBoxPath path) throws IOException {
         if (path.hasParentReference()) {
             throw DropBoxException.denied("upload paths may not contain '..'");
+        }
+        if (identity.secretariat()) {
+            return openAction(path.segments());
         }
         List<String> s = path.segments();
         if (s.size() != 4 || !s.get(0).equals("submit") || !reportTypes.contains(s.get(1)) || folderLevel(s.get(2)).isEmpty()) {

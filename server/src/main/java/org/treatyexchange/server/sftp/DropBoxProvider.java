@@ -276,6 +276,8 @@ final class DropBoxProvider extends FileSystemProvider {
             size = r.signedReceipt().length;
         } else if (node instanceof Node.InboxFile i) {
             size = i.size();
+        } else if (node instanceof Node.Generated g) {
+            size = g.content().length;
         }
         Set<PosixFilePermission> perms = node instanceof Node.Folder f ? (f.dropTarget() ? DROP_FOLDER : FOLDER) : FILE;
         SessionIdentity id = view.identity();

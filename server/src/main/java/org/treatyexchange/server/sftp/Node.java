@@ -25,6 +25,10 @@ sealed interface Node {
     record InboxFile(long seq, Instant modified, long size) implements Node {
     }
 
+    /** A small document the server writes on the fly (e.g. a pending filing's description). */
+    record Generated(byte[] content, Instant modified) implements Node {
+    }
+
     /** A filing's signed receipt (CMS DER). */
     record ReceiptFile(FilingRecord filing, byte[] signedReceipt) implements Node {
         @Override

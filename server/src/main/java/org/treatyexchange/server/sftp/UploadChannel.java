@@ -16,7 +16,7 @@ import org.treatyexchange.server.filing.FilingService;
  * closes it ({@link #commitOnClose()} is set by the SFTP event listener for that request); any other
  * close — a dropped connection, a session torn down — discards everything.
  */
-final class UploadChannel implements SeekableByteChannel {
+final class UploadChannel implements SeekableByteChannel, CommitOnClose {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadChannel.class);
     private static final int CHUNK = 64 * 1024;
@@ -31,8 +31,8 @@ final class UploadChannel implements SeekableByteChannel {
         this.intake = intake;
     }
 
-    /** Called for the client's CLOSE request only. */
-    void commitOnClose() {
+    @Override
+    public void commitOnClose() {
         commitRequested = true;
     }
 

@@ -12,7 +12,7 @@ import org.apache.sshd.sftp.server.SftpEventListener;
 final class UploadCommitListener implements SftpEventListener {
     @Override
     public void closing(ServerSession session, String remoteHandle, Handle localHandle) {
-        if (localHandle instanceof FileHandle fh && fh.getFileChannel() instanceof UploadChannel upload) {
+        if (localHandle instanceof FileHandle fh && fh.getFileChannel() instanceof CommitOnClose upload) {
             upload.commitOnClose();
         }
     }

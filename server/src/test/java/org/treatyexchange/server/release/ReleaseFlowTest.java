@@ -154,4 +154,34 @@ class ReleaseFlowTest {
         assertThat(curl("secretariat", out, "-X", "POST", url("/secretariat/filings/20261123T000000000Z-0000000000/release")).output())
                 .isEqualTo("404");
     }
+
+    @Test
+    void theSecretariatReviewsHoldsAndReleasesOverSftp() throws Exception {
+        String id = file("sylvania-system", "/submit/nil-annual-report/states-parties/syl-nil-2025.pdf", "SYL nil report 2025");
+        try (ClientSession s = exchange.login("secretariat"); SftpClient sftp = exchange.sftp(s)) {
+            List<String> pending = new ArrayList<>();
+            sftp.readDir("/pending").forEach(e -> pending.add(e.getFilename()));
+            assertThat(pending).contains(id + ".json");
+            try (InputStream in = sftp.read("/pending/" + id + ".json")) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("\"recipients\" : [ \"ARC\", \"BOR\" ]");
+            }
+            try (OutputStream out = sftp.write("/hold/" + id + ".txt")) {
+                out.write("awaiting the State's confirmation".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(exchange.admin("show", id)).contains("awaiting the State's confirmation");
+            assertThat(names("arcadia-officer", "/distributed")).noneMatch(n -> n.contains(id));
+            try (OutputStream out = sftp.write("/release/" + id)) {
+                out.write(new byte[0]);
+            }
+            // an id that is not waiting cannot be acted on
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                try (OutputStream out = sftp.write("/release/" + id)) {
+                    out.write(new byte[0]);
+                }
+            }).isInstanceOf(IOException.class);
+        }
+        assertThat(names("arcadia-officer", "/distributed")).contains(id + "--syl-nil-2025.pdf");
+        assertThat(names("borealia-officer", "/distributed")).contains(id + "--syl-nil-2025.pdf");
+        assertThat(names("calvera-officer", "/distributed")).noneMatch(n -> n.contains(id));
+    }
 }

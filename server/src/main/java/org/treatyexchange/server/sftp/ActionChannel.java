@@ -1,0 +1,110 @@
+package org.treatyexchange.server.sftp;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The secretariat's action files: a small upload (at most 4 KiB of UTF-8, e.g. a hold's reason) whose
+ * CLOSE performs an act instead of storing anything. A failed act fails the CLOSE with its reason.
+ */
+final class ActionChannel implements SeekableByteChannel, CommitOnClose {
+
+    static final int MAX_BYTES = 4096;
+
+    /** The act, given the file's text. */
+    @FunctionalInterface
+    interface Act {
+        void run(String content) throws IOException;
+    }
+
+    private final Act act;
+    private final ByteArrayOutputStream content = new ByteArrayOutputStream();
+    private long position;
+    private boolean open = true;
+    private boolean commitRequested;
+
+    ActionChannel(Act act) {
+        this.act = act;
+    }
+
+    @Override
+    public void commitOnClose() {
+        commitRequested = true;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        if (position != content.size()) {
+            throw DropBoxException.unsupported("action files must be written sequentially");
+        }
+        int n = src.remaining();
+        if (content.size() + n > MAX_BYTES) {
+            open = false;
+            throw DropBoxException.denied("action files hold at most " + MAX_BYTES + " bytes");
+        }
+        byte[] b = new byte[n];
+        src.get(b);
+        content.write(b, 0, n);
+        position += n;
+        return n;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+        throw new NonReadableChannelException();
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) {
+        position = newPosition;
+        return this;
+    }
+
+    @Override
+    public long size() {
+        return content.size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) throws IOException {
+        if (size != content.size()) {
+            throw DropBoxException.unsupported("action files cannot be truncated");
+        }
+        return this;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!open) {
+            return;
+        }
+        open = false;
+        if (!commitRequested) {
+            return; // the connection dropped: nothing is done
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw DropBoxException.invalidName("an action file must be UTF-8 text");
+        }
+        act.run(text);
+    }
+}
