@@ -132,7 +132,7 @@ public final class Server implements AutoCloseable {
             started.add(apiServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release));
+                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")

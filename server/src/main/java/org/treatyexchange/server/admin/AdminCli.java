@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         subcommands = {AdminCli.ListFilings.class, AdminCli.Show.class, AdminCli.Export.class, AdminCli.VerifyAudit.class,
             AdminCli.ExportAudit.class,
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Send.class, AdminCli.Pending.class,
-            AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class})
+            AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class})
 public final class AdminCli {
 
     static final int REFUSED = 1;
@@ -61,6 +61,12 @@ public final class AdminCli {
             h = Path.of(env == null || env.isEmpty() ? "data" : env);
         }
         return new AdminClient(h.toAbsolutePath().resolve("run").resolve("admin.sock"));
+    }
+
+    static void putIfSet(ObjectNode r, String key, String value) {
+        if (value != null) {
+            r.put(key, value);
+        }
     }
 
     abstract static class Sub implements Callable<Integer> {
@@ -100,23 +106,32 @@ public final class AdminCli {
         @Option(names = "--report-type", description = "Only this report type.")
         String reportType;
 
+        @Option(names = "--period", description = "Only this reporting period (e.g. 2025).")
+        String period;
+
+        @Option(names = "--level", description = "Only this level (public, states-parties, secretariat, named).")
+        String level;
+
+        @Option(names = "--status", description = "Only this status (pending, held, released, withdrawn).")
+        String status;
+
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             ObjectNode r = AdminClient.request("list-filings");
-            if (state != null) {
-                r.put("state", state);
-            }
-            if (reportType != null) {
-                r.put("reportType", reportType);
-            }
+            putIfSet(r, "state", state);
+            putIfSet(r, "reportType", reportType);
+            putIfSet(r, "period", period);
+            putIfSet(r, "level", level);
+            putIfSet(r, "status", status);
             return client.call(r);
         }
 
         @Override
         int print(JsonNode result, PrintWriter out, PrintWriter err) {
             for (JsonNode f : result.path("filings")) {
-                out.printf("%s  %s  %-22s %-15s %10d  %s%n", f.path("id").asText(), f.path("state").asText(),
-                        f.path("reportType").asText(), f.path("level").asText(), f.path("size").asLong(), f.path("fileName").asText());
+                out.printf("%s  %s  %-22s %-15s %-9s %10d  %s%n", f.path("id").asText(), f.path("state").asText(),
+                        f.path("reportType").asText(), f.path("level").asText(), f.path("status").asText(), f.path("size").asLong(),
+                        f.path("fileName").asText());
             }
             return 0;
         }
@@ -346,6 +361,69 @@ public final class AdminCli {
                 r.put("reason", reason);
             }
             return client.call(r);
+        }
+    }
+
+    @Command(name = "export-cycle", description = "Export a whole reporting cycle (decrypted) to a new folder, with an index "
+            + "signed by the server (index.json, index.json.p7s).")
+    static final class ExportCycle extends Sub {
+        @Option(names = "--report-type", required = true, description = "e.g. annual-report")
+        String reportType;
+
+        @Option(names = "--period", required = true, description = "e.g. 2025")
+        String period;
+
+        @Option(names = {"-o", "--out"}, required = true, description = "Folder to create; it must not exist yet.")
+        Path folder;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            if (Files.exists(folder)) {
+                return new AdminClient.Answer(false, null, folder + " already exists");
+            }
+            AdminClient.Answer a = client.call(AdminClient.request("cycle-index").put("reportType", reportType).put("period", period));
+            if (!a.ok()) {
+                return a;
+            }
+            byte[] index = java.util.Base64.getDecoder().decode(a.result().path("index").asText());
+            Files.createDirectories(folder);
+            Files.write(folder.resolve("index.json"), index);
+            Files.write(folder.resolve("index.json.p7s"), java.util.Base64.getDecoder().decode(a.result().path("signature").asText()));
+            for (JsonNode f : AdminProtocol.MAPPER.readTree(index).path("filings")) {
+                Path target = folder.resolve(f.path("path").asText()).normalize();
+                if (!target.startsWith(folder)) {
+                    return new AdminClient.Answer(false, null, "refusing an index path outside the folder");
+                }
+                Files.createDirectories(target.getParent());
+                AdminClient.Answer doc = streamToNewFile(target, AdminClient.request("export").put("id", f.path("id").asText()), client);
+                if (!doc.ok()) {
+                    return doc;
+                }
+                if (!sha256(target).equals(f.path("sha256").asText())) {
+                    return new AdminClient.Answer(false, null, "exported " + target + " does not match its index entry");
+                }
+            }
+            return a;
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.printf("exported %s %s to %s (index.json signed in index.json.p7s)%n", reportType, period, folder);
+            return 0;
+        }
+
+        private static String sha256(Path file) throws IOException {
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] buf = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    d.update(buf, 0, n);
+                }
+                return java.util.HexFormat.of().formatHex(d.digest());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IOException("SHA-256 is missing from this JVM", e);
+            }
         }
     }
 }

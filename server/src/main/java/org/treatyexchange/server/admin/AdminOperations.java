@@ -16,6 +16,7 @@ import org.treatyexchange.server.audit.AuditVerification;
 import org.treatyexchange.server.audit.AuditVerifier;
 import org.treatyexchange.server.config.ConfigException;
 import org.treatyexchange.server.crypto.MasterKeys;
+import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.crypto.TamperedDocumentException;
 import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
@@ -51,9 +52,11 @@ public final class AdminOperations {
     private final AuditLog audit;
     private final MessageService messages;
     private final ReleaseService release;
+    private final ReceiptSigner signer;
 
     public AdminOperations(Store store, FilingService filings, MasterKeys masterKeys, RegistryService registry, AuditLog audit,
-            MessageService messages, ReleaseService release) {
+            MessageService messages, ReleaseService release, ReceiptSigner signer) {
+        this.signer = signer;
         this.messages = messages;
         this.release = release;
         this.store = store;
@@ -72,9 +75,10 @@ public final class AdminOperations {
         }
     }
 
-    ObjectNode listFilings(String state, String reportType) throws AdminException {
+    /** Filings by State, report type, period, level and status (null matches all), oldest first. */
+    ObjectNode listFilings(String state, String reportType, String period, String level, String status) throws AdminException {
         try {
-            List<FilingRecord> list = filings.list(new FilingQuery(state, null, reportType, 10_000));
+            List<FilingRecord> list = select(state, reportType, period, level, status);
             auditOk("admin.list-filings", state == null ? "-" : state);
             ObjectNode result = mapper.createObjectNode();
             ArrayNode items = result.putArray("filings");
@@ -82,6 +86,49 @@ public final class AdminOperations {
             return result;
         } catch (FilingException e) {
             throw new AdminException(e.getMessage());
+        }
+    }
+
+    private List<FilingRecord> select(String state, String reportType, String period, String level, String status)
+            throws FilingException {
+        return filings.list(new FilingQuery(state, null, reportType, 10_000)).stream()
+                .filter(f -> period == null || period.equals(f.period()))
+                .filter(f -> level == null || level.equals(f.level().wireName()))
+                .filter(f -> status == null || status.equals(f.status()))
+                .toList();
+    }
+
+    /**
+     * The index of a reporting cycle (e.g. every annual report for 2025), signed by the server's
+     * receipt key, so that an exported folder can be checked later: {@code index} (JSON) and
+     * {@code signature} (CMS over exactly those bytes), both base64.
+     */
+    ObjectNode cycleIndex(String reportType, String period) throws AdminException {
+        if (reportType == null || period == null) {
+            throw new AdminException("a reporting cycle is a report type and a period");
+        }
+        try {
+            ObjectNode index = mapper.createObjectNode();
+            index.put("reportType", reportType);
+            index.put("period", period);
+            index.put("generatedAt", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            ArrayNode items = index.putArray("filings");
+            for (FilingRecord f : select(null, reportType, period, null, null)) {
+                ObjectNode n = describe(f);
+                n.put("path", f.state() + "/" + f.id() + "--" + f.fileName());
+                items.add(n);
+            }
+            byte[] json = mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(index);
+            byte[] signature = signer.sign(json);
+            auditOk("admin.export-cycle", reportType + " " + period);
+            ObjectNode result = mapper.createObjectNode();
+            result.put("index", java.util.Base64.getEncoder().encodeToString(json));
+            result.put("signature", java.util.Base64.getEncoder().encodeToString(signature));
+            return result;
+        } catch (FilingException e) {
+            throw new AdminException(e.getMessage());
+        } catch (IOException e) {
+            throw new AdminException("the index could not be written");
         }
     }
 

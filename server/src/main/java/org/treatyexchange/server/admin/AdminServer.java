@@ -92,7 +92,9 @@ public final class AdminServer implements AutoCloseable {
             String op = request.path("op").asText("");
             try {
                 switch (op) {
-                    case "list-filings" -> ok(out, ops.listFilings(textOrNull(request, "state"), textOrNull(request, "reportType")));
+                    case "list-filings" -> ok(out, ops.listFilings(textOrNull(request, "state"), textOrNull(request, "reportType"),
+                            textOrNull(request, "period"), textOrNull(request, "level"), textOrNull(request, "status")));
+                    case "cycle-index" -> ok(out, ops.cycleIndex(textOrNull(request, "reportType"), textOrNull(request, "period")));
                     case "show-filing" -> ok(out, ops.showFiling(request.path("id").asText("")));
                     case "export" -> export(out, request.path("id").asText(""));
                     case "export-audit" -> exportAudit(out);
