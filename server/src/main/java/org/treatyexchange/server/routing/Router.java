@@ -78,7 +78,9 @@ public final class Router {
     /** Each declaration judged on its own, then every declaration against the first (in source order). */
     private static List<String> declarationProblems(RoutingRequest r) {
         List<Declaration> ds = new ArrayList<>(r.declarations());
-        ds.sort(Comparator.comparing(Declaration::source));
+        // A total order, so that the reasons do not depend on the order in which a channel listed them.
+        ds.sort(Comparator.comparing(Declaration::source).thenComparing(Declaration::level)
+                .thenComparing(d -> String.join(",", d.namedStates())));
         List<String> out = new ArrayList<>();
         Set<Declaration.Source> sources = EnumSet.noneOf(Declaration.Source.class);
         for (Declaration d : ds) {

@@ -22,12 +22,12 @@ final class Says {
 
     /** A State code as a reason may quote it. */
     static String state(String code) {
-        return wellFormedState(code) ? code : "a code that is not an ISO 3166 alpha-3 code";
+        return wellFormedState(code) ? code : "(not an ISO 3166 alpha-3 code)";
     }
 
     /** A report type id as a reason may quote it. */
     static String reportType(String id) {
-        return REPORT_TYPE.matcher(id).matches() ? id : "(an id that is not a report type id)";
+        return REPORT_TYPE.matcher(id).matches() ? id : "(not a report type id)";
     }
 
     /** A named list as a reason may quote it, e.g. {@code AAA, BBB}. */
