@@ -245,6 +245,9 @@ public final class FilingService {
         tx.documentKeys().insert(doc.key());
         tx.filings().insert(filing);
         tx.filings().insertReceipt(id, signed);
+        if (s.manifestSlot() != null) {
+            tx.manifests().remove(s.manifestSlot()); // consumed with the filing, or not at all
+        }
         AuditEvent event = AuditEvent.ok("filing.accepted", s.account(), s.source(), id)
                 .withDetail("state", s.state())
                 .withDetail("channel", s.channel())

@@ -18,6 +18,8 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param level          the confidentiality level that applies
  * @param namedStates    the States named for {@link ConfidentialityLevel#NAMED}
  * @param withheld       the State says it withheld sensitive information (ATT Art. 13.3)
+ * @param manifestLevel  the level an SFTP manifest repeats (routing compares it with the folder's), or null
+ * @param manifestSlot   the waiting manifest this filing consumes, or null
  */
 public record Submission(
         String state,
@@ -30,7 +32,15 @@ public record Submission(
         String period,
         ConfidentialityLevel level,
         List<String> namedStates,
-        boolean withheld) {
+        boolean withheld,
+        ConfidentialityLevel manifestLevel,
+        org.treatyexchange.server.store.ManifestRecords.Slot manifestSlot) {
+
+    /** A submission with no manifest (the signed-message channel, or an SFTP upload without one). */
+    public Submission(String state, String account, String keyFingerprint, String channel, String source, String fileName,
+            String reportType, String period, ConfidentialityLevel level, List<String> namedStates, boolean withheld) {
+        this(state, account, keyFingerprint, channel, source, fileName, reportType, period, level, namedStates, withheld, null, null);
+    }
 
     public Submission {
         Objects.requireNonNull(state, "state");

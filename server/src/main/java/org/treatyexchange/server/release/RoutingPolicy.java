@@ -37,7 +37,14 @@ public final class RoutingPolicy implements FilingPolicy {
     public Routed route(Submission s) {
         Optional<ServerConfig.ReportType> type = reportTypes.stream().filter(t -> t.id().equals(s.reportType())).findFirst();
         Declaration.Source source = s.channel().equals("api") ? Declaration.Source.ENVELOPE : Declaration.Source.FOLDER;
-        List<Declaration> declared = s.level() == null ? List.of() : List.of(new Declaration(source, s.level(), s.namedStates()));
+        List<Declaration> declared = new java.util.ArrayList<>();
+        if (s.level() != null) {
+            declared.add(new Declaration(source, s.level(), s.level() == ConfidentialityLevel.NAMED ? s.namedStates() : List.of()));
+        }
+        if (s.manifestLevel() != null) {
+            declared.add(new Declaration(Declaration.Source.MANIFEST, s.manifestLevel(),
+                    s.manifestLevel() == ConfidentialityLevel.NAMED ? s.namedStates() : List.of()));
+        }
         DistributionPlan plan = Router.plan(new RoutingRequest(s.state(), s.reportType(), declared, registry.current(),
                 type.map(ServerConfig.ReportType::defaultLevel),
                 type.map(t -> t.releaseOnReceipt() ? ReleasePolicy.ON_RECEIPT : ReleasePolicy.AFTER_REVIEW).orElse(ReleasePolicy.AFTER_REVIEW)));

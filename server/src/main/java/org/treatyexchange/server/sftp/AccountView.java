@@ -13,7 +13,10 @@ import org.apache.sshd.sftp.common.SftpConstants;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.filing.Manifests;
 import org.treatyexchange.server.filing.Submission;
+import org.treatyexchange.sdk.wire.Manifest;
+import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.messages.MessageException;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.release.ReleaseService;
@@ -34,9 +37,9 @@ import org.treatyexchange.server.store.FilingRecord;
  */
 final class AccountView {
 
-    /** Levels a State can choose by folder; {@code named} needs a manifest listing the States. */
-    static final List<ConfidentialityLevel> FOLDER_LEVELS =
-            List.of(ConfidentialityLevel.PUBLIC, ConfidentialityLevel.STATES_PARTIES, ConfidentialityLevel.SECRETARIAT);
+    /** Levels a State can choose by folder; {@code named} needs a manifest listing the States (else: secretariat, for review). */
+    static final List<ConfidentialityLevel> FOLDER_LEVELS = List.of(ConfidentialityLevel.PUBLIC, ConfidentialityLevel.STATES_PARTIES,
+            ConfidentialityLevel.SECRETARIAT, ConfidentialityLevel.NAMED);
 
     static final String RECEIPT_SUFFIX = ".p7s";
     static final String SECRETARIAT_RECEIPT_NAME = "receipt.p7s";
@@ -47,17 +50,19 @@ final class AccountView {
     private final FilingService filings;
     private final MessageService messages;
     private final ReleaseService release;
+    private final Manifests manifests;
     private final int maxFileNameBytes;
     private final Instant mounted = Instant.now();
 
     AccountView(SessionIdentity identity, List<String> reportTypes, List<String> stateCodes, FilingService filings,
-            MessageService messages, ReleaseService release, int maxFileNameBytes) {
+            MessageService messages, ReleaseService release, Manifests manifests, int maxFileNameBytes) {
         this.identity = identity;
         this.reportTypes = List.copyOf(reportTypes);
         this.stateCodes = List.copyOf(stateCodes);
         this.filings = filings;
         this.messages = messages;
         this.release = release;
+        this.manifests = manifests;
         this.maxFileNameBytes = maxFileNameBytes;
     }
 
@@ -442,12 +447,42 @@ final class AccountView {
             throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/<level>/");
         }
         String name = FileNames.validate(s.get(3), maxFileNameBytes);
-        Submission submission = new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp",
-                identity.source(), name, s.get(1), null, folderLevel(s.get(2)).orElseThrow(), List.of(), false);
+        ConfidentialityLevel folder = folderLevel(s.get(2)).orElseThrow();
+        if (name.endsWith(Manifest.SUFFIX) && name.length() > Manifest.SUFFIX.length()) {
+            ManifestRecords.Slot slot = new ManifestRecords.Slot(identity.state(), s.get(1), folder.wireName(),
+                    name.substring(0, name.length() - Manifest.SUFFIX.length()));
+            return new ActionChannel(json -> {
+                try {
+                    manifests.receive(slot, identity.account(), identity.source(), json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (FilingException e) {
+                    throw SafeStatus.toSftp(e);
+                }
+            }, Manifest.MAX_BYTES);
+        }
         try {
+            Optional<Manifests.Applied> manifest = manifests.waitingFor(
+                    new ManifestRecords.Slot(identity.state(), s.get(1), folder.wireName(), name));
+            Submission submission = manifest.isPresent()
+                    ? new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp", identity.source(), name,
+                            s.get(1), manifest.get().manifest().period(), folder, manifest.get().manifest().namedStates(),
+                            manifest.get().manifest().withheld(), manifest.get().manifest().level(), manifest.get().slot())
+                    : new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp", identity.source(), name,
+                            s.get(1), impliedPeriod(s.get(1)), folder, List.of(), false);
             return new UploadChannel(filings.begin(submission));
         } catch (FilingException e) {
             throw SafeStatus.toSftp(e);
         }
+    }
+
+    /**
+     * Without a manifest an annual report dropped in year Y is taken to cover Y-1 (the treaty's
+     * practice: reports on the previous calendar year, due by 31 May); a manifest says otherwise.
+     */
+    private static String impliedPeriod(String reportType) {
+        if (reportType.equals("annual-report") || reportType.equals("nil-annual-report")) {
+            return Integer.toString(java.time.LocalDate.now(java.time.ZoneOffset.UTC).getYear() - 1);
+        }
+        return null;
+    }
     }
 }

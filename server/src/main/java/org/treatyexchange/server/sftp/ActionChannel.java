@@ -10,8 +10,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The secretariat's action files: a small upload (at most 4 KiB of UTF-8, e.g. a hold's reason) whose
- * CLOSE performs an act instead of storing anything. A failed act fails the CLOSE with its reason.
+ * A small upload whose CLOSE performs an act instead of becoming a filing: the secretariat's action
+ * files (a hold's reason, at most 4 KiB of UTF-8) and States' manifests. A failed act fails the CLOSE
+ * with its reason.
  */
 final class ActionChannel implements SeekableByteChannel, CommitOnClose {
 
@@ -24,13 +25,19 @@ final class ActionChannel implements SeekableByteChannel, CommitOnClose {
     }
 
     private final Act act;
+    private final int maxBytes;
     private final ByteArrayOutputStream content = new ByteArrayOutputStream();
     private long position;
     private boolean open = true;
     private boolean commitRequested;
 
     ActionChannel(Act act) {
+        this(act, MAX_BYTES);
+    }
+
+    ActionChannel(Act act, int maxBytes) {
         this.act = act;
+        this.maxBytes = maxBytes;
     }
 
     @Override
@@ -44,9 +51,9 @@ final class ActionChannel implements SeekableByteChannel, CommitOnClose {
             throw DropBoxException.unsupported("action files must be written sequentially");
         }
         int n = src.remaining();
-        if (content.size() + n > MAX_BYTES) {
+        if (content.size() + n > maxBytes) {
             open = false;
-            throw DropBoxException.denied("action files hold at most " + MAX_BYTES + " bytes");
+            throw DropBoxException.denied("this file may hold at most " + maxBytes + " bytes");
         }
         byte[] b = new byte[n];
         src.get(b);

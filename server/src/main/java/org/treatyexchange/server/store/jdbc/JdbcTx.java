@@ -10,6 +10,7 @@ import org.treatyexchange.server.store.AuditRecords;
 import org.treatyexchange.server.store.DocumentKeyRecords;
 import org.treatyexchange.server.store.FilingRecords;
 import org.treatyexchange.server.store.InboxRecords;
+import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.store.Tx;
@@ -27,6 +28,7 @@ final class JdbcTx implements Tx {
     private JdbcMessageRecords messages;
     private JdbcInboxRecords inbox;
     private JdbcRoutingRecords routing;
+    private JdbcManifestRecords manifests;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -91,6 +93,15 @@ final class JdbcTx implements Tx {
             routing = new JdbcRoutingRecords(this);
         }
         return routing;
+    }
+
+    @Override
+    public ManifestRecords manifests() {
+        connection();
+        if (manifests == null) {
+            manifests = new JdbcManifestRecords(this);
+        }
+        return manifests;
     }
 
     @Override

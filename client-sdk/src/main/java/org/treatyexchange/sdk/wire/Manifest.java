@@ -1,0 +1,38 @@
+package org.treatyexchange.sdk.wire;
+
+import java.util.List;
+
+/**
+ * What an automated SFTP upload says about its document, in a sidecar {@code <file>.manifest.json}
+ * written into the same drop folder BEFORE the document. The folder already names the report type
+ * and a level; the manifest adds the period, named States and the withheld flag, and may repeat the
+ * level (a level that differs from the folder's is a conflict: the filing then goes to the
+ * secretariat only, for review).
+ *
+ * @param version     1
+ * @param reportType  must equal the drop folder's report type
+ * @param period      reporting period ({@code YYYY} or {@code YYYY-YYYY}) or null
+ * @param level       level or null (the folder's applies)
+ * @param namedStates for level {@code named}: the States, sorted and distinct; otherwise empty
+ * @param withheld    ATT Art. 13.3: the State withheld commercially sensitive or national-security information
+ */
+public record Manifest(int version, String reportType, String period, ConfidentialityLevel level, List<String> namedStates,
+        boolean withheld) {
+
+    public static final int CURRENT_VERSION = 1;
+    /** Largest manifest accepted. */
+    public static final int MAX_BYTES = 16 * 1024;
+    /** The suffix that makes an upload a manifest rather than a document. */
+    public static final String SUFFIX = ".manifest.json";
+
+    public Manifest {
+        Rules.require(version == CURRENT_VERSION, "version must be " + CURRENT_VERSION);
+        Rules.reportType("reportType", reportType);
+        if (period != null) {
+            Rules.period("period", period);
+        }
+        namedStates = Rules.sortedStates("namedStates", namedStates == null ? List.of() : namedStates);
+        Rules.require(level == ConfidentialityLevel.NAMED ? !namedStates.isEmpty() : namedStates.isEmpty(),
+                "namedStates must be given exactly when level is named");
+    }
+}

@@ -1,0 +1,53 @@
+package org.treatyexchange.sdk.wire;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Set;
+
+/** The one definition of the SFTP manifest's JSON form (fixed field order; strict reader). */
+public final class ManifestJson {
+
+    private static final String WHAT = "manifest";
+    private static final Set<String> FIELDS = Set.of("version", "reportType", "period", "level", "namedStates", "withheld");
+
+    private ManifestJson() {
+    }
+
+    public static byte[] toBytes(Manifest m) {
+        ObjectNode n = StrictJson.WRITER.createObjectNode();
+        n.put("version", m.version());
+        n.put("reportType", m.reportType());
+        if (m.period() != null) {
+            n.put("period", m.period());
+        }
+        if (m.level() != null) {
+            n.put("level", m.level().wireName());
+        }
+        if (!m.namedStates().isEmpty()) {
+            m.namedStates().forEach(n.putArray("namedStates")::add);
+        }
+        n.put("withheld", m.withheld());
+        return StrictJson.write(n);
+    }
+
+    /**
+     * Reads a manifest.
+     *
+     * @throws WireFormatException with a safe message naming the field and rule
+     */
+    public static Manifest fromBytes(byte[] json) throws WireFormatException {
+        ObjectNode n = StrictJson.parseObject(json, Manifest.MAX_BYTES, WHAT);
+        StrictJson.version(n, Manifest.CURRENT_VERSION, WHAT);
+        StrictJson.refuseUnknown(n, FIELDS, WHAT);
+        String reportType = StrictJson.text(n, "reportType", WHAT);
+        String period = StrictJson.optionalText(n, "period", WHAT);
+        ConfidentialityLevel level = StrictJson.optionalLevel(n, "level", WHAT);
+        List<String> named = StrictJson.optionalStringArray(n, "namedStates", Rules.MAX_RECIPIENTS, WHAT);
+        boolean withheld = StrictJson.optionalBoolean(n, "withheld", false, WHAT);
+        try {
+            return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, named, withheld);
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException(WHAT + ": " + e.getMessage());
+        }
+    }
+}

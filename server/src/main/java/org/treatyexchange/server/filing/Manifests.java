@@ -1,0 +1,110 @@
+package org.treatyexchange.server.filing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.treatyexchange.sdk.wire.Manifest;
+import org.treatyexchange.sdk.wire.ManifestJson;
+import org.treatyexchange.sdk.wire.WireFormatException;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.routing.ReportingPeriods;
+import org.treatyexchange.server.store.ManifestRecords;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+
+/**
+ * SFTP manifests: {@code <file>.manifest.json} is written into a drop folder before {@code <file>};
+ * it waits (durably, so any node can pair it) until that document arrives in the same folder, which
+ * then files with the manifest's period, named States and withheld flag, and consumes it in the same
+ * transaction. A manifest that never meets its document expires after {@link #TTL}; a document that
+ * arrives without one files with what its folder says. A second manifest for the same name replaces
+ * the first.
+ */
+public final class Manifests {
+
+    /** How long a manifest waits for its document. */
+    public static final Duration TTL = Duration.ofHours(24);
+
+    private final Store store;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public Manifests(Store store, AuditLog audit, Clock clock) {
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** What a waiting manifest adds to a document's submission. */
+    public record Applied(ManifestRecords.Slot slot, Manifest manifest) {
+    }
+
+    /**
+     * Validates and keeps a manifest written by {@code account} into a folder.
+     *
+     * @throws FilingException FORBIDDEN with a safe message when it is malformed or does not fit the folder
+     */
+    public void receive(ManifestRecords.Slot slot, String account, String source, byte[] json) throws FilingException {
+        Manifest m;
+        try {
+            m = ManifestJson.fromBytes(json);
+        } catch (WireFormatException e) {
+            throw refused(slot, account, source, e.getMessage());
+        }
+        if (!m.reportType().equals(slot.reportType())) {
+            throw refused(slot, account, source, "the manifest's reportType '" + m.reportType() + "' is not the folder's '"
+                    + slot.reportType() + "'");
+        }
+        Optional<String> periodProblem = ReportingPeriods.problem(m.reportType(), m.period(), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        if (periodProblem.isPresent()) {
+            throw refused(slot, account, source, periodProblem.get());
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        try {
+            store.inTransaction(tx -> {
+                tx.manifests().removeOlderThan(now.minus(TTL));
+                tx.manifests().put(new ManifestRecords.Waiting(slot, account, new String(ManifestJson.toBytes(m), StandardCharsets.UTF_8), now));
+                audit.append(tx, AuditEvent.ok("manifest.received", account, source, slot.fileName())
+                        .withDetail("state", slot.state())
+                        .withDetail("reportType", slot.reportType())
+                        .withDetail("folder", slot.level()));
+                return null;
+            });
+        } catch (StoreException e) {
+            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the manifest could not be stored; nothing was kept", e);
+        }
+    }
+
+    /** The manifest waiting for this document, if any (not yet consumed: the filing's transaction does that). */
+    public Optional<Applied> waitingFor(ManifestRecords.Slot slot) throws FilingException {
+        try {
+            Instant cutoff = clock.instant().minus(TTL);
+            Optional<ManifestRecords.Waiting> w = store.read(tx -> tx.manifests().find(slot)).filter(x -> x.receivedAt().isAfter(cutoff));
+            if (w.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Applied(slot, ManifestJson.fromBytes(w.get().json().getBytes(StandardCharsets.UTF_8))));
+        } catch (StoreException e) {
+            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+        } catch (WireFormatException e) {
+            throw new FilingException(FilingException.Reason.UNAVAILABLE, "a stored manifest could not be read", e);
+        }
+    }
+
+    private FilingException refused(ManifestRecords.Slot slot, String account, String source, String why) {
+        try {
+            audit.record(store, AuditEvent.refused("manifest.refused", account, source, slot.fileName())
+                    .withDetail("state", slot.state())
+                    .withDetail("reason", why));
+        } catch (StoreException e) {
+            // the refusal itself still reaches the client
+        }
+        return new FilingException(FilingException.Reason.FORBIDDEN, "manifest refused: " + why);
+    }
+}
