@@ -22,6 +22,7 @@ import org.treatyexchange.server.crypto.MasterKeys;
 import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.demo.DemoAccounts;
 import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.filing.Manifests;
 import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
@@ -123,7 +124,8 @@ public final class Server implements AutoCloseable {
                 config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock,
                 release);
 
-        sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, audit, store);
+        sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, new Manifests(store, audit, clock), audit,
+                store);
         started.add(sftp);
         if (api.enabled()) {
             IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),

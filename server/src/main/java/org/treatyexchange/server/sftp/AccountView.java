@@ -484,5 +484,4 @@ final class AccountView {
         }
         return null;
     }
-    }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
 import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.filing.Manifests;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.registry.RegistryService;
@@ -20,14 +21,16 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
     private final FilingService filings;
     private final MessageService messages;
     private final ReleaseService release;
+    private final Manifests manifests;
     private final SftpSettings settings;
 
     DropBoxFileSystemFactory(RegistryService registry, FilingService filings, MessageService messages, ReleaseService release,
-            SftpSettings settings) {
+            Manifests manifests, SftpSettings settings) {
         this.registry = registry;
         this.filings = filings;
         this.messages = messages;
         this.release = release;
+        this.manifests = manifests;
         this.settings = settings;
     }
 
@@ -43,7 +46,7 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
             throw DropBoxException.denied("not authenticated");
         }
         List<String> states = registry.current().states().stream().map(StateEntry::code).sorted().toList();
-        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings, messages, release,
+        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings, messages, release, manifests,
                 settings.maxFileNameBytes()));
     }
 }

@@ -1,0 +1,94 @@
+package org.treatyexchange.server.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Year;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.TestExchange;
+
+/** SFTP manifests: written before their document, they add period, named States and the withheld flag; doubt routes to review. */
+class ManifestTest {
+
+    @TempDir
+    static Path tmp;
+
+    static TestExchange exchange;
+
+    @BeforeAll
+    static void start() throws Exception {
+        exchange = TestExchange.start(tmp.resolve("home"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        exchange.close();
+    }
+
+    static void put(SftpClient sftp, String path, String content) throws IOException {
+        try (OutputStream out = sftp.write(path)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static String idOf(String name) {
+        return exchange.admin("filings").lines().filter(l -> l.endsWith(" " + name)).reduce((a, b) -> b).orElseThrow().split(" ")[0];
+    }
+
+    @Test
+    void aManifestNamesTheStatesAndThePeriodOfItsDocument() throws Exception {
+        try (ClientSession s = exchange.login("borealia-system"); SftpClient sftp = exchange.sftp(s)) {
+            put(sftp, "/submit/national-report/named/poa-2024-2025.pdf.manifest.json",
+                    "{\"version\":1,\"reportType\":\"national-report\",\"period\":\"2024-2025\",\"level\":\"named\","
+                            + "\"namedStates\":[\"ARC\"],\"withheld\":true}");
+            put(sftp, "/submit/national-report/named/poa-2024-2025.pdf", "PoA report");
+        }
+        String shown = exchange.admin("show", idOf("poa-2024-2025.pdf"));
+        assertThat(shown).contains("\"period\" : \"2024-2025\"").contains("\"level\" : \"named\"").contains("\"withheld\" : true")
+                .contains("\"recipients\" : [ \"ARC\" ]").contains("\"needsReview\" : false");
+    }
+
+    @Test
+    void doubtRoutesToTheSecretariatForReview() throws Exception {
+        try (ClientSession s = exchange.login("arcadia-system"); SftpClient sftp = exchange.sftp(s)) {
+            // the manifest says public, the folder says states-parties: conflict
+            put(sftp, "/submit/annual-report/states-parties/conflict.pdf.manifest.json",
+                    "{\"version\":1,\"reportType\":\"annual-report\",\"period\":\"" + (Year.now().getValue() - 1) + "\",\"level\":\"public\"}");
+            put(sftp, "/submit/annual-report/states-parties/conflict.pdf", "conflicting");
+            // a named folder with no manifest to name the States
+            put(sftp, "/submit/annual-report/named/unnamed.pdf", "no names");
+        }
+        for (String name : new String[] {"conflict.pdf", "unnamed.pdf"}) {
+            String shown = exchange.admin("show", idOf(name));
+            assertThat(shown).as(name).contains("\"level\" : \"secretariat\"").contains("\"needsReview\" : true").contains("\"recipients\" : [ ]");
+        }
+        assertThat(exchange.admin("show", idOf("conflict.pdf"))).contains("manifest");
+    }
+
+    @Test
+    void aBadManifestIsRefusedAndKeepsNothing() throws Exception {
+        try (ClientSession s = exchange.login("sylvania-system"); SftpClient sftp = exchange.sftp(s)) {
+            assertThatThrownBy(() -> put(sftp, "/submit/annual-report/public/future.pdf.manifest.json",
+                    "{\"version\":1,\"reportType\":\"annual-report\",\"period\":\"" + (Year.now().getValue() + 1) + "\"}"))
+                    .isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> put(sftp, "/submit/annual-report/public/wrong.pdf.manifest.json",
+                    "{\"version\":1,\"reportType\":\"national-report\"}")).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> put(sftp, "/submit/annual-report/public/junk.pdf.manifest.json", "{\"version\":1,\"surprise\":1}"))
+                    .isInstanceOf(IOException.class);
+            // the document then files with what its folder says
+            put(sftp, "/submit/annual-report/public/future.pdf", "report");
+        }
+        String shown = exchange.admin("show", idOf("future.pdf"));
+        assertThat(shown).contains("\"level\" : \"public\"").contains("\"period\" : \"" + (Year.now().getValue() - 1) + "\"");
+        assertThat(exchange.admin("filings")).doesNotContain("manifest.json");
+    }
+}
