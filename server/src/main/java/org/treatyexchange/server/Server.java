@@ -30,6 +30,7 @@ import org.treatyexchange.server.messages.MessageSettings;
 import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.release.RoutingPolicy;
 import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
@@ -117,6 +118,8 @@ public final class Server implements AutoCloseable {
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
+        Reports reports = new Reports(store, registry, vault,
+                config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
         FilingService filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
 
@@ -124,8 +127,8 @@ public final class Server implements AutoCloseable {
                 config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock,
                 release);
 
-        sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, new Manifests(store, audit, clock), audit,
-                store);
+        sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, new Manifests(store, audit, clock), reports,
+                audit, store);
         started.add(sftp);
         if (api.enabled()) {
             IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
@@ -134,7 +137,7 @@ public final class Server implements AutoCloseable {
             started.add(apiServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner));
+                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")

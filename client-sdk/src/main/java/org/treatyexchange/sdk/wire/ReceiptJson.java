@@ -49,51 +49,50 @@ public final class ReceiptJson {
      * @throws WireFormatException when the bytes are not a version-1 receipt
      */
     public static Receipt fromBytes(byte[] json) throws WireFormatException {
-        JsonNode n;
+        // Strict like every other reader: valid UTF-8, bounded, no unknown fields, every field checked,
+        // so that what is read always writes back to the same bytes.
+        ObjectNode n = StrictJson.parseObject(json, MAX_BYTES, "receipt");
+        StrictJson.version(n, Receipt.CURRENT_VERSION, "receipt");
+        StrictJson.refuseUnknown(n, FIELDS, "receipt");
         try {
-            n = MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new WireFormatException("receipt is not valid JSON");
-        }
-        if (n == null || !n.isObject()) {
-            throw new WireFormatException("receipt is not a JSON object");
-        }
-        int version = n.path("version").asInt(-1);
-        if (version != Receipt.CURRENT_VERSION) {
-            throw new WireFormatException("unsupported receipt version " + version);
-        }
-        try {
+            String channel = text(n, "channel");
+            Rules.require(channel.equals("sftp") || channel.equals("api"), "channel must be sftp or api");
+            String keyFingerprint = text(n, "keyFingerprint");
+            Rules.require(keyFingerprint.length() <= 256 && Rules.printable(keyFingerprint, false), "keyFingerprint is malformed");
+            String period = optionalText(n, "period");
+            String supersedes = optionalText(n, "supersedes");
             return new Receipt(
-                    version,
-                    text(n, "filingId"),
-                    text(n, "state"),
-                    text(n, "account"),
-                    text(n, "keyFingerprint"),
-                    text(n, "channel"),
-                    text(n, "fileName"),
-                    n.path("size").asLong(-1),
-                    text(n, "sha256"),
-                    Instant.parse(text(n, "receivedAt")),
-                    text(n, "reportType"),
-                    optionalText(n, "period"),
+                    Receipt.CURRENT_VERSION,
+                    Rules.id("filingId", text(n, "filingId")),
+                    Rules.state("state", text(n, "state")),
+                    Rules.account("account", text(n, "account")),
+                    keyFingerprint,
+                    channel,
+                    Rules.documentName("fileName", text(n, "fileName")),
+                    StrictJson.nonNegativeLong(n, "size", "receipt"),
+                    Rules.sha256("sha256", text(n, "sha256")),
+                    StrictJson.instant(n, "receivedAt", "receipt"),
+                    Rules.reportType("reportType", text(n, "reportType")),
+                    period == null ? null : Rules.period("period", period),
                     ConfidentialityLevel.fromWireName(text(n, "level"))
                             .orElseThrow(() -> new WireFormatException("unknown level in receipt")),
-                    optionalText(n, "supersedes"));
-        } catch (DateTimeParseException | IllegalArgumentException | NullPointerException e) {
-            throw new WireFormatException("receipt is missing a field or has a malformed one");
+                    supersedes == null ? null : Rules.id("supersedes", supersedes));
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException("receipt: " + e.getMessage());
         }
     }
 
-    private static String text(JsonNode n, String field) throws WireFormatException {
-        JsonNode v = n.get(field);
-        if (v == null || !v.isTextual()) {
-            throw new WireFormatException("receipt field '" + field + "' is missing");
-        }
-        return v.asText();
+    /** Largest receipt accepted. */
+    static final int MAX_BYTES = 64 * 1024;
+
+    private static final java.util.Set<String> FIELDS = java.util.Set.of("version", "filingId", "state", "account", "keyFingerprint",
+            "channel", "fileName", "size", "sha256", "receivedAt", "reportType", "period", "level", "supersedes");
+
+    private static String text(ObjectNode n, String field) throws WireFormatException {
+        return StrictJson.text(n, field, "receipt");
     }
 
-    private static String optionalText(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+    private static String optionalText(ObjectNode n, String field) throws WireFormatException {
+        return StrictJson.optionalText(n, field, "receipt");
     }
 }

@@ -38,8 +38,12 @@ class ReceiptJsonTest {
         assertThatThrownBy(() -> ReceiptJson.fromBytes(v2.getBytes(StandardCharsets.UTF_8))).hasMessageContaining("version 2");
         String badLevel = new String(ReceiptJson.toBytes(sample(null)), StandardCharsets.UTF_8).replace("states-parties", "everyone");
         assertThatThrownBy(() -> ReceiptJson.fromBytes(badLevel.getBytes(StandardCharsets.UTF_8))).hasMessageContaining("level");
-        String noSha = new String(ReceiptJson.toBytes(sample(null)), StandardCharsets.UTF_8).replace("\"sha256\"", "\"sha\"");
+        String noSha = new String(ReceiptJson.toBytes(sample(null)), StandardCharsets.UTF_8).replaceFirst(",\"sha256\":\"[0-9a-f]+\"", "");
         assertThatThrownBy(() -> ReceiptJson.fromBytes(noSha.getBytes(StandardCharsets.UTF_8))).hasMessageContaining("sha256");
+        String renamed = new String(ReceiptJson.toBytes(sample(null)), StandardCharsets.UTF_8).replace("\"sha256\"", "\"sha\"");
+        assertThatThrownBy(() -> ReceiptJson.fromBytes(renamed.getBytes(StandardCharsets.UTF_8))).hasMessageContaining("unknown field");
+        String surrogate = new String(ReceiptJson.toBytes(sample(null)), StandardCharsets.UTF_8).replace("arcadia-officer", "arc\\udc00");
+        assertThatThrownBy(() -> ReceiptJson.fromBytes(surrogate.getBytes(StandardCharsets.UTF_8))).isInstanceOf(WireFormatException.class);
     }
 
     @Test

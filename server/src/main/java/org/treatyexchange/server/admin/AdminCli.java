@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
         subcommands = {AdminCli.ListFilings.class, AdminCli.Show.class, AdminCli.Export.class, AdminCli.VerifyAudit.class,
             AdminCli.ExportAudit.class,
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Send.class, AdminCli.Pending.class,
-            AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class})
+            AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
+            AdminCli.Contacts.class})
 public final class AdminCli {
 
     static final int REFUSED = 1;
@@ -424,6 +425,38 @@ public final class AdminCli {
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IOException("SHA-256 is missing from this JVM", e);
             }
+        }
+    }
+
+    /** Prints a text answer as it is. */
+    abstract static class TextSub extends Sub {
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.print(result.path("text").asText());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Which States Parties have filed their annual report for a year: on time, late, missing.")
+    static final class Status extends TextSub {
+        @Option(names = "--year", required = true, description = "The reporting year, e.g. 2025.")
+        int year;
+
+        @Option(names = "--format", defaultValue = "table", description = "table, csv or json.")
+        String format;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("status").put("year", year).put("format", format));
+        }
+    }
+
+    @Command(name = "contacts", description = "The current list of national points of contact (States Parties only).")
+    static final class Contacts extends TextSub {
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("contacts"));
         }
     }
 }

@@ -24,6 +24,7 @@ import org.treatyexchange.server.messages.MessageException;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.release.FilingJson;
 import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.registry.RegistryChange;
 import org.treatyexchange.server.registry.RegistryService;
@@ -53,10 +54,12 @@ public final class AdminOperations {
     private final MessageService messages;
     private final ReleaseService release;
     private final ReceiptSigner signer;
+    private final Reports reports;
 
     public AdminOperations(Store store, FilingService filings, MasterKeys masterKeys, RegistryService registry, AuditLog audit,
-            MessageService messages, ReleaseService release, ReceiptSigner signer) {
+            MessageService messages, ReleaseService release, ReceiptSigner signer, Reports reports) {
         this.signer = signer;
+        this.reports = reports;
         this.messages = messages;
         this.release = release;
         this.store = store;
@@ -129,6 +132,34 @@ public final class AdminOperations {
             throw new AdminException(e.getMessage());
         } catch (IOException e) {
             throw new AdminException("the index could not be written");
+        }
+    }
+
+    /** Who has filed its annual report for {@code year}: {@code table}, {@code csv} or {@code json} text. */
+    ObjectNode reportingStatus(int year, String format) throws AdminException {
+        try {
+            List<org.treatyexchange.server.reporting.StateStatus> status = reports.annualStatus(year);
+            String text = switch (format == null ? "table" : format) {
+                case "csv" -> org.treatyexchange.server.reporting.ReportingStatus.csv(status);
+                case "json" -> org.treatyexchange.server.reporting.ReportingStatus.json(status);
+                case "table" -> org.treatyexchange.server.reporting.ReportingStatus.table(status);
+                default -> throw new AdminException("format must be table, csv or json");
+            };
+            auditOk("admin.reporting-status", Integer.toString(year));
+            return mapper.createObjectNode().put("text", text);
+        } catch (StoreException e) {
+            throw new AdminException("the store is unavailable: " + e.getMessage());
+        }
+    }
+
+    /** The current list of national points of contact (text). */
+    ObjectNode contacts() throws AdminException {
+        try {
+            String text = new String(reports.contactListDocument(), java.nio.charset.StandardCharsets.UTF_8);
+            auditOk("admin.contacts", "-");
+            return mapper.createObjectNode().put("text", text);
+        } catch (StoreException e) {
+            throw new AdminException("the store is unavailable: " + e.getMessage());
         }
     }
 

@@ -102,6 +102,8 @@ public final class AdminServer implements AutoCloseable {
                     case "rotate-master-key" -> ok(out, ops.rotateMasterKey());
                     case "reload-registry" -> ok(out, ops.reloadRegistry());
                     case "pending" -> ok(out, ops.pending());
+                    case "status" -> ok(out, ops.reportingStatus(request.path("year").asInt(0), textOrNull(request, "format")));
+                    case "contacts" -> ok(out, ops.contacts());
                     case "release" -> ok(out, ops.release(request.path("id").asText("")));
                     case "hold" -> ok(out, ops.hold(request.path("id").asText(""), textOrNull(request, "reason")));
                     case "withdraw" -> ok(out, ops.withdraw(request.path("id").asText(""), textOrNull(request, "reason")));

@@ -161,7 +161,9 @@ final class MultipartParser {
                         next = i + 4;
                     }
                     if (end < 0) {
-                        if (workLen - pos > maxPartHeaderBytes) {
+                        // Up to two buffered bytes ("\r\n" of the blank line) may end up outside the
+                        // block once the terminator completes; refuse only what must exceed the limit.
+                        if (workLen - pos - 2 > maxPartHeaderBytes) {
                             throw HeaderValue.malformed("multipart part headers too large");
                         }
                         progress = false;

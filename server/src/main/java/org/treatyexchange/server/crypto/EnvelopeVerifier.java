@@ -113,6 +113,16 @@ public final class EnvelopeVerifier {
         if (cms.length > maxBytes) {
             throw malformed("signed data is larger than " + maxBytes + " bytes");
         }
+        try {
+            return verifyChecked(cms, clock);
+        } catch (RuntimeException e) {
+            // Bouncy Castle parses parts of the structure lazily (e.g. signed attributes) and throws
+            // unchecked exceptions on malformed input; whatever it is, the input is not acceptable.
+            throw malformed("not CMS SignedData of the accepted shape");
+        }
+    }
+
+    private static VerifiedEnvelope verifyChecked(byte[] cms, Clock clock) throws SignatureCheckException {
         checkStructure(cms);
 
         ContentInfo contentInfo;

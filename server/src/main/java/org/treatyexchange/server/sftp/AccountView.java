@@ -20,6 +20,7 @@ import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.messages.MessageException;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
@@ -51,11 +52,16 @@ final class AccountView {
     private final MessageService messages;
     private final ReleaseService release;
     private final Manifests manifests;
+    private final Reports reports;
+    private final boolean stateParty;
     private final int maxFileNameBytes;
     private final Instant mounted = Instant.now();
 
     AccountView(SessionIdentity identity, List<String> reportTypes, List<String> stateCodes, FilingService filings,
-            MessageService messages, ReleaseService release, Manifests manifests, int maxFileNameBytes) {
+            MessageService messages, ReleaseService release, Manifests manifests, Reports reports, boolean stateParty,
+            int maxFileNameBytes) {
+        this.reports = reports;
+        this.stateParty = stateParty;
         this.identity = identity;
         this.reportTypes = List.copyOf(reportTypes);
         this.stateCodes = List.copyOf(stateCodes);
@@ -132,6 +138,9 @@ final class AccountView {
                 if (s.size() == 1) {
                     return folder();
                 }
+                if (s.size() == 2 && stateParty && s.get(1).equals(CONTACTS_FILE)) {
+                    return new Node.Generated(contactList(), mounted);
+                }
                 if (s.size() == 2) {
                     Optional<Node> item = inboxFile(s.get(1));
                     if (item.isPresent()) {
@@ -178,6 +187,9 @@ final class AccountView {
             case "distributed": {
                 List<String> names = new ArrayList<>(inboxEntries().stream().map(AccountView::inboxFileName).toList());
                 distributed().forEach(f -> names.add(releasedName(f)));
+                if (stateParty) {
+                    names.add(CONTACTS_FILE);
+                }
                 return names;
             }
             case "public":
@@ -209,6 +221,17 @@ final class AccountView {
     /** The level a drop folder stands for; empty for any other name. */
     private static Optional<ConfidentialityLevel> folderLevel(String name) {
         return ConfidentialityLevel.fromWireName(name).filter(FOLDER_LEVELS::contains);
+    }
+
+    /** The national points of contact, generated for States Parties only (never public, never signatories). */
+    static final String CONTACTS_FILE = "points-of-contact.txt";
+
+    private byte[] contactList() throws IOException {
+        try {
+            return reports.contactListDocument();
+        } catch (org.treatyexchange.server.store.StoreException e) {
+            throw DropBoxException.failure("the store is unavailable");
+        }
     }
 
     /** How a released filing's document is named where States see it: its id, then its own name. */

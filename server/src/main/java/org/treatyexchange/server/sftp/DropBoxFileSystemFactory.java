@@ -8,6 +8,7 @@ import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.filing.Manifests;
+import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.registry.RegistryService;
@@ -22,10 +23,12 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
     private final MessageService messages;
     private final ReleaseService release;
     private final Manifests manifests;
+    private final Reports reports;
     private final SftpSettings settings;
 
     DropBoxFileSystemFactory(RegistryService registry, FilingService filings, MessageService messages, ReleaseService release,
-            Manifests manifests, SftpSettings settings) {
+            Manifests manifests, Reports reports, SftpSettings settings) {
+        this.reports = reports;
         this.registry = registry;
         this.filings = filings;
         this.messages = messages;
@@ -46,7 +49,8 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
             throw DropBoxException.denied("not authenticated");
         }
         List<String> states = registry.current().states().stream().map(StateEntry::code).sorted().toList();
-        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings, messages, release, manifests,
+        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings, messages, release, manifests, reports,
+                identity.state() != null && registry.current().state(identity.state()).map(StateEntry::isStateParty).orElse(false),
                 settings.maxFileNameBytes()));
     }
 }

@@ -43,6 +43,7 @@ import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.filing.Manifests;
+import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.store.Store;
@@ -73,7 +74,7 @@ public final class SftpService implements AutoCloseable {
      * @throws IllegalArgumentException when a configured algorithm is unknown to this build
      */
     public static SftpService start(SftpSettings settings, RegistryService registry, FilingService filings, MessageService messages,
-            ReleaseService release, Manifests manifests, AuditLog audit, Store store)
+            ReleaseService release, Manifests manifests, Reports reports, AuditLog audit, Store store)
             throws IOException, GeneralSecurityException {
         SshServer sshd = ServerBuilder.builder().build();
         // Chosen explicitly: MINA would switch to another I/O back-end by itself if one appeared on the classpath.
@@ -107,7 +108,7 @@ public final class SftpService implements AutoCloseable {
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         sshd.setAgentFactory(null);
 
-        DropBoxFileSystemFactory fileSystems = new DropBoxFileSystemFactory(registry, filings, messages, release, manifests, settings);
+        DropBoxFileSystemFactory fileSystems = new DropBoxFileSystemFactory(registry, filings, messages, release, manifests, reports, settings);
         sshd.setFileSystemFactory(fileSystems);
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(new DropBoxAccessor())

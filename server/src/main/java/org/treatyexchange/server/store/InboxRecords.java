@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Each State's inbound queue. Entries are never deleted; acknowledging marks them read. */
+/**
+ * Each State's inbound queue. Entries are never deleted; acknowledging marks them read. A
+ * distribution item whose filing was withdrawn is no longer listed or returned.
+ */
 public interface InboxRecords {
 
     /**

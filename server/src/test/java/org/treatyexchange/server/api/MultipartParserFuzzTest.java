@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.junit.jupiter.api.Disabled;
 import org.treatyexchange.server.api.MultipartParser.PartHeaders;
 import org.treatyexchange.server.messages.MessageException;
 
@@ -28,8 +27,8 @@ import org.treatyexchange.server.messages.MessageException;
  * the allowed delimiter padding (read from its private fields: the memory it holds is the thing
  * being checked); all three splits give the same outcome and the same parts.
  *
- * <p>Seed {@code bug-header-block-at-limit-split} reproduces the bug named in the @Disabled reason
- * (found reading the parser while writing this target, confirmed by the target's own checks).
+ * <p>Seed {@code bug-header-block-at-limit-split} reproduces a bug, now fixed: the header limit depended on
+ * where a chunk ended (found reading the parser while writing this target, confirmed by the target's own checks).
  */
 class MultipartParserFuzzTest {
 
@@ -58,11 +57,6 @@ class MultipartParserFuzzTest {
     record Outcome(List<Part> parts, boolean closed, String refusal) {
     }
 
-    @Disabled("bug: MultipartParser enforces maxPartHeaderBytes differently depending on where a chunk ends."
-            + " A header block of exactly the limit (its final CRLF included) is accepted when the blank line after it"
-            + " arrives in the same chunk, but refused 'multipart part headers too large' when a chunk ends right after"
-            + " the blank line's CR: the not-yet-terminated check counts workLen - pos (limit + 1) against the limit"
-            + " while the terminated check counts end - pos (limit). Seed bug-header-block-at-limit-split")
     @FuzzTest
     void feed(byte[] input) throws Exception {
         if (input.length < 3) {

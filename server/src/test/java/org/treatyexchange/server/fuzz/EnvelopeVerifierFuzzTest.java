@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import org.junit.jupiter.api.Disabled;
 import org.treatyexchange.server.crypto.EnvelopeVerifier;
 import org.treatyexchange.server.crypto.SignatureCheckException;
 import org.treatyexchange.server.crypto.VerifiedEnvelope;
@@ -19,7 +18,7 @@ import org.treatyexchange.server.crypto.VerifiedEnvelope;
  * self-signed ECDSA P-256 and RSA-2048 keys (100-year certificates; the keys were deleted, only the
  * CMS output is kept): SHA-256/ECDSA, SHA-384/RSA, RSASSA-PSS; and refusals: no signed attributes,
  * detached content, tampered content, truncated. {@code bug-signed-attribute-not-a-sequence.der} is
- * Jazzer's first finding (see the @Disabled reason): the SHA-384/RSA seed with one byte changed, the
+ * Jazzer's first finding (fixed; kept as a seed): the SHA-384/RSA seed with one byte changed, the
  * contentType attribute's SEQUENCE tag 0x30 made a SET 0x31.
  */
 class EnvelopeVerifierFuzzTest {
@@ -27,10 +26,6 @@ class EnvelopeVerifierFuzzTest {
     /** The HTTPS edge's default {@code api.maxEnvelopeSize}. */
     private static final int MAX_BYTES = 64 * 1024;
 
-    @Disabled("bug: EnvelopeVerifier.verify throws IllegalArgumentException (\"unknown object in getInstance:"
-            + " org.bouncycastle.asn1.DLSet\") instead of SignatureCheckException(MALFORMED) when a signed attribute"
-            + " is not a SEQUENCE: SignerInformation.getSignedAttributes() (EnvelopeVerifier.java:163, outside any"
-            + " try) builds an AttributeTable that parses each attribute lazily; seed bug-signed-attribute-not-a-sequence.der")
     @FuzzTest
     void verify(byte[] cms) throws Exception {
         PerInput.check(() -> check(cms));

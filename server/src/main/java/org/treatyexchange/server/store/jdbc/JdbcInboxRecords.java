@@ -19,10 +19,16 @@ final class JdbcInboxRecords implements InboxRecords {
             + " item_size, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String COLUMNS = "SELECT seq, state_code, kind, item_id, title, created_at, item_blob_id, item_size,"
             + " acknowledged_at FROM inbox_entry";
+    /**
+     * A distribution item disappears with its filing: once the filing is withdrawn no State sees the
+     * item any more (it stays in the table; the secretariat keeps the record).
+     */
+    private static final String VISIBLE = " AND NOT EXISTS (SELECT 1 FROM filing f WHERE f.status = 'withdrawn'"
+            + " AND inbox_entry.kind = 'distribution' AND inbox_entry.item_id = 'dist-' || f.id)";
     private static final String LIST_OPEN = COLUMNS
-            + " WHERE state_code = ? AND seq > ? AND acknowledged_at IS NULL ORDER BY seq FETCH FIRST ? ROWS ONLY";
-    private static final String LIST_ALL = COLUMNS + " WHERE state_code = ? AND seq > ? ORDER BY seq FETCH FIRST ? ROWS ONLY";
-    private static final String GET = COLUMNS + " WHERE state_code = ? AND seq = ?";
+            + " WHERE state_code = ? AND seq > ? AND acknowledged_at IS NULL" + VISIBLE + " ORDER BY seq FETCH FIRST ? ROWS ONLY";
+    private static final String LIST_ALL = COLUMNS + " WHERE state_code = ? AND seq > ?" + VISIBLE + " ORDER BY seq FETCH FIRST ? ROWS ONLY";
+    private static final String GET = COLUMNS + " WHERE state_code = ? AND seq = ?" + VISIBLE;
     private static final String BY_ITEM = COLUMNS + " WHERE state_code = ? AND item_id = ?";
     private static final String ACK = "UPDATE inbox_entry SET acknowledged_at = ? WHERE state_code = ? AND seq = ? AND acknowledged_at IS NULL";
 

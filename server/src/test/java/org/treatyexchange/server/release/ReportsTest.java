@@ -1,0 +1,86 @@
+package org.treatyexchange.server.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Year;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.TestExchange;
+
+/** The reporting-status table and the points-of-contact list, through the real server. */
+class ReportsTest {
+
+    @TempDir
+    static Path tmp;
+
+    static TestExchange exchange;
+
+    @BeforeAll
+    static void start() throws Exception {
+        exchange = TestExchange.start(tmp.resolve("home"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        exchange.close();
+    }
+
+    static void put(String account, String path, String content) throws Exception {
+        try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); OutputStream out = sftp.write(path)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void theStatusTableShowsWhoFiledAndWhoIsMissing() throws Exception {
+        int year = Year.now().getValue() - 1;
+        put("arcadia-officer", "/submit/annual-report/states-parties/annual.pdf", "ARC annual");
+        put("sylvania-officer", "/submit/nil-annual-report/public/nil.pdf", "SYL nil");
+        String table = exchange.admin("status", "--year", Integer.toString(year));
+        assertThat(table).startsWith("0\n");
+        assertThat(table.lines().filter(l -> l.startsWith("ARC")).findFirst().orElseThrow()).contains("late");
+        assertThat(table.lines().filter(l -> l.startsWith("SYL")).findFirst().orElseThrow()).contains("late");
+        assertThat(table.lines().filter(l -> l.startsWith("BOR")).findFirst().orElseThrow()).contains("missing");
+        assertThat(table).doesNotContain("CAL").contains("3 States Parties: 0 on time, 2 late, 1 missing");
+        String csv = exchange.admin("status", "--year", Integer.toString(year), "--format", "csv");
+        assertThat(csv).contains("state,name,outcome,filedAt,nil,public").contains("BOR,").contains("missing");
+        assertThat(exchange.admin("status", "--year", Integer.toString(year), "--format", "json")).contains("\"missing\":1");
+        // an earlier year has no filings at all
+        assertThat(exchange.admin("status", "--year", Integer.toString(year - 1))).contains("0 on time, 0 late, 3 missing");
+    }
+
+    @Test
+    void pointsOfContactReachStatesPartiesOnlyAndFollowTheStatesFilings() throws Exception {
+        assertThat(exchange.admin("contacts")).contains("Dr. Helena Marsh").contains("Restricted to States Parties");
+        put("sylvania-system", "/submit/points-of-contact/secretariat/points-of-contact.json",
+                "{\"version\":1,\"state\":\"SYL\",\"asOf\":\"2026-11-01\",\"contacts\":[{\"name\":\"Mr. Piotr Nowak\","
+                        + "\"email\":\"poc@mfa.sylvania.example\",\"phone\":\"+999 40 555 0199\"}]}");
+        String list = exchange.admin("contacts");
+        assertThat(list).contains("Mr. Piotr Nowak").doesNotContain("Ms. Ilona Varga");
+
+        try (ClientSession s = exchange.login("borealia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            try (InputStream in = sftp.read("/distributed/points-of-contact.txt")) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("Mr. Piotr Nowak").contains("Dr. Helena Marsh");
+            }
+        }
+        try (ClientSession s = exchange.login("calvera-officer"); SftpClient sftp = exchange.sftp(s)) {
+            List<String> names = new ArrayList<>();
+            sftp.readDir("/distributed").forEach(e -> names.add(e.getFilename()));
+            sftp.readDir("/public").forEach(e -> names.add(e.getFilename()));
+            assertThat(names).doesNotContain("points-of-contact.txt");
+            assertThatThrownBy(() -> sftp.stat("/distributed/points-of-contact.txt")).isInstanceOf(IOException.class);
+        }
+    }
+}
