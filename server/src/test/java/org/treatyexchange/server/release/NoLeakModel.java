@@ -26,7 +26,7 @@ final class NoLeakModel {
 
     static final List<String> PARTIES = List.of("ARC", "BOR", "SYL");
     static final List<String> STATES = List.of("ARC", "BOR", "SYL", "CAL");
-    static final List<String> FOLDER_LEVELS = List.of("public", "states-parties", "secretariat");
+    static final List<String> FOLDER_LEVELS = List.of("public", "states-parties", "secretariat", "named");
     static final List<String> REPORT_TYPES = List.of("initial-report", "initial-report-update", "annual-report", "nil-annual-report",
             "national-report", "points-of-contact", "correspondence");
     static final String SECRETARIAT = "secretariat";
