@@ -125,7 +125,7 @@ public final class Server implements AutoCloseable {
 
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
                 config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock,
-                release);
+                release, reports);
 
         sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, new Manifests(store, audit, clock), reports,
                 audit, store);

@@ -339,6 +339,15 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     requireSecretariat(ex);
                     buffer(ex, 4096, (client, body) -> Reply.ok(Reply.JSON, gateway.holdFiling(client, route.filingId(), holdReason(body))));
                 }
+                case CONTACTS -> ex.action = (client, body) -> Reply.ok("text/plain; charset=utf-8", gateway.contacts(client));
+                case STATUS -> {
+                    requireSecretariat(ex);
+                    String[] q = statusQuery(request.uri());
+                    int year = Integer.parseInt(q[0]);
+                    String format = q[1];
+                    ex.action = (client, body) -> Reply.ok(format.equals("csv") ? "text/csv; charset=utf-8" : Reply.JSON,
+                            gateway.reportingStatus(client, year, format));
+                }
                 default -> throw new IllegalStateException("unrouted endpoint " + route.endpoint());
             }
         } catch (MessageException e) {
@@ -563,6 +572,18 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             then.run();
         }
         drain(ctx);
+    }
+
+    /** {@code ?year=YYYY[&format=json|csv]}: anything else is malformed. */
+    private static String[] statusQuery(String uri) throws MessageException {
+        io.netty.handler.codec.http.QueryStringDecoder q = new io.netty.handler.codec.http.QueryStringDecoder(uri);
+        List<String> years = q.parameters().getOrDefault("year", List.of());
+        List<String> formats = q.parameters().getOrDefault("format", List.of("json"));
+        if (years.size() != 1 || !years.get(0).matches("[0-9]{4}") || formats.size() != 1
+                || !(formats.get(0).equals("json") || formats.get(0).equals("csv"))) {
+            throw new MessageException(Reason.MALFORMED, "use ?year=YYYY and optionally &format=json or csv");
+        }
+        return new String[] {years.get(0), formats.get(0)};
     }
 
     private static void requireSecretariat(Exchange ex) throws MessageException {

@@ -27,7 +27,9 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
         SECRETARIAT_MESSAGE(HttpMethod.POST),
         PENDING(HttpMethod.GET),
         RELEASE(HttpMethod.POST),
-        HOLD(HttpMethod.POST);
+        HOLD(HttpMethod.POST),
+        CONTACTS(HttpMethod.GET),
+        STATUS(HttpMethod.GET);
 
         final HttpMethod method;
 
@@ -52,6 +54,10 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
                 e = Endpoint.SECRETARIAT_MESSAGE;
             } else if (rest.equals("secretariat/pending")) {
                 e = Endpoint.PENDING;
+            } else if (rest.equals("contacts")) {
+                e = Endpoint.CONTACTS;
+            } else if (rest.equals("secretariat/status")) {
+                e = Endpoint.STATUS;
             } else if (rest.startsWith("secretariat/filings/")) {
                 String tail = rest.substring("secretariat/filings/".length());
                 int slash = tail.indexOf('/');

@@ -118,4 +118,14 @@ public interface MessageGateway {
     default byte[] holdFiling(ApiClient client, String filingId, String reason) throws MessageException {
         throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
     }
+
+    /** The national points of contact (text), for States Parties and the secretariat only. */
+    default byte[] contacts(ApiClient client) throws MessageException {
+        throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
+    }
+
+    /** Who has filed its annual report for a year, as {@code csv} or {@code json}. Secretariat only. */
+    default byte[] reportingStatus(ApiClient client, int year, String format) throws MessageException {
+        throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
+    }
 }

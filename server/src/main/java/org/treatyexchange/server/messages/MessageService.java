@@ -45,6 +45,7 @@ import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
 import org.treatyexchange.server.release.FilingJson;
 import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.MessageRecords.MessageRecord;
@@ -73,10 +74,12 @@ public final class MessageService implements MessageGateway {
     private final Store store;
     private final Clock clock;
     private final ReleaseService release;
+    private final Reports reports;
 
     public MessageService(MessageSettings settings, RegistryService registry, FilingService filings, DocumentVault vault, BlobStore blobs,
-            ReceiptSigner signer, AuditLog audit, Store store, Clock clock, ReleaseService release) {
+            ReceiptSigner signer, AuditLog audit, Store store, Clock clock, ReleaseService release, Reports reports) {
         this.release = release;
+        this.reports = reports;
         this.settings = settings;
         this.registry = registry;
         this.filings = filings;
@@ -134,6 +137,11 @@ public final class MessageService implements MessageGateway {
             String reportType = e.reportType() != null ? e.reportType() : "correspondence";
             if (!settings.reportTypes().contains(reportType)) {
                 throw new MessageException(MessageException.Reason.MALFORMED, "unknown report type '" + reportType + "'");
+            }
+            Optional<String> periodProblem = org.treatyexchange.server.routing.ReportingPeriods.problem(reportType, e.period(),
+                    java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC));
+            if (periodProblem.isPresent()) {
+                throw new MessageException(MessageException.Reason.MALFORMED, periodProblem.get());
             }
             ConfidentialityLevel level = e.level() != null ? e.level() : ConfidentialityLevel.SECRETARIAT;
             if (level == ConfidentialityLevel.NAMED) {
@@ -630,6 +638,36 @@ public final class MessageService implements MessageGateway {
             throw unavailable(e);
         } catch (IOException e) {
             throw new MessageException(MessageException.Reason.UNAVAILABLE, "the answer could not be written", e);
+        }
+    }
+
+    @Override
+    public byte[] contacts(ApiClient client) throws MessageException {
+        boolean party = client.secretariat()
+                || (client.state() != null && registry.current().state(client.state()).map(StateEntry::isStateParty).orElse(false));
+        if (!party) {
+            throw new MessageException(MessageException.Reason.FORBIDDEN, "the points of contact are for States Parties only");
+        }
+        try {
+            byte[] list = reports.contactListDocument();
+            auditQuietly(AuditEvent.ok("contacts.read", client.account(), client.source(), "-"));
+            return list;
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public byte[] reportingStatus(ApiClient client, int year, String format) throws MessageException {
+        requireSecretariat(client);
+        try {
+            List<org.treatyexchange.server.reporting.StateStatus> status = reports.annualStatus(year);
+            auditQuietly(AuditEvent.ok("api.reporting-status", client.account(), client.source(), Integer.toString(year)));
+            String text = format.equals("csv") ? org.treatyexchange.server.reporting.ReportingStatus.csv(status)
+                    : org.treatyexchange.server.reporting.ReportingStatus.json(status);
+            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (StoreException e) {
+            throw unavailable(e);
         }
     }
 

@@ -265,12 +265,22 @@ class NoLeakTest {
         return receipt.substring(0, receipt.length() - ".p7s".length());
     }
 
+    /** A period each report type accepts: annual reports cover a past year; contacts and correspondence have none. */
+    static String validPeriod(String reportType) {
+        int year = java.time.Year.now(java.time.ZoneOffset.UTC).getValue();
+        return switch (reportType) {
+            case "annual-report", "nil-annual-report" -> Integer.toString(year - 1);
+            case "points-of-contact", "correspondence" -> null;
+            default -> Integer.toString(year);
+        };
+    }
+
     static String fileByApi(MessageClient api, Filing f, String messageId) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("api").resolve(Integer.toString(f.order)));
         Path doc = dir.resolve(f.fileName);
         Files.write(doc, f.content);
         Envelope.Builder b = Envelope.builder().messageId(messageId).type(MessageType.FILING).state(f.state)
-                .level(ConfidentialityLevel.fromWireName(f.level).orElseThrow()).reportType(f.reportType).period("2026")
+                .level(ConfidentialityLevel.fromWireName(f.level).orElseThrow()).reportType(f.reportType).period(validPeriod(f.reportType))
                 .title("No-leak population " + f.order).withheld(false).document(f.fileName, doc, "application/pdf");
         if (!f.named.isEmpty()) {
             b.namedStates(f.named);

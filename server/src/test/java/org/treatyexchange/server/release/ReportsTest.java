@@ -83,4 +83,26 @@ class ReportsTest {
             assertThatThrownBy(() -> sftp.stat("/distributed/points-of-contact.txt")).isInstanceOf(IOException.class);
         }
     }
+
+    static org.treatyexchange.server.Processes.Result curl(String account, Path out, String url) throws Exception {
+        Path demo = exchange.home().resolve("demo");
+        return org.treatyexchange.server.Processes.run(tmp, List.of("curl", "-sS", "--cacert", exchange.server().caCertificate().toString(),
+                "--cert", demo.resolve(account + "-api.cert.pem").toString(), "--key", demo.resolve(account + "-api.key.pem").toString(),
+                "-o", out.toString(), "-w", "%{http_code}", "https://127.0.0.1:" + exchange.server().apiPort() + "/api/v1" + url));
+    }
+
+    @Test
+    void contactsAndStatusOverHttpsFollowTheSameRules() throws Exception {
+        Path out = tmp.resolve("out.txt");
+        assertThat(curl("borealia-system", out, "/contacts").output()).isEqualTo("200");
+        assertThat(java.nio.file.Files.readString(out)).contains("Dr. Helena Marsh").contains("Restricted to States Parties");
+        assertThat(curl("calvera-system", out, "/contacts").output()).isEqualTo("403");
+        int year = Year.now().getValue() - 1;
+        assertThat(curl("secretariat", out, "/secretariat/status?year=" + year + "&format=csv").output()).isEqualTo("200");
+        assertThat(java.nio.file.Files.readString(out)).startsWith("state,name,outcome,filedAt,nil,public");
+        assertThat(curl("secretariat", out, "/secretariat/status?year=" + year).output()).isEqualTo("200");
+        assertThat(java.nio.file.Files.readString(out)).contains("\"statesParties\":3");
+        assertThat(curl("arcadia-system", out, "/secretariat/status?year=" + year).output()).isEqualTo("403");
+        assertThat(curl("secretariat", out, "/secretariat/status?year=twenty").output()).isEqualTo("400");
+    }
 }
