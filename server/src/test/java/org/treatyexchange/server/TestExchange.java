@@ -73,6 +73,24 @@ public final class TestExchange implements AutoCloseable {
         return code + "\n" + out;
     }
 
+    /**
+     * Runs the stock {@code curl} as a demo account's API client (its demo certificate, trusting the
+     * server's CA); the response body goes to {@code out}, the output is the HTTP status.
+     */
+    public Processes.Result curl(String account, java.nio.file.Path out, String... args) throws IOException, InterruptedException {
+        java.nio.file.Path demo = home().resolve("demo");
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--cacert",
+                server.caCertificate().toString(), "--cert", demo.resolve(account + "-api.cert.pem").toString(), "--key",
+                demo.resolve(account + "-api.key.pem").toString(), "-o", out.toString(), "-w", "%{http_code}"));
+        cmd.addAll(java.util.List.of(args));
+        return Processes.run(out.toAbsolutePath().getParent(), cmd);
+    }
+
+    /** The URL of an API path, e.g. {@code apiUrl("/inbox")}. */
+    public String apiUrl(String path) {
+        return "https://127.0.0.1:" + server.apiPort() + "/api/v1" + path;
+    }
+
     /** Starts (again) on the same home. */
     public void restart() throws Exception {
         if (server != null) {

@@ -3,7 +3,6 @@ package org.treatyexchange.server.sftp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -14,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * files (a hold's reason, at most 4 KiB of UTF-8) and States' manifests. A failed act fails the CLOSE
  * with its reason.
  */
-final class ActionChannel implements SeekableByteChannel, CommitOnClose {
+final class ActionChannel extends WriteOnceChannel {
 
     static final int MAX_BYTES = 4096;
 
@@ -27,9 +26,6 @@ final class ActionChannel implements SeekableByteChannel, CommitOnClose {
     private final Act act;
     private final int maxBytes;
     private final ByteArrayOutputStream content = new ByteArrayOutputStream();
-    private long position;
-    private boolean open = true;
-    private boolean commitRequested;
 
     ActionChannel(Act act) {
         this(act, MAX_BYTES);
@@ -38,11 +34,6 @@ final class ActionChannel implements SeekableByteChannel, CommitOnClose {
     ActionChannel(Act act, int maxBytes) {
         this.act = act;
         this.maxBytes = maxBytes;
-    }
-
-    @Override
-    public void commitOnClose() {
-        commitRequested = true;
     }
 
     @Override
@@ -63,22 +54,6 @@ final class ActionChannel implements SeekableByteChannel, CommitOnClose {
     }
 
     @Override
-    public int read(ByteBuffer dst) {
-        throw new NonReadableChannelException();
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) {
-        position = newPosition;
-        return this;
-    }
-
-    @Override
     public long size() {
         return content.size();
     }
@@ -89,11 +64,6 @@ final class ActionChannel implements SeekableByteChannel, CommitOnClose {
             throw DropBoxException.unsupported("action files cannot be truncated");
         }
         return this;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
     }
 
     @Override

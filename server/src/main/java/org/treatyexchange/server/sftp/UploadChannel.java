@@ -3,7 +3,6 @@ package org.treatyexchange.server.sftp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.SeekableByteChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,24 +15,16 @@ import org.treatyexchange.server.filing.FilingService;
  * closes it ({@link #commitOnClose()} is set by the SFTP event listener for that request); any other
  * close — a dropped connection, a session torn down — discards everything.
  */
-final class UploadChannel implements SeekableByteChannel, CommitOnClose {
+final class UploadChannel extends WriteOnceChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadChannel.class);
     private static final int CHUNK = 64 * 1024;
 
     private final FilingService.Intake intake;
     private final byte[] chunk = new byte[CHUNK];
-    private long position;
-    private boolean open = true;
-    private boolean commitRequested;
 
     UploadChannel(FilingService.Intake intake) {
         this.intake = intake;
-    }
-
-    @Override
-    public void commitOnClose() {
-        commitRequested = true;
     }
 
     @Override
@@ -61,22 +52,6 @@ final class UploadChannel implements SeekableByteChannel, CommitOnClose {
     }
 
     @Override
-    public int read(ByteBuffer dst) {
-        throw new NonReadableChannelException();
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public SeekableByteChannel position(long newPosition) {
-        position = newPosition;
-        return this;
-    }
-
-    @Override
     public long size() {
         return intake.size();
     }
@@ -88,11 +63,6 @@ final class UploadChannel implements SeekableByteChannel, CommitOnClose {
             throw DropBoxException.unsupported("uploads cannot be truncated; nothing was kept");
         }
         return this;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
     }
 
     @Override

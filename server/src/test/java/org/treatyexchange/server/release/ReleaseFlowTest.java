@@ -115,16 +115,11 @@ class ReleaseFlowTest {
     }
 
     static org.treatyexchange.server.Processes.Result curl(String account, Path out, String... args) throws Exception {
-        Path demo = exchange.home().resolve("demo");
-        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--cacert", exchange.server().caCertificate().toString(), "--cert",
-                demo.resolve(account + "-api.cert.pem").toString(), "--key", demo.resolve(account + "-api.key.pem").toString(), "-o",
-                out.toString(), "-w", "%{http_code}"));
-        cmd.addAll(List.of(args));
-        return org.treatyexchange.server.Processes.run(tmp, cmd);
+        return exchange.curl(account, out, args);
     }
 
     static String url(String path) {
-        return "https://127.0.0.1:" + exchange.server().apiPort() + "/api/v1" + path;
+        return exchange.apiUrl(path);
     }
 
     @Test

@@ -84,11 +84,8 @@ class ReportsTest {
         }
     }
 
-    static org.treatyexchange.server.Processes.Result curl(String account, Path out, String url) throws Exception {
-        Path demo = exchange.home().resolve("demo");
-        return org.treatyexchange.server.Processes.run(tmp, List.of("curl", "-sS", "--cacert", exchange.server().caCertificate().toString(),
-                "--cert", demo.resolve(account + "-api.cert.pem").toString(), "--key", demo.resolve(account + "-api.key.pem").toString(),
-                "-o", out.toString(), "-w", "%{http_code}", "https://127.0.0.1:" + exchange.server().apiPort() + "/api/v1" + url));
+    static org.treatyexchange.server.Processes.Result curl(String account, Path out, String path) throws Exception {
+        return exchange.curl(account, out, exchange.apiUrl(path));
     }
 
     @Test
