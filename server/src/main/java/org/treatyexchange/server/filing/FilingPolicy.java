@@ -2,6 +2,7 @@ package org.treatyexchange.server.filing;
 
 import java.util.List;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.routing.DistributionPlan;
 import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.Tx;
 
@@ -12,8 +13,8 @@ import org.treatyexchange.server.store.Tx;
  */
 public interface FilingPolicy {
 
-    /** The level applied and the named States, decided before the filing is written. */
-    record Routed(ConfidentialityLevel level, List<String> namedStates, Object plan) {
+    /** The level applied and the named States, decided before the filing is written; the plan, when routed. */
+    record Routed(ConfidentialityLevel level, List<String> namedStates, DistributionPlan plan) {
         public Routed {
             namedStates = List.copyOf(namedStates);
         }

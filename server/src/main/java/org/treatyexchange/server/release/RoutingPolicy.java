@@ -54,7 +54,7 @@ public final class RoutingPolicy implements FilingPolicy {
 
     @Override
     public void onRecorded(Tx tx, FilingRecord filing, Routed routed) throws Exception {
-        DistributionPlan plan = (DistributionPlan) routed.plan();
+        DistributionPlan plan = routed.plan();
         release.onRecorded(tx, filing, new Plan(filing.id(), plan.level(), plan.levelSource().name().toLowerCase(java.util.Locale.ROOT)
                 .replace('_', '-'), plan.recipients(), plan.publicArea(), plan.needsReview(), plan.reviewReasons()), plan.releaseAtOnce());
     }
