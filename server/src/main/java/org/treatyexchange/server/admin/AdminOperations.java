@@ -332,14 +332,7 @@ public final class AdminOperations {
     /** Filings waiting for a decision (pending, held), with their plans. */
     ObjectNode pending() throws AdminException {
         try {
-            ObjectNode result = mapper.createObjectNode();
-            ArrayNode items = result.putArray("filings");
-            for (String id : release.awaitingDecision()) {
-                FilingRecord f = find(id);
-                ObjectNode n = describe(f);
-                release.plan(id).ifPresent(p -> n.set("plan", describe(p)));
-                items.add(n);
-            }
+            ObjectNode result = FilingJson.list(release.awaitingWithPlans());
             auditOk("admin.list-pending", "-");
             return result;
         } catch (StoreException e) {

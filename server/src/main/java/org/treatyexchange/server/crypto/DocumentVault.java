@@ -53,6 +53,14 @@ public final class DocumentVault {
     }
 
     /** Starts a new document under a fresh data key; nothing is visible until {@link Upload#finish()}. */
+    /** Encrypts and durably stores a small document held in memory (a signed envelope, a queue item). */
+    public StoredDocument store(byte[] bytes) throws IOException {
+        try (Upload upload = begin()) {
+            upload.write(bytes, 0, bytes.length);
+            return upload.finish();
+        }
+    }
+
     public Upload begin() throws IOException {
         byte[] dataKey = new byte[SegmentedAead.KEY_LENGTH];
         random.nextBytes(dataKey);

@@ -592,16 +592,7 @@ public final class MessageService implements MessageGateway {
     public byte[] pendingFilings(ApiClient client) throws MessageException {
         requireSecretariat(client);
         try {
-            com.fasterxml.jackson.databind.node.ObjectNode result = JSON.createObjectNode();
-            com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
-            for (String id : release.awaitingDecision()) {
-                Optional<org.treatyexchange.server.store.FilingRecord> f = store.read(tx -> tx.filings().byId(id));
-                if (f.isPresent()) {
-                    com.fasterxml.jackson.databind.node.ObjectNode n = FilingJson.describe(f.get());
-                    release.plan(id).ifPresent(p -> n.set("plan", FilingJson.describe(p)));
-                    items.add(n);
-                }
-            }
+            com.fasterxml.jackson.databind.node.ObjectNode result = FilingJson.list(release.awaitingWithPlans());
             auditQuietly(AuditEvent.ok("api.list-pending", client.account(), client.source(), "-"));
             return JSON.writeValueAsBytes(result);
         } catch (StoreException e) {
@@ -691,16 +682,9 @@ public final class MessageService implements MessageGateway {
 
     private DocumentVault.StoredDocument storeBlob(byte[] bytes) throws MessageException {
         try {
-            return storeBlobOrFail(bytes);
+            return vault.store(bytes);
         } catch (IOException e) {
             throw new MessageException(MessageException.Reason.UNAVAILABLE, "the message could not be stored; nothing was kept", e);
-        }
-    }
-
-    private DocumentVault.StoredDocument storeBlobOrFail(byte[] bytes) throws IOException {
-        try (DocumentVault.Upload upload = vault.begin()) {
-            upload.write(bytes, 0, bytes.length);
-            return upload.finish();
         }
     }
 

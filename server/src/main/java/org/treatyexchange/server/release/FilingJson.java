@@ -34,6 +34,21 @@ public final class FilingJson {
         return n;
     }
 
+    /** A filing with its plan under {@code plan} (when it has one). */
+    public static ObjectNode describe(ReleaseService.Planned planned) {
+        ObjectNode n = describe(planned.filing());
+        planned.plan().ifPresent(p -> n.set("plan", describe(p)));
+        return n;
+    }
+
+    /** {@code {"filings":[…]}}: each filing with its plan — what the secretariat reviews. */
+    public static ObjectNode list(java.util.List<ReleaseService.Planned> planned) {
+        ObjectNode result = MAPPER.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
+        planned.forEach(p -> items.add(describe(p)));
+        return result;
+    }
+
     public static ObjectNode describe(RoutingRecords.Plan p) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("level", p.level().wireName());

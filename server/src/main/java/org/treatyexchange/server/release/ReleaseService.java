@@ -1,6 +1,5 @@
 package org.treatyexchange.server.release;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -101,6 +100,35 @@ public final class ReleaseService {
             ids.addAll(tx.routing().withStatus(HELD, 10_000));
             ids.sort(null);
             return ids;
+        });
+    }
+
+    /** A filing with the plan made for it at receipt (empty for filings from before routing). */
+    public record Planned(FilingRecord filing, Optional<Plan> plan) {
+    }
+
+    /** Filings waiting for the secretariat (pending and held) with their plans, oldest first, in one read. */
+    public List<Planned> awaitingWithPlans() throws StoreException {
+        return store.read(tx -> {
+            List<String> ids = new ArrayList<>(tx.routing().withStatus(PENDING, 10_000));
+            ids.addAll(tx.routing().withStatus(HELD, 10_000));
+            ids.sort(null);
+            List<Planned> out = new ArrayList<>();
+            for (String id : ids) {
+                Optional<FilingRecord> f = tx.filings().byId(id);
+                if (f.isPresent()) {
+                    out.add(new Planned(f.get(), tx.routing().plan(id)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** One filing with its plan. */
+    public Optional<Planned> planned(String filingId) throws StoreException {
+        return store.read(tx -> {
+            Optional<FilingRecord> f = tx.filings().byId(filingId);
+            return f.isEmpty() ? Optional.<Planned>empty() : Optional.of(new Planned(f.get(), tx.routing().plan(filingId)));
         });
     }
 
@@ -207,7 +235,7 @@ public final class ReleaseService {
                     title(f), null, List.of(new DocumentInfo(f.fileName(), f.size(), f.sha256(), "application/octet-stream")), f.id(),
                     plan.level());
             byte[] signed = signer.sign(InboxItemJson.toBytes(item));
-            DocumentVault.StoredDocument blob = storeBlob(signed);
+            DocumentVault.StoredDocument blob = vault.store(signed);
             tx.documentKeys().insert(blob.key());
             long seq = tx.inbox().nextSeq();
             tx.inbox().insert(new InboxRecords.InboxEntry(seq, state, InboxItem.Kind.DISTRIBUTION.wireName(), item.id(), item.title(), at,
@@ -223,13 +251,6 @@ public final class ReleaseService {
 
     private static String title(FilingRecord f) {
         return f.state() + " " + f.reportType() + (f.period() == null ? "" : " " + f.period()) + ": " + f.fileName();
-    }
-
-    private DocumentVault.StoredDocument storeBlob(byte[] bytes) throws IOException {
-        try (DocumentVault.Upload upload = vault.begin()) {
-            upload.write(bytes, 0, bytes.length);
-            return upload.finish();
-        }
     }
 
     private Instant now() {

@@ -356,12 +356,9 @@ final class AccountView {
     /** What {@code /pending/<id>.json} shows: the filing and the plan a release would execute. */
     private byte[] pendingDescription(String id) throws IOException {
         try {
-            FilingRecord f = filings.byId(id).orElseThrow(() -> new NoSuchFileException(id));
-            com.fasterxml.jackson.databind.node.ObjectNode n = org.treatyexchange.server.release.FilingJson.describe(f);
-            release.plan(id).ifPresent(p -> n.set("plan", org.treatyexchange.server.release.FilingJson.describe(p)));
-            return n.toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        } catch (FilingException e) {
-            throw SafeStatus.toSftp(e);
+            ReleaseService.Planned planned = release.planned(id).orElseThrow(() -> new NoSuchFileException(id));
+            return org.treatyexchange.server.release.FilingJson.describe(planned).toPrettyString()
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } catch (org.treatyexchange.server.store.StoreException e) {
             throw DropBoxException.failure("the store is unavailable");
         }
