@@ -25,6 +25,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,15 +48,34 @@ final class LocalBlobStore implements BlobStore {
     private static final String TMP = "tmp";
     private static final String TMP_SUFFIX = ".part";
     private static final OpenOption[] READ = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+    /** A blob still being written has its pages sent to disk in the background each time this much more arrived. */
+    static final long DEFAULT_WRITEBACK_BYTES = 32L * 1024 * 1024;
+
+    /**
+     * Early write-back of large blobs (fsync on): without it the kernel holds a whole upload in the page
+     * cache and the fsync at commit writes all of it while the client waits (about 3 s per GiB here).
+     * It only starts I/O sooner; the fsync at commit, and so durability, is unchanged.
+     */
+    private static final ExecutorService WRITEBACK = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "blob-writeback");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final SecureRandom random = new SecureRandom();
     private final Path root;
     private final Path tmp;
     private final boolean fsync;
     private final boolean posix;
+    private final long writebackBytes;
 
     LocalBlobStore(Path directory, boolean fsync) throws IOException {
+        this(directory, fsync, DEFAULT_WRITEBACK_BYTES);
+    }
+
+    LocalBlobStore(Path directory, boolean fsync, long writebackBytes) throws IOException {
         Objects.requireNonNull(directory, "directory");
+        this.writebackBytes = writebackBytes;
         this.posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
         createDirectories(directory.toAbsolutePath().normalize());
         this.root = directory.toRealPath();
@@ -242,12 +266,60 @@ final class LocalBlobStore implements BlobStore {
         private final OutputStream stream;
         private boolean committed;
         private boolean finished;
+        private long written;
+        private long writtenAtWriteback;
+        private Future<?> writeback;
 
         LocalWriter(String id, Path temp, FileChannel channel) {
             this.id = id;
             this.temp = temp;
             this.channel = channel;
-            this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
+            OutputStream file = Channels.newOutputStream(channel);
+            this.stream = new BufferedOutputStream(new java.io.FilterOutputStream(file) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    file.write(b, off, len);
+                    written += len;
+                    startWritebackIfDue();
+                }
+            }, 64 * 1024);
+        }
+
+        /** On the writing thread: hands the pages written so far to the write-back thread, one request at a time. */
+        private void startWritebackIfDue() throws IOException {
+            if (!fsync || written - writtenAtWriteback < writebackBytes) {
+                return;
+            }
+            if (writeback != null) {
+                if (!writeback.isDone()) {
+                    return; // the disk is still busy with the previous part
+                }
+                awaitWriteback(); // surfaces a failed write-back now: Linux reports a write error only once
+            }
+            writtenAtWriteback = written;
+            writeback = WRITEBACK.submit(() -> {
+                channel.force(false);
+                return null;
+            });
+        }
+
+        /** Waits for the write-back in progress, drops one not yet started; rethrows its I/O failure. */
+        private void awaitWriteback() throws IOException {
+            Future<?> pending = writeback;
+            writeback = null;
+            if (pending == null || pending.cancel(false)) {
+                return;
+            }
+            try {
+                pending.get();
+            } catch (CancellationException e) {
+                // dropped before it started: the fsync at commit covers it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while blob " + id + " was written back");
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException("write-back of blob " + id + " failed", e.getCause());
+            }
         }
 
         @Override
@@ -267,6 +339,7 @@ final class LocalBlobStore implements BlobStore {
             }
             try {
                 stream.flush();
+                awaitWriteback();
                 if (fsync) {
                     channel.force(true);
                 }
@@ -296,6 +369,9 @@ final class LocalBlobStore implements BlobStore {
                 return;
             }
             finished = true;
+            if (writeback != null) {
+                writeback.cancel(false); // a running one ends when the channel closes under it
+            }
             try {
                 channel.close();
             } catch (IOException e) {

@@ -196,6 +196,45 @@ class LocalBlobStoreTest {
         }
     }
 
+    @Test
+    void aBlobWrittenBackWhileArrivingIsCommittedWhole() throws Exception {
+        // a write-back every 64 KiB, so a 3 MiB blob goes through dozens of them while being written
+        BlobStore small = new LocalBlobStore(temp.resolve("writeback"), true, 64 * 1024);
+        byte[] chunk = new byte[8 * 1024 + 3]; // not a multiple of the buffer: flushes fall anywhere
+        java.security.MessageDigest written = java.security.MessageDigest.getInstance("SHA-256");
+        String id;
+        try (BlobStore.Writer w = small.create()) {
+            for (int i = 0; i < 380; i++) {
+                java.util.Arrays.fill(chunk, (byte) i);
+                w.stream().write(chunk);
+                written.update(chunk);
+            }
+            w.commit();
+            id = w.blobId();
+        }
+        try (InputStream in = small.openStream(id)) {
+            assertThat(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())).isEqualTo(written.digest());
+        }
+        assertThat(small.size(id)).isEqualTo(380L * chunk.length);
+    }
+
+    @Test
+    void anAbortDuringWriteBackLeavesNothing() throws Exception {
+        Path d = temp.resolve("writeback-abort");
+        BlobStore small = new LocalBlobStore(d, true, 64 * 1024);
+        BlobStore.Writer w = small.create();
+        for (int i = 0; i < 64; i++) {
+            w.stream().write(new byte[32 * 1024]);
+        }
+        w.abort();
+        assertThat(small.exists(w.blobId())).isFalse();
+        assertThat(small.list()).isEmpty();
+        try (Stream<Path> s = Files.list(d.resolve("tmp"))) {
+            assertThat(s.toList()).isEmpty();
+        }
+        assertThatThrownBy(w::commit).isInstanceOf(IOException.class);
+    }
+
     private List<Path> temporaries() throws IOException {
         try (Stream<Path> s = Files.list(dir.resolve("tmp"))) {
             return s.toList();
