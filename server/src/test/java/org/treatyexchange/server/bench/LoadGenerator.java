@@ -46,7 +46,7 @@ import org.treatyexchange.sdk.wire.MessageType;
  * <pre>
  * LoadGenerator messages --home H --clients N --size BYTES --seconds S [--warmup S] [--server-pid P]
  * LoadGenerator idle --port P --user U --key FILE --sessions N --hold S --server-pid P
- * LoadGenerator sample --server-pid P --stop-file F
+ * LoadGenerator sample --server-pid P --stop-file F [--ready-file R]
  * </pre>
  * Each prints one line {@code RESULT key=value ...} for the script to collect.
  */
@@ -235,18 +235,22 @@ public final class LoadGenerator {
     private static void sample(Map<String, String> opt) throws Exception {
         long pid = Long.parseLong(required(opt, "server-pid"));
         Path stop = Path.of(required(opt, "stop-file"));
+        Path ready = opt.containsKey("ready-file") ? Path.of(opt.get("ready-file")) : null;
         long peakRss = 0;
         long peakPss = 0;
         long cpu0 = ProcessTree.of(pid).cpuMillis();
         long t0 = System.nanoTime();
         long cpu1 = cpu0;
-        while (!Files.exists(stop)) {
+        do { // at least one sample, however late this JVM got going
             ProcessTree tree = ProcessTree.of(pid);
             peakRss = Math.max(peakRss, tree.rssKib());
             peakPss = Math.max(peakPss, tree.pssKib());
             cpu1 = Math.max(cpu1, tree.cpuMillis());
+            if (ready != null && !Files.exists(ready)) {
+                Files.createFile(ready); // the script starts the load only now
+            }
             Thread.sleep(200);
-        }
+        } while (!Files.exists(stop));
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("RESULT peak_rss_mib=%.1f peak_pss_mib=%.1f server_cores=%.2f%n", peakRss / 1024.0, peakPss / 1024.0,
                 (cpu1 - cpu0) / 1000.0 / seconds);
