@@ -340,6 +340,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     buffer(ex, 4096, (client, body) -> Reply.ok(Reply.JSON, gateway.holdFiling(client, route.filingId(), holdReason(body))));
                 }
                 case CONTACTS -> ex.action = (client, body) -> Reply.ok("text/plain; charset=utf-8", gateway.contacts(client));
+                case INSTRUCTIONS -> ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.instructions(client));
                 case STATUS -> {
                     requireSecretariat(ex);
                     String[] q = statusQuery(request.uri());

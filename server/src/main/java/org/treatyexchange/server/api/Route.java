@@ -29,6 +29,7 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
         RELEASE(HttpMethod.POST),
         HOLD(HttpMethod.POST),
         CONTACTS(HttpMethod.GET),
+        INSTRUCTIONS(HttpMethod.GET),
         STATUS(HttpMethod.GET);
 
         final HttpMethod method;
@@ -56,6 +57,8 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
                 e = Endpoint.PENDING;
             } else if (rest.equals("contacts")) {
                 e = Endpoint.CONTACTS;
+            } else if (rest.equals("instructions")) {
+                e = Endpoint.INSTRUCTIONS;
             } else if (rest.equals("secretariat/status")) {
                 e = Endpoint.STATUS;
             } else if (rest.startsWith("secretariat/filings/")) {

@@ -20,9 +20,13 @@ public interface FilingPolicy {
         }
     }
 
-    /** Decides the level; must fail closed (anything doubtful → {@code secretariat}). */
-    default Routed route(Submission submission) {
-        return new Routed(submission.level(), submission.namedStates(), null);
+    /**
+     * Decides the level inside the transaction that records the filing; must fail closed (anything
+     * doubtful → {@code secretariat}). Without routing, a filing that says no level stays with the secretariat.
+     */
+    default Routed route(Tx tx, Submission submission) throws Exception {
+        return submission.level() == null ? new Routed(org.treatyexchange.sdk.wire.ConfidentialityLevel.SECRETARIAT, List.of(), null)
+                : new Routed(submission.level(), submission.namedStates(), null);
     }
 
     /** Runs inside the transaction that records the filing; an exception rolls everything back. */

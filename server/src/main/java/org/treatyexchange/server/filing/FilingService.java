@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.sdk.wire.Receipt;
 import org.treatyexchange.sdk.wire.ReceiptJson;
 import org.treatyexchange.server.audit.AuditEvent;
@@ -231,11 +232,14 @@ public final class FilingService {
         if (used + doc.size() > accountQuota) {
             throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
         }
+        FilingPolicy.Routed routed = policy.route(tx, s);
+        // A new version replaces the filing of the same name in the same place: the level the filer
+        // said, or, when it said none, the level its instruction gave.
+        ConfidentialityLevel place = s.level() != null ? s.level() : routed.level();
         String supersedes = tx.filings()
-                .latestByName(s.state(), s.reportType(), s.level().wireName(), s.fileName())
+                .latestByName(s.state(), s.reportType(), place.wireName(), s.fileName())
                 .map(FilingRecord::id)
                 .orElse(null);
-        FilingPolicy.Routed routed = policy.route(s);
         FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
                 s.reportType(), s.period(), routed.level(), routed.namedStates(), s.withheld(), supersedes, doc.size(), doc.sha256Hex(),
                 doc.blobId(), receivedAt, "received");

@@ -124,6 +124,14 @@ public interface MessageGateway {
         throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
     }
 
+    /**
+     * The confidentiality in force for filings that say no level, as JSON: a State's own, or every
+     * State's for the secretariat.
+     */
+    default byte[] instructions(ApiClient client) throws MessageException {
+        throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
+    }
+
     /** Who has filed its annual report for a year, as {@code csv} or {@code json}. Secretariat only. */
     default byte[] reportingStatus(ApiClient client, int year, String format) throws MessageException {
         throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");

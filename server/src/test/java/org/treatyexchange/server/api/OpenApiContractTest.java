@@ -25,7 +25,7 @@ class OpenApiContractTest {
         doc.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/messages", "/inbox", "/inbox/{seq}", "/inbox/{seq}/ack", "/secretariat/messages",
                 "/secretariat/pending", "/secretariat/filings/{filingId}/release", "/secretariat/filings/{filingId}/hold",
-                "/contacts", "/secretariat/status");
+                "/contacts", "/instructions", "/secretariat/status");
         for (Route.Endpoint e : Route.Endpoint.values()) {
             String path = switch (e) {
                 case SUBMIT_MESSAGE -> "/messages";
@@ -37,6 +37,7 @@ class OpenApiContractTest {
                 case RELEASE -> "/secretariat/filings/{filingId}/release";
                 case HOLD -> "/secretariat/filings/{filingId}/hold";
                 case CONTACTS -> "/contacts";
+                case INSTRUCTIONS -> "/instructions";
                 case STATUS -> "/secretariat/status";
             };
             assertThat(doc.get("paths").get(path).has(e.method.name().toLowerCase(java.util.Locale.ROOT))).as(e.name()).isTrue();
