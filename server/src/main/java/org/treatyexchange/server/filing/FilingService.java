@@ -79,7 +79,7 @@ public final class FilingService {
             throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota is used up");
         }
         try {
-            return new Intake(submission, vault.begin(), used);
+            return new Intake(submission, vault.begin(), used, policy.contentRule(submission).orElse(null));
         } catch (IOException e) {
             throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
         }
@@ -90,12 +90,17 @@ public final class FilingService {
         private final Submission submission;
         private final DocumentVault.Upload upload;
         private final long usedBefore;
+        private final ContentRule rule;
+        /** A copy of a structured document, to check when it ends; null when its report type has no format. */
+        private final java.io.ByteArrayOutputStream structured;
         private boolean finished;
 
-        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore) {
+        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore, ContentRule rule) {
             this.submission = submission;
             this.upload = upload;
             this.usedBefore = usedBefore;
+            this.rule = rule;
+            this.structured = rule == null ? null : new java.io.ByteArrayOutputStream();
         }
 
         public Submission submission() {
@@ -120,6 +125,14 @@ public final class FilingService {
                 abort("quota-exceeded");
                 throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
             }
+            if (structured != null) {
+                if (after > rule.maxBytes()) {
+                    abort("invalid-content");
+                    throw new FilingException(FilingException.Reason.INVALID, "a " + submission.reportType()
+                            + " document is at most " + rule.maxBytes() + " bytes");
+                }
+                structured.write(b, off, len);
+            }
             try {
                 upload.write(b, off, len);
             } catch (IOException e) {
@@ -143,6 +156,13 @@ public final class FilingService {
         public Received finish() throws FilingException {
             if (finished) {
                 throw new IllegalStateException("intake already finished");
+            }
+            if (structured != null) {
+                Optional<String> problem = rule.problem(submission, structured.toByteArray());
+                if (problem.isPresent()) {
+                    abort("invalid-content");
+                    throw new FilingException(FilingException.Reason.INVALID, problem.get());
+                }
             }
             finished = true;
             try {

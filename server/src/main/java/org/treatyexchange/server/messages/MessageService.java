@@ -757,6 +757,7 @@ public final class MessageService implements MessageGateway {
         return switch (e.reason()) {
             case TOO_LARGE, QUOTA_EXCEEDED -> MessageException.Reason.TOO_LARGE;
             case FORBIDDEN -> MessageException.Reason.FORBIDDEN;
+            case INVALID -> MessageException.Reason.MALFORMED;
             case NOT_FOUND -> MessageException.Reason.NOT_FOUND;
             case TAMPERED, UNAVAILABLE -> MessageException.Reason.UNAVAILABLE;
         };

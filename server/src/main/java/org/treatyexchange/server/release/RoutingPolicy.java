@@ -3,7 +3,11 @@ package org.treatyexchange.server.release;
 import java.util.List;
 import java.util.Optional;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.PointsOfContact;
+import org.treatyexchange.sdk.wire.PointsOfContactJson;
+import org.treatyexchange.sdk.wire.WireFormatException;
 import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.filing.ContentRule;
 import org.treatyexchange.server.filing.FilingPolicy;
 import org.treatyexchange.server.filing.Submission;
 import org.treatyexchange.server.registry.Registry;
@@ -73,6 +77,31 @@ public final class RoutingPolicy implements FilingPolicy {
         Optional<StandingInstruction> instruction = i.level() == null ? Optional.empty()
                 : Optional.of(new StandingInstruction(reportType, i.level(), i.namedStates()));
         return current.withState(entry.get().withInstruction(reportType, instruction));
+    }
+
+    /** A points-of-contact filing must be a valid list of the filer State's own contacts. */
+    @Override
+    public Optional<ContentRule> contentRule(Submission s) {
+        if (!s.reportType().equals(PointsOfContact.REPORT_TYPE)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ContentRule() {
+            @Override
+            public int maxBytes() {
+                return PointsOfContact.MAX_BYTES;
+            }
+
+            @Override
+            public Optional<String> problem(Submission submission, byte[] document) {
+                try {
+                    PointsOfContact poc = PointsOfContactJson.fromBytes(document);
+                    return poc.state().equals(submission.state()) ? Optional.empty()
+                            : Optional.of("the points of contact are for " + poc.state() + ", but " + submission.state() + " filed them");
+                } catch (WireFormatException e) {
+                    return Optional.of(e.getMessage());
+                }
+            }
+        });
     }
 
     @Override
