@@ -672,6 +672,24 @@ public final class MessageService implements MessageGateway {
     }
 
     @Override
+    public byte[] withdrawFiling(ApiClient client, String filingId, String reason) throws MessageException {
+        if (client.secretariat() || client.state() == null) {
+            throw new MessageException(MessageException.Reason.FORBIDDEN, "a State withdraws its own filings; the secretariat uses the admin CLI");
+        }
+        String state = client.state();
+        try {
+            release.withdraw(filingId, state, client.account(), client.source(), reason);
+            return JSON.writeValueAsBytes(JSON.createObjectNode().put("id", filingId).put("status", ReleaseService.WITHDRAWN));
+        } catch (ReleaseService.ReleaseException e) {
+            throw map(e);
+        } catch (StoreException e) {
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the answer could not be written", e);
+        }
+    }
+
+    @Override
     public byte[] contacts(ApiClient client) throws MessageException {
         boolean party = client.secretariat()
                 || (client.state() != null && registry.current().state(client.state()).map(StateEntry::isStateParty).orElse(false));

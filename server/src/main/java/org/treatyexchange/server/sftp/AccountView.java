@@ -32,6 +32,7 @@ import org.treatyexchange.server.store.FilingRecord;
  * /receipts/&lt;filing-id&gt;.p7s         signed receipt of each of this State's filings
  * /distributed/                      what the secretariat passed on to this State
  * /public/                           what States chose to make public
+ * /withdraw/                         write a file named &lt;filing-id&gt; (text: the reason) to withdraw that filing
  * </pre>
  * The secretariat: {@code /filings/<STATE>/<filing-id>/<file name>} and {@code .../receipt.p7s}, read-only.
  * Every path is resolved here against the store; nothing maps to a host path.
@@ -123,6 +124,11 @@ final class AccountView {
                     }
                 }
                 break;
+            case "withdraw":
+                if (s.size() == 1) {
+                    return new Node.Folder(mounted, true);
+                }
+                break;
             case "receipts":
                 if (s.size() == 1) {
                     return folder();
@@ -171,9 +177,11 @@ final class AccountView {
 
     private List<String> listState(List<String> s) throws IOException {
         if (s.isEmpty()) {
-            return List.of("submit", "receipts", "distributed", "public");
+            return List.of("submit", "receipts", "distributed", "public", "withdraw");
         }
         switch (s.get(0)) {
+            case "withdraw":
+                return List.of();
             case "submit":
                 if (s.size() == 1) {
                     return reportTypes;
@@ -392,6 +400,27 @@ final class AccountView {
         });
     }
 
+    /**
+     * A State withdraws one of its own filings by writing {@code /withdraw/<filing-id>} (or
+     * {@code <filing-id>.txt}) with the reason as text; it happens when the client closes the file.
+     * Another State's filing answers like a missing one.
+     */
+    private ActionChannel openWithdrawal(String name) throws IOException {
+        String id = name.endsWith(".txt") ? name.substring(0, name.length() - 4) : name;
+        if (filingOf(id, identity.state()).isEmpty()) {
+            throw DropBoxException.noSuchFile();
+        }
+        return new ActionChannel(content -> {
+            try {
+                release.withdraw(id, identity.state(), identity.account(), identity.source(), content.isBlank() ? null : content.strip());
+            } catch (org.treatyexchange.server.release.ReleaseService.ReleaseException e) {
+                throw DropBoxException.denied(e.getMessage());
+            } catch (org.treatyexchange.server.store.StoreException e) {
+                throw DropBoxException.failure("the store is unavailable; nothing was done");
+            }
+        });
+    }
+
     // ---- shared ---------------------------------------------------------------------------------
 
     private Node folder() {
@@ -463,6 +492,9 @@ final class AccountView {
             return openAction(path.segments());
         }
         List<String> s = path.segments();
+        if (s.size() == 2 && s.get(0).equals("withdraw")) {
+            return openWithdrawal(s.get(1));
+        }
         if (s.size() != 4 || !s.get(0).equals("submit") || !reportTypes.contains(s.get(1)) || folderLevel(s.get(2)).isEmpty()) {
             throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/<level>/");
         }

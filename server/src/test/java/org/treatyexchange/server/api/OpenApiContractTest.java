@@ -24,7 +24,7 @@ class OpenApiContractTest {
         List<String> paths = new ArrayList<>();
         doc.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/messages", "/inbox", "/inbox/{seq}", "/inbox/{seq}/ack", "/secretariat/messages",
-                "/secretariat/pending", "/secretariat/filings/{filingId}/release", "/secretariat/filings/{filingId}/hold",
+                "/secretariat/pending", "/secretariat/filings/{filingId}/release", "/secretariat/filings/{filingId}/hold", "/filings/{filingId}/withdraw",
                 "/contacts", "/instructions", "/secretariat/status");
         for (Route.Endpoint e : Route.Endpoint.values()) {
             String path = switch (e) {
@@ -36,6 +36,7 @@ class OpenApiContractTest {
                 case PENDING -> "/secretariat/pending";
                 case RELEASE -> "/secretariat/filings/{filingId}/release";
                 case HOLD -> "/secretariat/filings/{filingId}/hold";
+                case WITHDRAW -> "/filings/{filingId}/withdraw";
                 case CONTACTS -> "/contacts";
                 case INSTRUCTIONS -> "/instructions";
                 case STATUS -> "/secretariat/status";

@@ -430,7 +430,7 @@ class NoLeakTest {
                 }
                 return;
             }
-            probeList(sftp, "/", new TreeSet<>(List.of("submit", "receipts", "distributed", "public")));
+            probeList(sftp, "/", new TreeSet<>(List.of("submit", "receipts", "distributed", "public", "withdraw")));
             probeList(sftp, "/submit", new TreeSet<>(NoLeakModel.REPORT_TYPES));
             for (String type : NoLeakModel.REPORT_TYPES) {
                 probeList(sftp, "/submit/" + type, new TreeSet<>(NoLeakModel.FOLDER_LEVELS));

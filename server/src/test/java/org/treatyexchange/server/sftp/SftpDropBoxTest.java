@@ -89,7 +89,7 @@ class SftpDropBoxTest {
     @Test
     void aStateSeesOnlyItsOwnTree() throws Exception {
         try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
-            assertThat(names(sftp, "/")).containsExactlyInAnyOrder("submit", "receipts", "distributed", "public");
+            assertThat(names(sftp, "/")).containsExactlyInAnyOrder("submit", "receipts", "distributed", "public", "withdraw");
             assertThat(names(sftp, "/submit")).contains("annual-report", "initial-report", "national-report");
             assertThat(names(sftp, "/submit/annual-report")).containsExactly("public", "states-parties", "secretariat", "named");
             assertThatThrownBy(() -> names(sftp, "/filings")).isInstanceOf(SftpException.class);
