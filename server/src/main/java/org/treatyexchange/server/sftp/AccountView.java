@@ -29,6 +29,8 @@ import org.treatyexchange.server.store.FilingRecord;
  * The virtual tree one authenticated account sees. A State's account:
  * <pre>
  * /submit/&lt;report-type&gt;/&lt;level&gt;/   drop documents here; lists this State's current filings there
+ * /submit/&lt;report-type&gt;/           or here, saying no level: the State's standing instruction applies;
+ *                                    the filing is then listed in the folder of the level applied
  * /receipts/&lt;filing-id&gt;.p7s         signed receipt of each of this State's filings
  * /distributed/                      what the secretariat passed on to this State
  * /public/                           what States chose to make public
@@ -44,6 +46,8 @@ final class AccountView {
             ConfidentialityLevel.SECRETARIAT, ConfidentialityLevel.NAMED);
 
     static final String RECEIPT_SUFFIX = ".p7s";
+    /** The manifest slot's folder for a document dropped into {@code /submit/<report-type>/} itself. */
+    static final String NO_FOLDER = "-";
     static final String SECRETARIAT_RECEIPT_NAME = "receipt.p7s";
 
     private final SessionIdentity identity;
@@ -108,7 +112,7 @@ final class AccountView {
                     break;
                 }
                 if (s.size() == 2) {
-                    return folder();
+                    return new Node.Folder(mounted, true);
                 }
                 Optional<ConfidentialityLevel> level = folderLevel(s.get(2));
                 if (level.isEmpty()) {
@@ -482,7 +486,9 @@ final class AccountView {
     }
 
     /**
-     * Starts an upload to {@code /submit/<report-type>/<level>/<name>}: the only writable place.
+     * Starts an upload to {@code /submit/<report-type>/<level>/<name>}, or to
+     * {@code /submit/<report-type>/<name>} (no level said: the standing instruction applies): the only
+     * writable places besides {@code /withdraw/}.
      */
     java.nio.channels.SeekableByteChannel openUpload(DropBoxPath path) throws IOException {
         if (path.hasParentReference()) {
@@ -495,13 +501,17 @@ final class AccountView {
         if (s.size() == 2 && s.get(0).equals("withdraw")) {
             return openWithdrawal(s.get(1));
         }
-        if (s.size() != 4 || !s.get(0).equals("submit") || !reportTypes.contains(s.get(1)) || folderLevel(s.get(2)).isEmpty()) {
-            throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/<level>/");
+        // /submit/<type>/<level>/<name> says its level by its folder; /submit/<type>/<name> says none.
+        boolean inLevelFolder = s.size() == 4 && folderLevel(s.get(2)).isPresent();
+        boolean inTypeFolder = s.size() == 3 && folderLevel(s.get(2)).isEmpty();
+        if (!(inLevelFolder || inTypeFolder) || !s.get(0).equals("submit") || !reportTypes.contains(s.get(1))) {
+            throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/ or /submit/<report-type>/<level>/");
         }
-        String name = FileNames.validate(s.get(3), maxFileNameBytes);
-        ConfidentialityLevel folder = folderLevel(s.get(2)).orElseThrow();
+        String name = FileNames.validate(s.get(s.size() - 1), maxFileNameBytes);
+        ConfidentialityLevel folder = inLevelFolder ? folderLevel(s.get(2)).orElseThrow() : null;
+        String slotFolder = folder == null ? NO_FOLDER : folder.wireName();
         if (name.endsWith(Manifest.SUFFIX) && name.length() > Manifest.SUFFIX.length()) {
-            ManifestRecords.Slot slot = new ManifestRecords.Slot(identity.state(), s.get(1), folder.wireName(),
+            ManifestRecords.Slot slot = new ManifestRecords.Slot(identity.state(), s.get(1), slotFolder,
                     name.substring(0, name.length() - Manifest.SUFFIX.length()));
             return new ActionChannel(json -> {
                 try {
@@ -513,7 +523,7 @@ final class AccountView {
         }
         try {
             Optional<Manifests.Applied> manifest = manifests.waitingFor(
-                    new ManifestRecords.Slot(identity.state(), s.get(1), folder.wireName(), name));
+                    new ManifestRecords.Slot(identity.state(), s.get(1), slotFolder, name));
             Submission submission = manifest.isPresent()
                     ? new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp", identity.source(), name,
                             s.get(1), manifest.get().manifest().period(), folder, manifest.get().manifest().namedStates(),

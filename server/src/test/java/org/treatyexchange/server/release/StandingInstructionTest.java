@@ -176,6 +176,62 @@ class StandingInstructionTest {
         assertThat(inForceAll("secretariat").findValuesAsText("state")).contains("ARC", "BOR", "SYL", "CAL");
     }
 
+    @Test
+    void anSftpUploadThatSaysNoLevelFollowsTheStandingInstructionAndIsListedUnderTheLevelApplied() throws Exception {
+        // Sylvania keeps its initial reports with the secretariat (registry); no instruction for national reports (default: secretariat).
+        String first = upload("sylvania-officer", "/submit/initial-report/syl-initial.pdf", "SYL initial report");
+        assertThat(exchange.admin("show", first)).contains("\"level\" : \"secretariat\"").contains("\"levelSource\" : \"standing-instruction\"");
+        assertThat(list("sylvania-officer", "/submit/initial-report/secretariat")).contains("syl-initial.pdf");
+        assertThat(list("sylvania-officer", "/submit/initial-report")).doesNotContain("syl-initial.pdf");
+
+        // Sylvania's own instruction: national reports to Arcadia only. The next drop follows it.
+        send(client("sylvania-system"), instruction("SYL", "national-report", ConfidentialityLevel.NAMED, "ARC"));
+        String second = upload("sylvania-officer", "/submit/national-report/syl-national.pdf", "SYL national report");
+        assertThat(exchange.admin("show", second)).contains("\"level\" : \"named\"").contains("\"ARC\"").doesNotContain("\"BOR\"")
+                .contains("\"levelSource\" : \"standing-instruction\"");
+        assertThat(list("sylvania-officer", "/submit/national-report/named")).contains("syl-national.pdf");
+        // a second version dropped the same way supersedes the first
+        String third = upload("sylvania-officer", "/submit/national-report/syl-national.pdf", "SYL national report, corrected");
+        assertThat(exchange.admin("show", third)).contains("\"supersedes\" : \"" + second + "\"");
+
+        // A manifest beside it may still say a level; then that level is declared, not instructed.
+        upload("sylvania-officer", "/submit/national-report/syl-open.pdf.manifest.json",
+                "{\"version\":1,\"reportType\":\"national-report\",\"period\":\"" + java.time.Year.now().getValue()
+                        + "\",\"level\":\"states-parties\",\"withheld\":false}");
+        String declared = upload("sylvania-officer", "/submit/national-report/syl-open.pdf", "SYL national report, open");
+        assertThat(exchange.admin("show", declared)).contains("\"level\" : \"states-parties\"").contains("\"levelSource\" : \"declared\"");
+    }
+
+    private static String upload(String account, String path, String content) throws Exception {
+        try (org.apache.sshd.client.session.ClientSession s = exchange.login(account);
+                org.apache.sshd.sftp.client.SftpClient sftp = exchange.sftp(s)) {
+            List<String> before = names(sftp, "/receipts");
+            try (java.io.OutputStream out = sftp.write(path)) {
+                out.write(content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (path.endsWith(".manifest.json")) {
+                return null;
+            }
+            List<String> after = new java.util.ArrayList<>(names(sftp, "/receipts"));
+            after.removeAll(before);
+            assertThat(after).hasSize(1);
+            return after.get(0).substring(0, after.get(0).length() - ".p7s".length());
+        }
+    }
+
+    private static List<String> list(String account, String dir) throws Exception {
+        try (org.apache.sshd.client.session.ClientSession s = exchange.login(account);
+                org.apache.sshd.sftp.client.SftpClient sftp = exchange.sftp(s)) {
+            return names(sftp, dir);
+        }
+    }
+
+    private static List<String> names(org.apache.sshd.sftp.client.SftpClient sftp, String dir) throws Exception {
+        List<String> names = new java.util.ArrayList<>();
+        sftp.readDir(dir).forEach(e -> names.add(e.getFilename()));
+        return names;
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static Envelope.Builder instruction(String state, String reportType, ConfidentialityLevel level, String... named) {
