@@ -48,7 +48,6 @@ import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.release.StandingInstructions;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
-import org.treatyexchange.server.routing.NamedStates;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.MessageRecords.MessageRecord;
@@ -155,7 +154,8 @@ public final class MessageService implements MessageGateway {
             // Null for a filing that says no level: routing applies the State's standing instruction.
             ConfidentialityLevel level = e.level();
             if (e.type() == MessageType.INSTRUCTION && level != null) {
-                List<String> problems = NamedStates.problems("the instruction", level, e.namedStates(), e.state(), registry.current());
+                List<String> problems = org.treatyexchange.server.routing.Router.instructionProblems(e.state(), level, e.namedStates(),
+                        registry.current());
                 if (!problems.isEmpty()) {
                     throw new MessageException(MessageException.Reason.MALFORMED, String.join("; ", problems));
                 }
