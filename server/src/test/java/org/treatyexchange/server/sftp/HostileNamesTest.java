@@ -1,10 +1,12 @@
 package org.treatyexchange.server.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.treatyexchange.server.sftp.SftpDropBoxTest.download;
+import static org.treatyexchange.server.sftp.SftpDropBoxTest.names;
+import static org.treatyexchange.server.sftp.SftpDropBoxTest.upload;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -243,28 +245,6 @@ class HostileNamesTest {
     static Map<String, Integer> readAnswers(SftpClient sftp, String p) {
         Map<String, Integer> out = new LinkedHashMap<>();
         readOperations(sftp, p).forEach((k, v) -> out.put(k, v.status()));
-        return out;
-    }
-
-    static void upload(SftpClient sftp, String path, byte[] content) throws IOException {
-        try (OutputStream out = sftp.write(path)) {
-            out.write(content);
-        }
-    }
-
-    static byte[] download(SftpClient sftp, String path) throws IOException {
-        try (InputStream in = sftp.read(path)) {
-            return in.readAllBytes();
-        }
-    }
-
-    static List<String> names(SftpClient sftp, String dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (SftpClient.DirEntry e : sftp.readDir(dir)) {
-            if (!e.getFilename().equals(".") && !e.getFilename().equals("..")) {
-                out.add(e.getFilename());
-            }
-        }
         return out;
     }
 

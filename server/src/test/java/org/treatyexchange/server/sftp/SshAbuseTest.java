@@ -69,7 +69,6 @@ class SshAbuseTest {
     static Path tmp;
 
     static TestExchange exchange;
-    static SshClient ssh;
     static KeyPair extraKey;   // registered to arcadia-system besides its demo key
     static KeyPair strangerKey; // registered nowhere
 
@@ -85,14 +84,10 @@ class SshAbuseTest {
                 + PublicKeyEntry.toString(extraKey.getPublic()) + " extra\"\n"));
         exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry)
                 .withSftp(c.sftp().withLockout(new ServerConfig.Lockout(MAX_FAILURES, Duration.ofHours(1), Duration.ofHours(1)))));
-        ssh = SshClient.setUpDefaultClient();
-        ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-        ssh.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        ssh.stop();
         exchange.close();
     }
 
@@ -407,16 +402,7 @@ class SshAbuseTest {
     // ---- helpers -------------------------------------------------------------------------
 
     static ClientSession login(String account, KeyPair key, String source) throws IOException {
-        ClientSession s = ssh.connect(account, "127.0.0.1", exchange.port(), null, new InetSocketAddress(source, 0))
-                .verify(Duration.ofSeconds(10)).getSession();
-        s.addPublicKeyIdentity(key);
-        try {
-            s.auth().verify(Duration.ofSeconds(10));
-        } catch (IOException | RuntimeException e) {
-            s.close(true);
-            throw e;
-        }
-        return s;
+        return exchange.login(account, key, source);
     }
 
     /** A session whose only authentication method is {@code script} (a client of its own: MINA fixes the methods per client). */
