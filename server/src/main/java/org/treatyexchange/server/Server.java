@@ -166,7 +166,8 @@ public final class Server implements AutoCloseable {
         return new SftpSettings(s.bind(), s.port(), hostKeys, s.authTimeout(), s.idleTimeout(), s.maxUnauthenticatedConnections(),
                 config.limits().maxSessionsPerAccount(), config.limits().maxOpenHandles(), config.limits().maxFileNameLength(),
                 s.algorithms().kex(), s.algorithms().ciphers(), s.algorithms().macs(), signatures,
-                config.reportTypes().stream().map(ServerConfig.ReportType::id).toList());
+                config.reportTypes().stream().map(ServerConfig.ReportType::id).toList(),
+                s.lockout().maxFailures(), s.lockout().window(), s.lockout().duration());
     }
 
     private ApiSettings apiSettings() {

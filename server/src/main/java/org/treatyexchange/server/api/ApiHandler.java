@@ -305,7 +305,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                         }
                         ex.upload = new MessageUpload(gateway, ex.client, boundary, settings);
                         ex.mode = BodyMode.MULTIPART;
-                        ex.limit = Long.MAX_VALUE; // each part has its own limit
+                        // each part has its own limit; the whole can be no larger than all of them together,
+                        // so a declared Content-Length beyond that is refused before a byte of it is read
+                        ex.limit = multipartLimit(settings);
                     } else {
                         requireEnvelopeType(type);
                         buffer(ex, settings.maxEnvelopeBytes(), this::submitBare);
@@ -367,6 +369,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+    }
+
+    /** Largest multipart message body: the envelope, every document at its limit, and room for part headers and boundaries. */
+    static long multipartLimit(ApiSettings settings) {
+        long perPartOverhead = 16 * 1024;
+        return settings.maxEnvelopeBytes() + (long) settings.maxDocuments() * settings.maxDocumentBytes()
+                + (settings.maxDocuments() + 1L) * perPartOverhead;
     }
 
     private static void buffer(Exchange ex, int limit, Action action) {
