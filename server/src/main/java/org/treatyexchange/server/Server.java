@@ -31,6 +31,7 @@ import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
+import org.treatyexchange.server.release.StandingInstructions;
 import org.treatyexchange.server.release.RoutingPolicy;
 import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
@@ -123,9 +124,10 @@ public final class Server implements AutoCloseable {
         FilingService filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
 
+        StandingInstructions instructions = new StandingInstructions(store, registry, config.reportTypes());
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
                 config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock,
-                release, reports);
+                release, reports, instructions);
 
         sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, new Manifests(store, audit, clock), reports,
                 audit, store);
@@ -137,7 +139,8 @@ public final class Server implements AutoCloseable {
             started.add(apiServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports));
+                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports,
+                        instructions));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
@@ -163,7 +166,8 @@ public final class Server implements AutoCloseable {
         return new SftpSettings(s.bind(), s.port(), hostKeys, s.authTimeout(), s.idleTimeout(), s.maxUnauthenticatedConnections(),
                 config.limits().maxSessionsPerAccount(), config.limits().maxOpenHandles(), config.limits().maxFileNameLength(),
                 s.algorithms().kex(), s.algorithms().ciphers(), s.algorithms().macs(), signatures,
-                config.reportTypes().stream().map(ServerConfig.ReportType::id).toList());
+                config.reportTypes().stream().map(ServerConfig.ReportType::id).toList(),
+                s.lockout().maxFailures(), s.lockout().window(), s.lockout().duration());
     }
 
     private ApiSettings apiSettings() {

@@ -82,6 +82,16 @@ public final class ServerProcess implements AutoCloseable {
         return Path.of(accounts.path("caCertificate").asText());
     }
 
+    /** The server's operating-system process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The file the server's standard output and error go to. */
+    public Path consoleLog() {
+        return log;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

@@ -135,7 +135,13 @@ public final class TestExchange implements AutoCloseable {
     }
 
     public ClientSession login(String account, KeyPair key) throws IOException {
-        ClientSession session = ssh.connect(account, "127.0.0.1", port()).verify(Duration.ofSeconds(10)).getSession();
+        return login(account, key, null);
+    }
+
+    /** As {@link #login(String, KeyPair)}, connecting from {@code sourceAddress} (e.g. 127.0.0.7; null: any). */
+    public ClientSession login(String account, KeyPair key, String sourceAddress) throws IOException {
+        java.net.SocketAddress local = sourceAddress == null ? null : new java.net.InetSocketAddress(sourceAddress, 0);
+        ClientSession session = ssh.connect(account, "127.0.0.1", port(), null, local).verify(Duration.ofSeconds(10)).getSession();
         session.addPublicKeyIdentity(key);
         try {
             session.auth().verify(Duration.ofSeconds(10));

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
             AdminCli.ExportAudit.class,
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Send.class, AdminCli.Pending.class,
             AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
-            AdminCli.Contacts.class})
+            AdminCli.Contacts.class, AdminCli.Instructions.class})
 public final class AdminCli {
 
     static final int REFUSED = 1;
@@ -457,6 +457,33 @@ public final class AdminCli {
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             return client.call(AdminClient.request("contacts"));
+        }
+    }
+
+    @Command(name = "instructions",
+            description = "The confidentiality in force for filings that say no level: each State's own signed instruction, "
+                    + "else the registry's, else the report type's default.")
+    static final class Instructions extends Sub {
+        @Option(names = "--state", description = "Only this State (ISO 3166 alpha-3 code).")
+        String state;
+
+        @Option(names = "--json", description = "JSON instead of a table.")
+        boolean json;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            com.fasterxml.jackson.databind.node.ObjectNode request = AdminClient.request("instructions").put("format", json ? "json" : "table");
+            if (state != null) {
+                request.put("state", state);
+            }
+            return client.call(request);
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.print(json ? result.toPrettyString() + "\n" : result.path("text").asText());
+            out.flush();
+            return 0;
         }
     }
 }

@@ -305,7 +305,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                         }
                         ex.upload = new MessageUpload(gateway, ex.client, boundary, settings);
                         ex.mode = BodyMode.MULTIPART;
-                        ex.limit = Long.MAX_VALUE; // each part has its own limit
+                        // each part has its own limit; the whole can be no larger than all of them together,
+                        // so a declared Content-Length beyond that is refused before a byte of it is read
+                        ex.limit = multipartLimit(settings);
                     } else {
                         requireEnvelopeType(type);
                         buffer(ex, settings.maxEnvelopeBytes(), this::submitBare);
@@ -337,9 +339,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 case HOLD -> {
                     requireSecretariat(ex);
-                    buffer(ex, 4096, (client, body) -> Reply.ok(Reply.JSON, gateway.holdFiling(client, route.filingId(), holdReason(body))));
+                    buffer(ex, 4096, (client, body) -> Reply.ok(Reply.JSON, gateway.holdFiling(client, route.filingId(), reason(body, "a hold"))));
                 }
+                case WITHDRAW -> buffer(ex, 4096,
+                        (client, body) -> Reply.ok(Reply.JSON, gateway.withdrawFiling(client, route.filingId(), reason(body, "a withdrawal"))));
                 case CONTACTS -> ex.action = (client, body) -> Reply.ok("text/plain; charset=utf-8", gateway.contacts(client));
+                case INSTRUCTIONS -> ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.instructions(client));
                 case STATUS -> {
                     requireSecretariat(ex);
                     String[] q = statusQuery(request.uri());
@@ -364,6 +369,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         if (HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+    }
+
+    /** Largest multipart message body: the envelope, every document at its limit, and room for part headers and boundaries. */
+    static long multipartLimit(ApiSettings settings) {
+        long perPartOverhead = 16 * 1024;
+        return settings.maxEnvelopeBytes() + (long) settings.maxDocuments() * settings.maxDocumentBytes()
+                + (settings.maxDocuments() + 1L) * perPartOverhead;
     }
 
     private static void buffer(Exchange ex, int limit, Action action) {
@@ -593,15 +605,16 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The body of a hold: {@code {"reason":"…"}}. */
-    private static String holdReason(byte[] body) throws MessageException {
+    /** The {@code reason} of a JSON body {@code {"reason": "…"}}, required for {@code act} (e.g. "a hold"). */
+    private static String reason(byte[] body, String act) throws MessageException {
         try {
             com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(body);
             if (n == null || !n.path("reason").isTextual() || n.path("reason").asText().isBlank()) {
-                throw new MessageException(Reason.MALFORMED, "a hold needs a JSON body {\"reason\": \"…\"}");
+                throw new MessageException(Reason.MALFORMED, act + " needs a JSON body {\"reason\": \"…\"}");
             }
             return n.path("reason").asText();
         } catch (java.io.IOException e) {
-            throw new MessageException(Reason.MALFORMED, "a hold needs a JSON body {\"reason\": \"…\"}");
+            throw new MessageException(Reason.MALFORMED, act + " needs a JSON body {\"reason\": \"…\"}");
         }
     }
 

@@ -52,6 +52,9 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE = 4096;
     static final int RATE_LIMITER_MAX_KEYS = 10_000;
     static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
+    static final String NAMED_GROUPS = "jdk.tls.namedGroups";
+    /** Key-exchange groups of at least 128-bit strength; the JDK would also offer ffdhe2048 (112-bit) and secp521r1. */
+    static final String STRONG_GROUPS = "x25519,secp256r1,secp384r1,x448";
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -87,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(gateway, "gateway");
         refuseRenegotiation();
+        restrictKeyExchangeGroups();
         SslContext tls = sslContext(settings, serverKey, serverChain, clock);
         RateLimiter limiter = new RateLimiter(settings.requestsPerMinutePerClient(), System::nanoTime, RATE_LIMITER_MAX_KEYS);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
@@ -172,6 +176,20 @@ public final class ApiServer implements AutoCloseable {
             System.setProperty(REJECT_RENEGOTIATION, "true");
         } else if (!v.equalsIgnoreCase("true")) {
             LOG.warn("{}={}: TLS 1.2 clients may renegotiate (repeated handshakes on one connection)", REJECT_RENEGOTIATION, v);
+        }
+    }
+
+    /**
+     * Offers only key-exchange groups of at least 128-bit strength ({@value #STRONG_GROUPS}). Like
+     * renegotiation, the JDK reads {@value #NAMED_GROUPS} once per JVM, at its first TLS use, so it is
+     * set before this server's context is built unless the operator set it (then kept, and logged).
+     */
+    static void restrictKeyExchangeGroups() {
+        String v = System.getProperty(NAMED_GROUPS);
+        if (v == null) {
+            System.setProperty(NAMED_GROUPS, STRONG_GROUPS);
+        } else if (!v.equals(STRONG_GROUPS)) {
+            LOG.warn("{}={} (set by the operator) replaces the default {}", NAMED_GROUPS, v, STRONG_GROUPS);
         }
     }
 

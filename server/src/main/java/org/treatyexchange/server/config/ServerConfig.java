@@ -93,7 +93,7 @@ public record ServerConfig(
     public ServerConfig withSftpPort(int port) {
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
-                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms()),
+                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout()),
                 api, limits, storage, keys, admin, reportTypes);
     }
 
@@ -105,7 +105,7 @@ public record ServerConfig(
     public ServerConfig withSftpBind(String bind) {
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
-                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms()),
+                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout()),
                 api, limits, storage, keys, admin, reportTypes);
     }
 
@@ -170,6 +170,7 @@ public record ServerConfig(
      *     (bounds pre-auth resource use)
      * @param hostKeys host key files, relative to home unless absolute
      * @param algorithms the only SSH algorithms offered
+     * @param lockout when repeated failed logins lock out a source address or an account
      */
     public record Sftp(
             String bind,
@@ -178,11 +179,18 @@ public record ServerConfig(
             Duration idleTimeout,
             int maxUnauthenticatedConnections,
             List<Path> hostKeys,
-            Algorithms algorithms) {
+            Algorithms algorithms,
+            Lockout lockout) {
         public static final Sftp DEFAULTS = new Sftp("127.0.0.1", 2222, Duration.ofSeconds(30),
                 Duration.ofMinutes(10), 64,
                 List.of(Path.of("keys", "ssh_host_ed25519_key"), Path.of("keys", "ssh_host_rsa_key")),
-                Algorithms.DEFAULTS);
+                Algorithms.DEFAULTS, Lockout.DEFAULTS);
+
+        /** The listener with the default lockout. */
+        public Sftp(String bind, int port, Duration authTimeout, Duration idleTimeout, int maxUnauthenticatedConnections,
+                List<Path> hostKeys, Algorithms algorithms) {
+            this(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, Lockout.DEFAULTS);
+        }
 
         public Sftp {
             Objects.requireNonNull(bind, "bind");
@@ -196,6 +204,37 @@ public record ServerConfig(
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             hostKeys = List.copyOf(hostKeys);
             Objects.requireNonNull(algorithms, "algorithms");
+            Objects.requireNonNull(lockout, "lockout");
+        }
+
+        /** A copy with another lockout policy. */
+        public Sftp withLockout(Lockout newLockout) {
+            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, newLockout);
+        }
+    }
+
+    /**
+     * Temporary lockout after repeated failed SSH logins. A failure is a connection that tried to
+     * authenticate and closed without succeeding (however many keys it offered; MINA bounds the
+     * attempts per connection). {@code maxFailures} such connections from one source address, or for
+     * one account name (registered or not, so the lockout reveals nothing), within {@code window}
+     * lock that address or name out for {@code duration}: a locked-out source is disconnected at
+     * once, a locked-out account is refused whatever key it offers. A successful login clears the
+     * account's count, never the source's.
+     *
+     * @param maxFailures failures that trigger a lockout, 1..1000
+     * @param window time over which failures are counted, 1s..24h
+     * @param duration how long a lockout lasts, 1s..24h
+     */
+    public record Lockout(int maxFailures, Duration window, Duration duration) {
+        public static final Lockout DEFAULTS = new Lockout(10, Duration.ofMinutes(10), Duration.ofMinutes(15));
+
+        public Lockout {
+            if (maxFailures < 1 || maxFailures > 1000) {
+                throw new IllegalArgumentException("sftp.lockout.maxFailures must be in 1..1000, got " + maxFailures);
+            }
+            Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(duration, "duration");
         }
     }
 

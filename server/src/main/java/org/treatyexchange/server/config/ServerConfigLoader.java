@@ -22,6 +22,7 @@ import org.treatyexchange.server.config.ServerConfig.Api;
 import org.treatyexchange.server.config.ServerConfig.Demo;
 import org.treatyexchange.server.config.ServerConfig.Keys;
 import org.treatyexchange.server.config.ServerConfig.Limits;
+import org.treatyexchange.server.config.ServerConfig.Lockout;
 import org.treatyexchange.server.config.ServerConfig.ReportType;
 import org.treatyexchange.server.config.ServerConfig.Sftp;
 import org.treatyexchange.server.config.ServerConfig.Storage;
@@ -78,7 +79,7 @@ public final class ServerConfigLoader {
 
     private static Sftp sftp(ConfigNode n) throws ConfigException {
         n.requireKeys("bind", "port", "authTimeout", "idleTimeout", "maxUnauthenticatedConnections", "hostKeys",
-                "algorithms");
+                "algorithms", "lockout");
         Sftp d = Sftp.DEFAULTS;
         ConfigNode bindNode = n.get("bind");
         String bind = bindNode.text(d.bind());
@@ -96,7 +97,17 @@ public final class ServerConfigLoader {
                 n.get("idleTimeout").duration(d.idleTimeout(), Duration.ofSeconds(10), Duration.ofHours(24)),
                 n.get("maxUnauthenticatedConnections").integer(d.maxUnauthenticatedConnections(), 1, 10_000),
                 hostKeys,
-                algorithms(n.get("algorithms")));
+                algorithms(n.get("algorithms")),
+                lockout(n.get("lockout")));
+    }
+
+    private static Lockout lockout(ConfigNode n) throws ConfigException {
+        n.requireKeys("maxFailures", "window", "duration");
+        Lockout d = Lockout.DEFAULTS;
+        return new Lockout(
+                n.get("maxFailures").integer(d.maxFailures(), 1, 1000),
+                n.get("window").duration(d.window(), Duration.ofSeconds(1), Duration.ofHours(24)),
+                n.get("duration").duration(d.duration(), Duration.ofSeconds(1), Duration.ofHours(24)));
     }
 
     private static Api api(ConfigNode n, Sftp sftp) throws ConfigException {

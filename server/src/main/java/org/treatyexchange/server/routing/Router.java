@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.registry.Registry;
 import org.treatyexchange.server.registry.StandingInstruction;
 import org.treatyexchange.server.registry.StateEntry;
 import org.treatyexchange.server.routing.DistributionPlan.LevelSource;
@@ -73,6 +74,16 @@ public final class Router {
                     + " is named, which cannot name any States"));
         }
         return open(r, byDefault, List.of(), LevelSource.REPORT_TYPE_DEFAULT);
+    }
+
+    /**
+     * What is wrong with a standing instruction a State asks for ({@code level} with {@code named}),
+     * judged by the same rule as a declaration; empty when it may be routed. For refusing a bad
+     * instruction when it arrives rather than failing every later filing closed.
+     */
+    public static List<String> instructionProblems(String filerState, ConfidentialityLevel level, List<String> named,
+            Registry registry) {
+        return NamedStates.problems("the instruction", level, named, filerState, registry);
     }
 
     /** Each declaration judged on its own, then every declaration against the first (in source order). */

@@ -32,11 +32,13 @@ final class AccountAuthenticator implements PublickeyAuthenticator {
     private final RegistryService registry;
     private final AuditLog audit;
     private final Store store;
+    private final LoginGuard guard;
 
-    AccountAuthenticator(RegistryService registry, AuditLog audit, Store store) {
+    AccountAuthenticator(RegistryService registry, AuditLog audit, Store store, LoginGuard guard) {
         this.registry = registry;
         this.audit = audit;
         this.store = store;
+        this.guard = guard;
     }
 
     @Override
@@ -45,17 +47,20 @@ final class AccountAuthenticator implements PublickeyAuthenticator {
         boolean known = account.isPresent()
                 && account.get().sshKeys().stream().anyMatch(k -> KeyUtils.compareKeys(k.key(), key));
         String fingerprint = KeyUtils.getFingerPrint(key);
-        if (known) {
+        boolean lockedOut = guard.lockedOut(username, session);
+        if (known && !lockedOut) {
             session.setAttribute(CANDIDATE_FINGERPRINT, fingerprint);
             return true;
         }
         session.removeAttribute(CANDIDATE_FINGERPRINT);
+        guard.refused(username, session);
         try {
             // The client is told only "no"; the audit keeps who tried which key from where.
             audit.record(store, AuditEvent.refused("auth.failure", username, source(session), "-")
                     .withDetail("channel", "sftp")
                     .withDetail("keyFingerprint", fingerprint)
-                    .withDetail("reason", account.isPresent() ? "key-not-registered" : "unknown-or-disabled-account"));
+                    .withDetail("reason", lockedOut ? "locked-out"
+                            : account.isPresent() ? "key-not-registered" : "unknown-or-disabled-account"));
         } catch (StoreException e) {
             LOG.error("audit of a failed login could not be written: {}", e.getMessage());
         }

@@ -9,22 +9,16 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.NamedFactory;
-import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
-import org.apache.sshd.common.kex.BuiltinDHFactories;
-import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.common.mac.BuiltinMacs;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
-import org.apache.sshd.common.signature.BuiltinSignatures;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
@@ -79,6 +73,7 @@ public final class SftpService implements AutoCloseable {
         SshServer sshd = ServerBuilder.builder().build();
         // Chosen explicitly: MINA would switch to another I/O back-end by itself if one appeared on the classpath.
         sshd.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory());
+        sshd.setSessionFactory(new OrderedProtocolSessions(sshd));
         sshd.setHost(settings.bind());
         sshd.setPort(settings.port());
 
@@ -89,10 +84,7 @@ public final class SftpService implements AutoCloseable {
             fingerprints.add(KeyUtils.getKeyType(kp) + " " + KeyUtils.getFingerPrint(kp.getPublic()));
         }
 
-        sshd.setKeyExchangeFactories(kex(settings.kex()));
-        sshd.setCipherFactories(named(settings.ciphers(), BuiltinCiphers::fromFactoryName, "sftp.algorithms.ciphers"));
-        sshd.setMacFactories(named(settings.macs(), BuiltinMacs::fromFactoryName, "sftp.algorithms.macs"));
-        sshd.setSignatureFactories(named(settings.signatures(), BuiltinSignatures::fromFactoryName, "sftp.algorithms.hostKeyAlgorithms"));
+        SshAlgorithms.apply(sshd, settings);
 
         // Public keys only. No password, keyboard-interactive, GSS or host-based authentication.
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
@@ -100,7 +92,8 @@ public final class SftpService implements AutoCloseable {
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
-        sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, audit, store));
+        LoginGuard guard = new LoginGuard(settings, Clock.systemUTC(), audit, store);
+        sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, audit, store, guard));
 
         // The SFTP subsystem only: no shell, no exec (so no scp), no forwarding of any kind, no agent.
         sshd.setShellFactory(null);
@@ -124,6 +117,7 @@ public final class SftpService implements AutoCloseable {
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "TreatyExchange");
         org.apache.sshd.sftp.SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, settings.maxOpenHandles());
 
+        sshd.addSessionListener(guard);
         sshd.addSessionListener(new PreAuthLimiter(settings.maxUnauthenticated()));
         sshd.addSessionListener(new IdentityBinder(registry, audit, store));
         sshd.start();
@@ -171,6 +165,7 @@ public final class SftpService implements AutoCloseable {
                         + "'; name host key files with 'ed25519' or 'rsa' in them");
             }
             for (KeyPair kp : provider.loadKeys(null)) {
+                SshAlgorithms.requireStrongHostKey(kp, name);
                 pairs.add(kp);
             }
             PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
@@ -179,44 +174,6 @@ public final class SftpService implements AutoCloseable {
             }
         }
         return KeyPairProvider.wrap(pairs);
-    }
-
-    private static List<KeyExchangeFactory> kex(List<String> names) {
-        List<KeyExchangeFactory> out = new ArrayList<>();
-        for (String name : names) {
-            BuiltinDHFactories f = BuiltinDHFactories.fromFactoryName(name);
-            if (f == null) {
-                throw new IllegalArgumentException("sftp.algorithms.kex: '" + name + "' is not known to this server");
-            }
-            if (f.isSupported()) {
-                out.add(ServerBuilder.DH2KEX.apply(f));
-            } else {
-                LOG.warn("key exchange {} is not available in this runtime; it is left out", name);
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("sftp.algorithms.kex: none of the configured key exchanges is available");
-        }
-        return out;
-    }
-
-    private static <T, F extends NamedFactory<T>> List<NamedFactory<T>> named(List<String> names, Function<String, F> lookup, String key) {
-        List<NamedFactory<T>> out = new ArrayList<>();
-        for (String name : names) {
-            F f = lookup.apply(name);
-            if (f == null) {
-                throw new IllegalArgumentException(key + ": '" + name + "' is not known to this server");
-            }
-            if (!(f instanceof org.apache.sshd.common.OptionalFeature opt) || opt.isSupported()) {
-                out.add(f);
-            } else {
-                LOG.warn("{} {} is not available in this runtime; it is left out", key, name);
-            }
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException(key + ": none of the configured algorithms is available");
-        }
-        return out;
     }
 
     /** Fixes the session's identity once authentication succeeded, and audits logins and logouts. */

@@ -21,6 +21,9 @@ import java.util.List;
  * @param macs                  MACs, in preference order
  * @param signatures            host key and public key signature algorithms, in preference order
  * @param reportTypes           report type ids, one drop folder each
+ * @param lockoutMaxFailures    failed logins (connections) that lock out a source address or account name
+ * @param lockoutWindow         how far back failed logins count
+ * @param lockoutDuration       how long a lockout lasts
  */
 public record SftpSettings(
         String bind,
@@ -36,7 +39,10 @@ public record SftpSettings(
         List<String> ciphers,
         List<String> macs,
         List<String> signatures,
-        List<String> reportTypes) {
+        List<String> reportTypes,
+        int lockoutMaxFailures,
+        Duration lockoutWindow,
+        Duration lockoutDuration) {
 
     public SftpSettings {
         hostKeyFiles = List.copyOf(hostKeyFiles);

@@ -71,7 +71,8 @@ class ServerConfigLoaderTest {
         List<String> keys = new ArrayList<>();
         collectKeys("", tree, keys);
         assertThat(keys).contains("home", "registry", "demo.enabled", "sftp.bind", "sftp.port", "sftp.authTimeout",
-                "sftp.idleTimeout", "sftp.maxUnauthenticatedConnections", "sftp.hostKeys", "sftp.algorithms.kex",
+                "sftp.idleTimeout", "sftp.maxUnauthenticatedConnections", "sftp.lockout.maxFailures", "sftp.lockout.window",
+                "sftp.lockout.duration", "sftp.hostKeys", "sftp.algorithms.kex",
                 "sftp.algorithms.ciphers", "sftp.algorithms.macs", "sftp.algorithms.hostKeyAlgorithms",
                 "sftp.algorithms.publicKeyAlgorithms", "api.enabled", "api.bind", "api.port", "api.maxHeaderSize",
                 "api.maxEnvelopeSize", "api.maxDocuments", "api.requestsPerMinute", "api.idleTimeout",
@@ -237,7 +238,7 @@ class ServerConfigLoaderTest {
         ConfigException e = fails("sftp:\n  prot: 22\n", "sftp.prot");
         assertThat(e.getMessage()).isEqualTo(dir.resolve("server.yaml") + ": sftp.prot: unknown key — did you mean "
                 + "'sftp.port'? Allowed here: bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, "
-                + "hostKeys, algorithms");
+                + "hostKeys, algorithms, lockout");
     }
 
     @Test
@@ -339,6 +340,9 @@ class ServerConfigLoaderTest {
         "sftp:\\n  authTimeout: 1h|sftp.authTimeout|must be between 1s and 10m, got 1h",
         "sftp:\\n  idleTimeout: 2d|sftp.idleTimeout|must be between 10s and 24h, got 2d",
         "sftp:\\n  maxUnauthenticatedConnections: 0|sftp.maxUnauthenticatedConnections|must be in 1..10000, got 0",
+        "sftp:\\n  lockout:\\n    maxFailures: 0|sftp.lockout.maxFailures|must be in 1..1000, got 0",
+        "sftp:\\n  lockout:\\n    window: 2d|sftp.lockout.window|must be between 1s and 24h, got 2d",
+        "sftp:\\n  lockout:\\n    duration: 0s|sftp.lockout.duration|must be between 1s and 24h, got 0s",
         "sftp:\\n  hostKeys: []|sftp.hostKeys|must list at least one host key file, e.g. keys/ssh_host_ed25519_key",
         "sftp:\\n  hostKeys: [a, a]|sftp.hostKeys|lists 'a' twice",
         "sftp:\\n  hostKeys: keys/one|sftp.hostKeys|must be a list (lines starting with '- ')",

@@ -1,0 +1,118 @@
+package org.treatyexchange.server.sftp;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+
+/**
+ * Temporary lockout after repeated failed logins, per source address and per account name. A
+ * failure is a connection that was refused at least one key and closed unauthenticated, so a client
+ * trying several keys from its agent counts once. A locked-out source is disconnected as soon as it
+ * connects (before key exchange, so it costs almost nothing); a locked-out account is refused
+ * whatever key it offers, with the same answer as a wrong key. Account names are counted whether
+ * they exist or not, so the lockout itself reveals nothing about which accounts exist.
+ */
+final class LoginGuard implements SessionListener {
+
+    /** Bounds the names one connection can charge: MINA caps the attempts anyway. */
+    static final int MAX_NAMES_PER_CONNECTION = 8;
+    static final int MAX_TRACKED = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginGuard.class);
+    private static final AttributeKey<Set<String>> REFUSED_NAMES = new AttributeKey<>();
+
+    private final LoginThrottle sources;
+    private final LoginThrottle accounts;
+    private final AuditLog audit;
+    private final Store store;
+
+    LoginGuard(SftpSettings settings, Clock clock, AuditLog audit, Store store) {
+        this.sources = new LoginThrottle(settings.lockoutMaxFailures(), settings.lockoutWindow(), settings.lockoutDuration(),
+                MAX_TRACKED, clock);
+        this.accounts = new LoginThrottle(settings.lockoutMaxFailures(), settings.lockoutWindow(), settings.lockoutDuration(),
+                MAX_TRACKED, clock);
+        this.audit = audit;
+        this.store = store;
+    }
+
+    /** Whether a login as {@code username} over {@code session} must be refused without looking at the key. */
+    boolean lockedOut(String username, Session session) {
+        return accounts.isLockedOut(username) || sources.isLockedOut(address(session));
+    }
+
+    /** Notes that {@code session} was refused a key for {@code username}; counted when the connection ends unauthenticated. */
+    void refused(String username, Session session) {
+        Set<String> names = session.computeAttributeIfAbsent(REFUSED_NAMES, k -> new LinkedHashSet<>());
+        synchronized (names) {
+            if (names.size() < MAX_NAMES_PER_CONNECTION) {
+                names.add(username);
+            }
+        }
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        String source = address(session);
+        if (sources.isLockedOut(source)) {
+            LOG.debug("disconnecting {}: locked out after repeated failed logins", source);
+            session.close(true);
+        }
+    }
+
+    @Override
+    public void sessionEvent(Session session, Event event) {
+        if (event == Event.Authenticated && session.getUsername() != null) {
+            accounts.succeed(session.getUsername());
+            session.removeAttribute(REFUSED_NAMES);
+        }
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        Set<String> names = session.removeAttribute(REFUSED_NAMES);
+        if (names == null || session.isAuthenticated()) {
+            return;
+        }
+        String source = address(session);
+        if (sources.fail(source)) {
+            lockedOutNow("source", source, source);
+        }
+        synchronized (names) {
+            for (String name : names) {
+                if (accounts.fail(name)) {
+                    lockedOutNow("account", name, source);
+                }
+            }
+        }
+    }
+
+    private void lockedOutNow(String kind, String who, String source) {
+        LOG.warn("{} {} locked out after repeated failed logins", kind, who);
+        try {
+            audit.record(store, AuditEvent.refused("auth.lockout", kind.equals("account") ? who : "-", source, "-")
+                    .withDetail("channel", "sftp")
+                    .withDetail("lockedOut", kind));
+        } catch (StoreException e) {
+            LOG.error("audit of a lockout could not be written: {}", e.getMessage());
+        }
+    }
+
+    static String address(Session session) {
+        SocketAddress a = session.getIoSession().getRemoteAddress();
+        if (a instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(a);
+    }
+}
