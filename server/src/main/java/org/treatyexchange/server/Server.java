@@ -27,6 +27,7 @@ import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
+import org.treatyexchange.server.recovery.StartupRecovery;
 import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.release.ReleaseService;
@@ -111,10 +112,7 @@ public final class Server implements AutoCloseable {
         Store store = Stores.derby(home.databaseDir());
         started.add(store);
         BlobStore blobs = BlobStores.local(home.blobDir(), config.storage().fsync());
-        int removed = blobs.removeTemporaries();
-        if (removed > 0) {
-            LOG.info("start-up recovery: removed {} incomplete upload(s) left by an earlier stop", removed);
-        }
+        StartupRecovery.run(store, blobs); // before any channel accepts work
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
