@@ -27,6 +27,7 @@ import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
+import org.treatyexchange.server.recovery.Backups;
 import org.treatyexchange.server.recovery.StartupRecovery;
 import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
@@ -135,7 +136,8 @@ public final class Server implements AutoCloseable {
             started.add(apiServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports));
+                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports)
+                        .withBackups(Backups.online(store, blobs, home, clock)));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")

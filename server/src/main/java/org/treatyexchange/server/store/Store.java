@@ -13,6 +13,15 @@ public interface Store extends AutoCloseable {
     /** Runs read-only work (still one consistent transaction). */
     <T> T read(TxWork<T> work) throws StoreException;
 
+    /**
+     * Writes an online, transactionally consistent copy of the database into {@code directory} (which
+     * must not exist yet) while transactions go on. Embedded Derby only; a database server is backed
+     * up with its own tools.
+     *
+     * @throws StoreException {@code UNAVAILABLE} when this store cannot, or the copy failed
+     */
+    void backup(java.nio.file.Path directory) throws StoreException;
+
     /** Closes the database cleanly. */
     @Override
     void close();

@@ -24,13 +24,49 @@ final class JdbcStore implements Store {
 
     private final ConnectionPool pool;
     private final Runnable afterClose;
+    private final String backupCall;
     private final Object closeLock = new Object();
     private boolean closed;
 
-    /** @param afterClose runs once after every connection is closed (Derby's database shutdown) */
-    JdbcStore(ConnectionPool pool, Runnable afterClose) {
+    /**
+     * @param afterClose runs once after every connection is closed (Derby's database shutdown)
+     * @param backupCall the statement that backs the database up into the directory given as its one
+     *                   parameter, or null when the database has none (a server is backed up with its tools)
+     */
+    JdbcStore(ConnectionPool pool, Runnable afterClose, String backupCall) {
         this.pool = pool;
         this.afterClose = afterClose;
+        this.backupCall = backupCall;
+    }
+
+    @Override
+    public void backup(java.nio.file.Path directory) throws StoreException {
+        if (backupCall == null) {
+            throw new StoreException(Reason.UNAVAILABLE, "this database is backed up with its own tools", null);
+        }
+        if (java.nio.file.Files.exists(directory)) {
+            throw new StoreException(Reason.UNAVAILABLE, "the backup directory exists already", null);
+        }
+        Connection c = pool.borrow();
+        boolean reusable = false;
+        try {
+            if (c.isReadOnly()) {
+                c.setReadOnly(false); // Derby refuses the backup procedure on a read-only connection
+            }
+        } catch (SQLException e) {
+            pool.release(c, false);
+            throw SqlErrors.map(e, "back up the database");
+        }
+        try (java.sql.CallableStatement call = c.prepareCall(backupCall)) {
+            call.setString(1, directory.toAbsolutePath().toString());
+            call.execute();
+            c.commit();
+            reusable = true;
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "back up the database");
+        } finally {
+            pool.release(c, reusable);
+        }
     }
 
     @Override
