@@ -56,6 +56,7 @@ public final class Server implements AutoCloseable {
     private ApiServer apiServer;
     private Path receiptCertificate;
     private RegistryService registry;
+    private FilingService filings;
 
     private Server(ServerConfig config, ExchangeHome home) {
         this.config = config;
@@ -119,7 +120,7 @@ public final class Server implements AutoCloseable {
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
         Reports reports = new Reports(store, registry, vault,
                 config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
-        FilingService filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
+        filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
 
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
@@ -199,6 +200,29 @@ public final class Server implements AutoCloseable {
 
     public RegistryService registry() {
         return registry;
+    }
+
+    /**
+     * Graceful stop (SIGTERM): no new connections and no new uploads from now on; uploads and messages in
+     * flight get up to {@code grace} to be recorded (and acknowledged); then {@link #close()} aborts what is
+     * left — an aborted upload keeps nothing — and closes the database cleanly.
+     */
+    public void shutdown(java.time.Duration grace) {
+        LOG.info("stopping: no new connections; up to {} s for transfers in flight", grace.toSeconds());
+        if (sftp != null) {
+            sftp.stopAccepting();
+        }
+        if (apiServer != null) {
+            apiServer.stopAccepting();
+        }
+        if (filings != null) {
+            int left = filings.drain(grace);
+            if (left > 0) {
+                LOG.warn("stopping: {} transfer(s) still in flight after {} s are aborted; nothing of them is kept", left, grace.toSeconds());
+            }
+        }
+        close();
+        LOG.info("stopped");
     }
 
     /** Stops the channels first, so nothing new arrives, then closes the database cleanly. */

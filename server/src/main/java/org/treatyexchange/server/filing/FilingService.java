@@ -45,6 +45,10 @@ public final class FilingService {
     private final long maxFileSize;
     private final long accountQuota;
     private final FilingPolicy policy;
+    /** Documents being received or stored but not yet recorded or discarded: what a graceful stop waits for. */
+    private final Object inFlightLock = new Object();
+    private int inFlight;
+    private boolean draining;
 
     public FilingService(Store store, DocumentVault vault, BlobStore blobs, ReceiptSigner receiptSigner, AuditLog audit,
             Clock clock, long maxFileSize, long accountQuota, FilingPolicy policy) {
@@ -77,10 +81,76 @@ public final class FilingService {
             refuse(submission, "quota-exceeded", 0);
             throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota is used up");
         }
+        Ticket ticket = enter();
         try {
-            return new Intake(submission, vault.begin(), used);
+            return new Intake(submission, vault.begin(), used, ticket);
         } catch (IOException e) {
+            ticket.done();
             throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
+        } catch (RuntimeException e) {
+            ticket.done();
+            throw e;
+        }
+    }
+
+    /**
+     * Marks one document in flight, from {@link #begin} until it is recorded or discarded. Released
+     * exactly once, however many of the paths that end it run.
+     */
+    public static final class Ticket {
+        private final FilingService owner;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Ticket(FilingService owner) {
+            this.owner = owner;
+        }
+
+        void done() {
+            if (done.compareAndSet(false, true)) {
+                owner.leave();
+            }
+        }
+    }
+
+    private Ticket enter() throws FilingException {
+        synchronized (inFlightLock) {
+            if (draining) {
+                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the server is shutting down; try again shortly");
+            }
+            inFlight++;
+        }
+        return new Ticket(this);
+    }
+
+    private void leave() {
+        synchronized (inFlightLock) {
+            inFlight--;
+            inFlightLock.notifyAll();
+        }
+    }
+
+    /**
+     * Graceful stop: refuses new documents from now on and waits up to {@code grace} for those in
+     * flight to be recorded or discarded. Returns how many were still in flight (their channels will
+     * abort them: nothing of them is kept).
+     */
+    public int drain(java.time.Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (inFlightLock) {
+            draining = true;
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(inFlightLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return inFlight;
         }
     }
 
@@ -89,12 +159,14 @@ public final class FilingService {
         private final Submission submission;
         private final DocumentVault.Upload upload;
         private final long usedBefore;
+        private final Ticket ticket;
         private boolean finished;
 
-        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore) {
+        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore, Ticket ticket) {
             this.submission = submission;
             this.upload = upload;
             this.usedBefore = usedBefore;
+            this.ticket = ticket;
         }
 
         public Submission submission() {
@@ -145,9 +217,10 @@ public final class FilingService {
             }
             finished = true;
             try {
-                return new Received(submission, upload.finish());
+                return new Received(submission, upload.finish(), ticket);
             } catch (IOException e) {
                 upload.close();
+                ticket.done();
                 refuse(submission, "storage-failure", upload.size());
                 throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
             }
@@ -160,6 +233,7 @@ public final class FilingService {
             }
             finished = true;
             upload.close();
+            ticket.done();
             refuse(submission, why, upload.size());
         }
 
@@ -170,8 +244,8 @@ public final class FilingService {
         }
     }
 
-    /** A stored, not yet recorded document (see {@link Intake#finish()}). */
-    public record Received(Submission submission, DocumentVault.StoredDocument document) {
+    /** A stored, not yet recorded document (see {@link Intake#finish()}); in flight until recorded or discarded. */
+    public record Received(Submission submission, DocumentVault.StoredDocument document, Ticket ticket) {
     }
 
     /** More work for the transaction that records filings (e.g. the message they came in). */
@@ -189,6 +263,14 @@ public final class FilingService {
      * and the refusal audited.
      */
     public List<Accepted> record(List<Received> received, AlsoInTransaction more) throws FilingException {
+        try {
+            return recordAll(received, more);
+        } finally {
+            received.forEach(r -> r.ticket().done());
+        }
+    }
+
+    private List<Accepted> recordAll(List<Received> received, AlsoInTransaction more) throws FilingException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -218,6 +300,7 @@ public final class FilingService {
     /** Discards stored documents that will not be recorded, auditing each refusal. */
     public void discard(List<Received> received, FilingException why) {
         for (Received r : received) {
+            r.ticket().done();
             discardBlob(r.document().blobId());
             refuse(r.submission(), why.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), r.document().size());
         }
