@@ -194,8 +194,8 @@ public final class FilingService {
             try {
                 upload.write(b, off, len);
             } catch (IOException e) {
-                abort("storage-failure");
-                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
+                abort(storageFull(e) ? "storage-full" : "storage-failure");
+                throw storageFailure(e);
             }
         }
 
@@ -221,8 +221,8 @@ public final class FilingService {
             } catch (IOException e) {
                 upload.close();
                 ticket.done();
-                refuse(submission, "storage-failure", upload.size());
-                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
+                refuse(submission, storageFull(e) ? "storage-full" : "storage-failure", upload.size());
+                throw storageFailure(e);
             }
         }
 
@@ -242,6 +242,28 @@ public final class FilingService {
         public void close() {
             abort("incomplete");
         }
+    }
+
+    /**
+     * Java reports a full disk only by the operating system's text (ENOSPC); the client is told
+     * plainly, so that it retries later instead of suspecting its document.
+     */
+    private static boolean storageFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static FilingException storageFailure(IOException e) {
+        if (storageFull(e)) {
+            LOG.error("the document store is full: an upload was refused and discarded");
+            return new FilingException(FilingException.Reason.UNAVAILABLE, "the server's storage is full; nothing was kept; try again later", e);
+        }
+        LOG.error("a document could not be written ({})", e.getClass().getSimpleName());
+        return new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
     }
 
     /** A stored, not yet recorded document (see {@link Intake#finish()}); in flight until recorded or discarded. */
