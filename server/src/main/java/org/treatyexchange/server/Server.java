@@ -28,6 +28,7 @@ import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
 import org.treatyexchange.server.recovery.Backups;
+import org.treatyexchange.server.recovery.Durability;
 import org.treatyexchange.server.recovery.StartupRecovery;
 import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
@@ -142,6 +143,7 @@ public final class Server implements AutoCloseable {
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
+                .withDetail("durability", Durability.check(config.storage().fsync()))
                 .withDetail("sftpPort", Integer.toString(sftp.port()))
                 .withDetail("apiPort", Integer.toString(apiPort())));
         if (demo) {
