@@ -11,6 +11,7 @@ import org.treatyexchange.server.home.HomeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.time.Duration;
 
 /**
  * {@code scripts/start}: runs the server in the foreground until SIGTERM or Ctrl-C. Settings come from
@@ -61,7 +62,7 @@ public final class Main implements Callable<Integer> {
         }
         // Logback reads this when the first logger is created: logs go under the data directory.
         System.setProperty("exchange.logDir", config.home().resolve("logs").toString());
-        java.time.Duration grace;
+        Duration grace;
         try {
             grace = shutdownGrace();
         } catch (IllegalArgumentException e) {
@@ -114,7 +115,7 @@ public final class Main implements Callable<Integer> {
     }
 
     /** The graceful-stop bound: 1 to 600 seconds, written like {@code 15s} or {@code 15}. */
-    java.time.Duration shutdownGrace() {
+    Duration shutdownGrace() {
         String v = shutdownGrace != null ? shutdownGrace : env("EXCHANGE_SHUTDOWN_GRACE", "15s");
         String digits = v.endsWith("s") ? v.substring(0, v.length() - 1) : v;
         long seconds;
@@ -126,7 +127,7 @@ public final class Main implements Callable<Integer> {
         if (seconds < 1 || seconds > 600) {
             throw new IllegalArgumentException("--shutdown-grace / EXCHANGE_SHUTDOWN_GRACE must be 1s to 600s, got '" + v + "'");
         }
-        return java.time.Duration.ofSeconds(seconds);
+        return Duration.ofSeconds(seconds);
     }
 
     private static String env(String name, String fallback) {

@@ -41,6 +41,7 @@ import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.Stores;
 import org.treatyexchange.server.store.blob.BlobStore;
 import org.treatyexchange.server.store.blob.BlobStores;
+import java.time.Duration;
 
 /**
  * The one place that wires the features together. Starts them in dependency order — home, keys,
@@ -209,7 +210,7 @@ public final class Server implements AutoCloseable {
      * flight get up to {@code grace} to be recorded (and acknowledged); then {@link #close()} aborts what is
      * left — an aborted upload keeps nothing — and closes the database cleanly.
      */
-    public void shutdown(java.time.Duration grace) {
+    public void shutdown(Duration grace) {
         LOG.info("stopping: no new connections; up to {} s for transfers in flight", grace.toSeconds());
         if (sftp != null) {
             sftp.stopAccepting();

@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import java.time.Clock;
+import org.treatyexchange.server.recovery.Backups;
 
 /**
  * The operator's command line ({@code scripts/admin}). It works while the server runs, through the
@@ -505,13 +507,12 @@ public final class AdminCli {
                 target = Path.of(env);
             }
             try {
-                org.treatyexchange.server.recovery.Backups.Restored r =
-                        org.treatyexchange.server.recovery.Backups.restore(from, target, java.time.Clock.systemUTC());
+                Backups.Restored r = Backups.restore(from, target, Clock.systemUTC());
                 out.printf("restored the backup taken at %s into %s: %d documents present, audit chain intact (%d events)%s%n",
                         r.backupTakenAt(), r.home(), r.documents(), r.auditEvents(),
                         r.orphansSkipped() == 0 ? "" : "; " + r.orphansSkipped() + " unrecorded document(s) left out");
                 return 0;
-            } catch (org.treatyexchange.server.recovery.Backups.BackupException e) {
+            } catch (Backups.BackupException e) {
                 err.println("refused: " + e.getMessage());
                 return REFUSED;
             }

@@ -35,6 +35,7 @@ import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
+import java.nio.file.Path;
 
 /**
  * What an operator can do through the admin CLI. Every act is audited with actor {@code operator};
@@ -82,12 +83,12 @@ public final class AdminOperations {
         if (backups == null) {
             throw new AdminException("backups are not available on this server");
         }
-        if (target == null || target.isBlank() || !java.nio.file.Path.of(target).isAbsolute()) {
+        if (target == null || target.isBlank() || !Path.of(target).isAbsolute()) {
             throw new AdminException("name the backup directory by an absolute path");
         }
         Backups.Taken taken;
         try {
-            taken = backups.take(java.nio.file.Path.of(target));
+            taken = backups.take(Path.of(target));
         } catch (Backups.BackupException e) {
             auditRefused("admin.backup", e.getMessage());
             throw new AdminException(e.getMessage());

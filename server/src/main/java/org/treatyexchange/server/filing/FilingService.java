@@ -24,6 +24,9 @@ import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.Tx;
 import org.treatyexchange.server.store.blob.BlobStore;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns a stream of document bytes into a filing, the same way for every channel: the bytes are hashed
@@ -99,7 +102,7 @@ public final class FilingService {
      */
     public static final class Ticket {
         private final FilingService owner;
-        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean done = new AtomicBoolean();
 
         private Ticket(FilingService owner) {
             this.owner = owner;
@@ -134,7 +137,7 @@ public final class FilingService {
      * flight to be recorded or discarded. Returns how many were still in flight (their channels will
      * abort them: nothing of them is kept).
      */
-    public int drain(java.time.Duration grace) {
+    public int drain(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (inFlightLock) {
             draining = true;
@@ -144,7 +147,7 @@ public final class FilingService {
                     break;
                 }
                 try {
-                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(inFlightLock, left);
+                    TimeUnit.NANOSECONDS.timedWait(inFlightLock, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;

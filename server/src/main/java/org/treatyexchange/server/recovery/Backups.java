@@ -34,6 +34,7 @@ import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.Stores;
 import org.treatyexchange.server.store.blob.BlobStore;
 import org.treatyexchange.server.store.blob.BlobStores;
+import java.nio.ByteBuffer;
 
 /**
  * Online backup of a running server and restore into a fresh home.
@@ -265,7 +266,7 @@ public final class Backups {
 
     private static void writeDurably(Path file, byte[] content) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(content));
+            ch.write(ByteBuffer.wrap(content));
             ch.force(true);
         }
     }

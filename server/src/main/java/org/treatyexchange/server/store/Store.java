@@ -1,5 +1,7 @@
 package org.treatyexchange.server.store;
 
+import java.nio.file.Path;
+
 /**
  * The metadata store. Every change happens inside {@link #inTransaction}: it commits durably
  * (the database log is on disk) before returning, or rolls back and throws.
@@ -20,7 +22,7 @@ public interface Store extends AutoCloseable {
      *
      * @throws StoreException {@code UNAVAILABLE} when this store cannot, or the copy failed
      */
-    void backup(java.nio.file.Path directory) throws StoreException;
+    void backup(Path directory) throws StoreException;
 
     /** Closes the database cleanly. */
     @Override

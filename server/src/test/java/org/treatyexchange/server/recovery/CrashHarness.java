@@ -60,7 +60,7 @@ final class CrashHarness {
 
     /** Figures of one cycle. */
     record CycleFigures(int cycle, long loadMillis, int attempted, int acknowledged, int filingsTotal, int releasesAcknowledged,
-            int resent) {
+            int resent, String recovery) {
     }
 
     private final Path home;
@@ -101,11 +101,11 @@ final class CrashHarness {
                 int resent = resend(cycle);
                 filings = check("cycle " + cycle + " after resends");
                 CycleFigures f = new CycleFigures(cycle, load, attempts.size() - before, acknowledgedCount(), filings.size(), releases,
-                        resent);
+                        resent, recoveryLine());
                 figures.add(f);
                 System.out.printf("crash cycle %d: killed after %d ms; %d attempted, %d acknowledged so far, %d filings, "
-                        + "%d releases acknowledged, %d resends idempotent: all checks passed%n", cycle, load, f.attempted(),
-                        f.acknowledged(), f.filingsTotal(), releases, resent);
+                        + "%d releases acknowledged, %d resends idempotent; %s: all checks passed%n", cycle, load, f.attempted(),
+                        f.acknowledged(), f.filingsTotal(), releases, resent, f.recovery());
             }
         } finally {
             if (server != null) {
@@ -113,6 +113,19 @@ final class CrashHarness {
             }
             clients.close();
         }
+    }
+
+    /** What the last start-up recovery removed, from the server's log (it logs only when it removed something). */
+    private String recoveryLine() throws java.io.IOException {
+        String log = server.log();
+        int start = log.lastIndexOf("Treaty Exchange started");
+        int before = log.lastIndexOf("start-up recovery: ", start < 0 ? log.length() : start);
+        int previousStart = log.lastIndexOf("Treaty Exchange started", start - 1);
+        if (before < 0 || before < previousStart) {
+            return "start-up removed nothing";
+        }
+        String line = log.substring(before, log.indexOf('\n', before));
+        return line.replace("start-up recovery: ", "start-up ").replace(" left by an earlier stop", "");
     }
 
     private int acknowledgedCount() {
@@ -130,7 +143,13 @@ final class CrashHarness {
         List<Thread> workers = new ArrayList<>();
         AtomicInteger seq = new AtomicInteger();
         for (String[] u : UPLOADERS) {
-            workers.add(worker("upload-" + u[0], killed, () -> upload(cycle, u[0], u[1], seq.incrementAndGet())));
+            SftpClient[] session = new SftpClient[1]; // one session per uploader, as a State's script would keep it
+            workers.add(worker("upload-" + u[0], killed, () -> {
+                if (session[0] == null || !session[0].isOpen()) {
+                    session[0] = clients.sftp(u[0]);
+                }
+                upload(session[0], cycle, u[1], seq.incrementAndGet());
+            }));
         }
         for (String[] s : SENDERS) {
             MessageClient api = clients.api(s[0]);
@@ -188,20 +207,18 @@ final class CrashHarness {
         }
     }
 
-    private void upload(int cycle, String account, String state, int n) throws Exception {
+    private void upload(SftpClient sftp, int cycle, String state, int n) throws Exception {
         byte[] content = content();
         String name = "c" + cycle + "-" + state + "-" + n + ".pdf";
         attempts.put(name, new Attempt(name, state, content.length, sha256(content), null, null));
-        try (SftpClient sftp = clients.sftp(account)) {
-            try (OutputStream out = sftp.write("/submit/annual-report/states-parties/" + name)) {
-                int off = 0;
-                while (off < content.length) {
-                    int len = Math.min(32 * 1024, content.length - off);
-                    out.write(content, off, len);
-                    off += len;
-                }
-            } // CLOSE: returns only once the filing is durable
-        }
+        try (OutputStream out = sftp.write("/submit/annual-report/states-parties/" + name)) {
+            int off = 0;
+            while (off < content.length) {
+                int len = Math.min(32 * 1024, content.length - off);
+                out.write(content, off, len);
+                off += len;
+            }
+        } // CLOSE: returns only once the filing is durable
         acknowledged.put(name, "");
     }
 

@@ -9,6 +9,9 @@ import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.StoreException.Reason;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.CallableStatement;
 
 /**
  * {@link Store} over a {@link ConnectionPool}. Every transaction runs on one connection at READ
@@ -40,11 +43,11 @@ final class JdbcStore implements Store {
     }
 
     @Override
-    public void backup(java.nio.file.Path directory) throws StoreException {
+    public void backup(Path directory) throws StoreException {
         if (backupCall == null) {
             throw new StoreException(Reason.UNAVAILABLE, "this database is backed up with its own tools", null);
         }
-        if (java.nio.file.Files.exists(directory)) {
+        if (Files.exists(directory)) {
             throw new StoreException(Reason.UNAVAILABLE, "the backup directory exists already", null);
         }
         Connection c = pool.borrow();
@@ -57,7 +60,7 @@ final class JdbcStore implements Store {
             pool.release(c, false);
             throw SqlErrors.map(e, "back up the database");
         }
-        try (java.sql.CallableStatement call = c.prepareCall(backupCall)) {
+        try (CallableStatement call = c.prepareCall(backupCall)) {
             call.setString(1, directory.toAbsolutePath().toString());
             call.execute();
             c.commit();
