@@ -34,6 +34,7 @@ import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
+import org.treatyexchange.server.release.StandingInstructions;
 import org.treatyexchange.server.release.RoutingPolicy;
 import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
@@ -125,9 +126,10 @@ public final class Server implements AutoCloseable {
         filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
 
+        StandingInstructions instructions = new StandingInstructions(store, registry, config.reportTypes());
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
                 config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock,
-                release, reports);
+                release, reports, instructions);
 
         sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, new Manifests(store, audit, clock), reports,
                 audit, store);
@@ -139,8 +141,8 @@ public final class Server implements AutoCloseable {
             started.add(apiServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports)
-                        .withBackups(Backups.online(store, blobs, home, clock)));
+                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports,
+                        instructions).withBackups(Backups.online(store, blobs, home, clock)));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")

@@ -33,14 +33,16 @@ import java.util.TreeSet;
  *
  * <table>
  * <caption>Which fields each type takes</caption>
- * <tr><th>field</th><th>filing</th><th>correspondence</th><th>secretariat-message</th></tr>
- * <tr><td>state</td><td>required</td><td>required</td><td>null</td></tr>
- * <tr><td>level</td><td>required</td><td>optional, default {@code secretariat}</td><td>null</td></tr>
- * <tr><td>reportType</td><td>required</td><td>optional</td><td>null</td></tr>
- * <tr><td>period</td><td>optional, only with a reportType</td><td>optional, only with a reportType</td><td>null</td></tr>
- * <tr><td>withheld</td><td>true or false</td><td>false</td><td>false</td></tr>
- * <tr><td>recipients</td><td>empty</td><td>empty</td><td>required</td></tr>
- * <tr><td>body</td><td>null</td><td>optional</td><td>optional</td></tr>
+ * <tr><th>field</th><th>filing</th><th>correspondence</th><th>instruction</th><th>secretariat-message</th></tr>
+ * <tr><td>state</td><td>required</td><td>required</td><td>required</td><td>null</td></tr>
+ * <tr><td>level</td><td>optional: absent means the State's standing instruction, else the report type's default</td>
+ *     <td>optional, default {@code secretariat}</td><td>optional: the new instruction; absent withdraws it</td><td>null</td></tr>
+ * <tr><td>reportType</td><td>required</td><td>optional</td><td>required</td><td>null</td></tr>
+ * <tr><td>period</td><td>optional, only with a reportType</td><td>optional, only with a reportType</td><td>null</td><td>null</td></tr>
+ * <tr><td>withheld</td><td>true or false</td><td>false</td><td>false</td><td>false</td></tr>
+ * <tr><td>recipients</td><td>empty</td><td>empty</td><td>empty</td><td>required</td></tr>
+ * <tr><td>body</td><td>null</td><td>optional</td><td>optional</td><td>optional</td></tr>
+ * <tr><td>documents</td><td>0 to 64</td><td>0 to 64</td><td>none</td><td>0 to 64</td></tr>
  * </table>
  *
  * @param version     format version, {@value #CURRENT_VERSION}
@@ -48,7 +50,8 @@ import java.util.TreeSet;
  * @param type        what the message is
  * @param state       ISO 3166 alpha-3 code (upper case) of the sending State; null for a secretariat message
  * @param createdAt   when the sender made the message
- * @param level       confidentiality level asked for; null for a secretariat message
+ * @param level       confidentiality level asked for (for an instruction: the new standing instruction); null when
+ *                    not said, and always for a secretariat message
  * @param namedStates with level {@code named}: the States that may read it, non-empty, sorted, no repeats;
  *                    otherwise empty
  * @param reportType  report type id, 1 to 40 of {@code a-z 0-9 -}
@@ -104,9 +107,7 @@ public record Envelope(
         if (type == MessageType.CORRESPONDENCE && level == null) {
             level = ConfidentialityLevel.SECRETARIAT;
         }
-        if (type == MessageType.FILING) {
-            Rules.require(level != null, "level is required for a filing");
-        } else if (!fromState) {
+        if (!fromState) {
             Rules.require(level == null, "level must be absent for a secretariat-message");
         }
         if (level == ConfidentialityLevel.NAMED) {
@@ -115,7 +116,7 @@ public record Envelope(
         } else {
             Rules.require(namedStates.isEmpty(), "namedStates is allowed only with level named");
         }
-        if (type == MessageType.FILING) {
+        if (type == MessageType.FILING || type == MessageType.INSTRUCTION) {
             Rules.reportType("reportType", reportType);
         } else if (type == MessageType.CORRESPONDENCE) {
             if (reportType != null) {
@@ -126,6 +127,7 @@ public record Envelope(
         }
         Rules.period("period", period);
         Rules.require(period == null || reportType != null, "period is allowed only with a reportType");
+        Rules.require(period == null || type != MessageType.INSTRUCTION, "period is not allowed for an instruction");
         Rules.title("title", title);
         Rules.require(!withheld || type == MessageType.FILING, "withheld may be true only for a filing");
         if (fromState) {
@@ -139,6 +141,7 @@ public record Envelope(
             Rules.body("body", body);
         }
         Rules.require(documents.size() <= Rules.MAX_DOCUMENTS, "documents must have at most 64 entries");
+        Rules.require(documents.isEmpty() || type != MessageType.INSTRUCTION, "an instruction carries no documents");
         Set<String> names = new HashSet<>();
         for (DocumentInfo d : documents) {
             Rules.require(names.add(d.name()), "documents must have distinct names");

@@ -4,10 +4,19 @@ import java.util.Optional;
 
 /** What an {@link Envelope} is; decides which of its fields are required, optional or forbidden. */
 public enum MessageType {
-    /** A State files a report: {@code state}, {@code level}, {@code reportType} required; no body. */
+    /**
+     * A State files a report: {@code state} and {@code reportType} required; no body. Without a
+     * {@code level} the State's standing instruction for the report type applies, else its default.
+     */
     FILING("filing"),
     /** A State writes to the secretariat: {@code state} required; level defaults to {@code secretariat}. */
     CORRESPONDENCE("correspondence"),
+    /**
+     * A State sets its standing confidentiality instruction for one report type: {@code state} and
+     * {@code reportType} required, {@code level} the new instruction (absent: the State withdraws
+     * its instruction and the report type's default applies); no period, no documents.
+     */
+    INSTRUCTION("instruction"),
     /** The secretariat writes to States: {@code recipients} required; no {@code state}, {@code level}, {@code reportType}. */
     SECRETARIAT_MESSAGE("secretariat-message");
 

@@ -105,7 +105,7 @@ class EnvelopeJsonTest {
                 rule(n -> n.put("state", "arc"), "envelope: state must be an ISO 3166 alpha-3 code in upper case"),
                 rule(n -> n.put("createdAt", "2026-11-23T03:16:11+01:00"), "envelope field 'createdAt' must be an ISO-8601 UTC instant ending in Z"),
                 rule(n -> n.put("createdAt", "2026-13-23T03:16:11Z"), "envelope field 'createdAt' must be an ISO-8601 UTC instant ending in Z"),
-                rule(n -> n.remove("level"), "envelope: level is required for a filing"),
+                rule(n -> n.remove("level"), "envelope: namedStates is allowed only with level named"),
                 rule(n -> n.put("level", "everyone"), "envelope field 'level' is not a known level"),
                 rule(n -> n.remove("namedStates"), "envelope: namedStates is required with level named"),
                 rule(n -> n.putArray("namedStates").add("ZED").add("BOR"), "envelope: namedStates must be sorted and without repeats"),
@@ -191,6 +191,53 @@ class EnvelopeJsonTest {
         assertThatThrownBy(() -> EnvelopeJson.fromBytes(bytes)).isInstanceOf(WireFormatException.class).hasMessage(message);
     }
 
+    static Envelope instruction() {
+        return Envelope.builder().messageId("ARC-SI-1").type(MessageType.INSTRUCTION).state("ARC").createdAt(CREATED)
+                .reportType("annual-report").level(ConfidentialityLevel.NAMED).namedStates("BOR").title("Our annual reports")
+                .body("From now on to Borealia only.").build();
+    }
+
+    @Test
+    void aFilingWithoutLevelLeavesItUnsaidAndRoundTrips() throws Exception {
+        Envelope e = Envelope.builder().messageId("m").type(MessageType.FILING).state("ARC").createdAt(CREATED).title("t")
+                .reportType("annual-report").build();
+        assertThat(e.level()).isNull();
+        assertThat(new String(EnvelopeJson.toBytes(e), StandardCharsets.UTF_8)).doesNotContain("level");
+        assertThat(EnvelopeJson.fromBytes(EnvelopeJson.toBytes(e))).isEqualTo(e);
+    }
+
+    @Test
+    void anInstructionSetsOrWithdrawsALevelAndRoundTrips() throws Exception {
+        Envelope withdraw = Envelope.builder().messageId("ARC-SI-2").type(MessageType.INSTRUCTION).state("ARC").createdAt(CREATED)
+                .reportType("annual-report").title("Back to the default").build();
+        for (Envelope e : List.of(instruction(), withdraw)) {
+            assertThat(EnvelopeJson.fromBytes(EnvelopeJson.toBytes(e))).isEqualTo(e);
+        }
+        assertThat(new String(EnvelopeJson.toBytes(instruction()), StandardCharsets.UTF_8)).contains("\"type\":\"instruction\"");
+        assertThat(withdraw.level()).isNull();
+    }
+
+    static Stream<Arguments> brokenInstructions() {
+        return Stream.of(
+                rule(n -> n.remove("reportType"), "envelope: reportType is required"),
+                rule(n -> n.put("period", "2025"), "envelope: period is not allowed for an instruction"),
+                rule(n -> n.withArray("documents").addObject().put("name", "a.pdf").put("size", 1).put("sha256", SHA).put("mediaType", "a/b"),
+                        "envelope: an instruction carries no documents"),
+                rule(n -> n.put("withheld", true), "envelope: withheld may be true only for a filing"),
+                rule(n -> n.putArray("recipients").add("BOR"), "envelope: recipients is allowed only for a secretariat-message"),
+                rule(n -> n.remove("namedStates"), "envelope: namedStates is required with level named"),
+                rule(n -> n.remove("state"), "envelope: state is required"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokenInstructions")
+    void instructionRules(Consumer<ObjectNode> mutation, String message) throws Exception {
+        ObjectNode n = (ObjectNode) M.readTree(EnvelopeJson.toBytes(instruction()));
+        mutation.accept(n);
+        byte[] bytes = M.writeValueAsBytes(n);
+        assertThatThrownBy(() -> EnvelopeJson.fromBytes(bytes)).isInstanceOf(WireFormatException.class).hasMessage(message);
+    }
+
     @Test
     void allStatesPartiesIsOneRecipient() throws Exception {
         Envelope e = Envelope.builder().messageId("SEC-1").type(MessageType.SECRETARIAT_MESSAGE).createdAt(CREATED)
@@ -233,8 +280,8 @@ class EnvelopeJsonTest {
         assertThatThrownBy(() -> Envelope.builder().namedStates("ARC", "xx")).hasMessage("namedStates entry must be an ISO 3166 alpha-3 code in upper case");
         assertThatThrownBy(() -> Envelope.builder().document("a", 1, SHA, "a/b").document("a", 2, SHA, "a/b"))
                 .hasMessage("documents must have distinct names");
-        assertThatThrownBy(() -> Envelope.builder().messageId("m").type(MessageType.FILING).state("ARC").title("t")
-                .reportType("annual-report").build()).hasMessage("level is required for a filing");
+        assertThatThrownBy(() -> Envelope.builder().messageId("m").type(MessageType.INSTRUCTION).state("ARC").title("t").build())
+                .hasMessage("reportType is required");
         assertThatThrownBy(() -> Envelope.builder().type(MessageType.FILING).build()).hasMessage("messageId is required");
     }
 

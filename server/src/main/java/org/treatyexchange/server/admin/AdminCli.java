@@ -13,14 +13,14 @@ import java.util.concurrent.Callable;
 import org.treatyexchange.server.audit.AuditRowJson;
 import org.treatyexchange.server.audit.AuditVerification;
 import org.treatyexchange.server.audit.AuditVerifier;
+import java.time.Clock;
+import org.treatyexchange.server.recovery.Backups;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import java.time.Clock;
-import org.treatyexchange.server.recovery.Backups;
 
 /**
  * The operator's command line ({@code scripts/admin}). It works while the server runs, through the
@@ -33,7 +33,7 @@ import org.treatyexchange.server.recovery.Backups;
             AdminCli.ExportAudit.class,
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Send.class, AdminCli.Pending.class,
             AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
-            AdminCli.Contacts.class, AdminCli.Backup.class, AdminCli.Restore.class})
+            AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class})
 public final class AdminCli {
 
     static final int REFUSED = 1;
@@ -459,6 +459,33 @@ public final class AdminCli {
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             return client.call(AdminClient.request("contacts"));
+        }
+    }
+
+    @Command(name = "instructions",
+            description = "The confidentiality in force for filings that say no level: each State's own signed instruction, "
+                    + "else the registry's, else the report type's default.")
+    static final class Instructions extends Sub {
+        @Option(names = "--state", description = "Only this State (ISO 3166 alpha-3 code).")
+        String state;
+
+        @Option(names = "--json", description = "JSON instead of a table.")
+        boolean json;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            com.fasterxml.jackson.databind.node.ObjectNode request = AdminClient.request("instructions").put("format", json ? "json" : "table");
+            if (state != null) {
+                request.put("state", state);
+            }
+            return client.call(request);
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.print(json ? result.toPrettyString() + "\n" : result.path("text").asText());
+            out.flush();
+            return 0;
         }
     }
 

@@ -26,6 +26,7 @@ import org.treatyexchange.server.recovery.Backups;
 import org.treatyexchange.server.release.FilingJson;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
+import org.treatyexchange.server.release.StandingInstructions;
 import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.registry.RegistryChange;
 import org.treatyexchange.server.registry.RegistryService;
@@ -57,10 +58,12 @@ public final class AdminOperations {
     private final ReleaseService release;
     private final ReceiptSigner signer;
     private final Reports reports;
+    private final StandingInstructions instructions;
     private Backups.Online backups;
 
     public AdminOperations(Store store, FilingService filings, MasterKeys masterKeys, RegistryService registry, AuditLog audit,
-            MessageService messages, ReleaseService release, ReceiptSigner signer, Reports reports) {
+            MessageService messages, ReleaseService release, ReceiptSigner signer, Reports reports, StandingInstructions instructions) {
+        this.instructions = instructions;
         this.signer = signer;
         this.reports = reports;
         this.messages = messages;
@@ -193,6 +196,23 @@ public final class AdminOperations {
             return mapper.createObjectNode().put("text", text);
         } catch (StoreException e) {
             throw new AdminException("the store is unavailable: " + e.getMessage());
+        }
+    }
+
+    /** The confidentiality in force for filings that say no level, for one State or all; as a table or JSON. */
+    ObjectNode instructions(String state, String format) throws AdminException {
+        try {
+            List<StandingInstructions.InForce> rows = instructions.inForce(state);
+            if (state != null && rows.isEmpty()) {
+                throw new AdminException("no State " + state + " in the registry");
+            }
+            auditOk("admin.instructions", state == null ? "-" : state);
+            return "json".equals(format) ? (ObjectNode) mapper.readTree(StandingInstructions.json(rows))
+                    : mapper.createObjectNode().put("text", StandingInstructions.table(rows));
+        } catch (StoreException e) {
+            throw new AdminException("the store is unavailable: " + e.getMessage());
+        } catch (IOException e) {
+            throw new AdminException("the list could not be written");
         }
     }
 

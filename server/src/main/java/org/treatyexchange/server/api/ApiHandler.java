@@ -337,9 +337,12 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 case HOLD -> {
                     requireSecretariat(ex);
-                    buffer(ex, 4096, (client, body) -> Reply.ok(Reply.JSON, gateway.holdFiling(client, route.filingId(), holdReason(body))));
+                    buffer(ex, 4096, (client, body) -> Reply.ok(Reply.JSON, gateway.holdFiling(client, route.filingId(), reason(body, "a hold"))));
                 }
+                case WITHDRAW -> buffer(ex, 4096,
+                        (client, body) -> Reply.ok(Reply.JSON, gateway.withdrawFiling(client, route.filingId(), reason(body, "a withdrawal"))));
                 case CONTACTS -> ex.action = (client, body) -> Reply.ok("text/plain; charset=utf-8", gateway.contacts(client));
+                case INSTRUCTIONS -> ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.instructions(client));
                 case STATUS -> {
                     requireSecretariat(ex);
                     String[] q = statusQuery(request.uri());
@@ -593,15 +596,16 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The body of a hold: {@code {"reason":"…"}}. */
-    private static String holdReason(byte[] body) throws MessageException {
+    /** The {@code reason} of a JSON body {@code {"reason": "…"}}, required for {@code act} (e.g. "a hold"). */
+    private static String reason(byte[] body, String act) throws MessageException {
         try {
             com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(body);
             if (n == null || !n.path("reason").isTextual() || n.path("reason").asText().isBlank()) {
-                throw new MessageException(Reason.MALFORMED, "a hold needs a JSON body {\"reason\": \"…\"}");
+                throw new MessageException(Reason.MALFORMED, act + " needs a JSON body {\"reason\": \"…\"}");
             }
             return n.path("reason").asText();
         } catch (java.io.IOException e) {
-            throw new MessageException(Reason.MALFORMED, "a hold needs a JSON body {\"reason\": \"…\"}");
+            throw new MessageException(Reason.MALFORMED, act + " needs a JSON body {\"reason\": \"…\"}");
         }
     }
 

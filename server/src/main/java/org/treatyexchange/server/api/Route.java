@@ -28,7 +28,9 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
         PENDING(HttpMethod.GET),
         RELEASE(HttpMethod.POST),
         HOLD(HttpMethod.POST),
+        WITHDRAW(HttpMethod.POST),
         CONTACTS(HttpMethod.GET),
+        INSTRUCTIONS(HttpMethod.GET),
         STATUS(HttpMethod.GET);
 
         final HttpMethod method;
@@ -56,6 +58,8 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
                 e = Endpoint.PENDING;
             } else if (rest.equals("contacts")) {
                 e = Endpoint.CONTACTS;
+            } else if (rest.equals("instructions")) {
+                e = Endpoint.INSTRUCTIONS;
             } else if (rest.equals("secretariat/status")) {
                 e = Endpoint.STATUS;
             } else if (rest.startsWith("secretariat/filings/")) {
@@ -66,6 +70,12 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
                 if (FILING_ID.matcher(id).matches() && (action.equals("release") || action.equals("hold"))) {
                     filingId = id;
                     e = action.equals("release") ? Endpoint.RELEASE : Endpoint.HOLD;
+                }
+            } else if (rest.startsWith("filings/")) {
+                String tail = rest.substring("filings/".length());
+                if (tail.endsWith("/withdraw") && FILING_ID.matcher(tail.substring(0, tail.length() - "/withdraw".length())).matches()) {
+                    filingId = tail.substring(0, tail.length() - "/withdraw".length());
+                    e = Endpoint.WITHDRAW;
                 }
             } else if (rest.startsWith("inbox/")) {
                 String tail = rest.substring("inbox/".length());

@@ -16,6 +16,8 @@ public final class FilingException extends Exception {
         FORBIDDEN,
         /** No such filing or document (also for ones the account may not see). */
         NOT_FOUND,
+        /** The document breaks the rules of its report type's structured format (e.g. points of contact). */
+        INVALID,
         /** The stored document failed its integrity check. */
         TAMPERED,
         /** Storage or database failure; nothing was kept. */

@@ -1,6 +1,7 @@
 package org.treatyexchange.server.filing;
 
 import java.util.List;
+import java.util.Optional;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.server.routing.DistributionPlan;
 import org.treatyexchange.server.store.FilingRecord;
@@ -20,9 +21,18 @@ public interface FilingPolicy {
         }
     }
 
-    /** Decides the level; must fail closed (anything doubtful → {@code secretariat}). */
-    default Routed route(Submission submission) {
-        return new Routed(submission.level(), submission.namedStates(), null);
+    /**
+     * Decides the level inside the transaction that records the filing; must fail closed (anything
+     * doubtful → {@code secretariat}). Without routing, a filing that says no level stays with the secretariat.
+     */
+    default Routed route(Tx tx, Submission submission) throws Exception {
+        return submission.level() == null ? new Routed(org.treatyexchange.sdk.wire.ConfidentialityLevel.SECRETARIAT, List.of(), null)
+                : new Routed(submission.level(), submission.namedStates(), null);
+    }
+
+    /** The format the submission's documents must have, when its report type has one. */
+    default Optional<ContentRule> contentRule(Submission submission) {
+        return Optional.empty();
     }
 
     /** Runs inside the transaction that records the filing; an exception rolls everything back. */

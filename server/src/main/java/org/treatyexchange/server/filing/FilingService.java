@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.sdk.wire.Receipt;
 import org.treatyexchange.sdk.wire.ReceiptJson;
 import org.treatyexchange.server.audit.AuditEvent;
@@ -86,7 +87,7 @@ public final class FilingService {
         }
         Ticket ticket = enter();
         try {
-            return new Intake(submission, vault.begin(), used, ticket);
+            return new Intake(submission, vault.begin(), used, policy.contentRule(submission).orElse(null), ticket);
         } catch (IOException e) {
             ticket.done();
             throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
@@ -162,13 +163,18 @@ public final class FilingService {
         private final Submission submission;
         private final DocumentVault.Upload upload;
         private final long usedBefore;
+        private final ContentRule rule;
+        /** A copy of a structured document, to check when it ends; null when its report type has no format. */
+        private final java.io.ByteArrayOutputStream structured;
         private final Ticket ticket;
         private boolean finished;
 
-        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore, Ticket ticket) {
+        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore, ContentRule rule, Ticket ticket) {
             this.submission = submission;
             this.upload = upload;
             this.usedBefore = usedBefore;
+            this.rule = rule;
+            this.structured = rule == null ? null : new java.io.ByteArrayOutputStream();
             this.ticket = ticket;
         }
 
@@ -194,6 +200,14 @@ public final class FilingService {
                 abort("quota-exceeded");
                 throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
             }
+            if (structured != null) {
+                if (after > rule.maxBytes()) {
+                    abort("invalid-content");
+                    throw new FilingException(FilingException.Reason.INVALID, "a " + submission.reportType()
+                            + " document is at most " + rule.maxBytes() + " bytes");
+                }
+                structured.write(b, off, len);
+            }
             try {
                 upload.write(b, off, len);
             } catch (IOException e) {
@@ -217,6 +231,13 @@ public final class FilingService {
         public Received finish() throws FilingException {
             if (finished) {
                 throw new IllegalStateException("intake already finished");
+            }
+            if (structured != null) {
+                Optional<String> problem = rule.problem(submission, structured.toByteArray());
+                if (problem.isPresent()) {
+                    abort("invalid-content");
+                    throw new FilingException(FilingException.Reason.INVALID, problem.get());
+                }
             }
             finished = true;
             try {
@@ -339,11 +360,14 @@ public final class FilingService {
         if (used + doc.size() > accountQuota) {
             throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
         }
+        FilingPolicy.Routed routed = policy.route(tx, s);
+        // A new version replaces the filing of the same name in the same place: the level the filer
+        // said, or, when it said none, the level its instruction gave.
+        ConfidentialityLevel place = s.level() != null ? s.level() : routed.level();
         String supersedes = tx.filings()
-                .latestByName(s.state(), s.reportType(), s.level().wireName(), s.fileName())
+                .latestByName(s.state(), s.reportType(), place.wireName(), s.fileName())
                 .map(FilingRecord::id)
                 .orElse(null);
-        FilingPolicy.Routed routed = policy.route(s);
         FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
                 s.reportType(), s.period(), routed.level(), routed.namedStates(), s.withheld(), supersedes, doc.size(), doc.sha256Hex(),
                 doc.blobId(), receivedAt, "received");

@@ -15,7 +15,8 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param fileName       the document's name, already validated and NFC-normalised
  * @param reportType     a configured report type id
  * @param period         reporting period or null
- * @param level          the confidentiality level that applies
+ * @param level          the confidentiality level the filing says (folder or envelope), or null when it says
+ *                       none (the State's standing instruction, else the report type's default, applies)
  * @param namedStates    the States named for {@link ConfidentialityLevel#NAMED}
  * @param withheld       the State says it withheld sensitive information (ATT Art. 13.3)
  * @param manifestLevel  the level an SFTP manifest repeats (routing compares it with the folder's), or null
@@ -50,7 +51,6 @@ public record Submission(
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(fileName, "fileName");
         Objects.requireNonNull(reportType, "reportType");
-        Objects.requireNonNull(level, "level");
         namedStates = List.copyOf(namedStates == null ? List.of() : namedStates);
     }
 }

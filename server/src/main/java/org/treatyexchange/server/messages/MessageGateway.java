@@ -119,8 +119,24 @@ public interface MessageGateway {
         throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
     }
 
+    /**
+     * A State withdraws one of its own filings, with a reason; returns its new status as JSON. A
+     * filing of another State answers as a missing one.
+     */
+    default byte[] withdrawFiling(ApiClient client, String filingId, String reason) throws MessageException {
+        throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
+    }
+
     /** The national points of contact (text), for States Parties and the secretariat only. */
     default byte[] contacts(ApiClient client) throws MessageException {
+        throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
+    }
+
+    /**
+     * The confidentiality in force for filings that say no level, as JSON: a State's own, or every
+     * State's for the secretariat.
+     */
+    default byte[] instructions(ApiClient client) throws MessageException {
         throw new MessageException(MessageException.Reason.NOT_FOUND, "not offered by this server");
     }
 

@@ -46,8 +46,11 @@ import org.treatyexchange.server.registry.StateEntry;
 import org.treatyexchange.server.release.FilingJson;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
+import org.treatyexchange.server.release.StandingInstructions;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
+import org.treatyexchange.server.routing.NamedStates;
 import org.treatyexchange.server.store.InboxRecords;
+import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.MessageRecords.MessageRecord;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
@@ -75,9 +78,12 @@ public final class MessageService implements MessageGateway {
     private final Clock clock;
     private final ReleaseService release;
     private final Reports reports;
+    private final StandingInstructions instructions;
 
     public MessageService(MessageSettings settings, RegistryService registry, FilingService filings, DocumentVault vault, BlobStore blobs,
-            ReceiptSigner signer, AuditLog audit, Store store, Clock clock, ReleaseService release, Reports reports) {
+            ReceiptSigner signer, AuditLog audit, Store store, Clock clock, ReleaseService release, Reports reports,
+            StandingInstructions instructions) {
+        this.instructions = instructions;
         this.release = release;
         this.reports = reports;
         this.settings = settings;
@@ -127,8 +133,9 @@ public final class MessageService implements MessageGateway {
             }
             Checked checked = check(client, signedEnvelope);
             Envelope e = checked.envelope();
-            if (e.type() != MessageType.FILING && e.type() != MessageType.CORRESPONDENCE) {
-                throw new MessageException(MessageException.Reason.MALFORMED, "a State sends messages of type filing or correspondence");
+            if (e.type() == MessageType.SECRETARIAT_MESSAGE) {
+                throw new MessageException(MessageException.Reason.MALFORMED,
+                        "a State sends messages of type filing, correspondence or instruction");
             }
             if (!e.state().equals(client.state()) || !e.state().equals(checked.signer().stateCode())) {
                 throw new MessageException(MessageException.Reason.SIGNER_NOT_OF_STATE,
@@ -138,12 +145,21 @@ public final class MessageService implements MessageGateway {
             if (!settings.reportTypes().contains(reportType)) {
                 throw new MessageException(MessageException.Reason.MALFORMED, "unknown report type '" + reportType + "'");
             }
-            Optional<String> periodProblem = org.treatyexchange.server.routing.ReportingPeriods.problem(reportType, e.period(),
-                    java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC));
+            // An instruction covers every future filing of the type, so it has no period to check.
+            Optional<String> periodProblem = e.type() == MessageType.INSTRUCTION ? Optional.empty()
+                    : org.treatyexchange.server.routing.ReportingPeriods.problem(reportType, e.period(),
+                            java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC));
             if (periodProblem.isPresent()) {
                 throw new MessageException(MessageException.Reason.MALFORMED, periodProblem.get());
             }
-            ConfidentialityLevel level = e.level() != null ? e.level() : ConfidentialityLevel.SECRETARIAT;
+            // Null for a filing that says no level: routing applies the State's standing instruction.
+            ConfidentialityLevel level = e.level();
+            if (e.type() == MessageType.INSTRUCTION && level != null) {
+                List<String> problems = NamedStates.problems("the instruction", level, e.namedStates(), e.state(), registry.current());
+                if (!problems.isEmpty()) {
+                    throw new MessageException(MessageException.Reason.MALFORMED, String.join("; ", problems));
+                }
+            }
             if (level == ConfidentialityLevel.NAMED) {
                 for (String named : e.namedStates()) {
                     if (registry.current().state(named).filter(StateEntry::isStateParty).isEmpty()) {
@@ -325,8 +341,11 @@ public final class MessageService implements MessageGateway {
                     for (FilingService.Accepted a : accepted) {
                         listed.add(new MessageReceipt.FiledDocument(a.filing().id(), a.filing().fileName(), a.filing().size(), a.filing().sha256()));
                     }
+                    // The level applied (routing may have narrowed what was said, or supplied what was not);
+                    // for an instruction, the instruction now in force.
+                    ConfidentialityLevel applied = accepted.isEmpty() ? level : accepted.get(0).filing().level();
                     MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, MessageReceipt.Kind.MESSAGE, e.messageId(), e.state(), client.account(),
-                            checked.signerFingerprint(), checked.digest(), at, level, reportType, e.period(), listed, List.of());
+                            checked.signerFingerprint(), checked.digest(), at, applied, reportType, e.period(), listed, List.of());
                     receipt[0] = signer.sign(MessageReceiptJson.toBytes(r));
                     tx.documentKeys().insert(envelopeBlob.key());
                     try {
@@ -338,6 +357,15 @@ public final class MessageService implements MessageGateway {
                             throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id already used");
                         }
                         throw dup;
+                    }
+                    if (e.type() == MessageType.INSTRUCTION) {
+                        tx.instructions().put(new InstructionRecords.SetInstruction(e.state(), reportType, level, e.namedStates(),
+                                e.messageId(), client.account(), at));
+                        audit.append(tx, AuditEvent.ok("instruction.set", client.account(), client.source(), e.messageId())
+                                .withDetail("state", e.state())
+                                .withDetail("reportType", reportType)
+                                .withDetail("level", level == null ? "withdrawn" : level.wireName())
+                                .withDetail("namedStates", String.join(",", e.namedStates())));
                     }
                     audit.append(tx, AuditEvent.ok("message.accepted", client.account(), client.source(), e.messageId())
                             .withDetail("state", e.state())
@@ -589,6 +617,17 @@ public final class MessageService implements MessageGateway {
     // ---- the secretariat's desk -------------------------------------------------------------------
 
     @Override
+    public byte[] instructions(ApiClient client) throws MessageException {
+        try {
+            byte[] json = StandingInstructions.json(instructions.inForce(client.secretariat() ? null : client.state()));
+            auditQuietly(AuditEvent.ok("api.instructions", client.account(), client.source(), "-"));
+            return json;
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
     public byte[] pendingFilings(ApiClient client) throws MessageException {
         requireSecretariat(client);
         try {
@@ -623,6 +662,24 @@ public final class MessageService implements MessageGateway {
         try {
             release.hold(filingId, reason, client.account(), client.source());
             return JSON.writeValueAsBytes(JSON.createObjectNode().put("id", filingId).put("status", ReleaseService.HELD));
+        } catch (ReleaseService.ReleaseException e) {
+            throw map(e);
+        } catch (StoreException e) {
+            throw unavailable(e);
+        } catch (IOException e) {
+            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the answer could not be written", e);
+        }
+    }
+
+    @Override
+    public byte[] withdrawFiling(ApiClient client, String filingId, String reason) throws MessageException {
+        if (client.secretariat() || client.state() == null) {
+            throw new MessageException(MessageException.Reason.FORBIDDEN, "a State withdraws its own filings; the secretariat uses the admin CLI");
+        }
+        String state = client.state();
+        try {
+            release.withdraw(filingId, state, client.account(), client.source(), reason);
+            return JSON.writeValueAsBytes(JSON.createObjectNode().put("id", filingId).put("status", ReleaseService.WITHDRAWN));
         } catch (ReleaseService.ReleaseException e) {
             throw map(e);
         } catch (StoreException e) {
@@ -718,6 +775,7 @@ public final class MessageService implements MessageGateway {
         return switch (e.reason()) {
             case TOO_LARGE, QUOTA_EXCEEDED -> MessageException.Reason.TOO_LARGE;
             case FORBIDDEN -> MessageException.Reason.FORBIDDEN;
+            case INVALID -> MessageException.Reason.MALFORMED;
             case NOT_FOUND -> MessageException.Reason.NOT_FOUND;
             case TAMPERED, UNAVAILABLE -> MessageException.Reason.UNAVAILABLE;
         };

@@ -58,6 +58,11 @@ public record Registry(List<StateEntry> states, List<Account> accounts) {
         return states.stream().filter(s -> s.code().equals(code)).findFirst();
     }
 
+    /** This registry with one State replaced by its entry of the same code; unchanged when there is none. */
+    public Registry withState(StateEntry changed) {
+        return new Registry(states.stream().map(s -> s.code().equals(changed.code()) ? changed : s).toList(), accounts);
+    }
+
     /** The account with this login name, enabled or not. */
     public Optional<Account> account(String name) {
         return accounts.stream().filter(a -> a.name().equals(name)).findFirst();

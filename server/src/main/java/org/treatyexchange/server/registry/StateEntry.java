@@ -48,4 +48,11 @@ public record StateEntry(
     public Optional<StandingInstruction> instruction(String reportType) {
         return Optional.ofNullable(instructions.get(reportType));
     }
+
+    /** This State with its instruction for one report type replaced, or removed when empty. */
+    public StateEntry withInstruction(String reportType, Optional<StandingInstruction> instruction) {
+        Map<String, StandingInstruction> changed = new LinkedHashMap<>(instructions);
+        instruction.ifPresentOrElse(i -> changed.put(reportType, i), () -> changed.remove(reportType));
+        return new StateEntry(code, name, status, changed, contacts);
+    }
 }

@@ -120,20 +120,7 @@ public final class ReportingStatus {
                 missing ? "-" : yesNo(s.nil()),
                 missing ? "-" : yesNo(s.publicReport())});
         }
-        int[] widths = new int[header.length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], Text.width(row[i]));
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i == 0 ? "" : "  ").append(Text.pad(row[i], widths[i]));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
+        StringBuilder out = new StringBuilder(TextTable.render(rows));
         Map<StateStatus.Outcome, Integer> counts = counts(statuses);
         out.append(statuses.size()).append(statuses.size() == 1 ? " State Party: " : " States Parties: ")
                 .append(counts.get(StateStatus.Outcome.ON_TIME)).append(" on time, ")

@@ -10,7 +10,7 @@ import org.treatyexchange.server.registry.Registry;
 import org.treatyexchange.server.registry.StateEntry;
 
 /** Checks a level with its named list against the registry: the one rule for declarations and instructions. */
-final class NamedStates {
+public final class NamedStates {
 
     private NamedStates() {
     }
@@ -19,7 +19,7 @@ final class NamedStates {
      * The problems with {@code who} saying {@code level} with {@code named}, each a full sentence
      * starting with {@code who}; empty when the pair may be routed.
      */
-    static List<String> problems(String who, ConfidentialityLevel level, List<String> named, String filer,
+    public static List<String> problems(String who, ConfidentialityLevel level, List<String> named, String filer,
             Registry registry) {
         List<String> out = new ArrayList<>();
         if (level != ConfidentialityLevel.NAMED) {

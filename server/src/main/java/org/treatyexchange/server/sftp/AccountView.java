@@ -29,9 +29,12 @@ import org.treatyexchange.server.store.FilingRecord;
  * The virtual tree one authenticated account sees. A State's account:
  * <pre>
  * /submit/&lt;report-type&gt;/&lt;level&gt;/   drop documents here; lists this State's current filings there
+ * /submit/&lt;report-type&gt;/           or here, saying no level: the State's standing instruction applies;
+ *                                    the filing is then listed in the folder of the level applied
  * /receipts/&lt;filing-id&gt;.p7s         signed receipt of each of this State's filings
  * /distributed/                      what the secretariat passed on to this State
  * /public/                           what States chose to make public
+ * /withdraw/                         write a file named &lt;filing-id&gt; (text: the reason) to withdraw that filing
  * </pre>
  * The secretariat: {@code /filings/<STATE>/<filing-id>/<file name>} and {@code .../receipt.p7s}, read-only.
  * Every path is resolved here against the store; nothing maps to a host path.
@@ -43,6 +46,8 @@ final class AccountView {
             ConfidentialityLevel.SECRETARIAT, ConfidentialityLevel.NAMED);
 
     static final String RECEIPT_SUFFIX = ".p7s";
+    /** The manifest slot's folder for a document dropped into {@code /submit/<report-type>/} itself. */
+    static final String NO_FOLDER = "-";
     static final String SECRETARIAT_RECEIPT_NAME = "receipt.p7s";
 
     private final SessionIdentity identity;
@@ -107,7 +112,7 @@ final class AccountView {
                     break;
                 }
                 if (s.size() == 2) {
-                    return folder();
+                    return new Node.Folder(mounted, true);
                 }
                 Optional<ConfidentialityLevel> level = folderLevel(s.get(2));
                 if (level.isEmpty()) {
@@ -121,6 +126,11 @@ final class AccountView {
                     if (latest != null) {
                         return new Node.Document(latest);
                     }
+                }
+                break;
+            case "withdraw":
+                if (s.size() == 1) {
+                    return new Node.Folder(mounted, true);
                 }
                 break;
             case "receipts":
@@ -171,9 +181,11 @@ final class AccountView {
 
     private List<String> listState(List<String> s) throws IOException {
         if (s.isEmpty()) {
-            return List.of("submit", "receipts", "distributed", "public");
+            return List.of("submit", "receipts", "distributed", "public", "withdraw");
         }
         switch (s.get(0)) {
+            case "withdraw":
+                return List.of();
             case "submit":
                 if (s.size() == 1) {
                     return reportTypes;
@@ -392,6 +404,27 @@ final class AccountView {
         });
     }
 
+    /**
+     * A State withdraws one of its own filings by writing {@code /withdraw/<filing-id>} (or
+     * {@code <filing-id>.txt}) with the reason as text; it happens when the client closes the file.
+     * Another State's filing answers like a missing one.
+     */
+    private ActionChannel openWithdrawal(String name) throws IOException {
+        String id = name.endsWith(".txt") ? name.substring(0, name.length() - 4) : name;
+        if (filingOf(id, identity.state()).isEmpty()) {
+            throw DropBoxException.noSuchFile();
+        }
+        return new ActionChannel(content -> {
+            try {
+                release.withdraw(id, identity.state(), identity.account(), identity.source(), content.isBlank() ? null : content.strip());
+            } catch (org.treatyexchange.server.release.ReleaseService.ReleaseException e) {
+                throw DropBoxException.denied(e.getMessage());
+            } catch (org.treatyexchange.server.store.StoreException e) {
+                throw DropBoxException.failure("the store is unavailable; nothing was done");
+            }
+        });
+    }
+
     // ---- shared ---------------------------------------------------------------------------------
 
     private Node folder() {
@@ -453,7 +486,9 @@ final class AccountView {
     }
 
     /**
-     * Starts an upload to {@code /submit/<report-type>/<level>/<name>}: the only writable place.
+     * Starts an upload to {@code /submit/<report-type>/<level>/<name>}, or to
+     * {@code /submit/<report-type>/<name>} (no level said: the standing instruction applies): the only
+     * writable places besides {@code /withdraw/}.
      */
     java.nio.channels.SeekableByteChannel openUpload(DropBoxPath path) throws IOException {
         if (path.hasParentReference()) {
@@ -463,13 +498,20 @@ final class AccountView {
             return openAction(path.segments());
         }
         List<String> s = path.segments();
-        if (s.size() != 4 || !s.get(0).equals("submit") || !reportTypes.contains(s.get(1)) || folderLevel(s.get(2)).isEmpty()) {
-            throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/<level>/");
+        if (s.size() == 2 && s.get(0).equals("withdraw")) {
+            return openWithdrawal(s.get(1));
         }
-        String name = FileNames.validate(s.get(3), maxFileNameBytes);
-        ConfidentialityLevel folder = folderLevel(s.get(2)).orElseThrow();
+        // /submit/<type>/<level>/<name> says its level by its folder; /submit/<type>/<name> says none.
+        boolean inLevelFolder = s.size() == 4 && folderLevel(s.get(2)).isPresent();
+        boolean inTypeFolder = s.size() == 3 && folderLevel(s.get(2)).isEmpty();
+        if (!(inLevelFolder || inTypeFolder) || !s.get(0).equals("submit") || !reportTypes.contains(s.get(1))) {
+            throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/ or /submit/<report-type>/<level>/");
+        }
+        String name = FileNames.validate(s.get(s.size() - 1), maxFileNameBytes);
+        ConfidentialityLevel folder = inLevelFolder ? folderLevel(s.get(2)).orElseThrow() : null;
+        String slotFolder = folder == null ? NO_FOLDER : folder.wireName();
         if (name.endsWith(Manifest.SUFFIX) && name.length() > Manifest.SUFFIX.length()) {
-            ManifestRecords.Slot slot = new ManifestRecords.Slot(identity.state(), s.get(1), folder.wireName(),
+            ManifestRecords.Slot slot = new ManifestRecords.Slot(identity.state(), s.get(1), slotFolder,
                     name.substring(0, name.length() - Manifest.SUFFIX.length()));
             return new ActionChannel(json -> {
                 try {
@@ -481,7 +523,7 @@ final class AccountView {
         }
         try {
             Optional<Manifests.Applied> manifest = manifests.waitingFor(
-                    new ManifestRecords.Slot(identity.state(), s.get(1), folder.wireName(), name));
+                    new ManifestRecords.Slot(identity.state(), s.get(1), slotFolder, name));
             Submission submission = manifest.isPresent()
                     ? new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp", identity.source(), name,
                             s.get(1), manifest.get().manifest().period(), folder, manifest.get().manifest().namedStates(),

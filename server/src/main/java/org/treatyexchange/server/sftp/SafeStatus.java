@@ -37,6 +37,7 @@ final class SafeStatus implements SftpErrorStatusDataHandler {
         return switch (e.reason()) {
             case TOO_LARGE, QUOTA_EXCEEDED -> new DropBoxException(SftpConstants.SSH_FX_QUOTA_EXCEEDED, e.getMessage());
             case FORBIDDEN -> DropBoxException.denied(e.getMessage());
+            case INVALID -> new DropBoxException(SftpConstants.SSH_FX_INVALID_PARAMETER, e.getMessage());
             case NOT_FOUND -> DropBoxException.noSuchFile();
             case TAMPERED, UNAVAILABLE -> DropBoxException.failure(e.getMessage());
         };

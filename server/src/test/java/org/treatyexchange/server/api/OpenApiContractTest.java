@@ -24,8 +24,8 @@ class OpenApiContractTest {
         List<String> paths = new ArrayList<>();
         doc.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrder("/messages", "/inbox", "/inbox/{seq}", "/inbox/{seq}/ack", "/secretariat/messages",
-                "/secretariat/pending", "/secretariat/filings/{filingId}/release", "/secretariat/filings/{filingId}/hold",
-                "/contacts", "/secretariat/status");
+                "/secretariat/pending", "/secretariat/filings/{filingId}/release", "/secretariat/filings/{filingId}/hold", "/filings/{filingId}/withdraw",
+                "/contacts", "/instructions", "/secretariat/status");
         for (Route.Endpoint e : Route.Endpoint.values()) {
             String path = switch (e) {
                 case SUBMIT_MESSAGE -> "/messages";
@@ -36,7 +36,9 @@ class OpenApiContractTest {
                 case PENDING -> "/secretariat/pending";
                 case RELEASE -> "/secretariat/filings/{filingId}/release";
                 case HOLD -> "/secretariat/filings/{filingId}/hold";
+                case WITHDRAW -> "/filings/{filingId}/withdraw";
                 case CONTACTS -> "/contacts";
+                case INSTRUCTIONS -> "/instructions";
                 case STATUS -> "/secretariat/status";
             };
             assertThat(doc.get("paths").get(path).has(e.method.name().toLowerCase(java.util.Locale.ROOT))).as(e.name()).isTrue();

@@ -80,7 +80,11 @@ class NoLeakTest {
 
     // ---- the population --------------------------------------------------------------------------
 
-    /** One kind of filing: who files, through which channel, what type and level it declares. */
+    /**
+     * One kind of filing: who files, through which channel, what type and level it declares. Channel
+     * {@code api-instructed} files by HTTPS without declaring a level: {@code level} and {@code named}
+     * are then what the State's standing instruction (or the report type's default) must give it.
+     */
     record Kind(String state, String channel, String reportType, String level, List<String> named) {
     }
 
@@ -98,6 +102,11 @@ class NoLeakTest {
         kinds.add(new Kind("CAL", "api", "national-report", "named", List.of("ARC", "SYL"))); // a signatory may name parties
         kinds.add(new Kind("ARC", "api", "annual-report", "states-parties", List.of()));
         kinds.add(new Kind("CAL", "api", "nil-annual-report", "public", List.of()));
+        // No level said: the registry's standing instruction (BOR national reports named ARC, SYL; ARC annual reports
+        // public), or the report type's default (SYL has no instruction for annual reports: states-parties).
+        kinds.add(new Kind("BOR", "api-instructed", "national-report", "named", List.of("ARC", "SYL")));
+        kinds.add(new Kind("ARC", "api-instructed", "annual-report", "public", List.of()));
+        kinds.add(new Kind("SYL", "api-instructed", "annual-report", "states-parties", List.of()));
         kinds.add(new Kind("SYL", "api", "initial-report-update", "secretariat", List.of()));
         return kinds;
     }
@@ -182,7 +191,7 @@ class NoLeakTest {
                 }
                 for (Life life : Life.values()) {
                     int order = kinds.indexOf(k) * 100 + life.ordinal();
-                    String account = account(k.state(), life.ordinal() % 2 == 0 || k.channel().equals("api") ? "system" : "officer");
+                    String account = account(k.state(), life.ordinal() % 2 == 0 || !k.channel().equals("sftp") ? "system" : "officer");
                     String base = (k.state() + "-" + k.channel() + "-" + k.reportType() + "-" + k.level()).toLowerCase(java.util.Locale.ROOT);
                     String name = life == Life.SUPERSEDED_OLD || life == Life.SUPERSEDED_NEW ? base + "-superseded.pdf"
                             : base + "-" + life.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ".pdf";
@@ -280,10 +289,13 @@ class NoLeakTest {
         Path doc = dir.resolve(f.fileName);
         Files.write(doc, f.content);
         Envelope.Builder b = Envelope.builder().messageId(messageId).type(MessageType.FILING).state(f.state)
-                .level(ConfidentialityLevel.fromWireName(f.level).orElseThrow()).reportType(f.reportType).period(validPeriod(f.reportType))
+                .reportType(f.reportType).period(validPeriod(f.reportType))
                 .title("No-leak population " + f.order).withheld(false).document(f.fileName, doc, "application/pdf");
-        if (!f.named.isEmpty()) {
-            b.namedStates(f.named);
+        if (!f.channel.equals("api-instructed")) {
+            b.level(ConfidentialityLevel.fromWireName(f.level).orElseThrow());
+            if (!f.named.isEmpty()) {
+                b.namedStates(f.named);
+            }
         }
         MessageReceipt receipt = api.send(b.build(), Map.of(f.fileName, doc));
         assertThat(receipt.documents()).hasSize(1);
@@ -418,7 +430,7 @@ class NoLeakTest {
                 }
                 return;
             }
-            probeList(sftp, "/", new TreeSet<>(List.of("submit", "receipts", "distributed", "public")));
+            probeList(sftp, "/", new TreeSet<>(List.of("submit", "receipts", "distributed", "public", "withdraw")));
             probeList(sftp, "/submit", new TreeSet<>(NoLeakModel.REPORT_TYPES));
             for (String type : NoLeakModel.REPORT_TYPES) {
                 probeList(sftp, "/submit/" + type, new TreeSet<>(NoLeakModel.FOLDER_LEVELS));

@@ -1,11 +1,13 @@
 package org.treatyexchange.server.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +114,52 @@ class ReleaseFlowTest {
             assertThat(names(other, "/public")).noneMatch(n -> n.contains(id));
         }
         assertThat(exchange.admin("show", id)).contains("annex missing").contains("\"status\" : \"released\"");
+    }
+
+    @Test
+    void aStateWithdrawsItsOwnFilingOverSftpAndHttpsButNeverAnotherStates() throws Exception {
+        String viaSftp = file("arcadia-officer", "/submit/annual-report/public/arc-to-withdraw.pdf", "ARC public, to withdraw");
+        assertThat(exchange.admin("release", viaSftp)).startsWith("0\n");
+        assertThat(names("calvera-officer", "/public")).contains(viaSftp + "--arc-to-withdraw.pdf");
+        // another State's filing answers exactly like a missing one, and nothing changes
+        for (String id : List.of(viaSftp, "20200101T000000000Z-0000000000")) {
+            assertThatThrownBy(() -> write("borealia-officer", "/withdraw/" + id, "not ours"))
+                    .isInstanceOfSatisfying(org.apache.sshd.sftp.common.SftpException.class,
+                            e -> assertThat(e.getStatus()).isEqualTo(org.apache.sshd.sftp.common.SftpConstants.SSH_FX_NO_SUCH_FILE));
+        }
+        assertThat(names("calvera-officer", "/public")).contains(viaSftp + "--arc-to-withdraw.pdf");
+
+        write("arcadia-officer", "/withdraw/" + viaSftp + ".txt", "superseded by a corrected version\n");
+        assertThat(names("calvera-officer", "/public")).noneMatch(n -> n.contains(viaSftp));
+        assertThat(names("borealia-officer", "/distributed")).noneMatch(n -> n.startsWith(viaSftp));
+        assertThat(exchange.admin("show", viaSftp)).contains("\"status\" : \"withdrawn\"").contains("superseded by a corrected version")
+                .contains("arcadia-officer");
+        assertThat(names("arcadia-officer", "/withdraw")).isEmpty();
+
+        String viaApi = file("arcadia-system", "/submit/annual-report/states-parties/arc-to-withdraw-api.pdf", "ARC, to withdraw by API");
+        Path out = tmp.resolve("withdraw-out.json");
+        String path = url("/filings/" + viaApi + "/withdraw");
+        List<String> json = List.of("-X", "POST", "-H", "Content-Type: application/json");
+        assertThat(curl("borealia-system", out, concat(json, "--data", "{\"reason\":\"not ours\"}", path)).output()).isEqualTo("404");
+        assertThat(curl("secretariat", out, concat(json, "--data", "{\"reason\":\"by the secretariat\"}", path)).output()).isEqualTo("403");
+        assertThat(curl("arcadia-system", out, concat(json, "--data", "{}", path)).output()).isEqualTo("400");
+        assertThat(exchange.admin("show", viaApi)).doesNotContain("\"status\" : \"withdrawn\"");
+        assertThat(curl("arcadia-system", out, concat(json, "--data", "{\"reason\":\"filed by mistake\"}", path)).output()).isEqualTo("200");
+        assertThat(Files.readString(out)).contains("\"status\":\"withdrawn\"");
+        assertThat(exchange.admin("show", viaApi)).contains("\"status\" : \"withdrawn\"").contains("filed by mistake");
+        assertThat(exchange.admin("verify-audit")).startsWith("0\n");
+    }
+
+    static void write(String account, String path, String content) throws Exception {
+        try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); OutputStream out = sftp.write(path)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static String[] concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all.toArray(String[]::new);
     }
 
     static org.treatyexchange.server.Processes.Result curl(String account, Path out, String... args) throws Exception {

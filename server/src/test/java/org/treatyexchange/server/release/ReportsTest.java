@@ -84,6 +84,32 @@ class ReportsTest {
         }
     }
 
+    @Test
+    void aPointsOfContactFilingThatIsNotAValidListOfTheStatesOwnContactsIsRefusedAndLeavesNothing() throws Exception {
+        String filingsBefore = exchange.admin("filings", "--state", "BOR", "--report-type", "points-of-contact");
+        String contactsBefore = withoutGenerated(exchange.admin("contacts"));
+        List<String[]> bad = List.of(
+                new String[] {"not json at all", "not valid JSON"},
+                new String[] {"{\"version\":1,\"state\":\"BOR\",\"asOf\":\"2026-11-01\",\"contacts\":[]}", "contacts"},
+                new String[] {"{\"version\":1,\"state\":\"ARC\",\"asOf\":\"2026-11-01\",\"contacts\":[{\"name\":\"Mallory\","
+                        + "\"email\":\"m@evil.example\"}]}", "for ARC, but BOR filed them"},
+                new String[] {"{\"version\":1,\"state\":\"BOR\",\"contacts\":[{\"name\":\"" + "x".repeat(70_000) + "\"}]}", "at most 65536 bytes"});
+        for (String[] b : bad) {
+            assertThatThrownBy(() -> put("borealia-officer", "/submit/points-of-contact/secretariat/points-of-contact.json", b[0]))
+                    .isInstanceOf(IOException.class).hasMessageContaining(b[1]);
+        }
+        // nothing was filed and the list did not change; each refusal is audited
+        assertThat(exchange.admin("filings", "--state", "BOR", "--report-type", "points-of-contact")).isEqualTo(filingsBefore);
+        assertThat(withoutGenerated(exchange.admin("contacts"))).isEqualTo(contactsBefore).doesNotContain("Mallory");
+        Path audit = tmp.resolve("audit-poc.jsonl");
+        assertThat(exchange.admin("export-audit", "--out", audit.toString())).startsWith("0\n");
+        assertThat(java.nio.file.Files.readString(audit)).contains("invalid-content");
+    }
+
+    private static String withoutGenerated(String contactList) {
+        return contactList.replaceAll("(?m)^Generated: .*$", "");
+    }
+
     static org.treatyexchange.server.Processes.Result curl(String account, Path out, String path) throws Exception {
         return exchange.curl(account, out, exchange.apiUrl(path));
     }

@@ -89,7 +89,7 @@ class SftpDropBoxTest {
     @Test
     void aStateSeesOnlyItsOwnTree() throws Exception {
         try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
-            assertThat(names(sftp, "/")).containsExactlyInAnyOrder("submit", "receipts", "distributed", "public");
+            assertThat(names(sftp, "/")).containsExactlyInAnyOrder("submit", "receipts", "distributed", "public", "withdraw");
             assertThat(names(sftp, "/submit")).contains("annual-report", "initial-report", "national-report");
             assertThat(names(sftp, "/submit/annual-report")).containsExactly("public", "states-parties", "secretariat", "named");
             assertThatThrownBy(() -> names(sftp, "/filings")).isInstanceOf(SftpException.class);
@@ -181,7 +181,7 @@ class SftpDropBoxTest {
             }).isInstanceOf(SftpException.class);
 
             // uploads outside the drop folders, by '..', absolute or host paths, and odd names
-            for (String bad : List.of("../x.pdf", "/x.pdf", "/etc/passwd", "/submit/x.pdf", "/submit/annual-report/x.pdf",
+            for (String bad : List.of("../x.pdf", "/x.pdf", "/etc/passwd", "/submit/x.pdf", "/submit/annual-report/public",
                     "/submit/annual-report/states-parties/../public/x.pdf",
                     "/receipts/x.p7s", "/distributed/x.pdf", "/public/x.pdf", "/submit/unknown-type/public/x.pdf",
                     "/submit/annual-report/public/bad\u0001name.pdf", "/submit/annual-report/public/ leading-space.pdf",

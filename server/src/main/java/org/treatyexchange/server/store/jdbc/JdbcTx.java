@@ -10,6 +10,7 @@ import org.treatyexchange.server.store.AuditRecords;
 import org.treatyexchange.server.store.DocumentKeyRecords;
 import org.treatyexchange.server.store.FilingRecords;
 import org.treatyexchange.server.store.InboxRecords;
+import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.RoutingRecords;
@@ -29,6 +30,7 @@ final class JdbcTx implements Tx {
     private JdbcInboxRecords inbox;
     private JdbcRoutingRecords routing;
     private JdbcManifestRecords manifests;
+    private JdbcInstructionRecords instructions;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -102,6 +104,15 @@ final class JdbcTx implements Tx {
             manifests = new JdbcManifestRecords(this);
         }
         return manifests;
+    }
+
+    @Override
+    public InstructionRecords instructions() {
+        connection();
+        if (instructions == null) {
+            instructions = new JdbcInstructionRecords(this);
+        }
+        return instructions;
     }
 
     @Override
