@@ -23,7 +23,7 @@ class CrashConsistencyTest {
         int cycles = Integer.getInteger("crash.cycles", 3);
         Path work = Files.createDirectories(tmp.resolve("work"));
         CrashHarness harness = new CrashHarness(tmp.resolve("home"), work, "256m");
-        harness.run(cycles, 3_000, 10_000);
+        harness.run(cycles, 1_000, 6_000); // after every client got going
         assertThat(harness.figures()).hasSize(cycles);
         // the load really ran: documents were attempted and acknowledged, releases happened
         assertThat(harness.figures().stream().mapToInt(CrashHarness.CycleFigures::attempted).sum()).isGreaterThan(cycles);

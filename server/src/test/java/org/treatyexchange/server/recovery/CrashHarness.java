@@ -76,6 +76,7 @@ final class CrashHarness {
     private final List<CycleFigures> figures = new ArrayList<>();
     private final String heap;
     private ServerProcess server;
+    private volatile java.util.concurrent.CountDownLatch warm;
 
     CrashHarness(Path home, Path work, String heap) {
         this.home = home;
@@ -103,7 +104,7 @@ final class CrashHarness {
                 CycleFigures f = new CycleFigures(cycle, load, attempts.size() - before, acknowledgedCount(), filings.size(), releases,
                         resent, recoveryLine());
                 figures.add(f);
-                System.out.printf("crash cycle %d: killed after %d ms; %d attempted, %d acknowledged so far, %d filings, "
+                System.out.printf("crash cycle %d: killed %d ms after all clients got going; %d attempted, %d acknowledged so far, %d filings, "
                         + "%d releases acknowledged, %d resends idempotent; %s: all checks passed%n", cycle, load, f.attempted(),
                         f.acknowledged(), f.filingsTotal(), releases, resent, f.recovery());
             }
@@ -156,7 +157,12 @@ final class CrashHarness {
             workers.add(worker("send-" + s[0], killed, () -> send(api, cycle, s[1], seq.incrementAndGet())));
         }
         workers.add(worker("release", killed, this::releaseOne));
+        warm = new java.util.concurrent.CountDownLatch(workers.size());
         workers.forEach(Thread::start);
+        // a fresh JVM takes seconds for its first logins and handshakes: the kill comes once every client works
+        if (!warm.await(120, TimeUnit.SECONDS)) {
+            throw new AssertionError("the clients did not get going within 120 s: " + unexpected);
+        }
         Thread.sleep(loadMillis);
         killed.set(true);
         server.kill();
@@ -179,9 +185,14 @@ final class CrashHarness {
     /** Repeats a step until the kill; a failure before the kill is an error of the server. */
     private Thread worker(String name, AtomicBoolean killed, Step step) {
         Thread t = new Thread(() -> {
+            boolean first = true;
             while (!killed.get()) {
                 try {
                     step.run();
+                    if (first) {
+                        first = false;
+                        warm.countDown();
+                    }
                 } catch (ExchangeException e) {
                     if (!killed.get() && !"rate-limited".equals(e.problemType())) {
                         unexpected.add(name + ": " + e.status() + " " + e.problemType() + " " + e.getMessage());
