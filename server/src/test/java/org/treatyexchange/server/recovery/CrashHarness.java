@@ -160,8 +160,8 @@ final class CrashHarness {
         warm = new java.util.concurrent.CountDownLatch(workers.size());
         workers.forEach(Thread::start);
         // a fresh JVM takes seconds for its first logins and handshakes: the kill comes once every client works
-        if (!warm.await(120, TimeUnit.SECONDS)) {
-            throw new AssertionError("the clients did not get going within 120 s: " + unexpected);
+        if (!warm.await(300, TimeUnit.SECONDS)) {
+            throw new AssertionError("the clients did not get going within 300 s: " + unexpected);
         }
         Thread.sleep(loadMillis);
         killed.set(true);

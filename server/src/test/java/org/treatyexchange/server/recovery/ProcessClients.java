@@ -70,7 +70,7 @@ final class ProcessClients implements AutoCloseable {
                 .trustedServerCa(certificate(server.caCertificate()))
                 .receiptCertificate(certificate(server.receiptCertificate()))
                 .connectTimeout(Duration.ofSeconds(10))
-                .requestTimeout(Duration.ofSeconds(60))
+                .requestTimeout(Duration.ofSeconds(300))
                 .build();
     }
 
