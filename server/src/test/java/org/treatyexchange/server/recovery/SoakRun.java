@@ -84,7 +84,11 @@ class SoakRun {
                 }));
             }
             workers.add(worker("secretariat", stop, errors, () -> {
-                List<String> pending = clients.admin("filings", "--status", "pending").lines();
+                ProcessClients.AdminResult listed = clients.admin("filings", "--status", "pending");
+                if (listed.code() != 0) {
+                    throw new IllegalStateException("admin filings: " + listed.output());
+                }
+                List<String> pending = listed.lines();
                 if (!pending.isEmpty()) {
                     String id = pending.get(ThreadLocalRandom.current().nextInt(pending.size())).trim().split("\\s+")[0];
                     ProcessClients.AdminResult r = clients.admin("release", id);
@@ -96,7 +100,11 @@ class SoakRun {
                 Thread.sleep(300);
             }));
             workers.add(worker("reader", stop, errors, () -> {
-                List<String> all = clients.admin("filings").lines();
+                ProcessClients.AdminResult listed = clients.admin("filings");
+                if (listed.code() != 0) {
+                    throw new IllegalStateException("admin filings: " + listed.output());
+                }
+                List<String> all = listed.lines();
                 if (!all.isEmpty()) {
                     String[] f = all.get(ThreadLocalRandom.current().nextInt(all.size())).trim().split("\\s+");
                     try (SftpClient sftp = clients.sftp("secretariat"); InputStream in = sftp.read("/filings/" + f[1] + "/" + f[0] + "/" + f[6])) {
