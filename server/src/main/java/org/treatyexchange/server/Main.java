@@ -11,6 +11,7 @@ import org.treatyexchange.server.home.HomeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.time.Duration;
 
 /**
  * {@code scripts/start}: runs the server in the foreground until SIGTERM or Ctrl-C. Settings come from
@@ -36,6 +37,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--bind", description = "Address both listeners use (default: $EXCHANGE_BIND, else configuration).")
     String bind;
 
+    @Option(names = "--shutdown-grace", description = "On SIGTERM, how long transfers in flight may take to finish, e.g. 15s "
+            + "(default: $EXCHANGE_SHUTDOWN_GRACE, else 15s).")
+    String shutdownGrace;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -57,6 +62,13 @@ public final class Main implements Callable<Integer> {
         }
         // Logback reads this when the first logger is created: logs go under the data directory.
         System.setProperty("exchange.logDir", config.home().resolve("logs").toString());
+        Duration grace;
+        try {
+            grace = shutdownGrace();
+        } catch (IllegalArgumentException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        }
         Server server;
         try {
             server = Server.start(config, System.getenv(), Clock.systemUTC());
@@ -66,7 +78,7 @@ public final class Main implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            server.shutdown(grace);
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
@@ -100,6 +112,22 @@ public final class Main implements Callable<Integer> {
             config = config.withSftpBind(chosenBind).withApiBind(chosenBind);
         }
         return config;
+    }
+
+    /** The graceful-stop bound: 1 to 600 seconds, written like {@code 15s} or {@code 15}. */
+    Duration shutdownGrace() {
+        String v = shutdownGrace != null ? shutdownGrace : env("EXCHANGE_SHUTDOWN_GRACE", "15s");
+        String digits = v.endsWith("s") ? v.substring(0, v.length() - 1) : v;
+        long seconds;
+        try {
+            seconds = Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--shutdown-grace / EXCHANGE_SHUTDOWN_GRACE must be seconds like 15s, got '" + v + "'");
+        }
+        if (seconds < 1 || seconds > 600) {
+            throw new IllegalArgumentException("--shutdown-grace / EXCHANGE_SHUTDOWN_GRACE must be 1s to 600s, got '" + v + "'");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     private static String env(String name, String fallback) {

@@ -27,6 +27,9 @@ import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
+import org.treatyexchange.server.recovery.Backups;
+import org.treatyexchange.server.recovery.Durability;
+import org.treatyexchange.server.recovery.StartupRecovery;
 import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.release.ReleaseService;
@@ -39,6 +42,7 @@ import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.Stores;
 import org.treatyexchange.server.store.blob.BlobStore;
 import org.treatyexchange.server.store.blob.BlobStores;
+import java.time.Duration;
 
 /**
  * The one place that wires the features together. Starts them in dependency order — home, keys,
@@ -55,6 +59,7 @@ public final class Server implements AutoCloseable {
     private ApiServer apiServer;
     private Path receiptCertificate;
     private RegistryService registry;
+    private FilingService filings;
 
     private Server(ServerConfig config, ExchangeHome home) {
         this.config = config;
@@ -112,16 +117,13 @@ public final class Server implements AutoCloseable {
         Store store = Stores.derby(home.databaseDir());
         started.add(store);
         BlobStore blobs = BlobStores.local(home.blobDir(), config.storage().fsync());
-        int removed = blobs.removeTemporaries();
-        if (removed > 0) {
-            LOG.info("start-up recovery: removed {} incomplete upload(s) left by an earlier stop", removed);
-        }
+        StartupRecovery.run(store, blobs); // before any channel accepts work
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
         Reports reports = new Reports(store, registry, vault,
                 config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
-        FilingService filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
+        filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
 
         StandingInstructions instructions = new StandingInstructions(store, registry, config.reportTypes());
@@ -140,10 +142,11 @@ public final class Server implements AutoCloseable {
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
                 new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports,
-                        instructions));
+                        instructions).withBackups(Backups.online(store, blobs, home, clock)));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
+                .withDetail("durability", Durability.check(config.storage().fsync()))
                 .withDetail("sftpPort", Integer.toString(sftp.port()))
                 .withDetail("apiPort", Integer.toString(apiPort())));
         if (demo) {
@@ -203,6 +206,29 @@ public final class Server implements AutoCloseable {
 
     public RegistryService registry() {
         return registry;
+    }
+
+    /**
+     * Graceful stop (SIGTERM): no new connections and no new uploads from now on; uploads and messages in
+     * flight get up to {@code grace} to be recorded (and acknowledged); then {@link #close()} aborts what is
+     * left — an aborted upload keeps nothing — and closes the database cleanly.
+     */
+    public void shutdown(Duration grace) {
+        LOG.info("stopping: no new connections; up to {} s for transfers in flight", grace.toSeconds());
+        if (sftp != null) {
+            sftp.stopAccepting();
+        }
+        if (apiServer != null) {
+            apiServer.stopAccepting();
+        }
+        if (filings != null) {
+            int left = filings.drain(grace);
+            if (left > 0) {
+                LOG.warn("stopping: {} transfer(s) still in flight after {} s are aborted; nothing of them is kept", left, grace.toSeconds());
+            }
+        }
+        close();
+        LOG.info("stopped");
     }
 
     /** Stops the channels first, so nothing new arrives, then closes the database cleanly. */

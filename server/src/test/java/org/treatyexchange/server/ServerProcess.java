@@ -32,6 +32,11 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts a server on {@code home} with the given maximum heap (e.g. "256m") and waits until it serves. */
     public static ServerProcess start(Path home, String maxHeap) throws IOException, InterruptedException {
+        return start(home, maxHeap, new String[0]);
+    }
+
+    /** As {@link #start(Path, String)}, with more command-line options for the server. */
+    public static ServerProcess start(Path home, String maxHeap, String... moreArgs) throws IOException, InterruptedException {
         Files.createDirectories(home);
         Path accountsFile = home.resolve("demo").resolve("accounts.json");
         Files.deleteIfExists(accountsFile);
@@ -39,6 +44,7 @@ public final class ServerProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
                 "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--home", home.toString(), "--sftp-port", "0", "--api-port", "0"));
+        cmd.addAll(List.of(moreArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(TestExchange.REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -104,6 +110,16 @@ public final class ServerProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    /** SIGTERM without waiting: the graceful stop starts. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end; its exit code, or -1 if it is still running after {@code max}. */
+    public int waitFor(Duration max) throws InterruptedException {
+        return process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
     /** SIGTERM, then wait for the orderly shutdown. */

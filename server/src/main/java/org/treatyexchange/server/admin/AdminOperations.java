@@ -22,6 +22,7 @@ import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.messages.MessageException;
 import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.recovery.Backups;
 import org.treatyexchange.server.release.FilingJson;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
@@ -35,6 +36,7 @@ import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
+import java.nio.file.Path;
 
 /**
  * What an operator can do through the admin CLI. Every act is audited with actor {@code operator};
@@ -57,6 +59,7 @@ public final class AdminOperations {
     private final ReceiptSigner signer;
     private final Reports reports;
     private final StandingInstructions instructions;
+    private Backups.Online backups;
 
     public AdminOperations(Store store, FilingService filings, MasterKeys masterKeys, RegistryService registry, AuditLog audit,
             MessageService messages, ReleaseService release, ReceiptSigner signer, Reports reports, StandingInstructions instructions) {
@@ -70,6 +73,36 @@ public final class AdminOperations {
         this.masterKeys = masterKeys;
         this.registry = registry;
         this.audit = audit;
+    }
+
+    /** Enables {@code backup}: wired by the server once its store, documents and keys are open. */
+    public AdminOperations withBackups(Backups.Online source) {
+        this.backups = source;
+        return this;
+    }
+
+    /** Takes an online backup into {@code target} (a new directory); audited. */
+    ObjectNode backup(String target) throws AdminException {
+        if (backups == null) {
+            throw new AdminException("backups are not available on this server");
+        }
+        if (target == null || target.isBlank() || !Path.of(target).isAbsolute()) {
+            throw new AdminException("name the backup directory by an absolute path");
+        }
+        Backups.Taken taken;
+        try {
+            taken = backups.take(Path.of(target));
+        } catch (Backups.BackupException e) {
+            auditRefused("admin.backup", e.getMessage());
+            throw new AdminException(e.getMessage());
+        }
+        auditOk("admin.backup", taken.directory().toString());
+        ObjectNode result = mapper.createObjectNode();
+        result.put("directory", taken.directory().toString());
+        result.put("takenAt", taken.takenAt().toString());
+        result.put("documents", taken.documents());
+        taken.keyFiles().forEach(result.putArray("keyFiles")::add);
+        return result;
     }
 
     /** A refusal the CLI shows as it is (safe text). */

@@ -105,6 +105,7 @@ public final class AdminServer implements AutoCloseable {
                     case "status" -> ok(out, ops.reportingStatus(request.path("year").asInt(0), textOrNull(request, "format")));
                     case "contacts" -> ok(out, ops.contacts());
                     case "instructions" -> ok(out, ops.instructions(textOrNull(request, "state"), textOrNull(request, "format")));
+                    case "backup" -> ok(out, ops.backup(textOrNull(request, "target")));
                     case "release" -> ok(out, ops.release(request.path("id").asText("")));
                     case "hold" -> ok(out, ops.hold(request.path("id").asText(""), textOrNull(request, "reason")));
                     case "withdraw" -> ok(out, ops.withdraw(request.path("id").asText(""), textOrNull(request, "reason")));

@@ -203,6 +203,11 @@ public final class ApiServer implements AutoCloseable {
      * stops the event loops, then lets running gateway calls finish (up to 10 s) before stopping the
      * executor.
      */
+    /** First step of a graceful stop: the listening socket closes; requests in progress go on. */
+    public void stopAccepting() {
+        serverChannel.close().awaitUninterruptibly();
+    }
+
     @Override
     public void close() {
         serverChannel.close().awaitUninterruptibly();

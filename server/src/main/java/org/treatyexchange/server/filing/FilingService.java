@@ -25,6 +25,9 @@ import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.Tx;
 import org.treatyexchange.server.store.blob.BlobStore;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns a stream of document bytes into a filing, the same way for every channel: the bytes are hashed
@@ -46,6 +49,10 @@ public final class FilingService {
     private final long maxFileSize;
     private final long accountQuota;
     private final FilingPolicy policy;
+    /** Documents being received or stored but not yet recorded or discarded: what a graceful stop waits for. */
+    private final Object inFlightLock = new Object();
+    private int inFlight;
+    private boolean draining;
 
     public FilingService(Store store, DocumentVault vault, BlobStore blobs, ReceiptSigner receiptSigner, AuditLog audit,
             Clock clock, long maxFileSize, long accountQuota, FilingPolicy policy) {
@@ -78,10 +85,76 @@ public final class FilingService {
             refuse(submission, "quota-exceeded", 0);
             throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota is used up");
         }
+        Ticket ticket = enter();
         try {
-            return new Intake(submission, vault.begin(), used, policy.contentRule(submission).orElse(null));
+            return new Intake(submission, vault.begin(), used, policy.contentRule(submission).orElse(null), ticket);
         } catch (IOException e) {
+            ticket.done();
             throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
+        } catch (RuntimeException e) {
+            ticket.done();
+            throw e;
+        }
+    }
+
+    /**
+     * Marks one document in flight, from {@link #begin} until it is recorded or discarded. Released
+     * exactly once, however many of the paths that end it run.
+     */
+    public static final class Ticket {
+        private final FilingService owner;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        private Ticket(FilingService owner) {
+            this.owner = owner;
+        }
+
+        void done() {
+            if (done.compareAndSet(false, true)) {
+                owner.leave();
+            }
+        }
+    }
+
+    private Ticket enter() throws FilingException {
+        synchronized (inFlightLock) {
+            if (draining) {
+                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the server is shutting down; try again shortly");
+            }
+            inFlight++;
+        }
+        return new Ticket(this);
+    }
+
+    private void leave() {
+        synchronized (inFlightLock) {
+            inFlight--;
+            inFlightLock.notifyAll();
+        }
+    }
+
+    /**
+     * Graceful stop: refuses new documents from now on and waits up to {@code grace} for those in
+     * flight to be recorded or discarded. Returns how many were still in flight (their channels will
+     * abort them: nothing of them is kept).
+     */
+    public int drain(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (inFlightLock) {
+            draining = true;
+            while (inFlight > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(inFlightLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return inFlight;
         }
     }
 
@@ -93,14 +166,16 @@ public final class FilingService {
         private final ContentRule rule;
         /** A copy of a structured document, to check when it ends; null when its report type has no format. */
         private final java.io.ByteArrayOutputStream structured;
+        private final Ticket ticket;
         private boolean finished;
 
-        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore, ContentRule rule) {
+        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore, ContentRule rule, Ticket ticket) {
             this.submission = submission;
             this.upload = upload;
             this.usedBefore = usedBefore;
             this.rule = rule;
             this.structured = rule == null ? null : new java.io.ByteArrayOutputStream();
+            this.ticket = ticket;
         }
 
         public Submission submission() {
@@ -136,8 +211,8 @@ public final class FilingService {
             try {
                 upload.write(b, off, len);
             } catch (IOException e) {
-                abort("storage-failure");
-                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
+                abort(storageFull(e) ? "storage-full" : "storage-failure");
+                throw storageFailure(e);
             }
         }
 
@@ -166,11 +241,12 @@ public final class FilingService {
             }
             finished = true;
             try {
-                return new Received(submission, upload.finish());
+                return new Received(submission, upload.finish(), ticket);
             } catch (IOException e) {
                 upload.close();
-                refuse(submission, "storage-failure", upload.size());
-                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
+                ticket.done();
+                refuse(submission, storageFull(e) ? "storage-full" : "storage-failure", upload.size());
+                throw storageFailure(e);
             }
         }
 
@@ -181,6 +257,7 @@ public final class FilingService {
             }
             finished = true;
             upload.close();
+            ticket.done();
             refuse(submission, why, upload.size());
         }
 
@@ -191,8 +268,30 @@ public final class FilingService {
         }
     }
 
-    /** A stored, not yet recorded document (see {@link Intake#finish()}). */
-    public record Received(Submission submission, DocumentVault.StoredDocument document) {
+    /**
+     * Java reports a full disk only by the operating system's text (ENOSPC); the client is told
+     * plainly, so that it retries later instead of suspecting its document.
+     */
+    private static boolean storageFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static FilingException storageFailure(IOException e) {
+        if (storageFull(e)) {
+            LOG.error("the document store is full: an upload was refused and discarded");
+            return new FilingException(FilingException.Reason.UNAVAILABLE, "the server's storage is full; nothing was kept; try again later", e);
+        }
+        LOG.error("a document could not be written ({})", e.getClass().getSimpleName());
+        return new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
+    }
+
+    /** A stored, not yet recorded document (see {@link Intake#finish()}); in flight until recorded or discarded. */
+    public record Received(Submission submission, DocumentVault.StoredDocument document, Ticket ticket) {
     }
 
     /** More work for the transaction that records filings (e.g. the message they came in). */
@@ -210,6 +309,14 @@ public final class FilingService {
      * and the refusal audited.
      */
     public List<Accepted> record(List<Received> received, AlsoInTransaction more) throws FilingException {
+        try {
+            return recordAll(received, more);
+        } finally {
+            received.forEach(r -> r.ticket().done());
+        }
+    }
+
+    private List<Accepted> recordAll(List<Received> received, AlsoInTransaction more) throws FilingException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -239,6 +346,7 @@ public final class FilingService {
     /** Discards stored documents that will not be recorded, auditing each refusal. */
     public void discard(List<Received> received, FilingException why) {
         for (Received r : received) {
+            r.ticket().done();
             discardBlob(r.document().blobId());
             refuse(r.submission(), why.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), r.document().size());
         }

@@ -55,6 +55,7 @@ public final class SftpService implements AutoCloseable {
 
     private final SshServer sshd;
     private final List<String> hostKeyFingerprints;
+    private volatile boolean stopping;
 
     private SftpService(SshServer sshd, List<String> hostKeyFingerprints) {
         this.sshd = sshd;
@@ -120,8 +121,16 @@ public final class SftpService implements AutoCloseable {
         sshd.addSessionListener(guard);
         sshd.addSessionListener(new PreAuthLimiter(settings.maxUnauthenticated()));
         sshd.addSessionListener(new IdentityBinder(registry, audit, store));
-        sshd.start();
         SftpService service = new SftpService(sshd, List.copyOf(fingerprints));
+        sshd.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionCreated(Session session) {
+                if (service.stopping) {
+                    session.close(true); // a graceful stop is under way: no new sessions
+                }
+            }
+        });
+        sshd.start();
         LOG.info("SFTP listening on {}:{}", settings.bind(), service.port());
         for (String fp : fingerprints) {
             LOG.info("SFTP host key {}", fp);
@@ -142,6 +151,11 @@ public final class SftpService implements AutoCloseable {
     /** Host key fingerprints as {@code <type> SHA256:…}, for operators to publish. */
     public List<String> hostKeyFingerprints() {
         return hostKeyFingerprints;
+    }
+
+    /** First step of a graceful stop: new connections are closed at once; open sessions go on. */
+    public void stopAccepting() {
+        stopping = true;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.treatyexchange.server.store;
 
+import java.nio.file.Path;
+
 /**
  * The metadata store. Every change happens inside {@link #inTransaction}: it commits durably
  * (the database log is on disk) before returning, or rolls back and throws.
@@ -12,6 +14,15 @@ public interface Store extends AutoCloseable {
 
     /** Runs read-only work (still one consistent transaction). */
     <T> T read(TxWork<T> work) throws StoreException;
+
+    /**
+     * Writes an online, transactionally consistent copy of the database into {@code directory} (which
+     * must not exist yet) while transactions go on. Embedded Derby only; a database server is backed
+     * up with its own tools.
+     *
+     * @throws StoreException {@code UNAVAILABLE} when this store cannot, or the copy failed
+     */
+    void backup(Path directory) throws StoreException;
 
     /** Closes the database cleanly. */
     @Override

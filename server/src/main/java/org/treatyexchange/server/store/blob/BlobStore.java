@@ -31,6 +31,12 @@ public interface BlobStore {
     /** Removes a committed blob; used only to clear orphans that no record refers to. */
     void delete(String blobId) throws IOException;
 
+    /**
+     * Writes a blob under a given id, durably, as {@link Writer#commit()} does: for restoring a backup
+     * (ids must survive, the database refers to them). Refuses an id that exists.
+     */
+    void restore(String blobId, InputStream content) throws IOException;
+
     /** Removes every uncommitted temporary left by a crash; returns how many. */
     int removeTemporaries() throws IOException;
 

@@ -185,6 +185,15 @@ final class LocalBlobStore implements BlobStore {
     }
 
     @Override
+    public void restore(String blobId, InputStream content) throws IOException {
+        Path target = pathOf(blobId); // validates the id before anything is written
+        try (LocalWriter writer = (LocalWriter) create()) {
+            content.transferTo(writer.stream());
+            writer.commitAs(target, blobId);
+        }
+    }
+
+    @Override
     public int removeTemporaries() throws IOException {
         int removed = 0;
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(tmp)) {
@@ -333,7 +342,12 @@ final class LocalBlobStore implements BlobStore {
         }
 
         @Override
-        public synchronized void commit() throws IOException {
+        public void commit() throws IOException {
+            commitAs(pathOf(id), id);
+        }
+
+        /** Commits under {@code target}: this writer's own place, or a restored blob's. */
+        synchronized void commitAs(Path target, String targetId) throws IOException {
             if (finished) {
                 throw new IOException("blob " + id + " was already " + (committed ? "committed" : "aborted"));
             }
@@ -344,10 +358,9 @@ final class LocalBlobStore implements BlobStore {
                     channel.force(true);
                 }
                 channel.close();
-                Path target = pathOf(id);
                 createDirectories(target.getParent());
                 if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new FileAlreadyExistsException("blob " + id);
+                    throw new FileAlreadyExistsException("blob " + targetId);
                 }
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 committed = true;

@@ -9,6 +9,9 @@ import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.StoreException.Reason;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.CallableStatement;
 
 /**
  * {@link Store} over a {@link ConnectionPool}. Every transaction runs on one connection at READ
@@ -24,13 +27,49 @@ final class JdbcStore implements Store {
 
     private final ConnectionPool pool;
     private final Runnable afterClose;
+    private final String backupCall;
     private final Object closeLock = new Object();
     private boolean closed;
 
-    /** @param afterClose runs once after every connection is closed (Derby's database shutdown) */
-    JdbcStore(ConnectionPool pool, Runnable afterClose) {
+    /**
+     * @param afterClose runs once after every connection is closed (Derby's database shutdown)
+     * @param backupCall the statement that backs the database up into the directory given as its one
+     *                   parameter, or null when the database has none (a server is backed up with its tools)
+     */
+    JdbcStore(ConnectionPool pool, Runnable afterClose, String backupCall) {
         this.pool = pool;
         this.afterClose = afterClose;
+        this.backupCall = backupCall;
+    }
+
+    @Override
+    public void backup(Path directory) throws StoreException {
+        if (backupCall == null) {
+            throw new StoreException(Reason.UNAVAILABLE, "this database is backed up with its own tools", null);
+        }
+        if (Files.exists(directory)) {
+            throw new StoreException(Reason.UNAVAILABLE, "the backup directory exists already", null);
+        }
+        Connection c = pool.borrow();
+        boolean reusable = false;
+        try {
+            if (c.isReadOnly()) {
+                c.setReadOnly(false); // Derby refuses the backup procedure on a read-only connection
+            }
+        } catch (SQLException e) {
+            pool.release(c, false);
+            throw SqlErrors.map(e, "back up the database");
+        }
+        try (CallableStatement call = c.prepareCall(backupCall)) {
+            call.setString(1, directory.toAbsolutePath().toString());
+            call.execute();
+            c.commit();
+            reusable = true;
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "back up the database");
+        } finally {
+            pool.release(c, reusable);
+        }
     }
 
     @Override

@@ -44,7 +44,8 @@ public final class JdbcStores {
         migrate(url + ";create=true", null, null);
         ConnectionPool pool = new ConnectionPool(() -> DriverManager.getConnection(url), POOL_SIZE);
         log.info("opened the embedded Derby database");
-        return new JdbcStore(pool, () -> DerbySystem.shutdown(url));
+        // Derby copies the database online: the copy is consistent as of the end of the call.
+        return new JdbcStore(pool, () -> DerbySystem.shutdown(url), "CALL SYSCS_UTIL.SYSCS_BACKUP_DATABASE(?)");
     }
 
     /** Connects to a database server (PostgreSQL in production) and migrates it. */
@@ -61,7 +62,7 @@ public final class JdbcStores {
         }
         ConnectionPool pool = new ConnectionPool(() -> DriverManager.getConnection(url, props), POOL_SIZE);
         log.info("connected to the metadata database");
-        return new JdbcStore(pool, () -> { });
+        return new JdbcStore(pool, () -> { }, null);
     }
 
     private static void migrate(String url, String user, String password) throws StoreException {
