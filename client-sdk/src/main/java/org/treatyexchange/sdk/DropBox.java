@@ -47,7 +47,13 @@ final class DropBox implements Closeable {
     /** The regular files in a folder, in the order the exchange lists them. */
     List<RemoteFile> list(String folder) throws IOException {
         List<RemoteFile> out = new ArrayList<>();
-        for (SftpClient.DirEntry e : sftp.readDir(folder)) {
+        List<SftpClient.DirEntry> entries = new ArrayList<>();
+        try {
+            sftp.readDir(folder).forEach(entries::add);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // MINA's directory iterator wraps the server's status
+        }
+        for (SftpClient.DirEntry e : entries) {
             String name = e.getFilename();
             if (name.equals(".") || name.equals("..") || !e.getAttributes().isRegularFile()) {
                 continue;

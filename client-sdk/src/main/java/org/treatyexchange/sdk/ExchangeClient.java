@@ -140,7 +140,7 @@ public final class ExchangeClient implements AutoCloseable {
      * Files a document through the SFTP drop box and returns its verified receipt. See the class
      * comment for what happens on a network fault and when the same document is already filed.
      *
-     * @throws IllegalArgumentException when the file is not a regular file
+     * @throws IllegalArgumentException when the file is not a regular file, or the level is named without States
      * @throws IOException              when the exchange could not be reached within the retry policy
      * @throws ExchangeException        when the exchange refused the document or its manifest
      *                                  ({@link ExchangeException#status()} is the SFTP status code and
@@ -154,6 +154,7 @@ public final class ExchangeClient implements AutoCloseable {
         if (!request.fileIsRegular()) {
             throw new IllegalArgumentException("the document is not a regular file");
         }
+        request.manifest(); // a named level without States fails here, before connecting
         String sha256 = sha256(request.file());
         String folder = request.folder();
         Set<String> before = null; // the receipts that existed before our first try
@@ -553,19 +554,37 @@ public final class ExchangeClient implements AutoCloseable {
             return this;
         }
 
-        /** Pins the host key in an OpenSSH public-key file ({@code <type> <base64> [comment]}). */
-        public Builder sftpHostKeyFile(Path publicKeyFile) throws IOException, GeneralSecurityException {
-            String line = Files.readString(publicKeyFile).strip();
-            PublicKey key;
-            try {
-                key = PublicKeyEntry.parsePublicKeyEntry(line).resolvePublicKey(null, Map.of(), null);
-            } catch (RuntimeException e) {
-                throw new GeneralSecurityException("the host key file is not an OpenSSH public key line");
+        /**
+         * Pins the host keys in a file of OpenSSH public keys: {@code .pub} lines ({@code <type> <base64>
+         * [comment]}) or {@code known_hosts} lines ({@code <hosts> <type> <base64>}, as {@code ssh-keyscan}
+         * prints them). Every key in the file is pinned; lines starting with {@code #} are skipped.
+         */
+        public Builder sftpHostKeyFile(Path file) throws IOException, GeneralSecurityException {
+            int found = 0;
+            for (String line : Files.readAllLines(file)) {
+                String[] t = line.strip().split("\\s+");
+                if (t.length < 2 || t[0].startsWith("#")) {
+                    continue;
+                }
+                int type = t[0].startsWith("ssh-") || t[0].startsWith("ecdsa-") ? 0 : 1;
+                if (t.length < type + 2) {
+                    continue;
+                }
+                PublicKey key;
+                try {
+                    key = PublicKeyEntry.parsePublicKeyEntry(t[type] + " " + t[type + 1]).resolvePublicKey(null, Map.of(), null);
+                } catch (RuntimeException e) {
+                    throw new GeneralSecurityException("the host key file has a line that is not an OpenSSH public key");
+                }
+                if (key == null) {
+                    throw new GeneralSecurityException("the host key file has a line that is not an OpenSSH public key");
+                }
+                hostKeyFingerprints.add(KeyUtils.getFingerPrint(BuiltinDigests.sha256, key));
+                found++;
             }
-            if (key == null) {
-                throw new GeneralSecurityException("the host key file is not an OpenSSH public key line");
+            if (found == 0) {
+                throw new GeneralSecurityException("the host key file holds no OpenSSH public key");
             }
-            hostKeyFingerprints.add(KeyUtils.getFingerPrint(BuiltinDigests.sha256, key));
             return this;
         }
 

@@ -18,7 +18,7 @@ import org.treatyexchange.sdk.wire.Manifest;
  * @param reportType  a report type the exchange knows, e.g. {@code annual-report}
  * @param level       the confidentiality level (the drop folder)
  * @param period      reporting period ({@code 2025} or {@code 2024-2025}), or null
- * @param namedStates for {@link ConfidentialityLevel#NAMED}: the States that may read it; empty otherwise
+ * @param namedStates for {@link ConfidentialityLevel#NAMED}: the States that may read it (sorted for you); empty otherwise
  * @param withheld    ATT Art. 13.3: the State withheld commercially sensitive or national-security information
  * @param newVersion  file it even when the same document is already the current filing under this name
  *                    (by default that is answered with the existing receipt, so a rerun files nothing twice)
@@ -35,9 +35,12 @@ public record FilingRequest(Path file, String name, String reportType, Confident
         if (name.isEmpty() || name.contains("/") || name.endsWith(Manifest.SUFFIX)) {
             throw new IllegalArgumentException("the name must be a plain file name that does not end in " + Manifest.SUFFIX);
         }
-        namedStates = List.copyOf(namedStates == null ? List.of() : namedStates);
-        // the manifest's own rules (report type, period, named States) fail here, before connecting
-        manifestOf(reportType, level, period, namedStates, withheld);
+        namedStates = List.copyOf(new java.util.TreeSet<>(namedStates == null ? List.of() : namedStates)); // sorted, no repeats, as the manifest wants
+        // the manifest's own rules (report type, period, named States) fail here, before connecting; only
+        // "named needs States" waits for submit, so that of(…, NAMED).withNamedStates(…) can be written
+        if (!(level == ConfidentialityLevel.NAMED && namedStates.isEmpty())) {
+            manifestOf(reportType, level, period, namedStates, withheld);
+        }
     }
 
     /** A request with the file's own name and nothing but a report type and level. */
