@@ -60,10 +60,12 @@ public final class SshIdentity {
         }
         FilePasswordProvider password = passphrase == null ? FilePasswordProvider.EMPTY
                 : FilePasswordProvider.of(new String(passphrase));
+        byte[] content = Files.readAllBytes(privateKey);
         Iterable<KeyPair> pairs;
-        try (InputStream in = Files.newInputStream(privateKey)) {
+        try (InputStream in = new java.io.ByteArrayInputStream(content)) {
             pairs = SecurityUtils.loadKeyPairIdentities(null, () -> "private key", in, password);
-        } catch (GeneralSecurityException | RuntimeException e) {
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            // MINA's texts may quote internals; ours names the likely cause only
             throw new KeyException(passphrase == null
                     ? "the SSH private key could not be read (is it encrypted? then give its passphrase)"
                     : "the SSH private key could not be read (wrong passphrase?)");
