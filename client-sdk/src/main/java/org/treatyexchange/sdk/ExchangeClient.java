@@ -388,6 +388,11 @@ public final class ExchangeClient implements AutoCloseable {
         }
     }
 
+    /** The first certificate in a PEM file, e.g. the exchange's published receipt certificate or CA certificate. */
+    public static X509Certificate certificate(Path pemFile) throws IOException, GeneralSecurityException {
+        return org.treatyexchange.sdk.internal.Pem.certificates(Files.readAllBytes(pemFile)).get(0);
+    }
+
     /** Lower-case hex SHA-256 of a file's content, as receipts and envelopes name documents. */
     public static String sha256(Path file) throws IOException {
         MessageDigest digest;
