@@ -201,11 +201,13 @@ public record Envelope(
             return this;
         }
 
+        /** The sender's id for the message, unique forever: 1 to 128 of {@code A-Z a-z 0-9 . _ : -}. */
         public Builder messageId(String messageId) {
             this.messageId = Rules.id("messageId", messageId);
             return this;
         }
 
+        /** What the message is: filing, correspondence or secretariat message. */
         public Builder type(MessageType type) {
             this.type = Objects.requireNonNull(type, "type");
             return this;
@@ -217,11 +219,13 @@ public record Envelope(
             return this;
         }
 
+        /** When the message was made; the exchange refuses one more than 5 minutes from its clock. */
         public Builder createdAt(Instant createdAt) {
             this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
             return this;
         }
 
+        /** Who may read the documents. */
         public Builder level(ConfidentialityLevel level) {
             this.level = Objects.requireNonNull(level, "level");
             return this;
@@ -240,6 +244,7 @@ public record Envelope(
             return this;
         }
 
+        /** The report type, e.g. {@code annual-report}. */
         public Builder reportType(String reportType) {
             this.reportType = Rules.reportType("reportType", reportType);
             return this;
@@ -251,6 +256,7 @@ public record Envelope(
             return this;
         }
 
+        /** 1 to 300 characters. */
         public Builder title(String title) {
             this.title = Rules.title("title", title);
             return this;
