@@ -309,9 +309,10 @@ public final class ExchangeClient implements AutoCloseable {
      * and size); returns the files downloaded now. Meant for a scheduled job: a rerun fetches only what is new.
      */
     public List<Path> downloadNew(Path directory) throws IOException, InterruptedException, VerificationException {
+        List<RemoteFile> listed = distributed(); // before touching the disk: nothing is created when the exchange cannot be reached
         Files.createDirectories(directory);
         List<Path> out = new ArrayList<>();
-        for (RemoteFile f : distributed()) {
+        for (RemoteFile f : listed) {
             Path local = directory.resolve(f.name());
             if (Files.isRegularFile(local) && Files.size(local) == f.size()) {
                 continue;

@@ -3,6 +3,8 @@ package org.treatyexchange.sdk;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 
@@ -50,8 +52,15 @@ public record RetryPolicy(int attempts, Duration initialDelay, Duration maxDelay
         return d.compareTo(maxDelay) > 0 ? maxDelay : d;
     }
 
-    /** Whether {@code failure} is a network fault or a busy exchange, worth another try. */
+    /**
+     * Whether {@code failure} is a network fault or a busy exchange, worth another try. A refused SSH
+     * login or a host key that is not the pinned one is not: trying again cannot change the answer.
+     */
     public static boolean retryable(Throwable failure) {
+        if (sshDisconnect(failure) == SshConstants.SSH2_DISCONNECT_HOST_KEY_NOT_VERIFIABLE
+                || sshDisconnect(failure) == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
+            return false;
+        }
         if (failure instanceof ExchangeException e) {
             return e.status() == 429 || e.status() == 503;
         }
@@ -60,5 +69,15 @@ public record RetryPolicy(int attempts, Duration initialDelay, Duration maxDelay
             return e.getStatus() == SftpConstants.SSH_FX_NO_CONNECTION || e.getStatus() == SftpConstants.SSH_FX_CONNECTION_LOST;
         }
         return failure instanceof IOException;
+    }
+
+    /** The SSH disconnect reason carried by {@code failure} or one of its causes, or 0. */
+    public static int sshDisconnect(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SshException e && e.getDisconnectCode() != 0) {
+                return e.getDisconnectCode();
+            }
+        }
+        return 0;
     }
 }

@@ -29,6 +29,13 @@ class ClientPiecesTest {
         assertThat(RetryPolicy.retryable(new ExchangeException(503, "unavailable", ""))).isTrue();
         assertThat(RetryPolicy.retryable(new ExchangeException(429, "rate-limited", ""))).isTrue();
         assertThat(RetryPolicy.retryable(new ExchangeException(409, "duplicate-id", ""))).isFalse();
+        // a host key that is not pinned, or a login the exchange refuses, will not change on a retry
+        assertThat(RetryPolicy.retryable(new java.io.IOException("connect failed",
+                new org.apache.sshd.common.SshException(org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_HOST_KEY_NOT_VERIFIABLE,
+                        "Server key did not validate")))).isFalse();
+        assertThat(RetryPolicy.retryable(new org.apache.sshd.common.SshException(
+                org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE, "no more methods"))).isFalse();
+        assertThat(RetryPolicy.retryable(new org.apache.sshd.common.SshException("connection reset"))).isTrue();
         assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.sshd.common.SshConstants;
 import org.treatyexchange.sdk.ExchangeClient;
 import org.treatyexchange.sdk.ExchangeException;
 import org.treatyexchange.sdk.FilingRequest;
@@ -24,6 +25,7 @@ import org.treatyexchange.sdk.InboxEntry;
 import org.treatyexchange.sdk.KeyGenerator;
 import org.treatyexchange.sdk.ProgressListener;
 import org.treatyexchange.sdk.ReceiptVerifier;
+import org.treatyexchange.sdk.RetryPolicy;
 import org.treatyexchange.sdk.SentMessage;
 import org.treatyexchange.sdk.VerificationException;
 import org.treatyexchange.sdk.VerifiedReceipt;
@@ -151,6 +153,14 @@ public final class ExchangeCli implements Callable<Integer> {
         } catch (VerificationException e) {
             return fail(NOT_VERIFIED, "not-verified", e.reason().name().toLowerCase(Locale.ROOT) + ": " + e.getMessage());
         } catch (IOException e) {
+            int ssh = RetryPolicy.sshDisconnect(e);
+            if (ssh == SshConstants.SSH2_DISCONNECT_HOST_KEY_NOT_VERIFIABLE) {
+                return fail(NOT_VERIFIED, "host-key-not-pinned", "the SFTP server's host key is not the one pinned in the "
+                        + "configuration (sftp.hostKey / sftp.hostKeyFile); not connecting");
+            }
+            if (ssh == SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE) {
+                return fail(REFUSED, "login-refused", "the exchange refused the SFTP login: is this key registered for the account?");
+            }
             return fail(UNAVAILABLE, "unavailable", "the exchange could not be reached: " + safe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

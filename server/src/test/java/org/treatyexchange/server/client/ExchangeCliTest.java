@@ -233,6 +233,24 @@ class ExchangeCliTest {
         assertThat(cli("verify-receipt", tampered.toString()).code()).isEqualTo(ExchangeCli.NOT_VERIFIED);
         assertThat(cli("verify-receipt", tmp.resolve("receipt.p7s").toString(), "--document", report.toString()).code())
                 .isEqualTo(ExchangeCli.NOT_VERIFIED);
+        // an SFTP server whose host key is not the pinned one: 3, at once (no retry can change it)
+        Path impostor = tmp.resolve("impostor.properties");
+        writeConfig(impostor, exchange.port(), "");
+        Files.writeString(impostor, Files.readString(impostor).replace("sftp.hostKey = " + hostKeys(), "sftp.hostKey = SHA256:" + "A".repeat(43)));
+        Run pinned = cli(false, "--config", impostor.toString(), "fetch", "--dir", tmp.resolve("never").toString());
+        assertThat(pinned.code()).as(pinned.err()).isEqualTo(ExchangeCli.NOT_VERIFIED);
+        assertThat(pinned.err()).contains("host key is not the one pinned");
+        assertThat(tmp.resolve("never")).doesNotExist();
+        // a key the exchange does not know: the login is refused, 1
+        Path stranger = tmp.resolve("stranger");
+        assertThat(cli(false, "keygen", "--account", "borealia-system", "--organisation", "BOR", "--dir", stranger.toString()).code()).isZero();
+        Path unregistered = tmp.resolve("unregistered.properties");
+        writeConfig(unregistered, exchange.port(), "");
+        Files.writeString(unregistered, Files.readString(unregistered).replace("sftp.key = keys/borealia-system", "sftp.key = stranger/borealia-system"));
+        Run refusedLogin = cli(false, "--config", unregistered.toString(), "submit", report.toString(), "--report-type", "annual-report",
+                "--level", "secretariat");
+        assertThat(refusedLogin.code()).as(refusedLogin.err()).isEqualTo(ExchangeCli.REFUSED);
+        assertThat(refusedLogin.err()).contains("refused the SFTP login");
         // unreachable after every retry: 4 (try again later)
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
