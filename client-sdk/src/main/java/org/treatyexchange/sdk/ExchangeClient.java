@@ -389,6 +389,39 @@ public final class ExchangeClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The host key an SSH server presents, as an OpenSSH public-key line ({@code <type> <base64>}), read
+     * without logging in. Trust on first use: compare its fingerprint with the one the secretariat
+     * publishes before pinning it ({@link Builder#sftpHostKeyFile}).
+     */
+    public static String scanHostKey(String host, int port, Duration timeout) throws IOException {
+        SshClient client = SshClient.setUpDefaultClient();
+        client.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory());
+        client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
+        client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+        java.util.concurrent.atomic.AtomicReference<PublicKey> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        client.setServerKeyVerifier((session, address, key) -> {
+            seen.set(key);
+            return true; // only looked at: this session never authenticates
+        });
+        client.start();
+        try (org.apache.sshd.client.session.ClientSession session = client.connect("host-key-scan", host, port).verify(timeout).getSession()) {
+            session.waitFor(List.of(org.apache.sshd.client.session.ClientSession.ClientSessionEvent.WAIT_AUTH,
+                    org.apache.sshd.client.session.ClientSession.ClientSessionEvent.CLOSED), timeout);
+        } finally {
+            client.stop();
+        }
+        if (seen.get() == null) {
+            throw new IOException("the SSH server presented no host key");
+        }
+        return PublicKeyEntry.toString(seen.get());
+    }
+
+    /** {@code SHA256:<base64>} of an OpenSSH public-key line. */
+    public static String fingerprint(String publicKeyLine) throws GeneralSecurityException, IOException {
+        return KeyUtils.getFingerPrint(BuiltinDigests.sha256, PublicKeyEntry.parsePublicKeyEntry(publicKeyLine).resolvePublicKey(null, Map.of(), null));
+    }
+
     /** The first certificate in a PEM file, e.g. the exchange's published receipt certificate or CA certificate. */
     public static X509Certificate certificate(Path pemFile) throws IOException, GeneralSecurityException {
         return org.treatyexchange.sdk.internal.Pem.certificates(Files.readAllBytes(pemFile)).get(0);

@@ -60,7 +60,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "exchange", mixinStandardHelpOptions = true, version = "Treaty Exchange client 0.1.0",
         description = "File reports, send signed messages and read the inbound queue of the Treaty Exchange.",
         subcommands = {ExchangeCli.Submit.class, ExchangeCli.Send.class, ExchangeCli.Inbox.class, ExchangeCli.Ack.class,
-            ExchangeCli.Fetch.class, ExchangeCli.VerifyReceipt.class, ExchangeCli.Keygen.class})
+            ExchangeCli.Fetch.class, ExchangeCli.VerifyReceipt.class, ExchangeCli.Keygen.class, ExchangeCli.HostKey.class})
 public final class ExchangeCli implements Callable<Integer> {
 
     /** Done. */
@@ -517,6 +517,29 @@ public final class ExchangeCli implements Callable<Integer> {
             if (!match) {
                 throw new VerificationException(VerificationException.Reason.CONTENT, "the receipt does not name this document");
             }
+        }
+    }
+
+    @Command(name = "host-key", mixinStandardHelpOptions = true,
+            description = "Read the exchange's SSH host key (without logging in), write it for sftp.hostKeyFile and print its fingerprint: "
+                    + "compare it with the one the secretariat publishes before you rely on it.")
+    static final class HostKey implements Callable<Integer> {
+        @ParentCommand ExchangeCli cli;
+        @Option(names = "--host", required = true) String host;
+        @Option(names = "--port", defaultValue = "22") int port;
+        @Option(names = {"-o", "--out"}, paramLabel = "FILE", required = true, description = "where to write the key line") Path out;
+
+        @Override
+        public Integer call() {
+            return cli.execute(() -> {
+                String line = ExchangeClient.scanHostKey(host, port, java.time.Duration.ofSeconds(30));
+                writeAtomically(out, (line + " " + host + ":" + port + "\n").getBytes(StandardCharsets.US_ASCII));
+                ObjectNode n = object();
+                n.put("hostKeyFile", out.toString());
+                n.put("fingerprint", ExchangeClient.fingerprint(line));
+                return n;
+            }, n -> "host key " + n.get("fingerprint").asText() + " written to " + n.get("hostKeyFile").asText()
+                    + "\ncompare this fingerprint with the one the secretariat publishes (the server logs it at start)");
         }
     }
 

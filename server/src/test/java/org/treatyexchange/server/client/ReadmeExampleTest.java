@@ -49,12 +49,14 @@ class ReadmeExampleTest {
         assertThat(exchange.admin("register", "--account", "borealia-system", "--ssh-key",
                 top.resolve("borealia/borealia-system.pub").toString(), "--certificate",
                 top.resolve("borealia/borealia-system-api.cert.pem").toString())).startsWith("0\n");
-        Processes.Result scan = Processes.run(top, List.of("ssh-keyscan", "-p", Integer.toString(exchange.port()), "-t", "ed25519",
-                "127.0.0.1"));
-        assertThat(scan.exitCode()).as(scan.output()).isZero();
-        List<String> keyLines = scan.output().lines().filter(l -> l.contains("ssh-ed25519")).toList();
-        assertThat(keyLines).hasSize(1);
-        Files.writeString(top.resolve("borealia/known_hosts"), keyLines.get(0) + "\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = org.treatyexchange.sdk.cli.ExchangeCli.run(new String[] {"host-key", "--host", "127.0.0.1", "--port",
+            Integer.toString(exchange.port()), "-o", top.resolve("borealia/known_hosts").toString()},
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(out, true), java.util.Map.of(), false);
+        assertThat(code).as(out.toString()).isZero();
+        String published = exchange.server().hostKeyFingerprints().stream().filter(f -> f.startsWith("ssh-ed25519 ")).findFirst()
+                .orElseThrow().substring("ssh-ed25519 ".length());
+        assertThat(out.toString()).contains("host key " + published); // what the user compares with the server's log
         Files.writeString(top.resolve("annual-report-2025.pdf"), "Annual report 2025 of Borealia\n");
         Files.writeString(top.resolve("question.txt"), "Does the 2025 template cover brokering?\n");
         assertThat(exchange.admin("send", "--to", "BOR", "--title", "Welcome")).startsWith("0\n");
