@@ -3,7 +3,9 @@ package org.treatyexchange.sdk;
 /**
  * The exchange refused a request (an RFC 9457 {@code application/problem+json} response), or answered
  * in a way this client does not accept. Carries the HTTP status, the problem type's slug and the
- * server's detail text; never a local path or secret.
+ * server's detail text; never a local path or secret. For a refusal on the SFTP channel
+ * ({@link ExchangeClient#submit}) the status is the SFTP status code and the type is {@code sftp-} and
+ * its name (e.g. {@code sftp-permission-denied}).
  */
 public final class ExchangeException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -13,8 +15,11 @@ public final class ExchangeException extends Exception {
     /** {@link #problemType()} when the response was not the documented one (wrong status, media type or body). */
     public static final String UNEXPECTED_RESPONSE = "unexpected-response";
 
+    /** @serial the HTTP status (or SFTP status code) */
     private final int status;
+    /** @serial the problem type's slug */
     private final String problemType;
+    /** @serial the server's detail text */
     private final String detail;
 
     /**

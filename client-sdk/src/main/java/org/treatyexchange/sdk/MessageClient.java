@@ -121,6 +121,14 @@ public final class MessageClient {
      */
     public MessageReceipt send(Envelope envelope, Map<String, Path> documents)
             throws IOException, InterruptedException, ExchangeException, VerificationException {
+        return deliver(envelope, documents).receipt();
+    }
+
+    /**
+     * As {@link #send}, and also returns the signed receipt bytes, to keep as proof.
+     */
+    public SentMessage deliver(Envelope envelope, Map<String, Path> documents)
+            throws IOException, InterruptedException, ExchangeException, VerificationException {
         Objects.requireNonNull(envelope, "envelope");
         Objects.requireNonNull(documents, "documents");
         if (envelope.type() == MessageType.SECRETARIAT_MESSAGE) {
@@ -135,7 +143,8 @@ public final class MessageClient {
                 .header("Accept", PKCS7 + ", application/problem+json")
                 .POST(body.publisher())
                 .build();
-        MessageReceipt receipt = receipt(request);
+        Response response = exchange(request, 200, PKCS7);
+        MessageReceipt receipt = ReceiptVerifier.verifyMessageReceipt(response.body, receiptCertificate);
         checkReceipt(receipt, MessageReceipt.Kind.MESSAGE, envelope, json);
         if (!envelope.state().equals(receipt.state())) {
             throw new VerificationException(VerificationException.Reason.CONTENT, "the receipt names another State");
@@ -147,7 +156,7 @@ public final class MessageClient {
         if (!sent.equals(received) || receipt.documents().size() != envelope.documents().size()) {
             throw new VerificationException(VerificationException.Reason.CONTENT, "the receipt does not list the documents sent");
         }
-        return receipt;
+        return new SentMessage(receipt, response.body);
     }
 
     /**

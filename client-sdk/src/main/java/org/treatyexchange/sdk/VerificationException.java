@@ -28,6 +28,7 @@ public final class VerificationException extends Exception {
         CONTENT
     }
 
+    /** @serial why verification failed */
     private final Reason reason;
 
     /** @param safeMessage text that names no secret and no host path */

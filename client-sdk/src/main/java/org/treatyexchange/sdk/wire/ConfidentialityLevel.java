@@ -23,6 +23,7 @@ public enum ConfidentialityLevel {
         this.wireName = wireName;
     }
 
+    /** The name written in folders, manifests, envelopes and receipts. */
     public String wireName() {
         return wireName;
     }

@@ -204,11 +204,13 @@ public record Envelope(
             return this;
         }
 
+        /** The sender's id for the message, unique forever: 1 to 128 of {@code A-Z a-z 0-9 . _ : -}. */
         public Builder messageId(String messageId) {
             this.messageId = Rules.id("messageId", messageId);
             return this;
         }
 
+        /** What the message is: filing, correspondence or secretariat message. */
         public Builder type(MessageType type) {
             this.type = Objects.requireNonNull(type, "type");
             return this;
@@ -220,11 +222,13 @@ public record Envelope(
             return this;
         }
 
+        /** When the message was made; the exchange refuses one more than 5 minutes from its clock. */
         public Builder createdAt(Instant createdAt) {
             this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
             return this;
         }
 
+        /** Who may read the documents. */
         public Builder level(ConfidentialityLevel level) {
             this.level = Objects.requireNonNull(level, "level");
             return this;
@@ -243,6 +247,7 @@ public record Envelope(
             return this;
         }
 
+        /** The report type, e.g. {@code annual-report}. */
         public Builder reportType(String reportType) {
             this.reportType = Rules.reportType("reportType", reportType);
             return this;
@@ -254,6 +259,7 @@ public record Envelope(
             return this;
         }
 
+        /** 1 to 300 characters. */
         public Builder title(String title) {
             this.title = Rules.title("title", title);
             return this;

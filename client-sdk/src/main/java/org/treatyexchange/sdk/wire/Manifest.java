@@ -19,12 +19,14 @@ import java.util.List;
 public record Manifest(int version, String reportType, String period, ConfidentialityLevel level, List<String> namedStates,
         boolean withheld) {
 
+    /** The only version this SDK reads and writes. */
     public static final int CURRENT_VERSION = 1;
     /** Largest manifest accepted. */
     public static final int MAX_BYTES = 16 * 1024;
     /** The suffix that makes an upload a manifest rather than a document. */
     public static final String SUFFIX = ".manifest.json";
 
+/** @throws IllegalArgumentException naming the first rule the values break */
     public Manifest {
         Rules.require(version == CURRENT_VERSION, "version must be " + CURRENT_VERSION);
         Rules.reportType("reportType", reportType);

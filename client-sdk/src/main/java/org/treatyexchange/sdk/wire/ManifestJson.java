@@ -13,6 +13,7 @@ public final class ManifestJson {
     private ManifestJson() {
     }
 
+    /** The manifest's JSON, UTF-8, fields in a fixed order. */
     public static byte[] toBytes(Manifest m) {
         ObjectNode n = StrictJson.WRITER.createObjectNode();
         n.put("version", m.version());

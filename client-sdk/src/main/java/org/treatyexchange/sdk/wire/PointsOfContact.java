@@ -81,8 +81,11 @@ public record PointsOfContact(int version, String state, LocalDate asOf, List<Co
      */
     public record Contact(String name, String title, String ministry, String email, String phone, String address) {
 
+        /** Longest name. */
         public static final int MAX_NAME_CHARS = 200;
+        /** Longest title, ministry, phone or address. */
         public static final int MAX_TEXT_CHARS = 500;
+        /** Longest e-mail address. */
         public static final int MAX_EMAIL_CHARS = 254;
 
         /** Used when a contact is checked on its own, outside a list. */

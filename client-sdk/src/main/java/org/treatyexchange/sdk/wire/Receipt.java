@@ -38,8 +38,10 @@ public record Receipt(
         ConfidentialityLevel level,
         String supersedes) {
 
+    /** The only version this SDK reads and writes. */
     public static final int CURRENT_VERSION = 1;
 
+/** @throws NullPointerException when a required field is missing; IllegalArgumentException for a negative size */
     public Receipt {
         Objects.requireNonNull(filingId, "filingId");
         Objects.requireNonNull(state, "state");

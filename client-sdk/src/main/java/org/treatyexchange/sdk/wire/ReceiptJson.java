@@ -20,6 +20,7 @@ public final class ReceiptJson {
     private ReceiptJson() {
     }
 
+    /** The receipt's canonical JSON: the same receipt always gives the same bytes. */
     public static byte[] toBytes(Receipt r) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("version", r.version());

@@ -4,6 +4,7 @@ package org.treatyexchange.sdk.wire;
 public final class WireFormatException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** @param message safe to show: names the field and the rule, never a secret */
     public WireFormatException(String message) {
         super(message);
     }

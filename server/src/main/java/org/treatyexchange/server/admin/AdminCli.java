@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         description = "Operator commands for a running Treaty Exchange server.",
         subcommands = {AdminCli.ListFilings.class, AdminCli.Show.class, AdminCli.Export.class, AdminCli.VerifyAudit.class,
             AdminCli.ExportAudit.class,
-            AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Send.class, AdminCli.Pending.class,
+            AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Register.class, AdminCli.Send.class, AdminCli.Pending.class,
             AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
             AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class})
 public final class AdminCli {
@@ -263,6 +263,39 @@ public final class AdminCli {
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             return client.call(AdminClient.request("reload-registry"));
+        }
+    }
+
+    @Command(name = "register", description = "Register an account's SSH public key and/or client certificate in the registry "
+            + "file and reload it (what scripts/exchange keygen wrote; compare the fingerprints with the State's).")
+    static final class Register extends Sub {
+        @Option(names = "--account", required = true, description = "The account, e.g. borealia-system.")
+        String account;
+
+        @Option(names = "--ssh-key", paramLabel = "FILE", description = "An OpenSSH public key file (one line).")
+        Path sshKey;
+
+        @Option(names = "--certificate", paramLabel = "FILE", description = "A PEM client certificate.")
+        Path certificate;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            ObjectNode r = AdminClient.request("register-keys").put("account", account);
+            if (sshKey != null) {
+                r.put("sshKey", Files.readString(sshKey).strip());
+            }
+            if (certificate != null) {
+                r.put("certificate", Files.readString(certificate));
+            }
+            return client.call(r);
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.printf("registered for %s:%s%s; registry reloaded%n", result.path("account").asText(),
+                    result.hasNonNull("sshKeyFingerprint") ? " SSH key " + result.path("sshKeyFingerprint").asText() : "",
+                    result.hasNonNull("certificateFingerprint") ? " certificate " + result.path("certificateFingerprint").asText() : "");
+            return 0;
         }
     }
 

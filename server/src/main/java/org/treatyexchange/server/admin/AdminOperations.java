@@ -28,6 +28,7 @@ import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.release.StandingInstructions;
 import org.treatyexchange.server.store.RoutingRecords;
+import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.registry.RegistryChange;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.store.AuditRow;
@@ -367,6 +368,53 @@ public final class AdminOperations {
         result.set("added", mapper.valueToTree(change.added()));
         result.set("removed", mapper.valueToTree(change.removed()));
         result.set("changed", mapper.valueToTree(change.changed()));
+        return result;
+    }
+
+    /**
+     * Registers an account's new SSH public key and/or client certificate in the registry file and
+     * reloads it (see {@link RegistryService#registerKeys}); audited with the fingerprints.
+     */
+    ObjectNode registerKeys(String account, String sshKeyLine, String certificatePem) throws AdminException {
+        String sshFingerprint = null;
+        String certificateFingerprint = null;
+        try {
+            if (sshKeyLine != null) {
+                sshFingerprint = org.treatyexchange.server.crypto.SshKeyFiles.fingerprint(
+                        org.treatyexchange.server.crypto.SshKeyFiles.parseAuthorizedKey(sshKeyLine));
+            }
+            if (certificatePem != null) {
+                List<java.security.cert.X509Certificate> certs = LocalCertificateAuthority.readPemCertificates(certificatePem);
+                certificateFingerprint = LocalCertificateAuthority.fingerprint(certs.get(0));
+            }
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            auditRefused("admin.register-keys", safe(e));
+            throw new AdminException("not registered: " + safe(e));
+        }
+        String note = "registered with scripts/admin register on " + java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        RegistryChange change;
+        try {
+            change = registry.registerKeys(account, sshKeyLine, certificatePem, note);
+        } catch (ConfigException | IllegalArgumentException | IOException e) {
+            auditRefused("admin.register-keys", safe(e));
+            throw new AdminException("not registered, nothing changed: " + safe(e));
+        }
+        try {
+            AuditEvent event = AuditEvent.ok("admin.register-keys", ACTOR, SOURCE, account);
+            if (sshFingerprint != null) {
+                event = event.withDetail("sshKeyFingerprint", sshFingerprint);
+            }
+            if (certificateFingerprint != null) {
+                event = event.withDetail("certificateFingerprint", certificateFingerprint);
+            }
+            audit.record(store, event.withDetail("changed", String.join(",", change.changed())));
+        } catch (StoreException e) {
+            throw new AdminException("the keys were registered but the audit event could not be written: " + e.getMessage());
+        }
+        ObjectNode result = mapper.createObjectNode();
+        result.put("account", account);
+        result.put("sshKeyFingerprint", sshFingerprint);
+        result.put("certificateFingerprint", certificateFingerprint);
         return result;
     }
 

@@ -101,6 +101,8 @@ public final class AdminServer implements AutoCloseable {
                     case "verify-audit" -> ok(out, ops.verifyAudit());
                     case "rotate-master-key" -> ok(out, ops.rotateMasterKey());
                     case "reload-registry" -> ok(out, ops.reloadRegistry());
+                    case "register-keys" -> ok(out, ops.registerKeys(request.path("account").asText(""), textOrNull(request, "sshKey"),
+                            textOrNull(request, "certificate")));
                     case "pending" -> ok(out, ops.pending());
                     case "status" -> ok(out, ops.reportingStatus(request.path("year").asInt(0), textOrNull(request, "format")));
                     case "contacts" -> ok(out, ops.contacts());

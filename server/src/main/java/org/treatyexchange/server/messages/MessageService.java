@@ -215,11 +215,30 @@ public final class MessageService implements MessageGateway {
                         "the envelope was signed with a certificate that is not registered (or is revoked)"));
         Instant now = clock.instant();
         Duration skew = settings.clockSkew();
-        if (envelope.createdAt().isBefore(now.minus(skew)) || envelope.createdAt().isAfter(now.plus(skew))) {
+        String digest = sha256(verified.content());
+        if ((envelope.createdAt().isBefore(now.minus(skew)) || envelope.createdAt().isAfter(now.plus(skew)))
+                && !isStoredResend(envelope, digest)) {
             throw new MessageException(MessageException.Reason.CLOCK_SKEW, "createdAt " + envelope.createdAt()
                     + " is more than " + skew.toSeconds() + " s from the server's time " + now.truncatedTo(ChronoUnit.SECONDS));
         }
-        return new Checked(envelope, verified.content(), sha256(verified.content()), signer, signerFingerprint);
+        return new Checked(envelope, verified.content(), digest, signer, signerFingerprint);
+    }
+
+    /**
+     * Whether this exact envelope (same State, id and bytes) was accepted before. Such a resend only gets
+     * the original receipt back and files nothing, so it is answered however old it is: a national system
+     * that lost its receipt can always recover it by sending the same envelope again.
+     */
+    private boolean isStoredResend(Envelope envelope, String digest) throws MessageException {
+        if (envelope.state() == null) {
+            return false;
+        }
+        try {
+            return store.read(tx -> tx.messages().find(envelope.state(), envelope.messageId()))
+                    .filter(m -> m.envelopeSha256().equals(digest)).isPresent();
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
     }
 
     /** A used message id: the original receipt when the envelope is the same, else a refusal. */

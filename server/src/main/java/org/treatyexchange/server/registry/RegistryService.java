@@ -56,4 +56,49 @@ public final class RegistryService {
                 change.changed().size());
         return change;
     }
+
+    /**
+     * Registers an SSH public key and/or a client certificate for an existing account, in the registry
+     * file itself (comments and layout kept; see {@link RegistryEdit}), then reloads. The edited file is
+     * validated in full before it replaces the old one, so a key that is malformed, weak or already
+     * registered to any account changes nothing.
+     *
+     * @param sshKeyLine     an OpenSSH public-key line, or null
+     * @param certificatePem a PEM certificate, or null
+     * @param note           a comment written above the new entries (who and when)
+     * @return what changed
+     * @throws ConfigException          naming what is wrong; the file and the running registry are unchanged
+     * @throws IllegalArgumentException when the account is unknown or its entries cannot be edited safely
+     * @throws java.io.IOException      when the file cannot be read or replaced
+     */
+    public synchronized RegistryChange registerKeys(String account, String sshKeyLine, String certificatePem, String note)
+            throws ConfigException, java.io.IOException {
+        if (sshKeyLine == null && certificatePem == null) {
+            throw new IllegalArgumentException("give an SSH public key, a certificate, or both");
+        }
+        if (current().accounts().stream().noneMatch(a -> a.name().equals(account))) {
+            throw new IllegalArgumentException("no account '" + account + "' in the registry");
+        }
+        if ((sshKeyLine != null && (sshKeyLine.contains("\n") || sshKeyLine.contains("\r"))) || note.contains("\n")) {
+            throw new IllegalArgumentException("an SSH public key is one line");
+        }
+        String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        String edited = RegistryEdit.addKeys(text, account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
+                certificatePem == null ? java.util.List.of() : java.util.List.of(certificatePem), note);
+        java.nio.file.Path candidate = file.resolveSibling("." + file.getFileName() + ".candidate");
+        try {
+            java.nio.file.Files.writeString(candidate, edited, java.nio.charset.StandardCharsets.UTF_8);
+            RegistryLoader.load(candidate, reportTypeIds, demoKeyDirectory); // all or nothing
+            java.nio.file.Files.move(candidate, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (ConfigException e) {
+            // the loader names the candidate file; the operator knows it as the registry file
+            String prefix = e.file() + ": " + e.key() + ": ";
+            String problem = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+            throw new ConfigException(file, e.key(), problem);
+        } finally {
+            java.nio.file.Files.deleteIfExists(candidate);
+        }
+        return reload();
+    }
 }

@@ -1,0 +1,95 @@
+package org.treatyexchange.sdk;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.List;
+import java.util.Objects;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.Manifest;
+
+/**
+ * One document to file through the SFTP drop box ({@link ExchangeClient#submit}). It goes to
+ * {@code /submit/<reportType>/<level>/<name>}; when a period, named States or the withheld flag are
+ * given, a manifest ({@code <name>.manifest.json}) is written first so that the filing carries them.
+ *
+ * @param file        the document on the local disk
+ * @param name        the name it is filed under (default: the file's name); stored NFC-normalised
+ * @param reportType  a report type the exchange knows, e.g. {@code annual-report}
+ * @param level       the confidentiality level (the drop folder)
+ * @param period      reporting period ({@code 2025} or {@code 2024-2025}), or null
+ * @param namedStates for {@link ConfidentialityLevel#NAMED}: the States that may read it (sorted for you); empty otherwise
+ * @param withheld    ATT Art. 13.3: the State withheld commercially sensitive or national-security information
+ * @param newVersion  file it even when the same document is already the current filing under this name
+ *                    (by default that is answered with the existing receipt, so a rerun files nothing twice)
+ */
+public record FilingRequest(Path file, String name, String reportType, ConfidentialityLevel level, String period,
+        List<String> namedStates, boolean withheld, boolean newVersion) {
+
+    /** @throws IllegalArgumentException naming the first rule the values break */
+    public FilingRequest {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(reportType, "reportType");
+        Objects.requireNonNull(level, "level");
+        name = Normalizer.normalize(name == null ? String.valueOf(file.getFileName()) : name, Normalizer.Form.NFC);
+        if (name.isEmpty() || name.contains("/") || name.endsWith(Manifest.SUFFIX)) {
+            throw new IllegalArgumentException("the name must be a plain file name that does not end in " + Manifest.SUFFIX);
+        }
+        namedStates = List.copyOf(new java.util.TreeSet<>(namedStates == null ? List.of() : namedStates)); // sorted, no repeats, as the manifest wants
+        // the manifest's own rules (report type, period, named States) fail here, before connecting; only
+        // "named needs States" waits for submit, so that of(…, NAMED).withNamedStates(…) can be written
+        if (!(level == ConfidentialityLevel.NAMED && namedStates.isEmpty())) {
+            manifestOf(reportType, level, period, namedStates, withheld);
+        }
+    }
+
+    /** A request with the file's own name and nothing but a report type and level. */
+    public static FilingRequest of(Path file, String reportType, ConfidentialityLevel level) {
+        return new FilingRequest(file, null, reportType, level, null, List.of(), false, false);
+    }
+
+    /** This request filed under another name. */
+    public FilingRequest withName(String newName) {
+        return new FilingRequest(file, newName, reportType, level, period, namedStates, withheld, newVersion);
+    }
+
+    /** This request for a reporting period. */
+    public FilingRequest withPeriod(String newPeriod) {
+        return new FilingRequest(file, name, reportType, level, newPeriod, namedStates, withheld, newVersion);
+    }
+
+    /** This request readable by the given States (level {@link ConfidentialityLevel#NAMED}). */
+    public FilingRequest withNamedStates(List<String> states) {
+        return new FilingRequest(file, name, reportType, level, period, states, withheld, newVersion);
+    }
+
+    /** This request with the withheld flag set as given. */
+    public FilingRequest withWithheld(boolean flag) {
+        return new FilingRequest(file, name, reportType, level, period, namedStates, flag, newVersion);
+    }
+
+    /** This request filed even when an identical document is already current under its name. */
+    public FilingRequest asNewVersion() {
+        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, true);
+    }
+
+    /** The manifest to write before the document, or null when the folder says everything. */
+    Manifest manifest() {
+        return period == null && namedStates.isEmpty() && !withheld && level != ConfidentialityLevel.NAMED ? null
+                : manifestOf(reportType, level, period, namedStates, withheld);
+    }
+
+    private static Manifest manifestOf(String reportType, ConfidentialityLevel level, String period, List<String> namedStates,
+            boolean withheld) {
+        return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, namedStates, withheld);
+    }
+
+    /** The folder it is dropped into. */
+    String folder() {
+        return "/submit/" + reportType + "/" + level.wireName();
+    }
+
+    boolean fileIsRegular() {
+        return Files.isRegularFile(file);
+    }
+}

@@ -1,0 +1,84 @@
+package org.treatyexchange.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.junit.jupiter.api.Test;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.Manifest;
+
+/** The pure parts of the facade: retry decisions, filing requests, builder checks. */
+class ClientPiecesTest {
+
+    @Test
+    void backoffDoublesUpToItsLimitAndOnlyFaultsAreRetried() {
+        RetryPolicy p = new RetryPolicy(6, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        assertThat(List.of(p.delayAfter(1), p.delayAfter(2), p.delayAfter(3), p.delayAfter(4), p.delayAfter(5)))
+                .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        assertThat(RetryPolicy.retryable(new ConnectException("refused"))).isTrue();
+        assertThat(RetryPolicy.retryable(new EOFException())).isTrue();
+        assertThat(RetryPolicy.retryable(new SftpException(SftpConstants.SSH_FX_CONNECTION_LOST, "lost"))).isTrue();
+        assertThat(RetryPolicy.retryable(new SftpException(SftpConstants.SSH_FX_PERMISSION_DENIED, "no"))).isFalse();
+        assertThat(RetryPolicy.retryable(new ExchangeException(503, "unavailable", ""))).isTrue();
+        assertThat(RetryPolicy.retryable(new ExchangeException(429, "rate-limited", ""))).isTrue();
+        assertThat(RetryPolicy.retryable(new ExchangeException(409, "duplicate-id", ""))).isFalse();
+        // a host key that is not pinned, or a login the exchange refuses, will not change on a retry
+        assertThat(RetryPolicy.retryable(new java.io.IOException("connect failed",
+                new org.apache.sshd.common.SshException(org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_HOST_KEY_NOT_VERIFIABLE,
+                        "Server key did not validate")))).isFalse();
+        assertThat(RetryPolicy.retryable(new org.apache.sshd.common.SshException(
+                org.apache.sshd.common.SshConstants.SSH2_DISCONNECT_NO_MORE_AUTH_METHODS_AVAILABLE, "no more methods"))).isFalse();
+        assertThat(RetryPolicy.retryable(new org.apache.sshd.common.SshException("connection reset"))).isTrue();
+        assertThatThrownBy(() -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RetryPolicy(3, Duration.ofSeconds(2), Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFilingRequestNeedsAManifestOnlyWhenItSaysMoreThanItsFolder() {
+        Path file = Path.of("report.pdf");
+        FilingRequest plain = FilingRequest.of(file, "annual-report", ConfidentialityLevel.STATES_PARTIES);
+        assertThat(plain.name()).isEqualTo("report.pdf");
+        assertThat(plain.manifest()).isNull();
+        assertThat(plain.folder()).isEqualTo("/submit/annual-report/states-parties");
+
+        FilingRequest named = FilingRequest.of(file, "national-report", ConfidentialityLevel.NAMED).withNamedStates(List.of("SYL", "ARC", "SYL"))
+                .withPeriod("2024-2025").withName("Nationaler Bericht.pdf");
+        Manifest m = named.manifest();
+        assertThat(m.namedStates()).containsExactly("ARC", "SYL");
+        assertThat(m.period()).isEqualTo("2024-2025");
+        assertThat(m.level()).isEqualTo(ConfidentialityLevel.NAMED);
+        assertThat(named.folder() + "/" + named.name()).isEqualTo("/submit/national-report/named/Nationaler Bericht.pdf");
+
+        assertThatThrownBy(() -> FilingRequest.of(file, "national-report", ConfidentialityLevel.NAMED).manifest())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namedStates");
+        assertThatThrownBy(() -> plain.withPeriod("last year")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> plain.withName("x.manifest.json")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> plain.withName("../up.pdf")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FilingRequest.of(file, "Annual Report", ConfidentialityLevel.PUBLIC)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theBuilderRefusesAnUnpinnedHostKeyAndAMissingChannel() throws Exception {
+        java.security.KeyPair pair = org.apache.sshd.common.config.keys.KeyUtils.generateKeyPair("ssh-ed25519", 256);
+        SshIdentity identity = SshIdentity.of(pair);
+        java.security.cert.X509Certificate cert = TestPki.selfSigned("receipts").certificate();
+        assertThatThrownBy(() -> ExchangeClient.builder().account("borealia-system").sftp("127.0.0.1", 22, identity)
+                .receiptCertificate(cert).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("host key");
+        assertThatThrownBy(() -> ExchangeClient.builder().account("borealia-system").receiptCertificate(cert).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("at least one channel");
+        assertThatThrownBy(() -> ExchangeClient.builder().sftpHostKey("MD5:aa:bb")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ExchangeClient.builder().account("Borealia System")).isInstanceOf(IllegalArgumentException.class);
+        try (ExchangeClient sftpOnly = ExchangeClient.builder().account("borealia-system").sftp("127.0.0.1", 22, identity)
+                .sftpHostKey("SHA256:" + "A".repeat(43)).receiptCertificate(cert).build()) {
+            assertThatThrownBy(() -> sftpOnly.inbox(0, 10)).isInstanceOf(IllegalStateException.class).hasMessageContaining("HTTPS");
+        }
+    }
+}

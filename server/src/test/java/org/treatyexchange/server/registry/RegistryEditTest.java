@@ -1,0 +1,67 @@
+package org.treatyexchange.server.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Keys are added to one account as text: comments, layout and other accounts stay as they were. */
+class RegistryEditTest {
+
+    static final String YAML = String.join("\n",
+            "# the registry",
+            "states:",
+            "  - code: BOR",
+            "    name: Kingdom of Borealia",
+            "accounts:",
+            "  # the officer",
+            "  - name: borealia-officer",
+            "    state: BOR",
+            "    role: state-officer",
+            "    sshKeys:",
+            "      - ssh-ed25519 AAAAold officer",
+            "",
+            "  - name: borealia-system",
+            "    state: BOR",
+            "    role: state-system",
+            "    demoKey: true   # the demo key",
+            "",
+            "  - name: \"secretariat\"",
+            "    role: secretariat",
+            "    certificates: []",
+            "");
+
+    @Test
+    void anAccountWithoutTheListGetsOneAtItsEnd() {
+        String out = RegistryEdit.addKeys(YAML, "borealia-system", List.of("ssh-ed25519 AAAAnew system"), List.of(), "note");
+        assertThat(out).isEqualTo(YAML.replace("    demoKey: true   # the demo key\n",
+                "    demoKey: true   # the demo key\n    sshKeys:\n      # note\n      - \"ssh-ed25519 AAAAnew system\"\n"));
+    }
+
+    @Test
+    void anExistingBlockListGetsTheEntryAtItsHead() {
+        String out = RegistryEdit.addKeys(YAML, "borealia-officer", List.of("ssh-ed25519 AAAAnew officer"), List.of(), "note");
+        assertThat(out).contains("    sshKeys:\n      # note\n      - \"ssh-ed25519 AAAAnew officer\"\n      - ssh-ed25519 AAAAold officer\n");
+        assertThat(out.replace("      # note\n      - \"ssh-ed25519 AAAAnew officer\"\n", "")).isEqualTo(YAML);
+    }
+
+    @Test
+    void anEmptyFlowListBecomesABlockListAndPemIsQuoted() {
+        String pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        String out = RegistryEdit.addKeys(YAML, "secretariat", List.of(), List.of(pem), "note");
+        assertThat(out).contains("    certificates:\n      # note\n      - pem: \"-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n\"\n");
+    }
+
+    @Test
+    void formsItCannotEditSafelyAndUnknownAccountsAreRefused() {
+        String flow = YAML.replace("    sshKeys:\n      - ssh-ed25519 AAAAold officer", "    sshKeys: [ \"ssh-ed25519 AAAAold officer\" ]");
+        assertThatThrownBy(() -> RegistryEdit.addKeys(flow, "borealia-officer", List.of("ssh-ed25519 AAAAx"), List.of(), "note"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("by hand");
+        assertThatThrownBy(() -> RegistryEdit.addKeys(YAML, "borealia", List.of("ssh-ed25519 AAAAx"), List.of(), "note"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'borealia' is not in");
+        // a State's code is not an account, even where it follows "- "
+        assertThatThrownBy(() -> RegistryEdit.addKeys(YAML, "BOR", List.of("ssh-ed25519 AAAAx"), List.of(), "note"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
