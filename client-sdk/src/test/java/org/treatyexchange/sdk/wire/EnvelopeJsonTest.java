@@ -259,15 +259,13 @@ class EnvelopeJsonTest {
     }
 
     @Test
-    void bombsAreRefusedQuicklyAndBeforeParsing() {
+    void bombsAreRefusedBeforeParsing() {
         byte[] huge = new byte[Envelope.MAX_BYTES + 1];
         assertThatThrownBy(() -> EnvelopeJson.fromBytes(huge)).hasMessage("envelope exceeds 65536 bytes");
-        long start = System.nanoTime();
         assertMessage("[".repeat(10_000), "envelope is not valid JSON or exceeds a nesting, string or number limit");
         assertMessage("{\"a\":" + "[".repeat(17) + "]".repeat(17) + "}",
                 "envelope is not valid JSON or exceeds a nesting, string or number limit");
         assertMessage("{\"version\":" + "9".repeat(30) + "}", "envelope is not valid JSON or exceeds a nesting, string or number limit");
-        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
         // Depth 15 is still fine for the parser (the field is then refused as unknown).
         assertMessage("{\"version\":1,\"a\":" + "[".repeat(14) + "]".repeat(14) + "}", "envelope has an unknown field");
     }

