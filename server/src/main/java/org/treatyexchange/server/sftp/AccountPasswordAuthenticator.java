@@ -59,14 +59,25 @@ final class AccountPasswordAuthenticator implements PasswordAuthenticator {
             session.setAttribute(PASSWORD_PROVEN, Boolean.TRUE);
             return true;
         }
+        return refused(username, session, lockedOut ? "locked-out"
+                : account.isEmpty() ? "unknown-or-disabled-account"
+                : hash == null ? "no-password-registered" : "wrong-password");
+    }
+
+    /** Passwords are changed in the registry, never over SSH; the request counts as a failure (not a free probe). */
+    @Override
+    public boolean handleClientPasswordChangeRequest(ServerSession session, String username, String oldPassword,
+            String newPassword) {
+        return refused(username, session, "password-change-refused");
+    }
+
+    private boolean refused(String username, ServerSession session, String reason) {
         guard.failedPassword(username, session); // against a locked-out account it still counts for the source
         try {
             audit.record(store, AuditEvent.refused("auth.failure", username, AccountAuthenticator.source(session), "-")
                     .withDetail("channel", "sftp")
                     .withDetail("method", "password")
-                    .withDetail("reason", lockedOut ? "locked-out"
-                            : account.isEmpty() ? "unknown-or-disabled-account"
-                            : hash == null ? "no-password-registered" : "wrong-password"));
+                    .withDetail("reason", reason));
         } catch (StoreException e) {
             LOG.error("audit of a failed login could not be written: {}", e.getMessage());
         }
