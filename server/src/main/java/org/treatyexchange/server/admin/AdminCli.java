@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The operator's command line ({@code scripts/admin}). It works while the server runs, through the
- * local admin channel. Exit codes: 0 done, 1 refused or failed (e.g. a broken audit chain), 2 usage,
+ * local admin channel ({@code hash-password} and {@code verify-audit --file} work offline). Exit codes: 0 done, 1 refused or failed (e.g. a broken audit chain), 2 usage,
  * 3 server not reachable.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, version = "treaty-exchange admin 0.1",
@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
             AdminCli.ExportAudit.class,
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Register.class, AdminCli.Send.class, AdminCli.Pending.class,
             AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
-            AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class})
+            AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class,
+            HashPassword.class})
 public final class AdminCli {
 
     static final int REFUSED = 1;
@@ -45,13 +46,23 @@ public final class AdminCli {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Standard input (a secret is read from the console instead when there is one). */
+    java.io.InputStream in = System.in;
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the CLI with the given streams; returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new AdminCli());
+        return run(args, System.in, out, err);
+    }
+
+    /** Runs the CLI with the given streams, {@code in} for commands that read secrets; returns the exit code. */
+    public static int run(String[] args, java.io.InputStream in, PrintWriter out, PrintWriter err) {
+        AdminCli admin = new AdminCli();
+        admin.in = in;
+        CommandLine cli = new CommandLine(admin);
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);

@@ -93,7 +93,8 @@ public record ServerConfig(
     public ServerConfig withSftpPort(int port) {
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
-                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout()),
+                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
+                        sftp.passwordAuthentication()),
                 api, limits, storage, keys, admin, reportTypes);
     }
 
@@ -105,7 +106,8 @@ public record ServerConfig(
     public ServerConfig withSftpBind(String bind) {
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
-                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout()),
+                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
+                        sftp.passwordAuthentication()),
                 api, limits, storage, keys, admin, reportTypes);
     }
 
@@ -171,6 +173,10 @@ public record ServerConfig(
      * @param hostKeys host key files, relative to home unless absolute
      * @param algorithms the only SSH algorithms offered
      * @param lockout when repeated failed logins lock out a source address or an account
+     * @param passwordAuthentication whether SSH password authentication is offered (default false).
+     *     Turning it on opens online password guessing against every account that has a
+     *     {@code passwordHash} in the registry (bounded by the lockout and by Argon2id's cost, which the
+     *     server also pays on every attempt); accounts without a hash still log in by key only
      */
     public record Sftp(
             String bind,
@@ -180,11 +186,18 @@ public record ServerConfig(
             int maxUnauthenticatedConnections,
             List<Path> hostKeys,
             Algorithms algorithms,
-            Lockout lockout) {
+            Lockout lockout,
+            boolean passwordAuthentication) {
         public static final Sftp DEFAULTS = new Sftp("127.0.0.1", 2222, Duration.ofSeconds(30),
                 Duration.ofMinutes(10), 64,
                 List.of(Path.of("keys", "ssh_host_ed25519_key"), Path.of("keys", "ssh_host_rsa_key")),
-                Algorithms.DEFAULTS, Lockout.DEFAULTS);
+                Algorithms.DEFAULTS, Lockout.DEFAULTS, false);
+
+        /** The listener with password authentication off. */
+        public Sftp(String bind, int port, Duration authTimeout, Duration idleTimeout, int maxUnauthenticatedConnections,
+                List<Path> hostKeys, Algorithms algorithms, Lockout lockout) {
+            this(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout, false);
+        }
 
         /** The listener with the default lockout. */
         public Sftp(String bind, int port, Duration authTimeout, Duration idleTimeout, int maxUnauthenticatedConnections,
@@ -209,7 +222,13 @@ public record ServerConfig(
 
         /** A copy with another lockout policy. */
         public Sftp withLockout(Lockout newLockout) {
-            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, newLockout);
+            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, newLockout,
+                    passwordAuthentication);
+        }
+
+        /** A copy with password authentication switched on or off. */
+        public Sftp withPasswordAuthentication(boolean on) {
+            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout, on);
         }
     }
 

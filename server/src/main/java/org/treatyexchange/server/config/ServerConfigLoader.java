@@ -79,7 +79,7 @@ public final class ServerConfigLoader {
 
     private static Sftp sftp(ConfigNode n) throws ConfigException {
         n.requireKeys("bind", "port", "authTimeout", "idleTimeout", "maxUnauthenticatedConnections", "hostKeys",
-                "algorithms", "lockout");
+                "algorithms", "lockout", "passwordAuthentication");
         Sftp d = Sftp.DEFAULTS;
         ConfigNode bindNode = n.get("bind");
         String bind = bindNode.text(d.bind());
@@ -98,7 +98,8 @@ public final class ServerConfigLoader {
                 n.get("maxUnauthenticatedConnections").integer(d.maxUnauthenticatedConnections(), 1, 10_000),
                 hostKeys,
                 algorithms(n.get("algorithms")),
-                lockout(n.get("lockout")));
+                lockout(n.get("lockout")),
+                n.get("passwordAuthentication").bool(d.passwordAuthentication()));
     }
 
     private static Lockout lockout(ConfigNode n) throws ConfigException {

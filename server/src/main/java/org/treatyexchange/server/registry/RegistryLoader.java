@@ -29,6 +29,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.server.config.ConfigException;
 import org.treatyexchange.server.config.ConfigNode;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
+import org.treatyexchange.server.crypto.PasswordHash;
 import org.treatyexchange.server.registry.Account.Role;
 import org.treatyexchange.server.registry.StateEntry.Status;
 
@@ -46,7 +47,7 @@ public final class RegistryLoader {
     private static final int MIN_RSA_BITS = 2048;
     private static final String ED25519 = "ssh-ed25519";
     private static final String[] ACCOUNT_KEYS = {"name", "state", "role", "sshKeys", "certificates",
-        "revokedCertificates", "demoKey", "disabled"};
+        "revokedCertificates", "demoKey", "disabled", "passwordHash"};
     private static final Pattern FINGERPRINT = RegisteredCertificate.FINGERPRINT;
     /** Largest certificate file read; a PEM certificate is a few KiB. */
     private static final long MAX_CERTIFICATE_FILE = 64 * 1024;
@@ -281,7 +282,25 @@ public final class RegistryLoader {
             throw n.get("sshKeys").error("account '" + name + "' is enabled but has no key or certificate; list an "
                     + "OpenSSH public key under sshKeys or a certificate under certificates, or set disabled: true");
         }
-        return new Account(name, stateCode, role, keys, certificates, demoKey, disabled);
+        return new Account(name, stateCode, role, keys, certificates, demoKey, disabled, passwordHash(n.get("passwordHash")));
+    }
+
+    /** The account's password hash, or null; a plaintext or weak value is an error that does not repeat it. */
+    private static PasswordHash passwordHash(ConfigNode n) throws ConfigException {
+        if (!n.isPresent()) {
+            return null;
+        }
+        String text;
+        try {
+            text = n.text();
+        } catch (ConfigException e) {
+            text = null; // its message would quote the value
+        }
+        try {
+            return PasswordHash.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw n.error(e.getMessage());
+        }
     }
 
     private static List<RegisteredCertificate> certificates(ConfigNode n, String account, Path demoKeyDirectory,

@@ -21,7 +21,8 @@ import org.treatyexchange.server.store.StoreException;
  * trying several keys from its agent counts once. A locked-out source is disconnected as soon as it
  * connects (before key exchange, so it costs almost nothing); a locked-out account is refused
  * whatever key it offers, with the same answer as a wrong key. Account names are counted whether
- * they exist or not, so the lockout itself reveals nothing about which accounts exist.
+ * they exist or not, so the lockout itself reveals nothing about which accounts exist. A wrong
+ * password counts at once, every one (see {@link #failedPassword}).
  */
 final class LoginGuard implements SessionListener {
 
@@ -58,6 +59,20 @@ final class LoginGuard implements SessionListener {
             if (names.size() < MAX_NAMES_PER_CONNECTION) {
                 names.add(username);
             }
+        }
+    }
+
+    /**
+     * Counts one wrong password for {@code username} from {@code session}'s source at once: unlike
+     * keys, each password is a guess, and MINA allows several per connection.
+     */
+    void failedPassword(String username, Session session) {
+        String source = address(session);
+        if (sources.fail(source)) {
+            lockedOutNow("source", source, source);
+        }
+        if (accounts.fail(username)) {
+            lockedOutNow("account", username, source);
         }
     }
 

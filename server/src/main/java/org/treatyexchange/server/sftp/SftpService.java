@@ -23,6 +23,7 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
@@ -44,7 +45,8 @@ import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 
 /**
- * The SFTP drop-box listener: public-key login against the registry, the SFTP subsystem and nothing
+ * The SFTP drop-box listener: public-key login against the registry (and password login, when configured,
+ * for accounts with a password hash), the SFTP subsystem and nothing
  * else (no shell, exec, scp, forwarding or agent), each session confined to its account's virtual tree.
  */
 public final class SftpService implements AutoCloseable {
@@ -87,14 +89,19 @@ public final class SftpService implements AutoCloseable {
 
         SshAlgorithms.apply(sshd, settings);
 
-        // Public keys only. No password, keyboard-interactive, GSS or host-based authentication.
-        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
-        sshd.setPasswordAuthenticator(null);
+        // Public keys; passwords only when configured. No keyboard-interactive, GSS or host-based authentication.
+        LoginGuard guard = new LoginGuard(settings, Clock.systemUTC(), audit, store);
+        sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, audit, store, guard));
+        if (settings.passwordAuthentication()) {
+            sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
+            sshd.setPasswordAuthenticator(new AccountPasswordAuthenticator(registry, audit, store, guard));
+        } else {
+            sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+            sshd.setPasswordAuthenticator(null);
+        }
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
         sshd.setHostBasedAuthenticator(null);
-        LoginGuard guard = new LoginGuard(settings, Clock.systemUTC(), audit, store);
-        sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, audit, store, guard));
 
         // The SFTP subsystem only: no shell, no exec (so no scp), no forwarding of any kind, no agent.
         sshd.setShellFactory(null);
@@ -207,7 +214,9 @@ public final class SftpService implements AutoCloseable {
             if (event != Event.Authenticated || !(session instanceof ServerSession server)) {
                 return;
             }
-            String fingerprint = server.getAttribute(AccountAuthenticator.CANDIDATE_FINGERPRINT);
+            String fingerprint = Boolean.TRUE.equals(server.getAttribute(AccountPasswordAuthenticator.PASSWORD_PROVEN))
+                    ? AccountPasswordAuthenticator.CREDENTIAL
+                    : server.getAttribute(AccountAuthenticator.CANDIDATE_FINGERPRINT);
             Optional<Account> account = registry.current().account(server.getUsername());
             String source = AccountAuthenticator.source(server);
             if (fingerprint == null || account.isEmpty()) {
@@ -217,9 +226,10 @@ public final class SftpService implements AutoCloseable {
             Account a = account.get();
             server.setAttribute(IDENTITY, new SessionIdentity(a.name(), a.stateCode(), a.isSecretariat(), fingerprint, source));
             try {
-                audit.record(store, AuditEvent.ok("auth.success", a.name(), source, "-")
-                        .withDetail("channel", "sftp")
-                        .withDetail("keyFingerprint", fingerprint));
+                AuditEvent login = AuditEvent.ok("auth.success", a.name(), source, "-").withDetail("channel", "sftp");
+                audit.record(store, AccountPasswordAuthenticator.CREDENTIAL.equals(fingerprint)
+                        ? login.withDetail("method", "password")
+                        : login.withDetail("keyFingerprint", fingerprint));
             } catch (StoreException e) {
                 LOG.error("audit of a login by {} could not be written; closing the session: {}", a.name(), e.getMessage());
                 closeQuietly(server);

@@ -24,6 +24,7 @@ import java.util.List;
  * @param lockoutMaxFailures    failed logins (connections) that lock out a source address or account name
  * @param lockoutWindow         how far back failed logins count
  * @param lockoutDuration       how long a lockout lasts
+ * @param passwordAuthentication whether password authentication is offered (to accounts with a password hash)
  */
 public record SftpSettings(
         String bind,
@@ -42,7 +43,8 @@ public record SftpSettings(
         List<String> reportTypes,
         int lockoutMaxFailures,
         Duration lockoutWindow,
-        Duration lockoutDuration) {
+        Duration lockoutDuration,
+        boolean passwordAuthentication) {
 
     public SftpSettings {
         hostKeyFiles = List.copyOf(hostKeyFiles);

@@ -72,7 +72,7 @@ class ServerConfigLoaderTest {
         collectKeys("", tree, keys);
         assertThat(keys).contains("home", "registry", "demo.enabled", "sftp.bind", "sftp.port", "sftp.authTimeout",
                 "sftp.idleTimeout", "sftp.maxUnauthenticatedConnections", "sftp.lockout.maxFailures", "sftp.lockout.window",
-                "sftp.lockout.duration", "sftp.hostKeys", "sftp.algorithms.kex",
+                "sftp.lockout.duration", "sftp.passwordAuthentication", "sftp.hostKeys", "sftp.algorithms.kex",
                 "sftp.algorithms.ciphers", "sftp.algorithms.macs", "sftp.algorithms.hostKeyAlgorithms",
                 "sftp.algorithms.publicKeyAlgorithms", "api.enabled", "api.bind", "api.port", "api.maxHeaderSize",
                 "api.maxEnvelopeSize", "api.maxDocuments", "api.requestsPerMinute", "api.idleTimeout",
@@ -234,11 +234,18 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void passwordAuthenticationIsOffUnlessSwitchedOn() throws Exception {
+        assertThat(ServerConfigLoader.load(SHIPPED).sftp().passwordAuthentication()).isFalse();
+        assertThat(load("sftp:\n  port: 2222\n").sftp().passwordAuthentication()).isFalse();
+        assertThat(load("sftp:\n  passwordAuthentication: true\n").sftp().passwordAuthentication()).isTrue();
+    }
+
+    @Test
     void unknownKeySuggestsTheNearestKnownOne() throws Exception {
         ConfigException e = fails("sftp:\n  prot: 22\n", "sftp.prot");
         assertThat(e.getMessage()).isEqualTo(dir.resolve("server.yaml") + ": sftp.prot: unknown key — did you mean "
                 + "'sftp.port'? Allowed here: bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, "
-                + "hostKeys, algorithms, lockout");
+                + "hostKeys, algorithms, lockout, passwordAuthentication");
     }
 
     @Test
@@ -343,6 +350,7 @@ class ServerConfigLoaderTest {
         "sftp:\\n  lockout:\\n    maxFailures: 0|sftp.lockout.maxFailures|must be in 1..1000, got 0",
         "sftp:\\n  lockout:\\n    window: 2d|sftp.lockout.window|must be between 1s and 24h, got 2d",
         "sftp:\\n  lockout:\\n    duration: 0s|sftp.lockout.duration|must be between 1s and 24h, got 0s",
+        "sftp:\\n  passwordAuthentication: 'yes'|sftp.passwordAuthentication|must be true or false, got 'yes'",
         "sftp:\\n  hostKeys: []|sftp.hostKeys|must list at least one host key file, e.g. keys/ssh_host_ed25519_key",
         "sftp:\\n  hostKeys: [a, a]|sftp.hostKeys|lists 'a' twice",
         "sftp:\\n  hostKeys: keys/one|sftp.hostKeys|must be a list (lines starting with '- ')",

@@ -297,6 +297,36 @@ class RegistryLoaderTest {
     }
 
     @Test
+    void aPasswordHashIsLoadedAndAccountsWithoutOneHaveNone() throws Exception {
+        String phc = org.treatyexchange.server.crypto.PasswordHash.create("a long enough password".toCharArray()).encoded();
+        Path file = write(base("", "- name: x\n  state: ARC\n  role: state-officer\n  sshKeys: [\"%s\"]\n  passwordHash: '%s'\n"
+                .formatted(TestKeys.line(TestKeys.ed25519().getPublic(), "x"), phc)));
+        Registry r = RegistryLoader.load(file, REPORT_TYPES, demoKeys);
+        assertThat(r.account("x").orElseThrow().passwordHash().encoded()).isEqualTo(phc);
+        assertThat(r.account("x").orElseThrow().passwordHash().matches("a long enough password".toCharArray())).isTrue();
+        assertThat(r.account("x").orElseThrow().toString()).doesNotContain(phc.substring(phc.lastIndexOf('$') + 1));
+        assertThat(r.accounts().stream().filter(a -> !a.name().equals("x")).map(Account::passwordHash)).containsOnlyNulls();
+    }
+
+    @Test
+    void aPlaintextOrWeakPasswordHashIsARegistryErrorThatDoesNotRepeatIt() throws Exception {
+        String account = "- name: x\n  state: ARC\n  role: state-officer\n  sshKeys: [\"%s\"]\n  passwordHash: %s\n";
+        String key = TestKeys.line(TestKeys.ed25519().getPublic(), "x");
+        ConfigException plain = fails(base("", account.formatted(key, "'Sup3r-Secret-Plaintext'")), "accounts[x].passwordHash",
+                "must be an Argon2id hash in PHC format, $argon2id$v=19$m=...,t=...,p=...$<salt>$<hash>, as printed by "
+                        + "scripts/admin hash-password (never the password itself)");
+        assertThat(plain.getMessage()).doesNotContain("Sup3r");
+        ConfigException number = fails(base("", account.formatted(key, "123456789012")), "accounts[x].passwordHash",
+                plain.getMessage().substring(plain.getMessage().indexOf("must be")));
+        assertThat(number.getMessage()).doesNotContain("123456789012");
+        String strong = org.treatyexchange.server.crypto.PasswordHash.create("a long enough password".toCharArray()).encoded();
+        String weak = strong.replace("m=65536,t=3,p=1", "m=1024,t=1,p=1");
+        fails(base("", account.formatted(key, "'" + weak + "'")), "accounts[x].passwordHash",
+                "uses weak Argon2id parameters (m=1024,t=1,p=1); at least m=19456,t=2,p=1 are required; hash the password "
+                        + "again with scripts/admin hash-password");
+    }
+
+    @Test
     void enabledAccountNeedsAKey() throws Exception {
         fails(base("", "- name: x\n  state: ARC\n  role: state-officer\n"), "accounts[x].sshKeys",
                 "account 'x' is enabled but has no key or certificate; list an OpenSSH public key under sshKeys or a certificate under certificates, or set disabled: true");
@@ -423,7 +453,7 @@ class RegistryLoaderTest {
     void unknownKeysAreRefused() throws Exception {
         ConfigException e = fails(base("", "- name: x\n  state: ARC\n  role: state-officer\n  sshkeys: []\n"),
                 "accounts[2].sshkeys", "unknown key — did you mean 'accounts[2].sshKeys'? Allowed here: name, state, "
-                        + "role, sshKeys, certificates, revokedCertificates, demoKey, disabled");
+                        + "role, sshKeys, certificates, revokedCertificates, demoKey, disabled, passwordHash");
         assertThat(e).isNotNull();
         fails("state: []\n", "state", "unknown key — did you mean 'states'? Allowed here: states, accounts");
         fails(base("- code: SYL\n  name: S\n  status: state-party\n  contact: []\n", ""), "states[3].contact",

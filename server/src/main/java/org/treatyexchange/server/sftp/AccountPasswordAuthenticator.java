@@ -1,0 +1,86 @@
+package org.treatyexchange.server.sftp;
+
+import java.util.Optional;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.server.auth.password.PasswordAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.crypto.PasswordHash;
+import org.treatyexchange.server.registry.Account;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+
+/**
+ * Password authentication against the registry's Argon2id hashes; installed only when
+ * {@code sftp.passwordAuthentication} is on. Every attempt costs one KDF run, whether the account
+ * exists, has a hash, is locked out or not, so neither the answer nor its timing tells these apart.
+ * Each wrong password counts towards the lockout at once. Neither the password nor the hash is ever
+ * logged or audited.
+ */
+final class AccountPasswordAuthenticator implements PasswordAuthenticator {
+
+    /** Set once a password proved the account, so the session is not bound to a key merely offered before. */
+    static final AttributeKey<Boolean> PASSWORD_PROVEN = new AttributeKey<>();
+    /** What a password login records where a key login records the key's fingerprint. */
+    static final String CREDENTIAL = "password";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountPasswordAuthenticator.class);
+
+    private final RegistryService registry;
+    private final AuditLog audit;
+    private final Store store;
+    private final LoginGuard guard;
+
+    AccountPasswordAuthenticator(RegistryService registry, AuditLog audit, Store store, LoginGuard guard) {
+        this.registry = registry;
+        this.audit = audit;
+        this.store = store;
+        this.guard = guard;
+    }
+
+    @Override
+    public boolean authenticate(String username, String password, ServerSession session) {
+        Optional<Account> account = registry.current().account(username).filter(a -> !a.disabled());
+        PasswordHash hash = account.map(Account::passwordHash).orElse(null);
+        char[] chars = password.toCharArray();
+        boolean matches;
+        try {
+            matches = hash != null ? hash.matches(chars) : PasswordHash.matchesNothing(chars);
+        } finally {
+            java.util.Arrays.fill(chars, '\0');
+        }
+        boolean lockedOut = guard.lockedOut(username, session);
+        if (matches && !lockedOut) {
+            session.removeAttribute(AccountAuthenticator.CANDIDATE_FINGERPRINT);
+            session.setAttribute(PASSWORD_PROVEN, Boolean.TRUE);
+            return true;
+        }
+        return refused(username, session, lockedOut ? "locked-out"
+                : account.isEmpty() ? "unknown-or-disabled-account"
+                : hash == null ? "no-password-registered" : "wrong-password");
+    }
+
+    /** Passwords are changed in the registry, never over SSH; the request counts as a failure (not a free probe). */
+    @Override
+    public boolean handleClientPasswordChangeRequest(ServerSession session, String username, String oldPassword,
+            String newPassword) {
+        return refused(username, session, "password-change-refused");
+    }
+
+    private boolean refused(String username, ServerSession session, String reason) {
+        guard.failedPassword(username, session); // against a locked-out account it still counts for the source
+        try {
+            audit.record(store, AuditEvent.refused("auth.failure", username, AccountAuthenticator.source(session), "-")
+                    .withDetail("channel", "sftp")
+                    .withDetail("method", "password")
+                    .withDetail("reason", reason));
+        } catch (StoreException e) {
+            LOG.error("audit of a failed login could not be written: {}", e.getMessage());
+        }
+        return false;
+    }
+}
