@@ -17,7 +17,8 @@ import org.treatyexchange.server.store.Tx;
 
 /**
  * Appends events to the hash-chained audit log. Call {@link #append} inside the transaction of the act
- * itself, so that the act and its audit event commit together or not at all; use {@link #record} for
+ * itself, so that the act and its audit event commit together or not at all (the event is chained at
+ * the end of that transaction); use {@link #record} for
  * acts that change nothing else (refusals). Once committed, each event is also written as one JSON
  * line to the SLF4J logger {@code audit} (with its seq and hash: a copy outside the database that
  * anchors the chain). Thread-safe.
@@ -33,15 +34,27 @@ public final class AuditLog {
     }
 
     /**
-     * Locks the chain head (appenders on every node queue here until this transaction ends), chains the
-     * event onto it and stores it.
-     *
-     * @return the stored row
+     * Appends the event as the last step of the transaction, just before its commit (events of one
+     * transaction in the order given). Only then is the chain head locked — appenders on every node
+     * queue there until the commit —, so the lock is held for the insert and the commit, not for the
+     * rest of the work, and no transaction holding the head ever waits for another row.
      */
-    public AuditRow append(Tx tx, AuditEvent event) throws StoreException {
+    public void append(Tx tx, AuditEvent event) throws StoreException {
         Objects.requireNonNull(tx, "tx");
         Objects.requireNonNull(event, "event");
+        String details = canonicalDetails(event); // fails now, in the act, rather than at commit
+        tx.beforeCommit(() -> appendNow(tx, event, details));
+    }
+
+    /** Appends the event in a transaction of its own. */
+    public AuditRow record(Store store, AuditEvent event) throws StoreException {
+        Objects.requireNonNull(event, "event");
         String details = canonicalDetails(event);
+        return store.inTransaction(tx -> appendNow(tx, event, details));
+    }
+
+    /** Locks the chain head, chains the event onto it and stores it. */
+    private AuditRow appendNow(Tx tx, AuditEvent event, String details) throws StoreException {
         AuditRecords.Head head = tx.audit().lockHead();
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         AuditRow unsigned = new AuditRow(head.seq() + 1, at, event.type(), event.actor(), event.source(),
@@ -52,12 +65,6 @@ public final class AuditLog {
         String line = logLine(row);
         tx.afterCommit(() -> AUDIT.info(line));
         return row;
-    }
-
-    /** Appends the event in a transaction of its own. */
-    public AuditRow record(Store store, AuditEvent event) throws StoreException {
-        Objects.requireNonNull(event, "event");
-        return store.inTransaction(tx -> append(tx, event));
     }
 
     /** Sorted keys, no whitespace: the same details always give the same text, hence the same hash. */

@@ -7,12 +7,9 @@ import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.audit.AuditEvent;
-import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.crypto.PasswordHash;
 import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.RegistryService;
-import org.treatyexchange.server.store.Store;
-import org.treatyexchange.server.store.StoreException;
 
 /**
  * Password authentication against the registry's Argon2id hashes; installed only when
@@ -31,14 +28,12 @@ final class AccountPasswordAuthenticator implements PasswordAuthenticator {
     private static final Logger LOG = LoggerFactory.getLogger(AccountPasswordAuthenticator.class);
 
     private final RegistryService registry;
-    private final AuditLog audit;
-    private final Store store;
+    private final SessionAudit audit;
     private final LoginGuard guard;
 
-    AccountPasswordAuthenticator(RegistryService registry, AuditLog audit, Store store, LoginGuard guard) {
+    AccountPasswordAuthenticator(RegistryService registry, SessionAudit audit, LoginGuard guard) {
         this.registry = registry;
         this.audit = audit;
-        this.store = store;
         this.guard = guard;
     }
 
@@ -73,14 +68,11 @@ final class AccountPasswordAuthenticator implements PasswordAuthenticator {
 
     private boolean refused(String username, ServerSession session, String reason) {
         guard.failedPassword(username, session); // against a locked-out account it still counts for the source
-        try {
-            audit.record(store, AuditEvent.refused("auth.failure", username, AccountAuthenticator.source(session), "-")
-                    .withDetail("channel", "sftp")
-                    .withDetail("method", "password")
-                    .withDetail("reason", reason));
-        } catch (StoreException e) {
-            LOG.error("audit of a failed login could not be written: {}", e.getMessage());
-        }
+        // Written off this MINA I/O thread: the refusal stands whether or not its row can be written.
+        audit.recordOrLog(audit.record(AuditEvent.refused("auth.failure", username, AccountAuthenticator.source(session), "-")
+                .withDetail("channel", "sftp")
+                .withDetail("method", "password")
+                .withDetail("reason", reason)), "a failed login");
         return false;
     }
 }

@@ -11,9 +11,6 @@ import org.apache.sshd.common.session.SessionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.audit.AuditEvent;
-import org.treatyexchange.server.audit.AuditLog;
-import org.treatyexchange.server.store.Store;
-import org.treatyexchange.server.store.StoreException;
 
 /**
  * Temporary lockout after repeated failed logins, per source address and per account name. A
@@ -35,16 +32,14 @@ final class LoginGuard implements SessionListener {
 
     private final LoginThrottle sources;
     private final LoginThrottle accounts;
-    private final AuditLog audit;
-    private final Store store;
+    private final SessionAudit audit;
 
-    LoginGuard(SftpSettings settings, Clock clock, AuditLog audit, Store store) {
+    LoginGuard(SftpSettings settings, Clock clock, SessionAudit audit) {
         this.sources = new LoginThrottle(settings.lockoutMaxFailures(), settings.lockoutWindow(), settings.lockoutDuration(),
                 MAX_TRACKED, clock);
         this.accounts = new LoginThrottle(settings.lockoutMaxFailures(), settings.lockoutWindow(), settings.lockoutDuration(),
                 MAX_TRACKED, clock);
         this.audit = audit;
-        this.store = store;
     }
 
     /** Whether a login as {@code username} over {@code session} must be refused without looking at the key. */
@@ -114,13 +109,9 @@ final class LoginGuard implements SessionListener {
 
     private void lockedOutNow(String kind, String who, String source) {
         LOG.warn("{} {} locked out after repeated failed logins", kind, who);
-        try {
-            audit.record(store, AuditEvent.refused("auth.lockout", kind.equals("account") ? who : "-", source, "-")
-                    .withDetail("channel", "sftp")
-                    .withDetail("lockedOut", kind));
-        } catch (StoreException e) {
-            LOG.error("audit of a lockout could not be written: {}", e.getMessage());
-        }
+        audit.recordOrLog(audit.record(AuditEvent.refused("auth.lockout", kind.equals("account") ? who : "-", source, "-")
+                .withDetail("channel", "sftp")
+                .withDetail("lockedOut", kind)), "a lockout");
     }
 
     static String address(Session session) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
@@ -42,7 +43,6 @@ import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.store.Store;
-import org.treatyexchange.server.store.StoreException;
 
 /**
  * The SFTP drop-box listener: public-key login against the registry (and password login, when configured,
@@ -55,13 +55,18 @@ public final class SftpService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SftpService.class);
 
+    /** Completes once the session's login audit row is committed; the SFTP subsystem waits for it. */
+    static final AttributeKey<CompletableFuture<Void>> LOGIN_AUDITED = new AttributeKey<>();
+
     private final SshServer sshd;
     private final List<String> hostKeyFingerprints;
+    private final SessionAudit sessionAudit;
     private volatile boolean stopping;
 
-    private SftpService(SshServer sshd, List<String> hostKeyFingerprints) {
+    private SftpService(SshServer sshd, List<String> hostKeyFingerprints, SessionAudit sessionAudit) {
         this.sshd = sshd;
         this.hostKeyFingerprints = hostKeyFingerprints;
+        this.sessionAudit = sessionAudit;
     }
 
     /**
@@ -90,11 +95,12 @@ public final class SftpService implements AutoCloseable {
         SshAlgorithms.apply(sshd, settings);
 
         // Public keys; passwords only when configured. No keyboard-interactive, GSS or host-based authentication.
-        LoginGuard guard = new LoginGuard(settings, Clock.systemUTC(), audit, store);
-        sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, audit, store, guard));
+        SessionAudit sessionAudit = new SessionAudit(audit, store);
+        LoginGuard guard = new LoginGuard(settings, Clock.systemUTC(), sessionAudit);
+        sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, sessionAudit, guard));
         if (settings.passwordAuthentication()) {
             sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
-            sshd.setPasswordAuthenticator(new AccountPasswordAuthenticator(registry, audit, store, guard));
+            sshd.setPasswordAuthenticator(new AccountPasswordAuthenticator(registry, sessionAudit, guard));
         } else {
             sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
             sshd.setPasswordAuthenticator(null);
@@ -117,6 +123,7 @@ public final class SftpService implements AutoCloseable {
                 .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Ignore)
                 .build();
         sftp.addSftpEventListener(new UploadCommitListener());
+        sftp.addSftpEventListener(new LoginAuditGate(settings.authTimeout()));
         sshd.setSubsystemFactories(List.of(sftp));
 
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.authTimeout());
@@ -127,8 +134,8 @@ public final class SftpService implements AutoCloseable {
 
         sshd.addSessionListener(guard);
         sshd.addSessionListener(new PreAuthLimiter(settings.maxUnauthenticated()));
-        sshd.addSessionListener(new IdentityBinder(registry, audit, store));
-        SftpService service = new SftpService(sshd, List.copyOf(fingerprints));
+        sshd.addSessionListener(new IdentityBinder(registry, sessionAudit));
+        SftpService service = new SftpService(sshd, List.copyOf(fingerprints), sessionAudit);
         sshd.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {
@@ -167,7 +174,11 @@ public final class SftpService implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        sshd.stop(false);
+        try {
+            sshd.stop(false);
+        } finally {
+            sessionAudit.close(); // the logouts of the sessions just closed, before the store closes
+        }
     }
 
     private static KeyPairProvider hostKeys(List<Path> files) throws IOException, GeneralSecurityException {
@@ -197,16 +208,18 @@ public final class SftpService implements AutoCloseable {
         return KeyPairProvider.wrap(pairs);
     }
 
-    /** Fixes the session's identity once authentication succeeded, and audits logins and logouts. */
+    /**
+     * Fixes the session's identity once authentication succeeded, and audits logins and logouts. MINA
+     * calls it on an NIO2 I/O thread, so the audit rows are written by {@link SessionAudit}; the SFTP
+     * subsystem serves nothing until the login's row is committed ({@link LoginAuditGate}).
+     */
     private static final class IdentityBinder implements SessionListener {
         private final RegistryService registry;
-        private final AuditLog audit;
-        private final Store store;
+        private final SessionAudit audit;
 
-        IdentityBinder(RegistryService registry, AuditLog audit, Store store) {
+        IdentityBinder(RegistryService registry, SessionAudit audit) {
             this.registry = registry;
             this.audit = audit;
-            this.store = store;
         }
 
         @Override
@@ -225,15 +238,18 @@ public final class SftpService implements AutoCloseable {
             }
             Account a = account.get();
             server.setAttribute(IDENTITY, new SessionIdentity(a.name(), a.stateCode(), a.isSecretariat(), fingerprint, source));
-            try {
-                AuditEvent login = AuditEvent.ok("auth.success", a.name(), source, "-").withDetail("channel", "sftp");
-                audit.record(store, AccountPasswordAuthenticator.CREDENTIAL.equals(fingerprint)
-                        ? login.withDetail("method", "password")
-                        : login.withDetail("keyFingerprint", fingerprint));
-            } catch (StoreException e) {
-                LOG.error("audit of a login by {} could not be written; closing the session: {}", a.name(), e.getMessage());
-                closeQuietly(server);
-            }
+            AuditEvent login = AuditEvent.ok("auth.success", a.name(), source, "-").withDetail("channel", "sftp");
+            CompletableFuture<Void> audited = audit.record(AccountPasswordAuthenticator.CREDENTIAL.equals(fingerprint)
+                    ? login.withDetail("method", "password")
+                    : login.withDetail("keyFingerprint", fingerprint));
+            server.setAttribute(LOGIN_AUDITED, audited);
+            audited.whenComplete((ok, failed) -> {
+                if (failed != null) {
+                    LOG.error("audit of a login by {} could not be written; closing the session: {}", a.name(),
+                            SessionAudit.rootMessage(failed));
+                    closeQuietly(server);
+                }
+            });
         }
 
         @Override
@@ -242,11 +258,10 @@ public final class SftpService implements AutoCloseable {
             if (id == null) {
                 return;
             }
-            try {
-                audit.record(store, AuditEvent.ok("session.closed", id.account(), id.source(), "-").withDetail("channel", "sftp"));
-            } catch (StoreException e) {
-                LOG.error("audit of a logout by {} could not be written: {}", id.account(), e.getMessage());
-            }
+            CompletableFuture<Void> login = session.getAttribute(LOGIN_AUDITED);
+            AuditEvent logout = AuditEvent.ok("session.closed", id.account(), id.source(), "-").withDetail("channel", "sftp");
+            // After the login's row, so the chain keeps the order of the acts.
+            audit.recordOrLog(login == null ? audit.record(logout) : audit.recordAfter(login, logout), "a logout by " + id.account());
         }
 
         private static void closeQuietly(ServerSession session) {

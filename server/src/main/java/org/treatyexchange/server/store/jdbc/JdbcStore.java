@@ -84,6 +84,7 @@ final class JdbcStore implements Store {
 
     private <T> T run(TxWork<T> work, boolean readOnly) throws StoreException {
         Objects.requireNonNull(work, "work");
+        refuseIoThread();
         for (int attempt = 1; ; attempt++) {
             Connection c = pool.borrow();
             JdbcTx tx = new JdbcTx(c);
@@ -96,6 +97,7 @@ final class JdbcStore implements Store {
                 T result;
                 try {
                     result = work.run(tx);
+                    tx.runBeforeCommit();
                 } finally {
                     tx.end();
                 }
@@ -123,6 +125,18 @@ final class JdbcStore implements Store {
             }
             log.debug("transaction attempt {} hit a lock conflict; retrying", attempt);
             backOff(attempt);
+        }
+    }
+
+    /**
+     * MINA's few NIO2 I/O threads carry every SSH connection: one waiting here for a lock or a pooled
+     * connection stops them all (CONCURRENCY.md). Refused at once, so such a call fails loudly in
+     * tests instead of stalling the server under load.
+     */
+    private static void refuseIoThread() {
+        String name = Thread.currentThread().getName();
+        if (name.startsWith("sshd-") && name.contains("-nio2-")) {
+            throw new IllegalStateException("the store must not be used on an SSH I/O thread (" + name + ")");
         }
     }
 

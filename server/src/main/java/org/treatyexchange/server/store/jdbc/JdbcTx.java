@@ -14,6 +14,7 @@ import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.RoutingRecords;
+import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.Tx;
 
 /** One transaction's view; unusable once the transaction ended so a leaked Tx fails loudly. */
@@ -22,6 +23,7 @@ final class JdbcTx implements Tx {
 
     private final Connection connection;
     private final List<Runnable> afterCommit = new ArrayList<>();
+    private final List<Step> beforeCommit = new ArrayList<>();
     private boolean active = true;
     private JdbcFilingRecords filings;
     private JdbcAuditRecords audit;
@@ -120,6 +122,20 @@ final class JdbcTx implements Tx {
         Objects.requireNonNull(action, "action");
         connection();
         afterCommit.add(action);
+    }
+
+    @Override
+    public void beforeCommit(Step step) {
+        Objects.requireNonNull(step, "step");
+        connection();
+        beforeCommit.add(step);
+    }
+
+    /** Called once the work returned, before the commit; by index, since a step may add steps. */
+    void runBeforeCommit() throws StoreException {
+        for (int i = 0; i < beforeCommit.size(); i++) {
+            beforeCommit.get(i).run();
+        }
     }
 
     /** Called when the work returned or threw: no further statements through this Tx. */
