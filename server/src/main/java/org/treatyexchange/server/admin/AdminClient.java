@@ -31,7 +31,7 @@ public final class AdminClient {
                 InputStream in = new BufferedInputStream(Channels.newInputStream(ch))) {
             OutputStream out = Channels.newOutputStream(ch);
             AdminProtocol.writeLine(out, request);
-            return answer(AdminProtocol.readLine(in));
+            return answer(AdminProtocol.readLine(in, AdminProtocol.MAX_ANSWER_LINE));
         }
     }
 
@@ -45,12 +45,12 @@ public final class AdminClient {
         try (SocketChannel ch = connect();
                 InputStream in = new BufferedInputStream(Channels.newInputStream(ch))) {
             AdminProtocol.writeLine(Channels.newOutputStream(ch), request);
-            JsonNode header = AdminProtocol.readLine(in);
+            JsonNode header = AdminProtocol.readLine(in, AdminProtocol.MAX_ANSWER_LINE);
             if (!header.path("stream").asBoolean(false)) {
                 return answer(header);
             }
             AdminProtocol.copyFrames(in, sink);
-            return answer(AdminProtocol.readLine(in));
+            return answer(AdminProtocol.readLine(in, AdminProtocol.MAX_ANSWER_LINE));
         }
     }
 

@@ -21,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 final class AdminProtocol {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
-    static final int MAX_LINE = 64 * 1024;
+    /** A request from the CLI: small, and read by the server from a local but untrusted peer. */
+    static final int MAX_REQUEST_LINE = 64 * 1024;
+    /** An answer from the server (a listing of every filing can be megabytes), read by the CLI. */
+    static final int MAX_ANSWER_LINE = 256 * 1024 * 1024;
 
     private AdminProtocol() {
     }
@@ -32,14 +35,14 @@ final class AdminProtocol {
         out.flush();
     }
 
-    static JsonNode readLine(InputStream in) throws IOException {
+    static JsonNode readLine(InputStream in, int maxLine) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;
         while ((b = in.read()) != '\n') {
             if (b < 0) {
                 throw new EOFException("the admin channel closed before a complete line");
             }
-            if (line.size() >= MAX_LINE) {
+            if (line.size() >= maxLine) {
                 throw new IOException("admin line too long");
             }
             line.write(b);

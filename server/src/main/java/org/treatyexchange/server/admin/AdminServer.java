@@ -84,7 +84,7 @@ public final class AdminServer implements AutoCloseable {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(client))) {
             JsonNode request;
             try {
-                request = AdminProtocol.readLine(in);
+                request = AdminProtocol.readLine(in, AdminProtocol.MAX_REQUEST_LINE);
             } catch (IOException e) {
                 fail(out, "malformed request");
                 return;

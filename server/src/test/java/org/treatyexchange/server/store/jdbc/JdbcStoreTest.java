@@ -381,7 +381,8 @@ class JdbcStoreTest {
         assertThat(head()).isEqualTo(new AuditRecords.Head(0, zeros));
         AuditRow first = new AuditRow(1, Instant.parse("2026-01-01T00:00:00.001Z"), "t", "-", "local", "-", "ok",
                 "{}", zeros, "1".repeat(64));
-        assertThatThrownBy(() -> store.inTransaction(tx -> {
+        // A read-only transaction never holds the head, so it cannot append; every write transaction holds it from its start.
+        assertThatThrownBy(() -> store.read(tx -> {
             tx.audit().append(first);
             return null;
         })).isInstanceOf(StoreException.class).hasCauseInstanceOf(IllegalStateException.class);
