@@ -663,31 +663,17 @@ public final class MessageService implements MessageGateway {
     @Override
     public byte[] releaseFiling(ApiClient client, String filingId) throws MessageException {
         requireSecretariat(client);
-        try {
-            return JSON.writeValueAsBytes(JSON.createObjectNode().put("id", filingId).put("status", ReleaseService.RELEASED)
-                    .set("plan", FilingJson.describe(release.release(filingId, client.account(), client.source()))));
-        } catch (ReleaseService.ReleaseException e) {
-            throw map(e);
-        } catch (StoreException e) {
-            throw unavailable(e);
-        } catch (IOException e) {
-            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the answer could not be written", e);
-        }
+        return decided(filingId, ReleaseService.RELEASED,
+                () -> FilingJson.describe(release.release(filingId, client.account(), client.source())));
     }
 
     @Override
     public byte[] holdFiling(ApiClient client, String filingId, String reason) throws MessageException {
         requireSecretariat(client);
-        try {
+        return decided(filingId, ReleaseService.HELD, () -> {
             release.hold(filingId, reason, client.account(), client.source());
-            return JSON.writeValueAsBytes(JSON.createObjectNode().put("id", filingId).put("status", ReleaseService.HELD));
-        } catch (ReleaseService.ReleaseException e) {
-            throw map(e);
-        } catch (StoreException e) {
-            throw unavailable(e);
-        } catch (IOException e) {
-            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the answer could not be written", e);
-        }
+            return null;
+        });
     }
 
     @Override
@@ -695,10 +681,27 @@ public final class MessageService implements MessageGateway {
         if (client.secretariat() || client.state() == null) {
             throw new MessageException(MessageException.Reason.FORBIDDEN, "a State withdraws its own filings; the secretariat uses the admin CLI");
         }
-        String state = client.state();
+        return decided(filingId, ReleaseService.WITHDRAWN, () -> {
+            release.withdraw(filingId, client.state(), client.account(), client.source(), reason);
+            return null;
+        });
+    }
+
+    /** One decision on a filing, taken by {@link #decided}; returns the plan to show, or null. */
+    @FunctionalInterface
+    private interface Decision {
+        com.fasterxml.jackson.databind.JsonNode take() throws ReleaseService.ReleaseException, StoreException;
+    }
+
+    /** Takes the decision and answers {@code {"id", "status"[, "plan"]}}, mapping its refusals to problems. */
+    private static byte[] decided(String filingId, String status, Decision decision) throws MessageException {
         try {
-            release.withdraw(filingId, state, client.account(), client.source(), reason);
-            return JSON.writeValueAsBytes(JSON.createObjectNode().put("id", filingId).put("status", ReleaseService.WITHDRAWN));
+            com.fasterxml.jackson.databind.JsonNode plan = decision.take();
+            com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode().put("id", filingId).put("status", status);
+            if (plan != null) {
+                answer.set("plan", plan);
+            }
+            return JSON.writeValueAsBytes(answer);
         } catch (ReleaseService.ReleaseException e) {
             throw map(e);
         } catch (StoreException e) {

@@ -384,22 +384,16 @@ final class AccountView {
         if (s.size() != 2 || !(s.get(0).equals("release") || s.get(0).equals("hold"))) {
             throw DropBoxException.denied("the secretariat writes only into /release/ and /hold/");
         }
-        String id = s.get(1).endsWith(".txt") ? s.get(1).substring(0, s.get(1).length() - 4) : s.get(1);
+        String id = actionFileId(s.get(1));
         if (!awaiting().contains(id)) {
             throw DropBoxException.noSuchFile();
         }
         boolean hold = s.get(0).equals("hold");
-        return new ActionChannel(content -> {
-            try {
-                if (hold) {
-                    release.hold(id, content.strip(), identity.account(), identity.source());
-                } else {
-                    release.release(id, identity.account(), identity.source());
-                }
-            } catch (org.treatyexchange.server.release.ReleaseService.ReleaseException e) {
-                throw DropBoxException.denied(e.getMessage());
-            } catch (org.treatyexchange.server.store.StoreException e) {
-                throw DropBoxException.failure("the store is unavailable; nothing was done");
+        return releaseAction(content -> {
+            if (hold) {
+                release.hold(id, content.strip(), identity.account(), identity.source());
+            } else {
+                release.release(id, identity.account(), identity.source());
             }
         });
     }
@@ -410,13 +404,31 @@ final class AccountView {
      * Another State's filing answers like a missing one.
      */
     private ActionChannel openWithdrawal(String name) throws IOException {
-        String id = name.endsWith(".txt") ? name.substring(0, name.length() - 4) : name;
+        String id = actionFileId(name);
         if (filingOf(id, identity.state()).isEmpty()) {
             throw DropBoxException.noSuchFile();
         }
+        return releaseAction(content -> release.withdraw(id, identity.state(), identity.account(), identity.source(),
+                content.isBlank() ? null : content.strip()));
+    }
+
+    /** The filing id an action file names: {@code <id>} or {@code <id>.txt}. */
+    private static String actionFileId(String name) {
+        return name.endsWith(".txt") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    /** A decision of the release service, taken when the client closes an action file. */
+    @FunctionalInterface
+    private interface ReleaseAct {
+        void run(String content) throws org.treatyexchange.server.release.ReleaseService.ReleaseException,
+                org.treatyexchange.server.store.StoreException;
+    }
+
+    /** An action file whose decision's refusal is the SFTP answer to the close. */
+    private static ActionChannel releaseAction(ReleaseAct act) {
         return new ActionChannel(content -> {
             try {
-                release.withdraw(id, identity.state(), identity.account(), identity.source(), content.isBlank() ? null : content.strip());
+                act.run(content);
             } catch (org.treatyexchange.server.release.ReleaseService.ReleaseException e) {
                 throw DropBoxException.denied(e.getMessage());
             } catch (org.treatyexchange.server.store.StoreException e) {
