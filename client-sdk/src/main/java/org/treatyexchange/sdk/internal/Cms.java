@@ -86,7 +86,8 @@ public final class Cms {
     public static byte[] sign(byte[] content, PrivateKey key, List<X509Certificate> chain, Instant signingTime)
             throws GeneralSecurityException {
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key);
+            // Bouncy Castle's implementation: the same signature, several times faster than JDK 17's SunEC.
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(key)).setProvider(BouncyCastle.PROVIDER).build(key);
             AttributeTable time = new AttributeTable(new Attribute(CMSAttributes.signingTime,
                     new DERSet(new Time(Date.from(signingTime)))));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
