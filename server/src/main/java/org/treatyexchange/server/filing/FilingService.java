@@ -428,6 +428,12 @@ public final class FilingService {
         return read(tx -> tx.filings().byId(id));
     }
 
+    /** The filing a drop-folder document path shows ({@link org.treatyexchange.server.store.FilingRecords#currentByName}). */
+    public Optional<FilingRecord> currentByName(String state, String reportType, ConfidentialityLevel level, String fileName)
+            throws FilingException {
+        return read(tx -> tx.filings().currentByName(state, reportType, level.wireName(), fileName));
+    }
+
     public List<FilingRecord> list(FilingQuery query) throws FilingException {
         return read(tx -> tx.filings().list(query));
     }

@@ -122,9 +122,10 @@ final class AccountView {
                     return new Node.Folder(mounted, true);
                 }
                 if (s.size() == 4) {
-                    FilingRecord latest = currentFilings(s.get(1), level.get()).get(s.get(3));
-                    if (latest != null) {
-                        return new Node.Document(latest);
+                    // one indexed lookup: the stock client stats every file it puts (bench part b)
+                    Optional<FilingRecord> current = currentFiling(s.get(1), level.get(), s.get(3));
+                    if (current.isPresent()) {
+                        return new Node.Document(current.get());
                     }
                 }
                 break;
@@ -441,6 +442,14 @@ final class AccountView {
 
     private Node folder() {
         return new Node.Folder(mounted, false);
+    }
+
+    private Optional<FilingRecord> currentFiling(String reportType, ConfidentialityLevel level, String fileName) throws IOException {
+        try {
+            return filings.currentByName(identity.state(), reportType, level, fileName);
+        } catch (FilingException e) {
+            throw SafeStatus.toSftp(e);
+        }
     }
 
     private List<FilingRecord> stateFilings(String state) throws IOException {

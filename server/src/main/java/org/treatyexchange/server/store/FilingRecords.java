@@ -19,7 +19,14 @@ public interface FilingRecords {
     Optional<FilingRecord> latestByName(String state, String reportType, String level, String fileName)
             throws StoreException;
 
-    /** Sum of the sizes of every filing made by this account (for its quota). */
+    /**
+     * The filing a document path in a drop folder shows: the newest by this State with this report
+     * type, level and file name that no later filing supersedes (from any folder); one indexed lookup.
+     */
+    Optional<FilingRecord> currentByName(String state, String reportType, String level, String fileName)
+            throws StoreException;
+
+    /** Sum of the sizes of every filing made by this account (for its quota), kept as one row. */
     long totalBytesOfAccount(String account) throws StoreException;
 
     /** Stores the server-signed receipt (CMS DER) of a filing; once only. */

@@ -33,8 +33,13 @@ final class JdbcFilingRecords implements FilingRecords {
     private static final String LATEST_BY_NAME = "SELECT " + COLUMNS + " FROM filing"
             + " WHERE state_code = ? AND report_type = ? AND confidentiality = ? AND file_name = ?"
             + " ORDER BY id DESC FETCH FIRST 1 ROWS ONLY";
-    private static final String TOTAL_BYTES =
-            "SELECT COALESCE(SUM(size_bytes), 0) FROM filing WHERE account = ?";
+    private static final String CURRENT_BY_NAME = "SELECT " + COLUMNS + " FROM filing f"
+            + " WHERE state_code = ? AND report_type = ? AND confidentiality = ? AND file_name = ?"
+            + " AND NOT EXISTS (SELECT 1 FROM filing s WHERE s.supersedes = f.id)"
+            + " ORDER BY id DESC FETCH FIRST 1 ROWS ONLY";
+    private static final String TOTAL_BYTES = "SELECT bytes_used FROM account_usage WHERE account = ?";
+    private static final String ADD_USAGE = "UPDATE account_usage SET bytes_used = bytes_used + ? WHERE account = ?";
+    private static final String FIRST_USAGE = "INSERT INTO account_usage (account, bytes_used) VALUES (?, ?)";
     private static final String INSERT_RECEIPT = "INSERT INTO receipt (filing_id, cms) VALUES (?, ?)";
     private static final String RECEIPT = "SELECT cms FROM receipt WHERE filing_id = ?";
 
@@ -73,6 +78,11 @@ final class JdbcFilingRecords implements FilingRecords {
                 throw new StoreException(Reason.DUPLICATE, "filing " + f.id() + " already exists", e);
             }
             throw SqlErrors.map(e, "insert filing");
+        }
+        try {
+            addUsage(f.account(), f.size());
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "count the filing against its account");
         }
     }
 
@@ -132,7 +142,18 @@ final class JdbcFilingRecords implements FilingRecords {
     @Override
     public Optional<FilingRecord> latestByName(String state, String reportType, String level, String fileName)
             throws StoreException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(LATEST_BY_NAME)) {
+        return byName(LATEST_BY_NAME, state, reportType, level, fileName);
+    }
+
+    @Override
+    public Optional<FilingRecord> currentByName(String state, String reportType, String level, String fileName)
+            throws StoreException {
+        return byName(CURRENT_BY_NAME, state, reportType, level, fileName);
+    }
+
+    private Optional<FilingRecord> byName(String sql, String state, String reportType, String level, String fileName)
+            throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
             ps.setString(1, Objects.requireNonNull(state, "state"));
             ps.setString(2, Objects.requireNonNull(reportType, "reportType"));
             ps.setString(3, Objects.requireNonNull(level, "level"));
@@ -150,11 +171,26 @@ final class JdbcFilingRecords implements FilingRecords {
         try (PreparedStatement ps = tx.connection().prepareStatement(TOTAL_BYTES)) {
             ps.setString(1, Objects.requireNonNull(account, "account"));
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                return rs.next() ? rs.getLong(1) : 0;
             }
         } catch (SQLException e) {
-            throw SqlErrors.map(e, "sum filing sizes");
+            throw SqlErrors.map(e, "read account usage");
+        }
+    }
+
+    /** Counts a new filing's bytes against its account, in the transaction that inserts it. */
+    private void addUsage(String account, long bytes) throws SQLException {
+        try (PreparedStatement add = tx.connection().prepareStatement(ADD_USAGE)) {
+            add.setLong(1, bytes);
+            add.setString(2, account);
+            if (add.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement first = tx.connection().prepareStatement(FIRST_USAGE)) {
+            first.setString(1, account);
+            first.setLong(2, bytes);
+            first.executeUpdate();
         }
     }
 

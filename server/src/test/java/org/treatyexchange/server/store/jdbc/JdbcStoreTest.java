@@ -119,6 +119,66 @@ class JdbcStoreTest {
     }
 
     @Test
+    void currentByNameIsTheNewestThatNothingSupersedesFromAnyFolder() throws Exception {
+        FilingRecord v1 = filing("20261101T000000Z-AAAA", "FRA", "fra", "r.pdf", 1);
+        FilingRecord v2 = filing("20261102T000000Z-BBBB", "FRA", "fra", "r.pdf", 2);
+        FilingRecord other = filing("20261103T000000Z-CCCC", "FRA", "fra", "other.pdf", 3);
+        store.inTransaction(tx -> {
+            tx.filings().insert(v1);
+            tx.filings().insert(v2);
+            tx.filings().insert(other);
+            return null;
+        });
+        String level = ConfidentialityLevel.STATES_PARTIES.wireName();
+        assertThat(current("FRA", "att-annual", level, "r.pdf")).map(FilingRecord::id).contains(v2.id());
+        assertThat(current("DEU", "att-annual", level, "r.pdf")).isEmpty();
+        assertThat(current("FRA", "att-annual", ConfidentialityLevel.PUBLIC.wireName(), "r.pdf")).isEmpty();
+        // a newer version whose conflict sent it to the secretariat still supersedes v2 in its folder
+        FilingRecord v3 = new FilingRecord("20261104T000000Z-DDDD", "FRA", "fra", "SHA256:abc", "sftp", "r.pdf", "att-annual",
+                "2025", ConfidentialityLevel.SECRETARIAT, List.of(), false, v2.id(), 4, "ab".repeat(32), "blobd",
+                Instant.parse("2026-11-23T03:16:11.123Z"), "received");
+        store.inTransaction(tx -> {
+            tx.filings().insert(v3);
+            return null;
+        });
+        // v1 is the newest that nothing names as superseded, as the folder listing has always shown it
+        assertThat(current("FRA", "att-annual", level, "r.pdf")).map(FilingRecord::id).contains(v1.id());
+        assertThat(current("FRA", "att-annual", ConfidentialityLevel.SECRETARIAT.wireName(), "r.pdf")).map(FilingRecord::id)
+                .contains(v3.id());
+        assertThat(total("fra")).isEqualTo(1 + 2 + 3 + 4);
+    }
+
+    @Test
+    void theUsageRowIsFilledFromTheFilingsADatabaseAlreadyHeld() throws Exception {
+        store.close();
+        store = null;
+        Path old = temp.resolve("old-db");
+        String url = "jdbc:derby:" + old.toAbsolutePath();
+        org.flywaydb.core.Flyway.configure(JdbcStores.class.getClassLoader()).dataSource(url + ";create=true", null, null)
+                .locations("classpath:db/migration").target("5").load().migrate();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            int n = 0;
+            for (String[] f : new String[][] {{"fra", "100"}, {"fra", "23"}, {"deu", "7"}}) {
+                st.executeUpdate("INSERT INTO filing (id, state_code, account, channel, file_name, report_type, confidentiality,"
+                        + " named_states, withheld, size_bytes, sha256, blob_id, received_at, status) VALUES ('id" + (++n)
+                        + "', 'X', '" + f[0] + "', 'sftp', 'f', 't', 'public', '', FALSE, " + f[1] + ", 'h', 'b" + n
+                        + "', TIMESTAMP('2026-11-01 00:00:00'), 'received')");
+            }
+        } finally {
+            DatabaseTampering.shutdown(old);
+        }
+        store = Stores.derby(old); // migrates to the current version
+        assertThat(total("fra")).isEqualTo(123);
+        assertThat(total("deu")).isEqualTo(7);
+        assertThat(total("nobody")).isZero();
+        store.inTransaction(tx -> {
+            tx.filings().insert(filing("20261105T000000Z-EEEE", "FRA", "fra", "new.pdf", 1000));
+            return null;
+        });
+        assertThat(total("fra")).isEqualTo(1123);
+    }
+
+    @Test
     void duplicateIdIsRefusedAndTheWholeTransactionRollsBack() throws Exception {
         store.inTransaction(tx -> {
             tx.filings().insert(filing("1", "FRA", "fra", "original.pdf", 1));
@@ -413,6 +473,10 @@ class JdbcStoreTest {
 
     private Optional<FilingRecord> latest(String state, String type, String level, String name) throws StoreException {
         return store.read(tx -> tx.filings().latestByName(state, type, level, name));
+    }
+
+    private Optional<FilingRecord> current(String state, String type, String level, String name) throws StoreException {
+        return store.read(tx -> tx.filings().currentByName(state, type, level, name));
     }
 
     private long total(String account) throws StoreException {
