@@ -17,7 +17,8 @@ import java.sql.CallableStatement;
  * {@link Store} over a {@link ConnectionPool}. Every transaction runs on one connection at READ
  * COMMITTED and is retried a few times when the database reports a deadlock, lock timeout or
  * serialization failure; the work must therefore have no side effects outside the transaction
- * (that is what {@code afterCommit} is for).
+ * (that is what {@code afterCommit} is for). Reads run on the caller's thread; writes run one after
+ * the other on the {@link GroupCommit} thread, several to a database transaction.
  */
 final class JdbcStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
@@ -26,6 +27,7 @@ final class JdbcStore implements Store {
     private static final long CLOSE_WAIT_MILLIS = 10_000;
 
     private final ConnectionPool pool;
+    private final GroupCommit writes;
     private final Runnable afterClose;
     private final String backupCall;
     private final Object closeLock = new Object();
@@ -38,6 +40,7 @@ final class JdbcStore implements Store {
      */
     JdbcStore(ConnectionPool pool, Runnable afterClose, String backupCall) {
         this.pool = pool;
+        this.writes = new GroupCommit(pool);
         this.afterClose = afterClose;
         this.backupCall = backupCall;
     }
@@ -72,44 +75,43 @@ final class JdbcStore implements Store {
         }
     }
 
+    /** The committer all writes go through (package-private: for tests). */
+    GroupCommit writes() {
+        return writes;
+    }
+
     @Override
     public <T> T inTransaction(TxWork<T> work) throws StoreException {
-        return run(work, false);
+        Objects.requireNonNull(work, "work");
+        refuseIoThread();
+        return writes.run(work);
     }
 
     @Override
     public <T> T read(TxWork<T> work) throws StoreException {
-        return run(work, true);
-    }
-
-    private <T> T run(TxWork<T> work, boolean readOnly) throws StoreException {
         Objects.requireNonNull(work, "work");
         refuseIoThread();
+        if (writes.isCommitterThread()) {
+            // it could wait for rows the batch itself has written and not yet committed
+            throw new IllegalStateException("a write transaction must not start a read transaction");
+        }
         for (int attempt = 1; ; attempt++) {
             Connection c = pool.borrow();
             JdbcTx tx = new JdbcTx(c);
             boolean reusable = false;
             Exception failure;
             try {
-                if (c.isReadOnly() != readOnly) {
-                    c.setReadOnly(readOnly);
+                if (!c.isReadOnly()) {
+                    c.setReadOnly(true);
                 }
                 T result;
                 try {
-                    if (!readOnly) {
-                        // Every writer takes the audit head first, so writers run one at a time and cannot
-                        // deadlock: Derby's READ COMMITTED makes a statement wait for rows another
-                        // transaction inserted and has not committed, and two filings of one account each
-                        // scanning the other's new row was a lock cycle (crash harness, bench part c).
-                        tx.audit().lockHead();
-                    }
                     result = work.run(tx);
                     tx.runBeforeCommit();
                 } finally {
                     tx.end();
                 }
                 c.commit();
-                // Durable now (Derby and PostgreSQL flush the log on commit by default).
                 pool.release(c, true);
                 c = null;
                 tx.runAfterCommit();
@@ -147,7 +149,7 @@ final class JdbcStore implements Store {
         }
     }
 
-    private static StoreException classify(Exception e) {
+    static StoreException classify(Exception e) {
         if (e instanceof StoreException se) {
             return se;
         }
@@ -158,13 +160,13 @@ final class JdbcStore implements Store {
                 "transaction rolled back: the work failed (" + e.getClass().getSimpleName() + ")", e);
     }
 
-    private static boolean retryable(Exception e) {
+    static boolean retryable(Exception e) {
         return (e instanceof SQLException sql && SqlErrors.isRetryable(sql))
                 || (e instanceof StoreException se && SqlErrors.isRetryable(se));
     }
 
     /** @return whether the connection is fit for reuse */
-    private static boolean rollback(Connection c, Exception cause) {
+    static boolean rollback(Connection c, Exception cause) {
         if (cause instanceof SQLException sql && SqlErrors.connectionBroken(sql)) {
             return false;
         }
@@ -195,6 +197,7 @@ final class JdbcStore implements Store {
             }
             closed = true;
         }
+        writes.close(CLOSE_WAIT_MILLIS);
         pool.close(CLOSE_WAIT_MILLIS);
         afterClose.run();
     }
