@@ -49,11 +49,23 @@ final class SafeStatus implements SftpErrorStatusDataHandler {
         if (status == SftpConstants.SSH_FX_FAILURE && !(e instanceof DropBoxException)) {
             LOG.warn("SFTP command {} failed unexpectedly: {}", SftpConstants.getCommandMessageName(cmd), e.toString());
         }
-        auditRefusal(sftp, e, status, cmd, args);
+        if (!isLookupMiss(status, cmd)) {
+            auditRefusal(sftp, e, status, cmd, args);
+        }
         return status;
     }
 
-    /** Every refused SFTP request is an audit event: who, from where, which command, on what, and why. */
+    /**
+     * "No such file" for a lookup that changes nothing is an answer, not a refusal: every client asks
+     * whether a file exists before it writes it (the stock {@code sftp} stats each file it puts). It
+     * is not audited: that was one audit event and one durable commit per uploaded file (bench part b).
+     */
+    static boolean isLookupMiss(int status, int cmd) {
+        return status == SftpConstants.SSH_FX_NO_SUCH_FILE && (cmd == SftpConstants.SSH_FXP_STAT
+                || cmd == SftpConstants.SSH_FXP_LSTAT || cmd == SftpConstants.SSH_FXP_REALPATH);
+    }
+
+    /** Every refused SFTP request is an audit event: who, from where, which command, on what, and why (lookup misses aside). */
     private void auditRefusal(SftpSubsystemEnvironment sftp, Throwable e, int status, int cmd, Object... args) {
         SessionIdentity id = sftp.getServerSession().getAttribute(SftpService.IDENTITY);
         String subject = args != null && args.length > 0 && args[0] != null ? String.valueOf(args[0]) : "-";

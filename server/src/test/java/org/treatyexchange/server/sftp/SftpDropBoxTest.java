@@ -254,6 +254,23 @@ class SftpDropBoxTest {
     }
 
     @Test
+    void aLookupOfAMissingFileIsAnAnswerWhileARefusedChangeIsAudited() throws Exception {
+        String asked = "/submit/correspondence/secretariat/asked-" + System.nanoTime() + ".pdf";
+        String removed = "/submit/correspondence/secretariat/removed-" + System.nanoTime() + ".pdf";
+        try (ClientSession s = exchange.login("borealia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            // what every client does before it writes a file: not a refusal
+            assertStatus(() -> sftp.stat(asked), SftpConstants.SSH_FX_NO_SUCH_FILE);
+            assertStatus(() -> sftp.lstat(asked), SftpConstants.SSH_FX_NO_SUCH_FILE);
+            assertThatThrownBy(() -> sftp.remove(removed)).isInstanceOf(SftpException.class);
+        }
+        Path export = tmp.resolve("audit-lookups.jsonl");
+        assertThat(admin("export-audit", "-o", export.toString())).startsWith("0\n");
+        List<String> lines = Files.readAllLines(export);
+        assertThat(lines).noneMatch(l -> l.contains(asked));
+        assertThat(lines).anyMatch(l -> l.contains("\"sftp.refused\"") && l.contains(removed) && l.contains("SSH_FXP_REMOVE"));
+    }
+
+    @Test
     void theAuditChainVerifiesAndRecordsTheUploads() {
         String out = admin("verify-audit");
         assertThat(out).startsWith("0\n").contains("audit chain intact");
