@@ -6,9 +6,7 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.store.Store.TxWork;
@@ -16,10 +14,16 @@ import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.StoreException.Reason;
 
 /**
- * Group commit: every write transaction runs on one committer thread, and the writes that queued up
- * while the previous commit was flushing the log share the next database transaction and its one
- * log flush. Writers were already serial (each takes the audit chain head first); this removes the
- * flush each of them waited for in turn (bench part d: 12 messages/s at 16 clients was 1 / flush time).
+ * Group commit: write transactions run one at a time, and the writes that queued up while the
+ * previous commit was flushing the log share the next database transaction and its one log flush.
+ * Writers were already serial (each takes the audit chain head first); this removes the flush each of
+ * them waited for in turn (bench part d: 12 messages/s at 16 clients was 1 / flush time).
+ *
+ * <p>Leader and followers, no thread of its own: a caller that finds no batch running becomes the
+ * leader and runs the queue — its own work and whatever else is waiting — on its own thread, batch
+ * after batch until its own work is done; callers that arrive meanwhile queue and wait. So a lone
+ * writer pays no hand-off to another thread (bench part b: one session stores one file after the other),
+ * and under load one leader commits for many.
  *
  * <p>Each caller's work runs inside its own savepoint with its own {@link JdbcTx} view, in the order
  * the calls arrived, so it sees what earlier work in the batch wrote exactly as if they had committed
@@ -38,15 +42,16 @@ final class GroupCommit {
 
     private final ConnectionPool pool;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
-    private final Thread committer;
+    /** Guards {@link #leading} and every {@link Pending}'s outcome; followers wait on it. */
+    private final Object monitor = new Object();
+    private boolean leading;
+    /** True on the leader's thread while it runs a batch: work must not open another transaction. */
+    private final ThreadLocal<Boolean> inBatch = ThreadLocal.withInitial(() -> false);
     private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
 
     GroupCommit(ConnectionPool pool) {
         this.pool = pool;
-        this.committer = new Thread(this::loop, "store-committer");
-        committer.setDaemon(true);
-        committer.start();
     }
 
     /** Database transactions committed so far (for tests and diagnostics). */
@@ -59,9 +64,9 @@ final class GroupCommit {
         return queue.size();
     }
 
-    /** Whether the calling thread is the committer (work that opens another transaction would wait for itself). */
-    boolean isCommitterThread() {
-        return Thread.currentThread() == committer;
+    /** Whether the calling thread is running a batch (work that opens another transaction would wait for itself). */
+    boolean isInBatch() {
+        return inBatch.get();
     }
 
     /**
@@ -69,27 +74,31 @@ final class GroupCommit {
      * then runs the work's after-commit actions on this thread.
      */
     <T> T run(TxWork<T> work) throws StoreException {
-        if (isCommitterThread()) {
+        if (isInBatch()) {
             throw new IllegalStateException("a write transaction must not start another one");
         }
-        Pending<T> p = new Pending<>(work);
         if (closing) {
             throw new StoreException(Reason.UNAVAILABLE, "the store is closed", null);
         }
+        Pending<T> p = new Pending<>(work);
         queue.add(p);
         // Uninterruptibly: a caller that gave up waiting could discard what its work just recorded.
         boolean interrupted = false;
         while (true) {
-            try {
-                if (p.done.await(1, TimeUnit.SECONDS)) {
+            synchronized (monitor) {
+                while (leading && !p.done) {
+                    try {
+                        monitor.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (p.done) {
                     break;
                 }
-                if (!committer.isAlive() && queue.remove(p)) {
-                    p.fail(new StoreException(Reason.UNAVAILABLE, "the store is closed", null));
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
+                leading = true;
             }
+            lead(p);
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -101,41 +110,52 @@ final class GroupCommit {
         return p.result;
     }
 
-    /** Stops taking work, finishes what is queued, and stops the committer. */
-    void close(long waitMillis) {
-        closing = true;
+    /** Runs batches until {@code own} is done, then lets the next waiting caller lead. */
+    private void lead(Pending<?> own) {
+        inBatch.set(true);
         try {
-            committer.join(waitMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (Pending<?> p; (p = queue.poll()) != null; ) {
-            p.fail(new StoreException(Reason.UNAVAILABLE, "the store is closed", null));
+            while (true) {
+                synchronized (monitor) {
+                    if (own.done) {
+                        return;
+                    }
+                }
+                List<Pending<?>> batch = new ArrayList<>();
+                queue.drainTo(batch, MAX_BATCH);
+                if (batch.isEmpty()) {
+                    // cannot happen: an unfinished work is queued until its outcome is set
+                    fail(List.of(own), new StoreException(Reason.UNAVAILABLE, "the store lost a transaction", null));
+                    return;
+                }
+                try {
+                    runBatch(batch);
+                } catch (RuntimeException | Error e) {
+                    // never leave a caller waiting forever
+                    log.error("group commit failed on a batch of {}", batch.size(), e);
+                    fail(batch, new StoreException(Reason.UNAVAILABLE, "the store failed", e));
+                }
+                synchronized (monitor) {
+                    monitor.notifyAll(); // followers whose work is done return
+                }
+            }
+        } finally {
+            inBatch.set(false);
+            synchronized (monitor) {
+                leading = false;
+                monitor.notifyAll(); // a follower whose work is still queued leads next
+            }
         }
     }
 
-    private void loop() {
-        while (!(closing && queue.isEmpty())) {
-            Pending<?> first;
-            try {
-                first = queue.poll(50, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                continue; // only close() ends the loop
-            }
-            if (first == null) {
-                continue;
-            }
-            List<Pending<?>> batch = new ArrayList<>();
-            batch.add(first);
-            queue.drainTo(batch, MAX_BATCH - 1);
-            try {
-                runBatch(batch);
-            } catch (RuntimeException | Error e) {
-                // never leave a caller waiting forever
-                log.error("the committer failed on a batch of {}", batch.size(), e);
-                batch.forEach(p -> p.fail(new StoreException(Reason.UNAVAILABLE, "the store failed", e)));
-            }
+    private void fail(List<Pending<?>> batch, StoreException e) {
+        synchronized (monitor) {
+            batch.forEach(p -> p.fail(e));
         }
+    }
+
+    /** Refuses work from now on; what is queued is finished by the callers that queued it. */
+    void close() {
+        closing = true;
     }
 
     private void runBatch(List<Pending<?>> batch) {
@@ -143,7 +163,7 @@ final class GroupCommit {
         try {
             c = pool.borrow();
         } catch (StoreException e) {
-            batch.forEach(p -> p.fail(e));
+            fail(batch, e);
             return;
         }
         List<Pending<?>> ran = new ArrayList<>(); // work that succeeded in this transaction
@@ -167,7 +187,9 @@ final class GroupCommit {
             pool.release(c, true);
             c = null;
             log.debug("group commit: {} works, {} committed, {} to run again", batch.size(), ran.size(), again.size());
-            ran.forEach(Pending::succeed);
+            synchronized (monitor) {
+                ran.forEach(Pending::succeed);
+            }
         } catch (Exception e) {
             Exception cause = e instanceof BatchLost lost ? lost.cause : e;
             Pending<?> culprit = e instanceof BatchLost lost ? lost.pending : null;
@@ -175,14 +197,14 @@ final class GroupCommit {
             // Nothing of this batch committed. The work that lost the transaction is judged by its
             // failure; the rest (also what had succeeded) runs again.
             for (Pending<?> p : batch) {
-                if (p.done.getCount() == 0 || again.contains(p)) {
+                if (isDone(p) || again.contains(p)) {
                     continue; // already answered, or already queued again
                 }
                 p.tx = null;
                 if (culprit == null || p == culprit) {
                     retryOrFail(p, cause, again);
                 } else if (p.attempts >= JdbcStore.MAX_ATTEMPTS) {
-                    p.fail(new StoreException(Reason.UNAVAILABLE, "database busy: gave up after "
+                    fail(List.of(p), new StoreException(Reason.UNAVAILABLE, "database busy: gave up after "
                             + JdbcStore.MAX_ATTEMPTS + " attempts", cause));
                 } else {
                     again.add(p);
@@ -226,11 +248,17 @@ final class GroupCommit {
         }
     }
 
-    private static void retryOrFail(Pending<?> p, Exception cause, List<Pending<?>> again) {
+    private boolean isDone(Pending<?> p) {
+        synchronized (monitor) {
+            return p.done;
+        }
+    }
+
+    private void retryOrFail(Pending<?> p, Exception cause, List<Pending<?>> again) {
         if (!JdbcStore.retryable(cause)) {
-            p.fail(JdbcStore.classify(cause));
+            fail(List.of(p), JdbcStore.classify(cause));
         } else if (p.attempts >= JdbcStore.MAX_ATTEMPTS) {
-            p.fail(new StoreException(Reason.UNAVAILABLE, "database busy: gave up after " + JdbcStore.MAX_ATTEMPTS + " attempts", cause));
+            fail(List.of(p), new StoreException(Reason.UNAVAILABLE, "database busy: gave up after " + JdbcStore.MAX_ATTEMPTS + " attempts", cause));
         } else if (!again.contains(p)) {
             again.add(p);
         }
@@ -248,10 +276,10 @@ final class GroupCommit {
         }
     }
 
-    /** One caller's work and its outcome. */
+    /** One caller's work and its outcome (set and read under {@link #monitor}). */
     private static final class Pending<T> {
         final TxWork<T> work;
-        final CountDownLatch done = new CountDownLatch(1);
+        boolean done;
         int attempts;
         T result;
         JdbcTx tx;
@@ -272,13 +300,13 @@ final class GroupCommit {
         }
 
         void succeed() {
-            done.countDown();
+            done = true;
         }
 
         void fail(StoreException e) {
-            if (done.getCount() > 0) {
+            if (!done) {
                 failure = e;
-                done.countDown();
+                done = true;
             }
         }
     }

@@ -18,7 +18,7 @@ import java.sql.CallableStatement;
  * COMMITTED and is retried a few times when the database reports a deadlock, lock timeout or
  * serialization failure; the work must therefore have no side effects outside the transaction
  * (that is what {@code afterCommit} is for). Reads run on the caller's thread; writes run one after
- * the other on the {@link GroupCommit} thread, several to a database transaction.
+ * the other through {@link GroupCommit}, several to a database transaction.
  */
 final class JdbcStore implements Store {
     private static final Logger log = LoggerFactory.getLogger(JdbcStore.class);
@@ -75,7 +75,7 @@ final class JdbcStore implements Store {
         }
     }
 
-    /** The committer all writes go through (package-private: for tests). */
+    /** The group commit all writes go through (package-private: for tests). */
     GroupCommit writes() {
         return writes;
     }
@@ -91,7 +91,7 @@ final class JdbcStore implements Store {
     public <T> T read(TxWork<T> work) throws StoreException {
         Objects.requireNonNull(work, "work");
         refuseIoThread();
-        if (writes.isCommitterThread()) {
+        if (writes.isInBatch()) {
             // it could wait for rows the batch itself has written and not yet committed
             throw new IllegalStateException("a write transaction must not start a read transaction");
         }
@@ -197,7 +197,7 @@ final class JdbcStore implements Store {
             }
             closed = true;
         }
-        writes.close(CLOSE_WAIT_MILLIS);
+        writes.close();
         pool.close(CLOSE_WAIT_MILLIS);
         afterClose.run();
     }

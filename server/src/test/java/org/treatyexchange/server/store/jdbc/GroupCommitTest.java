@@ -51,7 +51,7 @@ class GroupCommitTest {
         store.close();
     }
 
-    /** Starts a work that holds the committer until {@code release} opens, and waits until it runs. */
+    /** Starts a work that holds the leader (and so every other writer) until {@code release} opens, and waits until it runs. */
     private CompletableFuture<Object> holdTheCommitter(CountDownLatch release) throws InterruptedException {
         CountDownLatch running = new CountDownLatch(1);
         CompletableFuture<Object> first = submit(tx -> {
