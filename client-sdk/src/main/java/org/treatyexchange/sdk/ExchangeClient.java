@@ -64,9 +64,10 @@ import org.treatyexchange.sdk.wire.WireFormatException;
  * even when the first try's CLOSE is still being committed while the retry uploads. A document whose
  * upload broke is first looked for among the receipts that appeared since the first try and only
  * uploaded again when it is not there. The exchange keeps nothing of an upload that did not end with the
- * client's CLOSE, so uploading again from the start is a clean restart, never a partial filing. Before the first try, a document that already is the current filing under its name,
- * with the same SHA-256, is not uploaded again (a rerun of a cron job files nothing twice) unless the
- * request says {@link FilingRequest#asNewVersion()}.
+ * client's CLOSE, so uploading again from the start is a clean restart, never a partial filing. Before
+ * the first try, a document that already is the current filing under its name, with the same SHA-256,
+ * is not uploaded again (a rerun of a cron job files nothing twice) unless the request says
+ * {@link FilingRequest#asNewVersion()}.
  *
  * <p><b>Trust.</b> The SFTP server must present a pinned host key ({@link Builder#sftpHostKey}); the HTTPS
  * server a certificate from the configured CA; every receipt and queue item must be signed by the receipt

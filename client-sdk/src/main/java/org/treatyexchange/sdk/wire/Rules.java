@@ -24,7 +24,8 @@ final class Rules {
     static final String ALL_STATES_PARTIES = "all-states-parties";
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Pattern SUBMISSION_ID = Pattern.compile("[A-Za-z0-9._-]{16,64}");
+    private static final Pattern SUBMISSION_ID = Pattern.compile(
+            "[A-Za-z0-9._-]{" + Manifest.MIN_SUBMISSION_ID + "," + Manifest.MAX_SUBMISSION_ID + "}");
     private static final Pattern STATE = Pattern.compile("[A-Z]{3}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern REPORT_TYPE = Pattern.compile("[a-z0-9-]{1,40}");
@@ -53,7 +54,8 @@ final class Rules {
         if (value == null) {
             return null;
         }
-        require(SUBMISSION_ID.matcher(value).matches(), field + " must be 16 to 64 characters of A-Z a-z 0-9 . _ -");
+        require(SUBMISSION_ID.matcher(value).matches(), field + " must be " + Manifest.MIN_SUBMISSION_ID + " to "
+                + Manifest.MAX_SUBMISSION_ID + " characters of A-Z a-z 0-9 . _ -");
         return value;
     }
 
