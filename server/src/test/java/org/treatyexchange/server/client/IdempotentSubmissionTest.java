@@ -103,6 +103,17 @@ class IdempotentSubmissionTest {
         }
     }
 
+    /** Returns once the blob store holds {@code count} documents; fails after {@code deadline} (a broken test, not a measurement). */
+    static void awaitStoredBlobs(long count, Duration deadline) throws IOException, InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (storedBlobs() < count) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("only " + storedBlobs() + " of " + count + " documents were stored");
+            }
+            Thread.sleep(10);
+        }
+    }
+
     @Test
     void theSameDocumentUploadedTwiceUnderOneSubmissionIdIsFiledOnceAndTheSecondCopyIsNotKept() throws Exception {
         byte[] doc = document(150_000);
@@ -218,8 +229,9 @@ class IdempotentSubmissionTest {
     }
 
     /**
-     * Both CLOSEs in flight at once: the writers' lock is held from outside until both filings' commits
-     * wait for it (so both documents are stored and both transactions started), then released.
+     * Both CLOSEs in flight at once: the writers' lock is held from outside until both documents are
+     * stored (a CLOSE stores its document, then asks for the filing's transaction) and a write
+     * transaction waits for the lock, then released.
      */
     @Test
     void twoClosesInFlightAtOnceUnderOneSubmissionIdFileOnceAndBothSucceed() throws Exception {
@@ -243,7 +255,8 @@ class IdempotentSubmissionTest {
                     two.close();
                     return null;
                 }));
-                hold.awaitWaiting(2, Duration.ofSeconds(30));
+                hold.awaitWaiting(1, Duration.ofSeconds(30));
+                awaitStoredBlobs(blobsBefore + 2, Duration.ofSeconds(30));
                 assertThat(closes).noneMatch(Future::isDone); // both CLOSEs wait for their commits
             }
             for (Future<?> close : closes) {
