@@ -58,13 +58,16 @@ import org.treatyexchange.sdk.wire.WireFormatException;
  *
  * <p><b>Reliability.</b> Network faults are retried as {@link RetryPolicy} says. Nothing is filed twice:
  * a message is resent with the very same signed envelope (same message id and bytes: the exchange
- * answers with the original receipt), and a document whose upload broke is first looked for among the
- * receipts that appeared since the first try (its CLOSE may have reached the exchange even though the
- * answer did not) and only uploaded again when it is not there. The exchange keeps nothing of an upload
- * that did not end with the client's CLOSE, so uploading again from the start is a clean restart, never
- * a partial filing. Before the first try, a document that already is the current filing under its name,
- * with the same SHA-256, is not uploaded again (a rerun of a cron job files nothing twice) unless the
- * request says {@link FilingRequest#asNewVersion()}.
+ * answers with the original receipt), and every upload carries, in its manifest, a submission id drawn
+ * once per {@link #submit} call (or the request's own, {@link FilingRequest#withSubmissionId}) and reused
+ * by every retry: the exchange files a document only once under it and answers a repeat as already filed,
+ * even when the first try's CLOSE is still being committed while the retry uploads. A document whose
+ * upload broke is first looked for among the receipts that appeared since the first try and only
+ * uploaded again when it is not there. The exchange keeps nothing of an upload that did not end with the
+ * client's CLOSE, so uploading again from the start is a clean restart, never a partial filing. Before
+ * the first try, a document that already is the current filing under its name, with the same SHA-256,
+ * is not uploaded again (a rerun of a cron job files nothing twice) unless the request says
+ * {@link FilingRequest#asNewVersion()}.
  *
  * <p><b>Trust.</b> The SFTP server must present a pinned host key ({@link Builder#sftpHostKey}); the HTTPS
  * server a certificate from the configured CA; every receipt and queue item must be signed by the receipt
@@ -90,6 +93,7 @@ public final class ExchangeClient implements AutoCloseable {
 
     private static final String RECEIPTS = "/receipts";
     private static final String DISTRIBUTED = "/distributed";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private static final Pattern SAFE_REMOTE_NAME = Pattern.compile("[^/\\\\\\p{Cntrl}]{1,255}");
 
     private final String account;
@@ -154,7 +158,8 @@ public final class ExchangeClient implements AutoCloseable {
         if (!request.fileIsRegular()) {
             throw new IllegalArgumentException("the document is not a regular file");
         }
-        request.manifest(); // a named level without States fails here, before connecting
+        // one submission id for every try of this call: the exchange files a document only once under it
+        Manifest manifest = request.manifest(randomSubmissionId()); // a named level without States fails here, before connecting
         String sha256 = sha256(request.file());
         String folder = request.folder();
         Set<String> before = null; // the receipts that existed before our first try
@@ -175,18 +180,21 @@ public final class ExchangeClient implements AutoCloseable {
                         return new FilingResult(mine.get().receipt, mine.get().cms, false, attempt);
                     }
                 }
-                Manifest manifest = request.manifest();
-                if (manifest != null) {
-                    box.write(folder + "/" + request.name() + Manifest.SUFFIX, ManifestJson.toBytes(manifest));
-                }
+                box.write(folder + "/" + request.name() + Manifest.SUFFIX, ManifestJson.toBytes(manifest));
                 box.upload(folder + "/" + request.name(), request.file(), request.name(), progress);
                 Optional<Signed> mine = newReceiptFor(box, before, request, sha256);
-                if (mine.isEmpty()) {
+                if (mine.isPresent()) {
+                    return new FilingResult(mine.get().receipt, mine.get().cms, false, attempt);
+                }
+                // No new receipt: the exchange answered as for a submission id already used for this very
+                // document before this call (a caller's own id, on a rerun): its receipt is the older one.
+                Optional<Signed> earlier = newestReceiptFor(box, request, sha256);
+                if (earlier.isEmpty()) {
                     throw new ExchangeException(0, ExchangeException.UNEXPECTED_RESPONSE,
                             "the exchange accepted the upload but no receipt for this document appeared "
                                     + "(did the file change while it was sent?)");
                 }
-                return new FilingResult(mine.get().receipt, mine.get().cms, false, attempt);
+                return new FilingResult(earlier.get().receipt, earlier.get().cms, true, attempt);
             } catch (SftpException e) {
                 if (!RetryPolicy.retryable(e)) {
                     throw refused(e);
@@ -196,6 +204,13 @@ public final class ExchangeClient implements AutoCloseable {
                 pause(attempt, e);
             }
         }
+    }
+
+    /** 128 random bits, base64url: within the manifest's submission-id rule and never drawn twice in practice. */
+    private static String randomSubmissionId() {
+        byte[] bits = new byte[16];
+        RANDOM.nextBytes(bits);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
     }
 
     /** A receipt with the signed bytes it came in. */
@@ -221,6 +236,11 @@ public final class ExchangeClient implements AutoCloseable {
         return r.fileName().equals(request.name()) && r.reportType().equals(request.reportType()) && r.channel().equals("sftp");
     }
 
+    /** Whether a receipt is of this account's upload of this document. */
+    private boolean isMine(Receipt r, FilingRequest request, String sha256) {
+        return isFor(r, request) && r.sha256().equals(sha256) && r.account().equals(account);
+    }
+
     /** The receipt, among those that are new since {@code before}, of this account's upload of this document. */
     private Optional<Signed> newReceiptFor(DropBox box, Set<String> before, FilingRequest request, String sha256)
             throws IOException, VerificationException {
@@ -229,7 +249,21 @@ public final class ExchangeClient implements AutoCloseable {
                 continue;
             }
             Signed s = readReceipt(box, name);
-            if (isFor(s.receipt, request) && s.receipt.sha256().equals(sha256) && s.receipt.account().equals(account)) {
+            if (isMine(s.receipt, request, sha256)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The newest receipt of this account's upload of this document, whenever it was filed. */
+    private Optional<Signed> newestReceiptFor(DropBox box, FilingRequest request, String sha256)
+            throws IOException, VerificationException {
+        List<String> newestFirst = receiptNames(box);
+        newestFirst.sort(Comparator.reverseOrder()); // filing ids start with the UTC time of receipt
+        for (String name : newestFirst) {
+            Signed s = readReceipt(box, name);
+            if (isMine(s.receipt, request, sha256)) {
                 return Optional.of(s);
             }
         }

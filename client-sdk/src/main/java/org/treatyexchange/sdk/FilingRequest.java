@@ -10,8 +10,10 @@ import org.treatyexchange.sdk.wire.Manifest;
 
 /**
  * One document to file through the SFTP drop box ({@link ExchangeClient#submit}). It goes to
- * {@code /submit/<reportType>/<level>/<name>}; when a period, named States or the withheld flag are
- * given, a manifest ({@code <name>.manifest.json}) is written first so that the filing carries them.
+ * {@code /submit/<reportType>/<level>/<name>}, after a manifest ({@code <name>.manifest.json}) that
+ * carries the period, named States and withheld flag given here, and the submission id: the exchange's
+ * idempotency key, so that a retry of the upload can never become a second filing (see
+ * {@link org.treatyexchange.sdk.wire.Manifest#submissionId()}).
  *
  * @param file        the document on the local disk
  * @param name        the name it is filed under (default: the file's name); stored NFC-normalised
@@ -22,9 +24,14 @@ import org.treatyexchange.sdk.wire.Manifest;
  * @param withheld    ATT Art. 13.3: the State withheld commercially sensitive or national-security information
  * @param newVersion  file it even when the same document is already the current filing under this name
  *                    (by default that is answered with the existing receipt, so a rerun files nothing twice)
+ * @param submissionId the submission id to file it under, or null (then {@link ExchangeClient#submit} draws a
+ *                    random one, used by every retry of that call); 16 to 64 characters of {@code A-Z a-z 0-9 . _ -},
+ *                    unique per State. Give your own (e.g. derived from your system's record id) to make a rerun of
+ *                    the same job idempotent even with {@link #asNewVersion()}: a document already filed under it is
+ *                    answered with its existing receipt, another document under it is refused
  */
 public record FilingRequest(Path file, String name, String reportType, ConfidentialityLevel level, String period,
-        List<String> namedStates, boolean withheld, boolean newVersion) {
+        List<String> namedStates, boolean withheld, boolean newVersion, String submissionId) {
 
     /** @throws IllegalArgumentException naming the first rule the values break */
     public FilingRequest {
@@ -36,11 +43,16 @@ public record FilingRequest(Path file, String name, String reportType, Confident
             throw new IllegalArgumentException("the name must be a plain file name that does not end in " + Manifest.SUFFIX);
         }
         namedStates = List.copyOf(new java.util.TreeSet<>(namedStates == null ? List.of() : namedStates)); // sorted, no repeats, as the manifest wants
-        // the manifest's own rules (report type, period, named States) fail here, before connecting; only
-        // "named needs States" waits for submit, so that of(…, NAMED).withNamedStates(…) can be written
-        if (!(level == ConfidentialityLevel.NAMED && namedStates.isEmpty())) {
-            manifestOf(reportType, level, period, namedStates, withheld);
-        }
+        // the manifest's own rules (report type, period, named States, submission id) fail here, before
+        // connecting; only "named needs States" waits for submit, so that of(…, NAMED).withNamedStates(…) can be written
+        boolean namesPending = level == ConfidentialityLevel.NAMED && namedStates.isEmpty();
+        manifestOf(reportType, namesPending ? null : level, period, namedStates, withheld, submissionId);
+    }
+
+    /** A request without a submission id of its own (submit draws one). */
+    public FilingRequest(Path file, String name, String reportType, ConfidentialityLevel level, String period,
+            List<String> namedStates, boolean withheld, boolean newVersion) {
+        this(file, name, reportType, level, period, namedStates, withheld, newVersion, null);
     }
 
     /** A request with the file's own name and nothing but a report type and level. */
@@ -50,38 +62,49 @@ public record FilingRequest(Path file, String name, String reportType, Confident
 
     /** This request filed under another name. */
     public FilingRequest withName(String newName) {
-        return new FilingRequest(file, newName, reportType, level, period, namedStates, withheld, newVersion);
+        return new FilingRequest(file, newName, reportType, level, period, namedStates, withheld, newVersion, submissionId);
     }
 
     /** This request for a reporting period. */
     public FilingRequest withPeriod(String newPeriod) {
-        return new FilingRequest(file, name, reportType, level, newPeriod, namedStates, withheld, newVersion);
+        return new FilingRequest(file, name, reportType, level, newPeriod, namedStates, withheld, newVersion, submissionId);
     }
 
     /** This request readable by the given States (level {@link ConfidentialityLevel#NAMED}). */
     public FilingRequest withNamedStates(List<String> states) {
-        return new FilingRequest(file, name, reportType, level, period, states, withheld, newVersion);
+        return new FilingRequest(file, name, reportType, level, period, states, withheld, newVersion, submissionId);
     }
 
     /** This request with the withheld flag set as given. */
     public FilingRequest withWithheld(boolean flag) {
-        return new FilingRequest(file, name, reportType, level, period, namedStates, flag, newVersion);
+        return new FilingRequest(file, name, reportType, level, period, namedStates, flag, newVersion, submissionId);
     }
 
     /** This request filed even when an identical document is already current under its name. */
     public FilingRequest asNewVersion() {
-        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, true);
+        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, true, submissionId);
     }
 
-    /** The manifest to write before the document, or null when the folder says everything. */
-    Manifest manifest() {
-        return period == null && namedStates.isEmpty() && !withheld && level != ConfidentialityLevel.NAMED ? null
-                : manifestOf(reportType, level, period, namedStates, withheld);
+    /**
+     * This request under the given submission id (null: a random one per {@link ExchangeClient#submit} call).
+     *
+     * @throws IllegalArgumentException when it is not 16 to 64 characters of {@code A-Z a-z 0-9 . _ -}
+     */
+    public FilingRequest withSubmissionId(String id) {
+        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, newVersion, id);
+    }
+
+    /**
+     * The manifest written before the document: what the folder cannot say, and the submission id
+     * ({@code submissionId} of this request if it has one, else {@code drawn}).
+     */
+    Manifest manifest(String drawn) {
+        return manifestOf(reportType, level, period, namedStates, withheld, submissionId != null ? submissionId : drawn);
     }
 
     private static Manifest manifestOf(String reportType, ConfidentialityLevel level, String period, List<String> namedStates,
-            boolean withheld) {
-        return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, namedStates, withheld);
+            boolean withheld, String submissionId) {
+        return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, namedStates, withheld, submissionId);
     }
 
     /** The folder it is dropped into. */

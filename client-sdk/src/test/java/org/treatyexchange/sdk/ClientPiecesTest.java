@@ -41,22 +41,31 @@ class ClientPiecesTest {
     }
 
     @Test
-    void aFilingRequestNeedsAManifestOnlyWhenItSaysMoreThanItsFolder() {
+    void aFilingRequestAlwaysWritesAManifestThatCarriesItsSubmissionId() {
         Path file = Path.of("report.pdf");
         FilingRequest plain = FilingRequest.of(file, "annual-report", ConfidentialityLevel.STATES_PARTIES);
         assertThat(plain.name()).isEqualTo("report.pdf");
-        assertThat(plain.manifest()).isNull();
+        assertThat(plain.submissionId()).isNull();
+        assertThat(plain.manifest("drawn-for-this-call-1")).isEqualTo(new Manifest(1, "annual-report", null,
+                ConfidentialityLevel.STATES_PARTIES, List.of(), false, "drawn-for-this-call-1"));
+        FilingRequest own = plain.withSubmissionId("cron-job.2025-annual");
+        assertThat(own.manifest("drawn-for-this-call-1").submissionId()).isEqualTo("cron-job.2025-annual");
+        assertThat(own.withPeriod("2025").withName("r.pdf").asNewVersion().submissionId()).isEqualTo("cron-job.2025-annual");
+        assertThatThrownBy(() -> plain.withSubmissionId("too-short")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("submissionId");
+        assertThatThrownBy(() -> FilingRequest.of(file, "national-report", ConfidentialityLevel.NAMED).withSubmissionId("has:colon:not-allowed"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("submissionId");
         assertThat(plain.folder()).isEqualTo("/submit/annual-report/states-parties");
 
         FilingRequest named = FilingRequest.of(file, "national-report", ConfidentialityLevel.NAMED).withNamedStates(List.of("SYL", "ARC", "SYL"))
                 .withPeriod("2024-2025").withName("Nationaler Bericht.pdf");
-        Manifest m = named.manifest();
+        Manifest m = named.manifest("drawn-for-this-call-2");
         assertThat(m.namedStates()).containsExactly("ARC", "SYL");
         assertThat(m.period()).isEqualTo("2024-2025");
         assertThat(m.level()).isEqualTo(ConfidentialityLevel.NAMED);
         assertThat(named.folder() + "/" + named.name()).isEqualTo("/submit/national-report/named/Nationaler Bericht.pdf");
 
-        assertThatThrownBy(() -> FilingRequest.of(file, "national-report", ConfidentialityLevel.NAMED).manifest())
+        assertThatThrownBy(() -> FilingRequest.of(file, "national-report", ConfidentialityLevel.NAMED).manifest("drawn-for-this-call-3"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namedStates");
         assertThatThrownBy(() -> plain.withPeriod("last year")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> plain.withName("x.manifest.json")).isInstanceOf(IllegalArgumentException.class);

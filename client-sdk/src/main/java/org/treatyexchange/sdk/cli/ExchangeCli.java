@@ -243,6 +243,9 @@ public final class ExchangeCli implements Callable<Integer> {
         @Option(names = "--name", description = "file it under this name (default: the file's name)") String name;
         @Option(names = "--new-version", description = "file it even if this very document is already the current filing under its name")
         boolean newVersion;
+        @Option(names = "--submission-id", paramLabel = "ID", description = "file it under this idempotency key, 16 to 64 characters "
+                + "of A-Z a-z 0-9 . _ - (default: a random one per run); a rerun with the same ID files nothing twice")
+        String submissionId;
         @Option(names = {"-o", "--receipt-out"}, paramLabel = "FILE", description = "where to save the signed receipt (default ./<filing-id>.p7s)")
         Path receiptOut;
 
@@ -252,7 +255,8 @@ public final class ExchangeCli implements Callable<Integer> {
                 if (!Files.isRegularFile(file)) {
                     throw new IllegalArgumentException("no such file: " + file);
                 }
-                FilingRequest request = new FilingRequest(file, name, reportType, level(level), period, namedStates, withheld, newVersion);
+                FilingRequest request = new FilingRequest(file, name, reportType, level(level), period, namedStates, withheld, newVersion,
+                        submissionId);
                 ClientConfig c = cli.config();
                 try (ExchangeClient exchange = c.client(true, false, cli.progress())) {
                     FilingResult r = exchange.submit(request);

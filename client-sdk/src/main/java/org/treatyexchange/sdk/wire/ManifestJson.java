@@ -4,11 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Set;
 
-/** The one definition of the SFTP manifest's JSON form (fixed field order; strict reader). */
+/**
+ * The one definition of the SFTP manifest's JSON form (fixed field order; strict reader: unknown fields
+ * are refused). Fields: {@code version}, {@code reportType}, optional {@code period}, {@code level},
+ * {@code namedStates}, {@code withheld} and {@code submissionId} (see {@link Manifest}).
+ */
 public final class ManifestJson {
 
     private static final String WHAT = "manifest";
-    private static final Set<String> FIELDS = Set.of("version", "reportType", "period", "level", "namedStates", "withheld");
+    private static final Set<String> FIELDS = Set.of("version", "reportType", "period", "level", "namedStates", "withheld",
+            "submissionId");
 
     private ManifestJson() {
     }
@@ -28,6 +33,9 @@ public final class ManifestJson {
             m.namedStates().forEach(n.putArray("namedStates")::add);
         }
         n.put("withheld", m.withheld());
+        if (m.submissionId() != null) {
+            n.put("submissionId", m.submissionId());
+        }
         return StrictJson.write(n);
     }
 
@@ -45,8 +53,9 @@ public final class ManifestJson {
         ConfidentialityLevel level = StrictJson.optionalLevel(n, "level", WHAT);
         List<String> named = StrictJson.optionalStringArray(n, "namedStates", Rules.MAX_RECIPIENTS, WHAT);
         boolean withheld = StrictJson.optionalBoolean(n, "withheld", false, WHAT);
+        String submissionId = StrictJson.optionalText(n, "submissionId", WHAT);
         try {
-            return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, named, withheld);
+            return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, named, withheld, submissionId);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException(WHAT + ": " + e.getMessage());
         }

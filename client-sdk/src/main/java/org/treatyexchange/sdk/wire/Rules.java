@@ -24,6 +24,8 @@ final class Rules {
     static final String ALL_STATES_PARTIES = "all-states-parties";
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern SUBMISSION_ID = Pattern.compile(
+            "[A-Za-z0-9._-]{" + Manifest.MIN_SUBMISSION_ID + "," + Manifest.MAX_SUBMISSION_ID + "}");
     private static final Pattern STATE = Pattern.compile("[A-Z]{3}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern REPORT_TYPE = Pattern.compile("[a-z0-9-]{1,40}");
@@ -44,6 +46,16 @@ final class Rules {
     static String id(String field, String value) {
         require(value != null, field + " is required");
         require(ID.matcher(value).matches(), field + " must be 1 to 128 characters of A-Z a-z 0-9 . _ : -");
+        return value;
+    }
+
+    /** Optional (null passes): 16 to 64 characters of A-Z a-z 0-9 . _ - (no colon: it is not a message id). */
+    static String submissionId(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        require(SUBMISSION_ID.matcher(value).matches(), field + " must be " + Manifest.MIN_SUBMISSION_ID + " to "
+                + Manifest.MAX_SUBMISSION_ID + " characters of A-Z a-z 0-9 . _ -");
         return value;
     }
 

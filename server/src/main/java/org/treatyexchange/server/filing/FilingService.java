@@ -23,6 +23,7 @@ import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.SubmissionRecords;
 import org.treatyexchange.server.store.Tx;
 import org.treatyexchange.server.store.blob.BlobStore;
 import java.time.Duration;
@@ -330,7 +331,7 @@ public final class FilingService {
                 });
             } catch (StoreException e) {
                 if (e.reason() == StoreException.Reason.DUPLICATE && attempt < ID_ATTEMPTS) {
-                    continue; // filing id collision: draw others
+                    continue; // filing id collision: draw others; submission id taken: the next try answers "already filed"
                 }
                 FilingException failure = e.getCause() instanceof FilingException fe ? fe
                         : new FilingException(FilingException.Reason.UNAVAILABLE, "the filing could not be recorded; nothing was kept", e);
@@ -355,6 +356,14 @@ public final class FilingService {
     private Accepted recordOne(Tx tx, Received r, Instant receivedAt) throws Exception {
         Submission s = r.submission();
         DocumentVault.StoredDocument doc = r.document();
+        if (s.submissionId() != null) {
+            // Race-free: this transaction holds the writers' lock (the audit head), so no other filing under
+            // this id can commit between this lookup and our insert below.
+            Optional<SubmissionRecords.Used> used = tx.submissions().find(s.state(), s.submissionId());
+            if (used.isPresent()) {
+                return resent(tx, r, used.get());
+            }
+        }
         String id = FilingIds.next(receivedAt);
         long used = tx.filings().totalBytesOfAccount(s.account());
         if (used + doc.size() > accountQuota) {
@@ -377,9 +386,13 @@ public final class FilingService {
         tx.documentKeys().insert(doc.key());
         tx.filings().insert(filing);
         tx.filings().insertReceipt(id, signed);
-        if (s.manifestSlot() != null) {
-            tx.manifests().remove(s.manifestSlot()); // consumed with the filing, or not at all
+        if (s.submissionId() != null) {
+            // A clash here (another node got in first) is DUPLICATE: recordAll tries again, and that try's
+            // lookup above finds the committed row and answers "already filed".
+            tx.submissions().insert(new SubmissionRecords.Used(s.state(), s.submissionId(), id, doc.sha256Hex(), s.fileName(),
+                    s.reportType(), s.account(), receivedAt));
         }
+        consumeManifest(tx, s);
         AuditEvent event = AuditEvent.ok("filing.accepted", s.account(), s.source(), id)
                 .withDetail("state", s.state())
                 .withDetail("channel", s.channel())
@@ -397,6 +410,46 @@ public final class FilingService {
         tx.afterCommit(() -> LOG.info("filing {} accepted: state={} account={} size={} level={}", id, s.state(), s.account(),
                 doc.size(), routed.level().wireName()));
         return new Accepted(filing, signed);
+    }
+
+    /**
+     * A document uploaded again under a submission id its State already used. The same document (name,
+     * report type, SHA-256) files nothing: the answer is the original filing and its receipt, the copy
+     * just received is deleted once this transaction commits, and {@code filing.resent} is audited.
+     * Another document under a used id is refused (the caller discards it and audits the refusal).
+     */
+    private Accepted resent(Tx tx, Received r, SubmissionRecords.Used used) throws Exception {
+        Submission s = r.submission();
+        DocumentVault.StoredDocument doc = r.document();
+        if (!used.sha256().equals(doc.sha256Hex()) || !used.fileName().equals(s.fileName()) || !used.reportType().equals(s.reportType())) {
+            throw new FilingException(FilingException.Reason.INVALID, "the manifest's submissionId was already used by this State"
+                    + " for another document; nothing was filed (use a new submissionId for a new document or version)");
+        }
+        FilingRecord original = tx.filings().byId(used.filingId())
+                .orElseThrow(() -> new IllegalStateException("a submission id refers to a missing filing"));
+        byte[] receipt = tx.filings().receipt(original.id())
+                .orElseThrow(() -> new IllegalStateException("a filing has no receipt"));
+        consumeManifest(tx, s);
+        audit.append(tx, AuditEvent.ok("filing.resent", s.account(), s.source(), original.id())
+                .withDetail("state", s.state())
+                .withDetail("channel", s.channel())
+                .withDetail("fileName", s.fileName())
+                .withDetail("reportType", s.reportType())
+                .withDetail("sha256", doc.sha256Hex())
+                .withDetail("submissionId", s.submissionId())
+                .withDetail("keyFingerprint", s.keyFingerprint()));
+        tx.afterCommit(() -> {
+            discardBlob(doc.blobId());
+            LOG.info("upload by {} answered as filing {} (same submission id and document; nothing filed)", s.account(), original.id());
+        });
+        return new Accepted(original, receipt);
+    }
+
+    /** Consumes the manifest the submission applied, with the filing or not at all; a newer one in its slot stays. */
+    private static void consumeManifest(Tx tx, Submission s) throws StoreException {
+        if (s.manifest() != null) {
+            tx.manifests().remove(s.manifest());
+        }
     }
 
     private void discardBlob(String blobId) {

@@ -24,7 +24,8 @@ import org.treatyexchange.server.store.StoreException;
  * then files with the manifest's period, named States and withheld flag, and consumes it in the same
  * transaction. A manifest that never meets its document expires after {@link #TTL}; a document that
  * arrives without one files with what its folder says. A second manifest for the same name replaces
- * the first.
+ * the first; a filing consumes only the manifest it applied, never a replacement written meanwhile. A
+ * manifest's {@code submissionId} makes the upload idempotent ({@link FilingService}).
  */
 public final class Manifests {
 
@@ -41,8 +42,19 @@ public final class Manifests {
         this.clock = clock;
     }
 
-    /** What a waiting manifest adds to a document's submission. */
-    public record Applied(ManifestRecords.Slot slot, Manifest manifest) {
+    /** What a waiting manifest adds to a document's submission: the stored row (to consume it) and its content. */
+    public record Applied(ManifestRecords.Waiting waiting, Manifest manifest) {
+
+        /**
+         * The document's submission with what this manifest says: its period (when it says none, the
+         * folder's implied one stays), named States, withheld flag, the level it repeats, its submission id,
+         * and this manifest to consume.
+         */
+        public Submission applyTo(Submission plain) {
+            return new Submission(plain.state(), plain.account(), plain.keyFingerprint(), plain.channel(), plain.source(),
+                    plain.fileName(), plain.reportType(), manifest.period() != null ? manifest.period() : plain.period(),
+                    plain.level(), manifest.namedStates(), manifest.withheld(), manifest.level(), waiting, manifest.submissionId());
+        }
     }
 
     /**
@@ -61,14 +73,21 @@ public final class Manifests {
             throw refused(slot, account, source, "the manifest's reportType '" + m.reportType() + "' is not the folder's '"
                     + slot.reportType() + "'");
         }
-        Optional<String> periodProblem = ReportingPeriods.problem(m.reportType(), m.period(), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        // A manifest that says no period leaves it to the folder (as a document without a manifest): the
+        // SDK writes one for every upload, to carry its submission id.
+        Optional<String> periodProblem = m.period() == null ? Optional.empty()
+                : ReportingPeriods.problem(m.reportType(), m.period(), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
         if (periodProblem.isPresent()) {
             throw refused(slot, account, source, periodProblem.get());
         }
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Instant clockNow = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             store.inTransaction(tx -> {
-                tx.manifests().removeOlderThan(now.minus(TTL));
+                tx.manifests().removeOlderThan(clockNow.minus(TTL));
+                // Strictly later than the one it replaces: a filing consumes its manifest by slot and
+                // received-at, so a replacement written meanwhile is never taken for it.
+                Instant now = tx.manifests().find(slot).map(ManifestRecords.Waiting::receivedAt)
+                        .filter(previous -> !previous.isBefore(clockNow)).map(previous -> previous.plusMillis(1)).orElse(clockNow);
                 tx.manifests().put(new ManifestRecords.Waiting(slot, account, new String(ManifestJson.toBytes(m), StandardCharsets.UTF_8), now));
                 audit.append(tx, AuditEvent.ok("manifest.received", account, source, slot.fileName())
                         .withDetail("state", slot.state())
@@ -89,7 +108,7 @@ public final class Manifests {
             if (w.isEmpty()) {
                 return Optional.empty();
             }
-            return Optional.of(new Applied(slot, ManifestJson.fromBytes(w.get().json().getBytes(StandardCharsets.UTF_8))));
+            return Optional.of(new Applied(w.get(), ManifestJson.fromBytes(w.get().json().getBytes(StandardCharsets.UTF_8))));
         } catch (StoreException e) {
             throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
         } catch (WireFormatException e) {

@@ -3,6 +3,7 @@ package org.treatyexchange.server.filing;
 import java.util.List;
 import java.util.Objects;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.store.ManifestRecords;
 
 /**
  * Who is filing what, as established by the channel before the first document byte arrives.
@@ -20,7 +21,8 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param namedStates    the States named for {@link ConfidentialityLevel#NAMED}
  * @param withheld       the State says it withheld sensitive information (ATT Art. 13.3)
  * @param manifestLevel  the level an SFTP manifest repeats (routing compares it with the folder's), or null
- * @param manifestSlot   the waiting manifest this filing consumes, or null
+ * @param manifest       the waiting manifest this filing consumes (exactly that one, not a newer one in its slot), or null
+ * @param submissionId   the manifest's submission id (the client's idempotency key, unique per State), or null
  */
 public record Submission(
         String state,
@@ -35,12 +37,13 @@ public record Submission(
         List<String> namedStates,
         boolean withheld,
         ConfidentialityLevel manifestLevel,
-        org.treatyexchange.server.store.ManifestRecords.Slot manifestSlot) {
+        ManifestRecords.Waiting manifest,
+        String submissionId) {
 
     /** A submission with no manifest (the signed-message channel, or an SFTP upload without one). */
     public Submission(String state, String account, String keyFingerprint, String channel, String source, String fileName,
             String reportType, String period, ConfidentialityLevel level, List<String> namedStates, boolean withheld) {
-        this(state, account, keyFingerprint, channel, source, fileName, reportType, period, level, namedStates, withheld, null, null);
+        this(state, account, keyFingerprint, channel, source, fileName, reportType, period, level, namedStates, withheld, null, null, null);
     }
 
     public Submission {

@@ -545,13 +545,9 @@ final class AccountView {
         try {
             Optional<Manifests.Applied> manifest = manifests.waitingFor(
                     new ManifestRecords.Slot(identity.state(), s.get(1), slotFolder, name));
-            Submission submission = manifest.isPresent()
-                    ? new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp", identity.source(), name,
-                            s.get(1), manifest.get().manifest().period(), folder, manifest.get().manifest().namedStates(),
-                            manifest.get().manifest().withheld(), manifest.get().manifest().level(), manifest.get().slot())
-                    : new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp", identity.source(), name,
-                            s.get(1), impliedPeriod(s.get(1)), folder, List.of(), false);
-            return new UploadChannel(filings.begin(submission));
+            Submission plain = new Submission(identity.state(), identity.account(), identity.keyFingerprint(), "sftp", identity.source(),
+                    name, s.get(1), impliedPeriod(s.get(1)), folder, List.of(), false);
+            return new UploadChannel(filings.begin(manifest.map(m -> m.applyTo(plain)).orElse(plain)));
         } catch (FilingException e) {
             throw SafeStatus.toSftp(e);
         }

@@ -19,8 +19,12 @@ public interface ManifestRecords {
 
     Optional<Waiting> find(Slot slot) throws StoreException;
 
-    /** Removes it (consumed by its document); false when none was waiting. */
-    boolean remove(Slot slot) throws StoreException;
+    /**
+     * Removes this very manifest (consumed by its document): the one in its slot received at its
+     * {@code receivedAt}. False when it is no longer waiting, e.g. replaced by a newer one in the same slot,
+     * which stays for its own document.
+     */
+    boolean remove(Waiting manifest) throws StoreException;
 
     /** Removes every manifest received before {@code cutoff}; returns how many. */
     int removeOlderThan(Instant cutoff) throws StoreException;

@@ -168,6 +168,25 @@ class ExchangeCliTest {
         assertThat(again.code()).isZero();
         assertThat(again.out()).startsWith("already filed as " + filed.get("filingId").asText());
 
+        // a cron job that names its own submission id files once, even with --new-version
+        Path nightly = tmp.resolve("nightly-note.txt");
+        Files.writeString(nightly, "Nightly note\n");
+        String[] job = {"--json", "submit", nightly.toString(), "--report-type", "correspondence", "--level", "secretariat",
+            "--new-version", "--submission-id", "bor-nightly-2026-11-23", "-o", tmp.resolve("nightly.p7s").toString()};
+        Run nightlyFirst = cli(job);
+        assertThat(nightlyFirst.code()).as(nightlyFirst.err()).isZero();
+        assertThat(nightlyFirst.json().get("alreadyFiled").asBoolean()).isFalse();
+        Run nightlyRerun = cli(job);
+        assertThat(nightlyRerun.code()).as(nightlyRerun.err()).isZero();
+        assertThat(nightlyRerun.json().get("alreadyFiled").asBoolean()).isTrue();
+        assertThat(nightlyRerun.json().get("filingId").asText()).isEqualTo(nightlyFirst.json().get("filingId").asText());
+        Files.writeString(nightly, "Another note\n");
+        Run changed = cli(job);
+        assertThat(changed.code()).isEqualTo(ExchangeCli.REFUSED);
+        assertThat(changed.err()).contains("submissionId was already used");
+        assertThat(cli("submit", nightly.toString(), "--report-type", "correspondence", "--level", "secretariat",
+                "--submission-id", "too-short").code()).isEqualTo(ExchangeCli.USAGE);
+
         Run verify = cli("verify-receipt", receipt.toString(), "--document", report.toString());
         assertThat(verify.code()).as(verify.err()).isZero();
         assertThat(verify.out()).startsWith("Verification successful").contains(filed.get("filingId").asText());

@@ -147,6 +147,29 @@ class ExchangeClientTest {
     }
 
     @Test
+    void aCallersOwnSubmissionIdMakesARerunIdempotentEvenAsANewVersion() throws Exception {
+        Path doc = document("calvera-national-report.pdf", 50_000);
+        String sha = ExchangeClient.sha256(doc);
+        FilingRequest request = FilingRequest.of(doc, "national-report", ConfidentialityLevel.STATES_PARTIES).withPeriod("2025")
+                .withSubmissionId("cal-erp-record-4711").asNewVersion();
+        try (ExchangeClient client = builder("calvera-system", exchange.port()).build()) {
+            FilingResult first = client.submit(request);
+            assertThat(first.alreadyFiled()).isFalse();
+            FilingResult rerun = client.submit(request); // uploaded again (new version asked), filed nothing
+            assertThat(rerun.alreadyFiled()).isTrue();
+            assertThat(rerun.attempts()).isEqualTo(1);
+            assertThat(rerun.receipt()).isEqualTo(first.receipt());
+            assertThat(rerun.signedReceipt()).isEqualTo(first.signedReceipt());
+
+            Files.write(doc, new byte[] {1, 2, 3}); // another document under the same id
+            assertThatThrownBy(() -> client.submit(request))
+                    .isInstanceOfSatisfying(ExchangeException.class, e -> assertThat(e.getMessage()).contains("submissionId was already used"));
+            assertThat(receiptsFor("calvera-system", ExchangeClient.sha256(doc))).isEmpty();
+        }
+        assertThat(receiptsFor("calvera-system", sha)).hasSize(1);
+    }
+
+    @Test
     void aRefusalIsNotRetriedAndSaysWhy() throws Exception {
         Path doc = document("no-such-type.pdf", 1000);
         try (ExchangeClient client = builder("borealia-system", exchange.port()).build()) {

@@ -75,6 +75,18 @@ class ManifestTest {
     }
 
     @Test
+    void aManifestWithoutAPeriodLeavesItToTheFolderAsNoManifestWould() throws Exception {
+        // what the SDK writes for every upload: just the submission id, no period
+        try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            put(sftp, "/submit/annual-report/states-parties/implied.pdf.manifest.json",
+                    "{\"version\":1,\"reportType\":\"annual-report\",\"level\":\"states-parties\",\"submissionId\":\"arc-implied-period-01\"}");
+            put(sftp, "/submit/annual-report/states-parties/implied.pdf", "report");
+        }
+        assertThat(exchange.admin("show", idOf("implied.pdf"))).contains("\"period\" : \"" + (Year.now().getValue() - 1) + "\"")
+                .contains("\"needsReview\" : false");
+    }
+
+    @Test
     void aBadManifestIsRefusedAndKeepsNothing() throws Exception {
         try (ClientSession s = exchange.login("sylvania-system"); SftpClient sftp = exchange.sftp(s)) {
             assertThatThrownBy(() -> put(sftp, "/submit/annual-report/public/future.pdf.manifest.json",

@@ -13,6 +13,7 @@ final class JdbcManifestRecords implements ManifestRecords {
 
     private static final String KEY = " WHERE state_code = ? AND report_type = ? AND confidentiality = ? AND file_name = ?";
     private static final String DELETE = "DELETE FROM pending_manifest" + KEY;
+    private static final String DELETE_ONE = DELETE + " AND received_at = ?";
     private static final String INSERT = "INSERT INTO pending_manifest (state_code, report_type, confidentiality, file_name, account,"
             + " manifest, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String FIND = "SELECT account, manifest, received_at FROM pending_manifest" + KEY;
@@ -26,7 +27,12 @@ final class JdbcManifestRecords implements ManifestRecords {
 
     @Override
     public void put(Waiting m) throws StoreException {
-        remove(m.slot());
+        try (PreparedStatement ps = tx.connection().prepareStatement(DELETE)) {
+            bind(ps, m.slot());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "replace manifest");
+        }
         try (PreparedStatement ps = tx.connection().prepareStatement(INSERT)) {
             bind(ps, m.slot());
             ps.setString(5, m.account());
@@ -52,9 +58,10 @@ final class JdbcManifestRecords implements ManifestRecords {
     }
 
     @Override
-    public boolean remove(Slot slot) throws StoreException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(DELETE)) {
-            bind(ps, slot);
+    public boolean remove(Waiting manifest) throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(DELETE_ONE)) {
+            bind(ps, manifest.slot());
+            Timestamps.set(ps, 5, manifest.receivedAt());
             return ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw SqlErrors.map(e, "remove manifest");

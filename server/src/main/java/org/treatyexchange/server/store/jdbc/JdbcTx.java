@@ -15,6 +15,7 @@ import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.SubmissionRecords;
 import org.treatyexchange.server.store.Tx;
 
 /** One transaction's view; unusable once the transaction ended so a leaked Tx fails loudly. */
@@ -33,6 +34,7 @@ final class JdbcTx implements Tx {
     private JdbcRoutingRecords routing;
     private JdbcManifestRecords manifests;
     private JdbcInstructionRecords instructions;
+    private JdbcSubmissionRecords submissions;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -115,6 +117,15 @@ final class JdbcTx implements Tx {
             instructions = new JdbcInstructionRecords(this);
         }
         return instructions;
+    }
+
+    @Override
+    public SubmissionRecords submissions() {
+        connection();
+        if (submissions == null) {
+            submissions = new JdbcSubmissionRecords(this);
+        }
+        return submissions;
     }
 
     @Override

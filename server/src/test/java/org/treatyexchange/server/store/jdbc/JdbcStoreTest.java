@@ -26,10 +26,12 @@ import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.StoreException.Reason;
 import org.treatyexchange.server.store.Stores;
+import org.treatyexchange.server.store.SubmissionRecords;
 
 class JdbcStoreTest {
 
@@ -197,6 +199,59 @@ class JdbcStoreTest {
         assertThat(afterCommit).hasValue(0);
         assertThat(byId("1")).map(FilingRecord::fileName).contains("original.pdf");
         assertThat(byId("2")).isEmpty();
+    }
+
+    @Test
+    void aSubmissionIdIsUsedOncePerStateAndAClashIsADuplicate() throws Exception {
+        Instant at = Instant.parse("2026-11-23T03:16:11.123Z");
+        SubmissionRecords.Used first = new SubmissionRecords.Used("FRA", "client-chosen-id-0001", "1", "ab".repeat(32), "r.pdf",
+                "att-annual", "fra", at);
+        store.inTransaction(tx -> {
+            tx.filings().insert(filing("1", "FRA", "fra", "r.pdf", 1));
+            tx.filings().insert(filing("2", "DEU", "deu", "r.pdf", 1));
+            tx.submissions().insert(first);
+            // another State may use the same id
+            tx.submissions().insert(new SubmissionRecords.Used("DEU", "client-chosen-id-0001", "2", "cd".repeat(32), "r.pdf",
+                    "att-annual", "deu", at));
+            return null;
+        });
+        assertThat(used("FRA", "client-chosen-id-0001")).contains(first);
+        assertThat(used("DEU", "client-chosen-id-0001")).map(SubmissionRecords.Used::filingId).contains("2");
+        assertThat(used("FRA", "client-chosen-id-0002")).isEmpty();
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.submissions().insert(new SubmissionRecords.Used("FRA", "client-chosen-id-0001", "1", "ef".repeat(32), "other.pdf",
+                    "att-annual", "fra", at));
+            return null;
+        })).isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.reason()).isEqualTo(Reason.DUPLICATE));
+        assertThat(used("FRA", "client-chosen-id-0001")).contains(first);
+    }
+
+    Optional<SubmissionRecords.Used> used(String state, String id) throws StoreException {
+        return store.read(tx -> tx.submissions().find(state, id));
+    }
+
+    boolean removed(ManifestRecords.Waiting manifest) throws StoreException {
+        return store.inTransaction(tx -> tx.manifests().remove(manifest));
+    }
+
+    Optional<ManifestRecords.Waiting> waiting(ManifestRecords.Slot slot) throws StoreException {
+        return store.read(tx -> tx.manifests().find(slot));
+    }
+
+    @Test
+    void aManifestIsRemovedOnlyAsTheVeryOneReadNotAReplacementInItsSlot() throws Exception {
+        ManifestRecords.Slot slot = new ManifestRecords.Slot("FRA", "att-annual", "public", "r.pdf");
+        ManifestRecords.Waiting read = new ManifestRecords.Waiting(slot, "fra", "{\"a\":1}", Instant.parse("2026-11-23T03:16:11.123Z"));
+        ManifestRecords.Waiting replacement = new ManifestRecords.Waiting(slot, "fra", "{\"a\":1}", Instant.parse("2026-11-23T03:16:11.124Z"));
+        store.inTransaction(tx -> {
+            tx.manifests().put(read);
+            tx.manifests().put(replacement);
+            return null;
+        });
+        assertThat(removed(read)).isFalse();
+        assertThat(waiting(slot)).contains(replacement);
+        assertThat(removed(replacement)).isTrue();
+        assertThat(waiting(slot)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,60 @@
+package org.treatyexchange.sdk.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ManifestJsonTest {
+
+    static final String ID = "bor-2025.annual_0001";
+
+    static Manifest read(String json) throws WireFormatException {
+        return ManifestJson.fromBytes(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aSubmissionIdRoundTripsAndComesLast() throws Exception {
+        Manifest m = new Manifest(1, "national-report", "2024-2025", ConfidentialityLevel.NAMED, List.of("ARC", "SYL"), true, ID);
+        String json = new String(ManifestJson.toBytes(m), StandardCharsets.UTF_8);
+        assertThat(json).endsWith(",\"withheld\":true,\"submissionId\":\"" + ID + "\"}");
+        assertThat(ManifestJson.fromBytes(ManifestJson.toBytes(m))).isEqualTo(m);
+        assertThat(read("{\"version\":1,\"reportType\":\"correspondence\",\"submissionId\":\"" + ID + "\"}").submissionId()).isEqualTo(ID);
+    }
+
+    @Test
+    void withoutASubmissionIdTheManifestIsAsBefore() throws Exception {
+        Manifest m = read("{\"version\":1,\"reportType\":\"annual-report\",\"period\":\"2025\"}");
+        assertThat(m.submissionId()).isNull();
+        assertThat(new String(ManifestJson.toBytes(m), StandardCharsets.UTF_8)).doesNotContain("submissionId");
+        assertThat(read("{\"version\":1,\"reportType\":\"annual-report\",\"submissionId\":null}").submissionId()).isNull();
+        assertThat(m.withSubmissionId(ID).submissionId()).isEqualTo(ID);
+        assertThat(m.withSubmissionId(ID).withSubmissionId(null)).isEqualTo(m);
+    }
+
+    @Test
+    void badSubmissionIdsAreRefusedWithTheRuleNotTheValue() {
+        String tooLong = "a".repeat(Manifest.MAX_SUBMISSION_ID + 1);
+        for (String bad : new String[] {"", "short-id-15char", tooLong, "has space in the id", "colon:is:not:allowed:here",
+                "slash/is/not/allowed/here", "ümlaut-is-not-ascii-ok", "tab\\tinside-the-identifier", "null-byte\\u0000-in-the-id"}) {
+            assertThatThrownBy(() -> read("{\"version\":1,\"reportType\":\"annual-report\",\"submissionId\":\"" + bad + "\"}"))
+                    .as(bad).isInstanceOf(WireFormatException.class)
+                    .hasMessage("manifest: submissionId must be 16 to 64 characters of A-Z a-z 0-9 . _ -");
+        }
+        assertThatThrownBy(() -> read("{\"version\":1,\"reportType\":\"annual-report\",\"submissionId\":1234567890123456789}"))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("'submissionId' must be a string");
+        assertThatThrownBy(() -> new Manifest(1, "annual-report", null, null, List.of(), false, "x".repeat(15)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("submissionId");
+        // the shortest and the longest allowed, with every allowed kind of character
+        assertThat(new Manifest(1, "annual-report", null, null, List.of(), false, "aZ09._-aZ09._-aZ").submissionId()).hasSize(16);
+        assertThat(new Manifest(1, "annual-report", null, null, List.of(), false, "A".repeat(64)).submissionId()).hasSize(64);
+    }
+
+    @Test
+    void unknownFieldsAreStillRefused() {
+        assertThatThrownBy(() -> read("{\"version\":1,\"reportType\":\"annual-report\",\"submissionID\":\"" + ID + "\"}"))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("unknown field");
+    }
+}

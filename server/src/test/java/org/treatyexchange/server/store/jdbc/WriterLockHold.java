@@ -1,0 +1,77 @@
+package org.treatyexchange.server.store.jdbc;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * For race tests against a RUNNING in-process server on embedded Derby: takes the writers' lock (the
+ * audit head row, which every write transaction locks first: CONCURRENCY.md) from the test's own
+ * connection, so that the server's writes queue behind it (the store's committer waits for the lock,
+ * further writes wait in its queue); says how many transactions wait for the lock; and lets them go on
+ * {@link #close()} (a rollback: the test changes nothing). Nothing is timed: the test waits for a
+ * number of waiting transactions, the deadline only stops a broken test.
+ *
+ * <p>While it is held no login completes either (the login's audit row is a write): open every
+ * session first.
+ */
+public final class WriterLockHold implements AutoCloseable {
+
+    private static final String WAITERS = "SELECT COUNT(*) FROM SYSCS_DIAG.LOCK_TABLE WHERE TABLENAME = 'AUDIT_HEAD' AND STATE = 'WAIT'";
+
+    private final Connection connection;
+
+    private WriterLockHold(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Takes the lock of the server whose database is {@code databaseDirectory} (its home's {@code db/exchange}). */
+    public static WriterLockHold take(Path databaseDirectory) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:derby:" + databaseDirectory.toAbsolutePath().normalize());
+        try {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                if (st.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1") != 1) {
+                    throw new SQLException("no audit head row");
+                }
+            }
+            return new WriterLockHold(c);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** How many transactions wait for the writers' lock now. */
+    public int waiting() throws SQLException {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(WAITERS)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Returns once {@code count} transactions wait for the lock; fails after {@code deadline} (a broken test, not a measurement). */
+    public void awaitWaiting(int count, Duration deadline) throws SQLException, InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (waiting() < count) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("only " + waiting() + " of " + count + " transactions came to wait for the writers' lock");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** Releases the lock (rollback): the waiting transactions go on, one at a time. */
+    @Override
+    public void close() throws SQLException {
+        try {
+            connection.rollback();
+        } finally {
+            connection.close();
+        }
+    }
+}
