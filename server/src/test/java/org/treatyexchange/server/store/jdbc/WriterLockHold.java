@@ -11,7 +11,7 @@ import java.time.Duration;
 /**
  * For race tests against a RUNNING in-process server on embedded Derby: takes the writers' lock (the
  * audit head row, which every write transaction locks first: CONCURRENCY.md) from the test's own
- * connection, so that the server's writes queue behind it (the store's committer waits for the lock,
+ * connection, so that the server's writes queue behind it (the group-commit leader waits for the lock,
  * further writes wait in its queue); says how many transactions wait for the lock; and lets them go on
  * {@link #close()} (a rollback: the test changes nothing). Nothing is timed: the test waits for a
  * number of waiting transactions, the deadline only stops a broken test.
