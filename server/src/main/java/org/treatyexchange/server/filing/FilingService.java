@@ -296,12 +296,23 @@ public final class FilingService {
     }
 
     /** More work for the transaction that records filings (e.g. the message they came in). */
-    @FunctionalInterface
     public interface AlsoInTransaction {
-        void run(Tx tx, List<Accepted> filings) throws Exception;
+        /**
+         * Runs in the recording transaction, after the filings; {@code at} is their received-at time and
+         * {@code receipts} signs whatever receipt this work adds ({@link SignedAhead#sign}).
+         */
+        void run(Tx tx, List<Accepted> filings, Instant at, SignedAhead receipts) throws Exception;
+
+        /**
+         * The receipt content {@link #run} will most likely sign for these filings, so that it is signed
+         * before the transaction; empty when it signs none. Must not write anything.
+         */
+        default Optional<byte[]> receiptToSignAhead(List<Accepted> likely, Instant at) {
+            return Optional.empty();
+        }
     }
 
-    private static final AlsoInTransaction NO_MORE = (tx, filings) -> {
+    private static final AlsoInTransaction NO_MORE = (tx, filings, at, receipts) -> {
     };
 
     /**
@@ -320,13 +331,15 @@ public final class FilingService {
     private List<Accepted> recordAll(List<Received> received, AlsoInTransaction more) throws FilingException {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 1; ; attempt++) {
+            List<String> ids = received.stream().map(r -> FilingIds.next(receivedAt)).toList();
+            SignedAhead receipts = signAhead(received, ids, receivedAt, more);
             try {
                 return store.inTransaction(tx -> {
                     List<Accepted> accepted = new java.util.ArrayList<>();
-                    for (Received r : received) {
-                        accepted.add(recordOne(tx, r, receivedAt));
+                    for (int i = 0; i < received.size(); i++) {
+                        accepted.add(recordOne(tx, received.get(i), ids.get(i), receivedAt, receipts));
                     }
-                    more.run(tx, accepted);
+                    more.run(tx, accepted, receivedAt, receipts);
                     return accepted;
                 });
             } catch (StoreException e) {
@@ -353,22 +366,47 @@ public final class FilingService {
         }
     }
 
-    private Accepted recordOne(Tx tx, Received r, Instant receivedAt) throws Exception {
+    /**
+     * Signs, before the write transaction and outside it, the receipts it will most likely issue: drafted
+     * from a read of the same state that transaction will read (routing, previous version). Anything
+     * doubtful (a resend, a failed read) is simply not signed ahead: the transaction signs it.
+     */
+    private SignedAhead signAhead(List<Received> received, List<String> ids, Instant receivedAt, AlsoInTransaction more) {
+        SignedAhead receipts = new SignedAhead(receiptSigner);
+        try {
+            List<Draft> drafts = store.read(tx -> {
+                List<Draft> all = new java.util.ArrayList<>();
+                for (int i = 0; i < received.size(); i++) {
+                    Submission s = received.get(i).submission();
+                    if (s.submissionId() != null && tx.submissions().find(s.state(), s.submissionId()).isPresent()) {
+                        return null; // a resend: answered with the original's receipt
+                    }
+                    all.add(draft(tx, received.get(i), ids.get(i), receivedAt));
+                }
+                return all;
+            });
+            if (drafts == null) {
+                return receipts;
+            }
+            List<Accepted> likely = new java.util.ArrayList<>();
+            for (Draft d : drafts) {
+                receipts.signAhead(d.receipt());
+                likely.add(new Accepted(d.filing(), null));
+            }
+            more.receiptToSignAhead(likely, receivedAt).ifPresent(receipts::signAhead);
+        } catch (Exception e) {
+            LOG.debug("receipts not signed ahead ({}); the transaction signs them", e.getClass().getSimpleName());
+        }
+        return receipts;
+    }
+
+    /** A filing as it would be recorded now, and the content of its receipt. */
+    private record Draft(FilingRecord filing, FilingPolicy.Routed routed, byte[] receipt) {
+    }
+
+    private Draft draft(Tx tx, Received r, String id, Instant receivedAt) throws Exception {
         Submission s = r.submission();
         DocumentVault.StoredDocument doc = r.document();
-        if (s.submissionId() != null) {
-            // Race-free: this transaction holds the writers' lock (the audit head), so no other filing under
-            // this id can commit between this lookup and our insert below.
-            Optional<SubmissionRecords.Used> used = tx.submissions().find(s.state(), s.submissionId());
-            if (used.isPresent()) {
-                return resent(tx, r, used.get());
-            }
-        }
-        String id = FilingIds.next(receivedAt);
-        long used = tx.filings().totalBytesOfAccount(s.account());
-        if (used + doc.size() > accountQuota) {
-            throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
-        }
         FilingPolicy.Routed routed = policy.route(tx, s);
         // A new version replaces the filing of the same name in the same place: the level the filer
         // said, or, when it said none, the level its instruction gave.
@@ -382,7 +420,29 @@ public final class FilingService {
                 doc.blobId(), receivedAt, "received");
         Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, id, s.state(), s.account(), s.keyFingerprint(), s.channel(),
                 s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), routed.level(), supersedes);
-        byte[] signed = receiptSigner.sign(ReceiptJson.toBytes(receipt));
+        return new Draft(filing, routed, ReceiptJson.toBytes(receipt));
+    }
+
+    private Accepted recordOne(Tx tx, Received r, String id, Instant receivedAt, SignedAhead receipts) throws Exception {
+        Submission s = r.submission();
+        DocumentVault.StoredDocument doc = r.document();
+        if (s.submissionId() != null) {
+            // Race-free: this transaction holds the writers' lock (the audit head), so no other filing under
+            // this id can commit between this lookup and our insert below.
+            Optional<SubmissionRecords.Used> used = tx.submissions().find(s.state(), s.submissionId());
+            if (used.isPresent()) {
+                return resent(tx, r, used.get());
+            }
+        }
+        long used = tx.filings().totalBytesOfAccount(s.account());
+        if (used + doc.size() > accountQuota) {
+            throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+        }
+        Draft draft = draft(tx, r, id, receivedAt); // read again under the writers' lock: what is recorded
+        FilingRecord filing = draft.filing();
+        FilingPolicy.Routed routed = draft.routed();
+        String supersedes = filing.supersedes();
+        byte[] signed = receipts.sign(draft.receipt());
         tx.documentKeys().insert(doc.key());
         tx.filings().insert(filing);
         tx.filings().insertReceipt(id, signed);

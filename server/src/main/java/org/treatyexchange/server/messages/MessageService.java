@@ -38,6 +38,7 @@ import org.treatyexchange.server.crypto.SignatureCheckException;
 import org.treatyexchange.server.crypto.VerifiedEnvelope;
 import org.treatyexchange.server.filing.FilingException;
 import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.filing.SignedAhead;
 import org.treatyexchange.server.filing.Submission;
 import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.Registry;
@@ -53,6 +54,7 @@ import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.MessageRecords.MessageRecord;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
+import org.treatyexchange.server.store.Tx;
 import org.treatyexchange.server.store.blob.BlobStore;
 
 /**
@@ -354,44 +356,17 @@ public final class MessageService implements MessageGateway {
             List<FilingService.Received> docs = List.copyOf(received.values());
             byte[][] receipt = new byte[1][];
             try {
-                filings.record(docs, (tx, accepted) -> {
-                    Instant at = accepted.isEmpty() ? clock.instant().truncatedTo(ChronoUnit.MILLIS) : accepted.get(0).filing().receivedAt();
-                    List<MessageReceipt.FiledDocument> listed = new ArrayList<>();
-                    for (FilingService.Accepted a : accepted) {
-                        listed.add(new MessageReceipt.FiledDocument(a.filing().id(), a.filing().fileName(), a.filing().size(), a.filing().sha256()));
+                filings.record(docs, new FilingService.AlsoInTransaction() {
+                    @Override
+                    public Optional<byte[]> receiptToSignAhead(List<FilingService.Accepted> likely, Instant at) {
+                        return Optional.of(receiptContent(likely, at));
                     }
-                    // The level applied (routing may have narrowed what was said, or supplied what was not);
-                    // for an instruction, the instruction now in force.
-                    ConfidentialityLevel applied = accepted.isEmpty() ? level : accepted.get(0).filing().level();
-                    MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, MessageReceipt.Kind.MESSAGE, e.messageId(), e.state(), client.account(),
-                            checked.signerFingerprint(), checked.digest(), at, applied, reportType, e.period(), listed, List.of());
-                    receipt[0] = signer.sign(MessageReceiptJson.toBytes(r));
-                    tx.documentKeys().insert(envelopeBlob.key());
-                    try {
-                        tx.messages().insert(new MessageRecord(e.state(), e.messageId(), e.type().wireName(), client.account(), checked.signerFingerprint(),
-                                checked.digest(), envelopeBlob.blobId(), envelopeBlob.size(), at, receipt[0]),
-                                accepted.stream().map(a -> a.filing().id()).toList());
-                    } catch (StoreException dup) {
-                        if (dup.reason() == StoreException.Reason.DUPLICATE) {
-                            throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id already used");
-                        }
-                        throw dup;
+
+                    @Override
+                    public void run(Tx tx, List<FilingService.Accepted> accepted, Instant at, SignedAhead receipts) throws Exception {
+                        receipt[0] = receipts.sign(receiptContent(accepted, at));
+                        recordMessage(tx, accepted, at, envelopeBlob, receipt[0]);
                     }
-                    if (e.type() == MessageType.INSTRUCTION) {
-                        tx.instructions().put(new InstructionRecords.SetInstruction(e.state(), reportType, level, e.namedStates(),
-                                e.messageId(), client.account(), at));
-                        audit.append(tx, AuditEvent.ok("instruction.set", client.account(), client.source(), e.messageId())
-                                .withDetail("state", e.state())
-                                .withDetail("reportType", reportType)
-                                .withDetail("level", level == null ? "withdrawn" : level.wireName())
-                                .withDetail("namedStates", String.join(",", e.namedStates())));
-                    }
-                    audit.append(tx, AuditEvent.ok("message.accepted", client.account(), client.source(), e.messageId())
-                            .withDetail("state", e.state())
-                            .withDetail("type", e.type().wireName())
-                            .withDetail("envelopeSha256", checked.digest())
-                            .withDetail("signerFingerprint", checked.signerFingerprint())
-                            .withDetail("documents", Integer.toString(accepted.size())));
                 });
             } catch (FilingException ex) {
                 received.clear(); // record() has discarded them
@@ -410,6 +385,54 @@ public final class MessageService implements MessageGateway {
             done = true;
             received.clear();
             return receipt[0];
+        }
+
+        /**
+         * The message's receipt: its filings, and the level applied (routing may have narrowed what was
+         * said, or supplied what was not); for an instruction, the instruction now in force.
+         */
+        private byte[] receiptContent(List<FilingService.Accepted> accepted, Instant at) {
+            Envelope e = checked.envelope();
+            List<MessageReceipt.FiledDocument> listed = new ArrayList<>();
+            for (FilingService.Accepted a : accepted) {
+                listed.add(new MessageReceipt.FiledDocument(a.filing().id(), a.filing().fileName(), a.filing().size(), a.filing().sha256()));
+            }
+            ConfidentialityLevel applied = accepted.isEmpty() ? level : accepted.get(0).filing().level();
+            return MessageReceiptJson.toBytes(new MessageReceipt(MessageReceipt.CURRENT_VERSION, MessageReceipt.Kind.MESSAGE, e.messageId(),
+                    e.state(), client.account(), checked.signerFingerprint(), checked.digest(), at, applied, reportType, e.period(), listed,
+                    List.of()));
+        }
+
+        /** The message itself, in the transaction that records its filings. */
+        private void recordMessage(Tx tx, List<FilingService.Accepted> accepted, Instant at, DocumentVault.StoredDocument envelopeBlob,
+                byte[] signedReceipt) throws Exception {
+            Envelope e = checked.envelope();
+            tx.documentKeys().insert(envelopeBlob.key());
+            try {
+                tx.messages().insert(new MessageRecord(e.state(), e.messageId(), e.type().wireName(), client.account(), checked.signerFingerprint(),
+                        checked.digest(), envelopeBlob.blobId(), envelopeBlob.size(), at, signedReceipt),
+                        accepted.stream().map(a -> a.filing().id()).toList());
+            } catch (StoreException dup) {
+                if (dup.reason() == StoreException.Reason.DUPLICATE) {
+                    throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id already used");
+                }
+                throw dup;
+            }
+            if (e.type() == MessageType.INSTRUCTION) {
+                tx.instructions().put(new InstructionRecords.SetInstruction(e.state(), reportType, level, e.namedStates(),
+                        e.messageId(), client.account(), at));
+                audit.append(tx, AuditEvent.ok("instruction.set", client.account(), client.source(), e.messageId())
+                        .withDetail("state", e.state())
+                        .withDetail("reportType", reportType)
+                        .withDetail("level", level == null ? "withdrawn" : level.wireName())
+                        .withDetail("namedStates", String.join(",", e.namedStates())));
+            }
+            audit.append(tx, AuditEvent.ok("message.accepted", client.account(), client.source(), e.messageId())
+                    .withDetail("state", e.state())
+                    .withDetail("type", e.type().wireName())
+                    .withDetail("envelopeSha256", checked.digest())
+                    .withDetail("signerFingerprint", checked.signerFingerprint())
+                    .withDetail("documents", Integer.toString(accepted.size())));
         }
 
         private MessageException fail(MessageException.Reason reason, String why) {

@@ -28,6 +28,7 @@ import org.treatyexchange.sdk.wire.MessageReceipt;
 import org.treatyexchange.sdk.wire.MessageType;
 import org.treatyexchange.server.Processes;
 import org.treatyexchange.server.TestExchange;
+import org.treatyexchange.server.store.jdbc.WriterLockHold;
 
 /**
  * A State changes its standing instruction with a signed message of its own; a filing that says no
@@ -200,6 +201,53 @@ class StandingInstructionTest {
                         + "\",\"level\":\"states-parties\",\"withheld\":false}");
         String declared = upload("sylvania-officer", "/submit/national-report/syl-open.pdf", "SYL national report, open");
         assertThat(exchange.admin("show", declared)).contains("\"level\" : \"states-parties\"").contains("\"levelSource\" : \"declared\"");
+    }
+
+    /**
+     * Receipts are signed ahead of the filing's transaction (FilingService): an instruction that commits
+     * in between must still decide the level, and the receipt must say the level recorded. The drop is
+     * held at the writers' lock, after its receipt was signed ahead, while the instruction commits from
+     * the test's own connection.
+     */
+    @Test
+    void anInstructionThatCommitsWhileADropWaitsToBeRecordedDecidesItsLevelAndItsReceiptSaysSo() throws Exception {
+        // no instruction of Sylvania's for correspondence: the default, secretariat, is what is signed ahead
+        java.util.concurrent.ExecutorService closer = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (org.apache.sshd.client.session.ClientSession s = exchange.login("sylvania-officer");
+                org.apache.sshd.sftp.client.SftpClient sftp = exchange.sftp(s)) {
+            List<String> before = names(sftp, "/receipts");
+            java.util.concurrent.Future<?> drop;
+            try (WriterLockHold hold = WriterLockHold.take(exchange.home().resolve("db").resolve("exchange"))) {
+                drop = closer.submit(() -> {
+                    try (java.io.OutputStream out = sftp.write("/submit/correspondence/syl-letter.pdf")) {
+                        out.write("SYL letter".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    return null;
+                });
+                hold.awaitWaiting(1, Duration.ofSeconds(30)); // stored, receipt signed ahead, waiting to be recorded
+                hold.update("INSERT INTO standing_instruction (state_code, report_type, confidentiality, named_states, message_id,"
+                        + " account, set_at) VALUES ('SYL', 'correspondence', 'states-parties', '', 'syl-race-instruction',"
+                        + " 'sylvania-system', CURRENT_TIMESTAMP)");
+                hold.commitAndRelease();
+            }
+            drop.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            List<String> after = new java.util.ArrayList<>(names(sftp, "/receipts"));
+            after.removeAll(before);
+            assertThat(after).hasSize(1);
+            Path p7s = tmp.resolve("race-receipt.p7s");
+            try (InputStream in = sftp.read("/receipts/" + after.get(0))) {
+                Files.write(p7s, in.readAllBytes());
+            }
+            Path content = tmp.resolve("race-receipt.json");
+            assertThat(Processes.opensslVerify(p7s, exchange.server().receiptCertificate(), content).exitCode()).isZero();
+            org.treatyexchange.sdk.wire.Receipt receipt = org.treatyexchange.sdk.wire.ReceiptJson.fromBytes(Files.readAllBytes(content));
+            assertThat(receipt.level()).isEqualTo(ConfidentialityLevel.STATES_PARTIES);
+            assertThat(exchange.admin("show", receipt.filingId())).contains("\"level\" : \"states-parties\"")
+                    .contains("\"levelSource\" : \"standing-instruction\"");
+        } finally {
+            closer.shutdownNow();
+        }
     }
 
     private static String upload(String account, String path, String content) throws Exception {

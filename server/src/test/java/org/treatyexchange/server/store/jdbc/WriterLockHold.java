@@ -13,7 +13,8 @@ import java.time.Duration;
  * audit head row, which every write transaction locks first: CONCURRENCY.md) from the test's own
  * connection, so that the server's writes queue behind it (the group-commit leader waits for the lock,
  * further writes wait in its queue); says how many transactions wait for the lock; and lets them go on
- * {@link #close()} (a rollback: the test changes nothing). Nothing is timed: the test waits for a
+ * {@link #close()} (a rollback: the test changes nothing) or, after {@link #update}, on
+ * {@link #commitAndRelease()}. Nothing is timed: the test waits for a
  * number of waiting transactions, the deadline only stops a broken test.
  *
  * <p>While it is held no login completes either (the login's audit row is a write): open every
@@ -65,7 +66,22 @@ public final class WriterLockHold implements AutoCloseable {
         }
     }
 
-    /** Releases the lock (rollback): the waiting transactions go on, one at a time. */
+    /**
+     * Changes the data while the lock is held, as a write that commits between a waiting transaction's
+     * reads ahead and its own turn would; takes effect only with {@link #commitAndRelease()}.
+     */
+    public void update(String sql) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.executeUpdate(sql);
+        }
+    }
+
+    /** Commits what {@link #update} changed, which releases the lock. */
+    public void commitAndRelease() throws SQLException {
+        connection.commit();
+    }
+
+    /** Releases the lock (rollback, unless committed): the waiting transactions go on, one at a time. */
     @Override
     public void close() throws SQLException {
         try {
