@@ -108,6 +108,39 @@ class JdbcStoreTest {
                 .isEmpty();
     }
 
+    /**
+     * Each new version looks up the newest one under its name, inside the writers' turn: that must read
+     * one index entry, not every version (Derby's own statistics of the statement say what it read).
+     */
+    @Test
+    void theNewestVersionUnderANameIsFoundWithoutReadingOrSortingEveryVersion() throws Exception {
+        int versions = 200;
+        store.inTransaction(tx -> {
+            for (int i = 0; i < versions; i++) {
+                tx.filings().insert(filing(String.format("20261123T%06dZ-V", i), "FRA", "fra", "many.pdf", 1));
+            }
+            return null;
+        });
+        String plan = store.read(tx -> {
+            Connection c = ((JdbcTx) tx).connection();
+            try (Statement st = c.createStatement()) {
+                st.execute("CALL SYSCS_UTIL.SYSCS_SET_RUNTIMESTATISTICS(1)");
+                assertThat(tx.filings().latestByName("FRA", "att-annual", "states-parties", "many.pdf"))
+                        .map(FilingRecord::id).contains(String.format("20261123T%06dZ-V", versions - 1));
+                try (ResultSet rs = st.executeQuery("VALUES SYSCS_UTIL.SYSCS_GET_RUNTIMESTATISTICS()")) {
+                    rs.next();
+                    String text = rs.getString(1);
+                    st.execute("CALL SYSCS_UTIL.SYSCS_SET_RUNTIMESTATISTICS(0)");
+                    return text;
+                }
+            }
+        });
+        assertThat(plan).contains("FILING_NAME_IDX").doesNotContain("Sort ResultSet");
+        java.util.regex.Matcher visited = java.util.regex.Pattern.compile("Number of rows visited=(\\d+)").matcher(plan);
+        assertThat(visited.find()).as(plan).isTrue();
+        assertThat(Integer.parseInt(visited.group(1))).as(plan).isLessThanOrEqualTo(2);
+    }
+
     @Test
     void totalBytesSumsOnlyThatAccount() throws Exception {
         assertThat(total("fra")).isZero();
