@@ -36,6 +36,7 @@ public final class ClientKeys {
     private final PrivateKey privateKey;
     private final List<X509Certificate> chain;
     private final String fingerprint;
+    private final Cms.SigningKey signingKey;
 
     private ClientKeys(PrivateKey privateKey, List<X509Certificate> chain) throws GeneralSecurityException {
         this.privateKey = Objects.requireNonNull(privateKey, "privateKey");
@@ -45,6 +46,12 @@ public final class ClientKeys {
         this.chain = List.copyOf(chain);
         checkPair(privateKey, this.chain.get(0));
         this.fingerprint = fingerprint(this.chain.get(0));
+        this.signingKey = Cms.SigningKey.of(privateKey);
+    }
+
+    /** The private key as CMS signing uses it (converted once: {@link Cms.SigningKey}). */
+    Cms.SigningKey signingKey() {
+        return signingKey;
     }
 
     /**

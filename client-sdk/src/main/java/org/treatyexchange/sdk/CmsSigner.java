@@ -29,6 +29,6 @@ public final class CmsSigner {
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(signingTime, "signingTime");
-        return Cms.sign(content, keys.privateKey(), keys.chain(), signingTime);
+        return Cms.sign(content, keys.signingKey(), keys.chain(), signingTime);
     }
 }

@@ -26,16 +26,11 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERSet;
-import org.bouncycastle.asn1.cms.Attribute;
-import org.bouncycastle.asn1.cms.AttributeTable;
-import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
-import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -48,22 +43,17 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
 import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
-import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.sdk.internal.Cms;
 
 /**
  * The server's receipt key: signs receipts as DER CMS SignedData (RFC 5652) that anyone can check
@@ -93,12 +83,12 @@ public final class ReceiptSigner {
     private static final Set<ASN1ObjectIdentifier> ACCEPTED_DIGESTS = Set.of(
             NISTObjectIdentifiers.id_sha256, NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
 
-    private final PrivateKey privateKey;
+    private final Cms.SigningKey signingKey;
     private final X509Certificate certificate;
     private final Clock clock;
 
-    private ReceiptSigner(PrivateKey privateKey, X509Certificate certificate, Clock clock) {
-        this.privateKey = privateKey;
+    private ReceiptSigner(PrivateKey privateKey, X509Certificate certificate, Clock clock) throws GeneralSecurityException {
+        this.signingKey = Cms.SigningKey.of(privateKey);
         this.certificate = certificate;
         this.clock = clock;
     }
@@ -144,22 +134,9 @@ public final class ReceiptSigner {
     public byte[] sign(byte[] content) {
         Objects.requireNonNull(content, "content");
         try {
-            // Bouncy Castle's ECDSA: the same P-384 signature, five times faster than JDK 17's SunEC
-            // (2.4 ms → 0.47 ms a signature on the bench machine); one or two per filing or message.
-            ContentSigner contentSigner = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).setProvider(BouncyCastle.PROVIDER)
-                    .build(privateKey);
-            AttributeTable signingTime = new AttributeTable(new Attribute(CMSAttributes.signingTime,
-                    new DERSet(new Time(Date.from(clock.instant())))));
-            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            // The default generator adds content-type, message-digest and CMS algorithm protection.
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(BouncyCastle.PROVIDER).build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(signingTime))
-                    .build(contentSigner, certificate));
-            generator.addCertificate(new JcaX509CertificateHolder(certificate));
-            CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), true);
-            return signed.getEncoded(ASN1Encoding.DER);
-        } catch (OperatorCreationException | CMSException | GeneralSecurityException | IOException e) {
+            // Bouncy Castle's ECDSA with the key converted once (Cms.SigningKey): one or two per filing or message.
+            return Cms.sign(content, signingKey, List.of(certificate), clock.instant());
+        } catch (GeneralSecurityException e) {
             // Only a broken runtime gets here: the key and algorithms were checked at start-up.
             throw new IllegalStateException("receipt signing failed: " + e.getClass().getSimpleName(), e);
         }
