@@ -127,6 +127,16 @@ class CryptoTest {
     }
 
     @Test
+    void aSignatureDatedOutsideTheCertificatesValidityIsRefusedEvenByAVerifierAlreadyInUse() throws Exception {
+        ClientKeys keys = arc();
+        assertThat(ReceiptVerifier.verify(CmsSigner.sign(CONTENT, keys), keys.certificate())).isEqualTo(CONTENT); // verifier now cached
+        Instant beforeIssue = keys.certificate().getNotBefore().toInstant().minus(java.time.Duration.ofDays(10));
+        byte[] backdated = CmsSigner.sign(CONTENT, keys, beforeIssue);
+        assertReason(() -> ReceiptVerifier.verify(backdated, keys.certificate()), Reason.BAD_SIGNATURE,
+                "the certificate was not valid at the signing time");
+    }
+
+    @Test
     void verifiesWhatOpensslSignsAgainstThatCertificateOnly() throws Exception {
         openssl.ok("cms", "-sign", "-binary", "-nodetach", "-outform", "DER", "-signer", "arc.cert.pem", "-inkey", "arc.key.pem",
                 "-in", "content.bin", "-out", "ossl.p7s");

@@ -1,6 +1,7 @@
 package org.treatyexchange.sdk.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
@@ -11,7 +12,9 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -24,6 +27,9 @@ import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSException;
@@ -32,23 +38,31 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
 import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.ContentVerifier;
+import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
-import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
-import org.bouncycastle.operator.bc.BcRSAContentSignerBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcContentVerifierProviderBuilder;
+import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
+import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
+import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
+import org.bouncycastle.operator.bc.BcRSAContentSignerBuilder;
+import org.bouncycastle.operator.bc.BcRSAContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.treatyexchange.sdk.VerificationException;
 import org.treatyexchange.sdk.VerificationException.Reason;
+import org.treatyexchange.sdk.VerificationException;
 
 /**
  * CMS SignedData (RFC 5652) as the exchange uses it: content encapsulated ({@code id-data}), one
@@ -127,6 +141,72 @@ public final class Cms {
         }
     }
 
+    private static final int MAX_CACHED_VERIFIERS = 256;
+    private static final Map<ByteBuffer, SignerInformationVerifier> VERIFIERS = new ConcurrentHashMap<>();
+
+    /**
+     * The verifier of signatures by {@code certificate}'s key, made once per certificate and reused: as
+     * with {@link SigningKey}, Bouncy Castle keeps its precomputed multiples of the signer's public point
+     * with the key it verifies with, and a key converted on every verification rebuilt them every time.
+     * Signers are few (registered certificates, the receipt certificate); past 256 the cache starts
+     * over, so a stream of strangers' certificates costs only the rebuild. The certificate's validity at
+     * the signing time is still checked ({@code CMSVerifierCertificateNotValidException}).
+     */
+    public static SignerInformationVerifier verifierFor(X509CertificateHolder certificate) throws OperatorCreationException {
+        ByteBuffer id;
+        try {
+            id = ByteBuffer.wrap(certificate.getEncoded());
+        } catch (IOException e) {
+            throw new OperatorCreationException("the certificate cannot be encoded", e);
+        }
+        SignerInformationVerifier cached = VERIFIERS.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        ASN1ObjectIdentifier keyAlgorithm = certificate.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm();
+        BcContentVerifierProviderBuilder builder;
+        if (X9ObjectIdentifiers.id_ecPublicKey.equals(keyAlgorithm)) {
+            builder = new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder());
+        } else if (PKCSObjectIdentifiers.rsaEncryption.equals(keyAlgorithm)) {
+            builder = new BcRSAContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder());
+        } else {
+            try {
+                return new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER).build(certificate);
+            } catch (java.security.cert.CertificateException e) {
+                throw new OperatorCreationException("the certificate's key cannot be read", e);
+            }
+        }
+        ContentVerifierProvider byKey;
+        try {
+            byKey = builder.build(PublicKeyFactory.createKey(certificate.getSubjectPublicKeyInfo()));
+        } catch (IOException | RuntimeException e) {
+            throw new OperatorCreationException("the certificate's key cannot be read", e);
+        }
+        ContentVerifierProvider withCertificate = new ContentVerifierProvider() {
+            @Override
+            public boolean hasAssociatedCertificate() {
+                return true; // so that CMS checks the certificate's validity at the signing time
+            }
+
+            @Override
+            public X509CertificateHolder getAssociatedCertificate() {
+                return certificate;
+            }
+
+            @Override
+            public ContentVerifier get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
+                return byKey.get(algorithm);
+            }
+        };
+        SignerInformationVerifier made = new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
+                new DefaultSignatureAlgorithmIdentifierFinder(), withCertificate, new BcDigestCalculatorProvider());
+        if (VERIFIERS.size() >= MAX_CACHED_VERIFIERS) {
+            VERIFIERS.clear();
+        }
+        VERIFIERS.put(id, made);
+        return made;
+    }
+
     /** DER SignedData over {@code content} signed by {@code key}, whose certificate is {@code chain.get(0)}. */
     public static byte[] sign(byte[] content, SigningKey key, List<X509Certificate> chain, Instant signingTime)
             throws GeneralSecurityException {
@@ -200,7 +280,7 @@ public final class Cms {
             throw new VerificationException(Reason.WRONG_SIGNER, "not signed by the trusted certificate");
         }
         try {
-            boolean ok = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER).build(holder));
+            boolean ok = signer.verify(verifierFor(holder));
             if (!ok) {
                 throw new VerificationException(Reason.BAD_SIGNATURE, "the signature does not verify");
             }
@@ -208,7 +288,7 @@ public final class Cms {
             throw new VerificationException(Reason.BAD_SIGNATURE, "the content does not match its message digest");
         } catch (CMSVerifierCertificateNotValidException e) {
             throw new VerificationException(Reason.BAD_SIGNATURE, "the certificate was not valid at the signing time");
-        } catch (OperatorCreationException | CMSException | java.security.cert.CertificateException | RuntimeException e) {
+        } catch (OperatorCreationException | CMSException | RuntimeException e) {
             throw new VerificationException(Reason.BAD_SIGNATURE, "the signature does not verify");
         }
         return content.clone();

@@ -38,9 +38,9 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
 import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.treatyexchange.server.crypto.SignatureCheckException.Reason;
+import org.treatyexchange.sdk.internal.Cms;
 
 /**
  * Checks the signature of a signed envelope from a State's system: the CMS SignedData (RFC 5652)
@@ -202,8 +202,7 @@ public final class EnvelopeVerifier {
 
         try {
             // Also checks the content-type attribute and, when present, CMS algorithm protection.
-            boolean ok = signer.verify(new JcaSimpleSignerInfoVerifierBuilder()
-                    .setProvider(BouncyCastle.PROVIDER).build(holder));
+            boolean ok = signer.verify(Cms.verifierFor(holder));
             if (!ok) {
                 throw new SignatureCheckException(Reason.BAD_SIGNATURE, "signature does not verify");
             }
@@ -215,7 +214,7 @@ public final class EnvelopeVerifier {
         } catch (CMSException | RuntimeException e) {
             throw new SignatureCheckException(Reason.BAD_SIGNATURE,
                     "signature does not verify: " + e.getClass().getSimpleName());
-        } catch (OperatorCreationException | CertificateException e) {
+        } catch (OperatorCreationException e) {
             throw malformed("unsupported signature algorithm or key");
         }
         return new VerifiedEnvelope(content, certificate, signingTime);

@@ -47,7 +47,6 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
 import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -194,8 +193,7 @@ public final class ReceiptSigner {
         try {
             // Also checks message-digest, content-type and algorithm protection attributes, and
             // the certificate's validity at the signing time when present.
-            boolean ok = signer.verify(new JcaSimpleSignerInfoVerifierBuilder()
-                    .setProvider(BouncyCastle.PROVIDER).build(trusted));
+            boolean ok = signer.verify(Cms.verifierFor(trustedHolder));
             if (!ok) {
                 throw new SignatureCheckException(SignatureCheckException.Reason.BAD_SIGNATURE, "signature does not verify");
             }
