@@ -2,10 +2,12 @@ package org.treatyexchange.server.sftp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
@@ -74,6 +76,32 @@ class SftpLimitsTest {
             upload(sftp, "/submit/correspondence/secretariat/d.txt", 60_000);
         }
         assertThat(filings("BOR")).isEqualTo(3);
+    }
+
+    @Test
+    void aSessionHoldsAtMostTenChannelsEachWithTheTunedReceiveWindowAndARefusalLeavesTheOthersWorking() throws Exception {
+        try (ClientSession s = exchange.login("sylvania-officer")) {
+            List<SftpClient> channels = new ArrayList<>();
+            try {
+                for (int i = 0; i < SftpService.MAX_CHANNELS_PER_SESSION; i++) {
+                    channels.add(exchange.sftp(s));
+                }
+                // the window the server advertised when the channel opened: what a client may send ahead of it
+                assertThat(channels.get(0).getClientChannel().getRemoteWindow().getMaxSize()).isEqualTo(SftpService.RECEIVE_WINDOW_BYTES);
+
+                assertThatThrownBy(() -> channels.add(exchange.sftp(s))).isInstanceOf(IOException.class);
+                assertThat(s.isOpen()).isTrue();
+                upload(channels.get(SftpService.MAX_CHANNELS_PER_SESSION - 1), "/submit/correspondence/secretariat/tenth-channel.txt", 1_000);
+
+                channels.remove(0).close(); // a closed channel frees its place
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> channels.add(exchange.sftp(s)));
+            } finally {
+                for (SftpClient c : channels) {
+                    c.close();
+                }
+            }
+        }
+        assertThat(exchange.admin("filings", "--state", "SYL")).contains("tenth-channel.txt");
     }
 
     @Test
