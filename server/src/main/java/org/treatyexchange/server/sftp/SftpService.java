@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SyspropsMapWrapper;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
@@ -24,9 +25,9 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.ServerBuilder;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
@@ -147,7 +148,7 @@ public final class SftpService implements AutoCloseable {
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.authTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, settings.maxSessionsPerAccount());
-        if (System.getProperty("org.apache.sshd.config." + CoreModuleProperties.WINDOW_SIZE.getName()) == null) {
+        if (System.getProperty(SyspropsMapWrapper.getMappedSyspropKey(CoreModuleProperties.WINDOW_SIZE.getName())) == null) {
             CoreModuleProperties.WINDOW_SIZE.set(sshd, RECEIVE_WINDOW_BYTES); // MINA's system property, when given, wins: the bench's A/B
         }
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "TreatyExchange");
