@@ -1,5 +1,6 @@
 package org.treatyexchange.sdk;
 
+import org.treatyexchange.sdk.wire.InboxEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,6 @@
 package org.treatyexchange.sdk;
 
+import org.treatyexchange.sdk.wire.InboxEntry;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +38,8 @@ import org.treatyexchange.sdk.wire.DocumentInfo;
 import org.treatyexchange.sdk.wire.Envelope;
 import org.treatyexchange.sdk.wire.EnvelopeJson;
 import org.treatyexchange.sdk.wire.InboxItem;
+import org.treatyexchange.sdk.wire.InboxListJson;
+import org.treatyexchange.sdk.wire.WireFormatException;
 import org.treatyexchange.sdk.wire.MessageReceipt;
 import org.treatyexchange.sdk.wire.MessageType;
 
@@ -198,24 +201,13 @@ public final class MessageClient {
                 .header("Accept", "application/json, application/problem+json").GET().build();
         Response r = exchange(request, 200, "application/json");
         try {
-            JsonNode root = JSON.readTree(r.body);
-            JsonNode entries = root == null ? null : root.get("entries");
-            if (entries == null || !entries.isArray() || entries.size() > limit) {
-                throw unexpected(r.status, "the inbox listing has no valid 'entries'");
+            List<InboxEntry> entries = InboxListJson.fromBytes(r.body);
+            if (entries.size() > limit) {
+                throw unexpected(r.status, "the inbox listing has more entries than asked for");
             }
-            List<InboxEntry> out = new ArrayList<>();
-            for (JsonNode e : entries) {
-                JsonNode seq = e.get("seq");
-                if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong()
-                        || !text(e, "kind") || !text(e, "id") || !text(e, "title") || !text(e, "createdAt")) {
-                    throw unexpected(r.status, "an inbox entry is malformed");
-                }
-                out.add(new InboxEntry(seq.longValue(), e.get("kind").textValue(), e.get("id").textValue(),
-                        e.get("title").textValue(), Instant.parse(e.get("createdAt").textValue())));
-            }
-            return List.copyOf(out);
-        } catch (IOException | DateTimeParseException e) {
-            throw unexpected(r.status, "the inbox listing is not valid JSON");
+            return entries;
+        } catch (WireFormatException e) {
+            throw unexpected(r.status, "the inbox listing is malformed: " + e.getMessage());
         }
     }
 

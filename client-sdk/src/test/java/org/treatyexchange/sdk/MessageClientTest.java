@@ -1,5 +1,6 @@
 package org.treatyexchange.sdk;
 
+import org.treatyexchange.sdk.wire.InboxEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

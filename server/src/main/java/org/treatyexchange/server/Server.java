@@ -8,6 +8,13 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.admin.AdminOperations;
+import org.treatyexchange.server.application.Administration;
+import org.treatyexchange.server.application.AuditTrail;
+import org.treatyexchange.server.application.Callers;
+import org.treatyexchange.server.application.FilingRules;
+import org.treatyexchange.server.application.SecretariatDesk;
+import org.treatyexchange.server.application.StandingInstructions;
+import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.admin.AdminServer;
 import org.treatyexchange.server.api.ApiServer;
 import org.treatyexchange.server.api.ApiSettings;
@@ -34,7 +41,6 @@ import org.treatyexchange.server.registry.RegistryLoader;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
-import org.treatyexchange.server.release.StandingInstructions;
 import org.treatyexchange.server.release.RoutingPolicy;
 import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
@@ -126,23 +132,27 @@ public final class Server implements AutoCloseable {
         filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
 
+        AuditTrail trail = new AuditTrail(audit, store);
+        FilingRules rules = new FilingRules(List.copyOf(config.reportTypes().stream().map(ServerConfig.ReportType::id).toList()), registry, clock, config.limits().maxFileNameLength());
         StandingInstructions instructions = new StandingInstructions(store, registry, config.reportTypes());
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
-                config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock,
-                release, reports, instructions);
+                config.limits().maxFileSize(), config.reportTypeIds()), rules, registry, filings, vault, blobs, receiptSigner, audit, store, clock);
+        StateDesk states = new StateDesk(rules, filings, new Manifests(store, audit, clock), messages, release, reports, instructions,
+                registry, vault, store, trail, clock);
+        SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
+                trail, clock);
 
-        sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, new Manifests(store, audit, clock), reports,
-                audit, store);
+        sftp = SftpService.start(sftpSettings(), registry, states, secretariat, trail);
         started.add(sftp);
         if (api.enabled()) {
             IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
                     password, api.serverNames(), List.of(api.bind()));
-            apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), messages);
+            apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail);
             started.add(apiServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(store, filings, masterKeys, registry, audit, messages, release, receiptSigner, reports,
-                        instructions).withBackups(Backups.online(store, blobs, home, clock)));
+                new AdminOperations(secretariat, new Administration(store, masterKeys, trail), registry, trail)
+                        .withBackups(Backups.online(store, blobs, home, clock)));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")

@@ -10,6 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.sshd.client.SshClient;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
@@ -23,22 +26,71 @@ import org.treatyexchange.server.config.ServerConfigLoader;
 /**
  * A real server for tests: the shipped config and demo registry, a fresh home under a temporary
  * directory, SFTP on an ephemeral loopback port, keys generated at start. Plus real MINA clients.
+ *
+ * <p>The usual way is one server per test class, started before its first test and stopped after its
+ * last: {@code @RegisterExtension static final TestExchange exchange = TestExchange.perClass();}.
+ * {@link #start(Path)} starts one by hand (for tests that stop, restart or break it).
  */
-public final class TestExchange implements AutoCloseable {
+public final class TestExchange implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     public static final String PASSWORD = "test-only-keystore-password";
     /** The repository's top-level folder (tests run in server/). */
     public static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
-    private final ServerConfig config;
+    private ServerConfig config;
     private Server server;
-    private final SshClient ssh;
+    private SshClient ssh;
+    /** For {@link #perClass}: the change to the shipped configuration, and the temporary home to delete. */
+    private final java.util.function.UnaryOperator<ServerConfig> change;
+    private Path ownHome;
 
     private TestExchange(ServerConfig config) {
         this.config = config;
+        this.change = null;
+        startClient();
+    }
+
+    private TestExchange(java.util.function.UnaryOperator<ServerConfig> change) {
+        this.change = change;
+    }
+
+    private void startClient() {
         this.ssh = SshClient.setUpDefaultClient();
         ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
         ssh.start();
+    }
+
+    /** A server with the shipped configuration for the test class that registers it (a JUnit 5 extension). */
+    public static TestExchange perClass() {
+        return perClass(c -> c);
+    }
+
+    /** As {@link #perClass()}, with a change to the configuration. */
+    public static TestExchange perClass(java.util.function.UnaryOperator<ServerConfig> change) {
+        return new TestExchange(change);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (change == null) {
+            throw new IllegalStateException("register TestExchange.perClass() as the extension, not a started exchange");
+        }
+        ownHome = Files.createTempDirectory("exchange-test-");
+        config = change.apply(shippedConfig(ownHome.resolve("home")));
+        startClient();
+        restart();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        close();
+        if (ownHome != null) {
+            try (java.util.stream.Stream<Path> all = Files.walk(ownHome)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     /** Starts a server with the shipped configuration and demo registry in {@code home}. */
@@ -159,6 +211,8 @@ public final class TestExchange implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stop();
-        ssh.stop();
+        if (ssh != null) {
+            ssh.stop();
+        }
     }
 }

@@ -21,7 +21,7 @@ import org.treatyexchange.sdk.ExchangeClient;
 import org.treatyexchange.sdk.ExchangeException;
 import org.treatyexchange.sdk.FilingRequest;
 import org.treatyexchange.sdk.FilingResult;
-import org.treatyexchange.sdk.InboxEntry;
+import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.KeyGenerator;
 import org.treatyexchange.sdk.ProgressListener;
 import org.treatyexchange.sdk.ReceiptVerifier;

@@ -119,7 +119,7 @@ public final class EnvelopeJson {
             try {
                 out.add(new DocumentInfo(name, size, sha256, mediaType));
             } catch (IllegalArgumentException e) {
-                throw new WireFormatException(what + ": " + e.getMessage());
+                throw WireFormatException.of(what, e);
             }
         }
         return out;

@@ -1,11 +1,11 @@
-package org.treatyexchange.sdk;
+package org.treatyexchange.sdk.wire;
 
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * One line of a State's inbox listing ({@code GET /api/v1/inbox}). The listing is not signed: fetch
- * the item with {@link MessageClient#fetch(long)} for its signed, verified content.
+ * the item with {@code MessageClient.fetch(long)} for its signed, verified content.
  *
  * @param seq       position in the State's queue; strictly increasing, use as {@code after} to page
  * @param kind      {@code secretariat-message} or {@code distribution}

@@ -120,15 +120,23 @@ final class Rules {
         return value;
     }
 
+    /** A document name by {@link DocumentNames}, in NFC. */
     static String documentName(String field, String value) {
         require(value != null, field + " is required");
-        require(printable(value, false), field + " must not contain control characters");
-        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-        require(bytes >= 1 && bytes <= MAX_NAME_BYTES, field + " must be 1 to 255 bytes of UTF-8");
-        require(value.indexOf('/') < 0 && value.indexOf('\\') < 0, field + " must not contain '/' or '\\'");
-        require(!value.equals(".") && !value.equals(".."), field + " must not be '.' or '..'");
         require(Normalizer.isNormalized(value, Normalizer.Form.NFC), field + " must be in Unicode normalization form C");
+        DocumentNames.problem(value, MAX_NAME_BYTES).ifPresent(problem -> {
+            throw new InvalidName(field + ": " + problem);
+        });
         return value;
+    }
+
+    /** A document name that breaks {@link DocumentNames}: readers report it as such ({@link WireFormatException#concernsName()}). */
+    static final class InvalidName extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidName(String message) {
+            super(message);
+        }
     }
 
     static long size(String field, long value) {

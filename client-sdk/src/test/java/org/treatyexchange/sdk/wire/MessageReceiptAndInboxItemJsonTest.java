@@ -89,7 +89,7 @@ class MessageReceiptAndInboxItemJsonTest {
         itemBreaks(n -> n.put("title", "x".repeat(301)), "inbox item: title must be 1 to 300 characters");
         itemBreaks(n -> n.put("level", "top-secret"), "inbox item field 'level' is not a known level");
         itemBreaks(n -> ((ObjectNode) n.withArray("documents").get(0)).put("name", "a/../b"),
-                "inbox item: document name must not contain '/' or '\\'");
+                "inbox item: document name: the file name contains a path separator");
         assertThatThrownBy(() -> InboxItemJson.fromBytes(new byte[InboxItem.MAX_BYTES + 1])).hasMessage("inbox item exceeds 131072 bytes");
     }
 

@@ -37,8 +37,28 @@ import picocli.CommandLine.Spec;
             HashPassword.class})
 public final class AdminCli {
 
+    /** Exit codes: 0 done; the others say why not (README, "Operations"). */
     static final int REFUSED = 1;
+    static final int BAD_INPUT = 2;
     static final int UNREACHABLE = 3;
+    static final int FORBIDDEN = 4;
+    static final int NOT_FOUND = 5;
+    static final int CONFLICT = 6;
+
+    /** The exit code of a refusal with this reason code: the one place the CLI maps the layer's reasons. */
+    static int exitCode(String reason) {
+        if (reason == null) {
+            return REFUSED;
+        }
+        return switch (reason) {
+            case "invalid-name", "unknown-report-type", "invalid-period", "invalid-routing", "invalid-content", "malformed", "bad-signature",
+                    "clock-skew", "digest-mismatch", "too-large" -> BAD_INPUT;
+            case "forbidden", "unknown-signer", "signer-not-of-state" -> FORBIDDEN;
+            case "not-found" -> NOT_FOUND;
+            case "conflict", "duplicate-id" -> CONFLICT;
+            default -> REFUSED;
+        };
+    }
 
     @Option(names = "--home", description = "The server's data directory (default: $EXCHANGE_HOME or ./data).")
     Path home;
@@ -94,8 +114,8 @@ public final class AdminCli {
             try {
                 AdminClient.Answer a = invoke(parent.client());
                 if (!a.ok()) {
-                    err.println("refused: " + a.error());
-                    return REFUSED;
+                    err.println("refused (" + (a.reason() == null ? "refused" : a.reason()) + "): " + a.error());
+                    return exitCode(a.reason());
                 }
                 return print(a.result(), out, err);
             } catch (IOException e) {
@@ -165,7 +185,7 @@ public final class AdminCli {
     /** Streams an answer into a new file; a failed answer leaves no file behind. */
     static AdminClient.Answer streamToNewFile(Path target, ObjectNode request, AdminClient client) throws IOException {
         if (Files.exists(target)) {
-            return new AdminClient.Answer(false, null, target + " already exists");
+            return new AdminClient.Answer(false, null, target + " already exists", "conflict");
         }
         Path tmp = target.resolveSibling(target.getFileName() + ".part");
         AdminClient.Answer a;
@@ -426,7 +446,7 @@ public final class AdminCli {
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             if (Files.exists(folder)) {
-                return new AdminClient.Answer(false, null, folder + " already exists");
+                return new AdminClient.Answer(false, null, folder + " already exists", "conflict");
             }
             AdminClient.Answer a = client.call(AdminClient.request("cycle-index").put("reportType", reportType).put("period", period));
             if (!a.ok()) {
@@ -439,7 +459,7 @@ public final class AdminCli {
             for (JsonNode f : AdminProtocol.MAPPER.readTree(index).path("filings")) {
                 Path target = folder.resolve(f.path("path").asText()).normalize();
                 if (!target.startsWith(folder)) {
-                    return new AdminClient.Answer(false, null, "refusing an index path outside the folder");
+                    return new AdminClient.Answer(false, null, "refusing an index path outside the folder", "malformed");
                 }
                 Files.createDirectories(target.getParent());
                 AdminClient.Answer doc = streamToNewFile(target, AdminClient.request("export").put("id", f.path("id").asText()), client);
@@ -447,7 +467,7 @@ public final class AdminCli {
                     return doc;
                 }
                 if (!sha256(target).equals(f.path("sha256").asText())) {
-                    return new AdminClient.Answer(false, null, "exported " + target + " does not match its index entry");
+                    return new AdminClient.Answer(false, null, "exported " + target + " does not match its index entry", "tampered");
                 }
             }
             return a;

@@ -21,8 +21,8 @@ public final class AdminClient {
         this.socket = socket;
     }
 
-    /** The server's answer: ok with a result, or an error text. */
-    public record Answer(boolean ok, JsonNode result, String error) {
+    /** The server's answer: ok with a result, or an error text and its reason code. */
+    public record Answer(boolean ok, JsonNode result, String error, String reason) {
     }
 
     /** Sends a request such as {@code {"op":"verify-audit"}}. */
@@ -70,6 +70,6 @@ public final class AdminClient {
     }
 
     private static Answer answer(JsonNode n) {
-        return new Answer(n.path("ok").asBoolean(false), n.get("result"), n.path("error").asText(null));
+        return new Answer(n.path("ok").asBoolean(false), n.get("result"), n.path("error").asText(null), n.path("reason").asText(null));
     }
 }

@@ -21,7 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.application.Filing;
+import org.treatyexchange.server.application.Refusal;
 
 /**
  * The local admin channel: a Unix domain socket inside the owner-only data directory, so only the
@@ -115,39 +116,39 @@ public final class AdminServer implements AutoCloseable {
                             textOrNull(request, "body")));
                     default -> fail(out, "unknown operation '" + op + "'");
                 }
-            } catch (AdminOperations.AdminException e) {
-                fail(out, e.getMessage());
+            } catch (Refusal e) {
+                fail(out, e);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("admin request failed: {}", e.toString());
         }
     }
 
-    private void export(OutputStream out, String id) throws IOException, AdminOperations.AdminException {
+    private void export(OutputStream out, String id) throws IOException, Refusal {
         ops.find(id); // refuse unknown ids before announcing a stream
         ObjectNode header = AdminProtocol.MAPPER.createObjectNode().put("ok", true).put("stream", true);
         AdminProtocol.writeLine(out, header);
         AdminProtocol.FrameOutput frames = new AdminProtocol.FrameOutput(out);
         try {
-            FilingRecord f = ops.export(id, frames);
+            Filing f = ops.export(id, frames);
             frames.end();
             ok(out, ops.describe(f));
-        } catch (AdminOperations.AdminException e) {
+        } catch (Refusal e) {
             frames.end();
-            fail(out, e.getMessage());
+            fail(out, e);
         }
     }
 
-    private void exportAudit(OutputStream out) throws IOException, AdminOperations.AdminException {
+    private void exportAudit(OutputStream out) throws IOException, Refusal {
         AdminProtocol.writeLine(out, AdminProtocol.MAPPER.createObjectNode().put("ok", true).put("stream", true));
         AdminProtocol.FrameOutput frames = new AdminProtocol.FrameOutput(out);
         try {
             long events = ops.exportAudit(frames);
             frames.end();
             ok(out, AdminProtocol.MAPPER.createObjectNode().put("events", events));
-        } catch (AdminOperations.AdminException e) {
+        } catch (Refusal e) {
             frames.end();
-            fail(out, e.getMessage());
+            fail(out, e);
         }
     }
 
@@ -169,7 +170,14 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static void fail(OutputStream out, String error) throws IOException {
-        AdminProtocol.writeLine(out, AdminProtocol.MAPPER.createObjectNode().put("ok", false).put("error", error));
+        AdminProtocol.writeLine(out, AdminProtocol.MAPPER.createObjectNode().put("ok", false).put("error", error)
+                .put("reason", Refusal.Reason.MALFORMED.code()));
+    }
+
+    /** A refusal of the application layer: its safe message and its reason code (the CLI's exit code). */
+    private static void fail(OutputStream out, Refusal refusal) throws IOException {
+        AdminProtocol.writeLine(out, AdminProtocol.MAPPER.createObjectNode().put("ok", false).put("error", refusal.getMessage())
+                .put("reason", refusal.code()));
     }
 
     @Override

@@ -38,14 +38,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.treatyexchange.server.messages.ApiClient;
-import org.treatyexchange.server.messages.MessageException;
-import org.treatyexchange.server.messages.MessageException.Reason;
-import org.treatyexchange.server.messages.MessageGateway;
+import org.treatyexchange.sdk.wire.InboxListJson;
+import org.treatyexchange.server.application.Caller;
+import org.treatyexchange.server.application.Refusal;
+import org.treatyexchange.server.application.Refusal.Reason;
+import org.treatyexchange.server.application.MessageIntake;
 
 /**
  * The request handler of one HTTPS connection (created per channel). Every request follows one shape:
- * decode on the event loop, call the {@link MessageGateway} on the executor, map any refusal to a
+ * decode on the event loop, call the {@link ApiGateway} on the executor, map any refusal to a
  * problem in {@link Problem}, write the reply back on the event loop.
  *
  * <p>Threading: all fields are touched on the channel's event loop only, except that one task at a
@@ -87,7 +88,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     /** What to do with a buffered body, run on the executor. */
     private interface Action {
-        Reply run(ApiClient client, byte[] body) throws MessageException;
+        Reply run(Caller client, byte[] body) throws Refusal;
     }
 
     /** One request and what has happened to it. */
@@ -98,7 +99,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         final Route route;
         final boolean keepAlive;
         final boolean bodyEmpty;
-        ApiClient client;
+        Caller client;
         BodyMode mode = BodyMode.EMPTY;
         long limit;
         ByteArrayOutputStream buffered;
@@ -123,7 +124,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private final ApiSettings settings;
-    private final MessageGateway gateway;
+    private final ApiGateway gateway;
     private final Executor executor;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private Exchange current;
@@ -133,7 +134,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private int queueHighWater;
     private long lingerBytes;
 
-    ApiHandler(ApiSettings settings, MessageGateway gateway, Executor executor) {
+    ApiHandler(ApiSettings settings, ApiGateway gateway, Executor executor) {
         this.settings = settings;
         this.gateway = gateway;
         this.executor = executor;
@@ -265,7 +266,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         PeerCertificate peer = PeerCertificate.get(ctx.channel());
         String source = String.valueOf(ctx.channel().remoteAddress());
         offload(ctx, ex, () -> {
-            Optional<ApiClient> client = peer == null ? Optional.empty() : gateway.identify(peer.certificate(), source);
+            Optional<Caller> client = peer == null ? Optional.empty() : gateway.identify(peer.certificate(), source);
             if (client.isEmpty()) {
                 LOG.info("certificate={} source={} request={} unknown client", peer == null ? "-" : peer.fingerprint(), source, ex.id);
                 return Reply.problem(Problem.UNKNOWN_CLIENT, "the client certificate is not registered", ex.id);
@@ -301,7 +302,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     if (type.value().equals(MULTIPART)) {
                         String boundary = type.param("boundary");
                         if (boundary == null) {
-                            throw new MessageException(Reason.MALFORMED, "multipart/form-data without a boundary");
+                            throw new Refusal(Reason.MALFORMED, "multipart/form-data without a boundary");
                         }
                         ex.upload = new MessageUpload(gateway, ex.client, boundary, settings);
                         ex.mode = BodyMode.MULTIPART;
@@ -314,8 +315,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     }
                 }
                 case SECRETARIAT_MESSAGE -> {
-                    if (!ex.client.secretariat()) {
-                        throw new MessageException(Reason.FORBIDDEN, "only the secretariat may send here");
+                    if (!ex.client.isSecretariat()) {
+                        throw new Refusal(Reason.FORBIDDEN, "only the secretariat may send here");
                     }
                     requireEnvelopeType(contentType(request));
                     buffer(ex, settings.maxEnvelopeBytes(), (client, body) -> Reply.ok(Reply.PKCS7, gateway.sendFromSecretariat(client, body)));
@@ -355,7 +356,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 default -> throw new IllegalStateException("unrouted endpoint " + route.endpoint());
             }
-        } catch (MessageException e) {
+        } catch (Refusal e) {
             respond(ctx, ex, reply(e, ex), false);
             return;
         } catch (Unsupported e) {
@@ -385,7 +386,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         ex.action = action;
     }
 
-    private static HeaderValue contentType(HttpRequest request) throws MessageException, Unsupported {
+    private static HeaderValue contentType(HttpRequest request) throws Refusal, Unsupported {
         String header = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (header == null) {
             throw new Unsupported("a Content-Type is required");
@@ -408,7 +409,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static long[] inboxQuery(String uri) throws MessageException {
+    private static long[] inboxQuery(String uri) throws Refusal {
         Map<String, List<String>> params = new QueryStringDecoder(uri).parameters();
         long after = queryLong(params, "after", 0, 0, Long.MAX_VALUE);
         long limit = queryLong(params, "limit", INBOX_DEFAULT_LIMIT, 1, INBOX_MAX_LIMIT);
@@ -416,14 +417,14 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static long queryLong(Map<String, List<String>> params, String name, long dflt, long min, long max)
-            throws MessageException {
+            throws Refusal {
         List<String> values = params.get(name);
         if (values == null) {
             return dflt;
         }
         long v = values.size() == 1 ? Route.parseSeq(values.get(0)) : -1;
         if (v < min || v > max) {
-            throw new MessageException(Reason.MALFORMED, name + " must be one integer in " + min + ".." + max);
+            throw new Refusal(Reason.MALFORMED, name + " must be one integer in " + min + ".." + max);
         }
         return v;
     }
@@ -477,7 +478,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** On the executor: this chunk into the upload; releases it exactly once. */
-    private static Reply feedUpload(Exchange ex, HttpContent content, boolean last) throws MessageException {
+    private static Reply feedUpload(Exchange ex, HttpContent content, boolean last) throws Refusal {
         MessageUpload upload = ex.upload;
         try {
             ByteBuf buf = content.content();
@@ -499,7 +500,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 return Reply.ok(Reply.PKCS7, receipt);
             }
             return null;
-        } catch (MessageException | RuntimeException e) {
+        } catch (Refusal | RuntimeException e) {
             upload.close();
             ex.upload = null;
             throw e;
@@ -508,31 +509,18 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private Reply submitBare(ApiClient client, byte[] envelope) throws MessageException {
-        MessageGateway.Start start = gateway.startMessage(client, envelope);
-        if (start instanceof MessageGateway.Start.Replay replay) {
+    private Reply submitBare(Caller client, byte[] envelope) throws Refusal {
+        MessageIntake.Start start = gateway.startMessage(client, envelope);
+        if (start instanceof MessageIntake.Start.Replay replay) {
             return Reply.ok(Reply.PKCS7, replay.signedReceipt());
         }
-        try (MessageGateway.MessageIntake intake = ((MessageGateway.Start.Expecting) start).intake()) {
+        try (MessageIntake intake = ((MessageIntake.Start.Expecting) start).intake()) {
             return Reply.ok(Reply.PKCS7, intake.complete());
         }
     }
 
-    private Reply inbox(ApiClient client, long after, int limit) throws MessageException {
-        List<Map<String, Object>> entries = gateway.inbox(client, after, limit).stream().map(e -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seq", e.seq());
-            m.put("kind", e.kind());
-            m.put("id", e.id());
-            m.put("title", e.title());
-            m.put("createdAt", e.createdAt());
-            return m;
-        }).toList();
-        try {
-            return Reply.ok(Reply.JSON, JSON.writeValueAsBytes(Map.of("entries", entries)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the inbox as JSON", e);
-        }
+    private Reply inbox(Caller client, long after, int limit) throws Refusal {
+        return Reply.ok(Reply.JSON, InboxListJson.toBytes(gateway.inbox(client, after, limit)));
     }
 
     // ---- the executor ----------------------------------------------------------------------------
@@ -551,7 +539,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 Reply reply;
                 try {
                     reply = work.call();
-                } catch (MessageException e) {
+                } catch (Refusal e) {
                     reply = reply(e, ex);
                 } catch (Throwable t) {
                     LOG.error("client={} request={} unexpected failure", ex.account(), ex.id, t);
@@ -587,38 +575,38 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** {@code ?year=YYYY[&format=json|csv]}: anything else is malformed. */
-    private static String[] statusQuery(String uri) throws MessageException {
+    private static String[] statusQuery(String uri) throws Refusal {
         io.netty.handler.codec.http.QueryStringDecoder q = new io.netty.handler.codec.http.QueryStringDecoder(uri);
         List<String> years = q.parameters().getOrDefault("year", List.of());
         List<String> formats = q.parameters().getOrDefault("format", List.of("json"));
         if (years.size() != 1 || !years.get(0).matches("[0-9]{4}") || formats.size() != 1
                 || !(formats.get(0).equals("json") || formats.get(0).equals("csv"))) {
-            throw new MessageException(Reason.MALFORMED, "use ?year=YYYY and optionally &format=json or csv");
+            throw new Refusal(Reason.MALFORMED, "use ?year=YYYY and optionally &format=json or csv");
         }
         return new String[] {years.get(0), formats.get(0)};
     }
 
-    private static void requireSecretariat(Exchange ex) throws MessageException {
-        if (!ex.client.secretariat()) {
-            throw new MessageException(Reason.FORBIDDEN, "only the secretariat may do this");
+    private static void requireSecretariat(Exchange ex) throws Refusal {
+        if (!ex.client.isSecretariat()) {
+            throw new Refusal(Reason.FORBIDDEN, "only the secretariat may do this");
         }
     }
 
     /** The body of a hold: {@code {"reason":"…"}}. */
     /** The {@code reason} of a JSON body {@code {"reason": "…"}}, required for {@code act} (e.g. "a hold"). */
-    private static String reason(byte[] body, String act) throws MessageException {
+    private static String reason(byte[] body, String act) throws Refusal {
         try {
             com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(body);
             if (n == null || !n.path("reason").isTextual() || n.path("reason").asText().isBlank()) {
-                throw new MessageException(Reason.MALFORMED, act + " needs a JSON body {\"reason\": \"…\"}");
+                throw new Refusal(Reason.MALFORMED, act + " needs a JSON body {\"reason\": \"…\"}");
             }
             return n.path("reason").asText();
         } catch (java.io.IOException e) {
-            throw new MessageException(Reason.MALFORMED, act + " needs a JSON body {\"reason\": \"…\"}");
+            throw new Refusal(Reason.MALFORMED, act + " needs a JSON body {\"reason\": \"…\"}");
         }
     }
 
-    private static Reply reply(MessageException e, Exchange ex) {
+    private static Reply reply(Refusal e, Exchange ex) {
         ex.refusedByGateway = true;
         Problem p = Problem.of(e.reason());
         LOG.info("client={} request={} refused: {} {}", ex.account(), ex.id, p.slug, safe(e.getMessage()));
@@ -627,7 +615,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     /** Every refusal is an audit event; the edge's own ones go to the gateway's hook, off the event loop. */
     private void auditEdgeRefusal(ChannelHandlerContext ctx, Exchange ex, Problem problem) {
-        ApiClient client = ex.client;
+        Caller client = ex.client;
         String source = String.valueOf(ctx.channel().remoteAddress());
         String path = safe(pathOf(ex.request.uri()));
         try {

@@ -36,12 +36,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
+import org.treatyexchange.server.application.AuditTrail;
+import org.treatyexchange.server.application.Callers;
+import org.treatyexchange.server.application.SecretariatDesk;
+import org.treatyexchange.server.application.StateDesk;
 import org.slf4j.LoggerFactory;
-import org.treatyexchange.server.messages.MessageGateway;
 
 /**
  * The HTTPS edge of the signed-message channel: mutual TLS, HTTP/1.1, the {@code /api/v1} endpoints
- * (see {@code api/openapi.yaml}), in front of a {@link MessageGateway}. Start it with
+ * (see {@code api/openapi.yaml}), in front of a {@link ApiGateway}. Start it with
  * {@link #start}; {@link #close()} stops it gracefully.
  */
 public final class ApiServer implements AutoCloseable {
@@ -76,17 +79,24 @@ public final class ApiServer implements AutoCloseable {
      * @param settings limits and TLS parameters
      * @param serverKey the private key of the server's TLS certificate
      * @param serverChain the server's certificate first, then its issuers (if any)
-     * @param gateway what the endpoints call; every call runs on the edge's own executor
+     * @param callers, states, secretariat, audit the application layer the endpoints call; every call runs
+     *     on the edge's own executor
      * @throws IllegalArgumentException if a configured cipher suite is not supported by this JDK
      * @throws Exception if the TLS context cannot be built or the address cannot be bound
      */
-    public static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain,
-            MessageGateway gateway) throws Exception {
+    public static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, Callers callers,
+            StateDesk states, SecretariatDesk secretariat, AuditTrail audit) throws Exception {
+        return start(settings, serverKey, serverChain, new DeskGateway(callers, states, secretariat, audit), Clock.systemUTC());
+    }
+
+    /** As above, in front of any gateway (a test double). */
+    static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain,
+            ApiGateway gateway) throws Exception {
         return start(settings, serverKey, serverChain, gateway, Clock.systemUTC());
     }
 
     static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain,
-            MessageGateway gateway, Clock clock) throws Exception {
+            ApiGateway gateway, Clock clock) throws Exception {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(gateway, "gateway");
         refuseRenegotiation();
@@ -128,7 +138,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The handlers after TLS: shared with tests that drive them in an {@code EmbeddedChannel}. */
-    static void addHttpHandlers(ChannelPipeline p, ApiSettings settings, RateLimiter limiter, MessageGateway gateway, Executor executor) {
+    static void addHttpHandlers(ChannelPipeline p, ApiSettings settings, RateLimiter limiter, ApiGateway gateway, Executor executor) {
         HttpDecoderConfig http = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(settings.maxHeaderBytes())

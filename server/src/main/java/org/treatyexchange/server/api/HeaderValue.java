@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.treatyexchange.server.messages.MessageException;
-import org.treatyexchange.server.messages.MessageException.Reason;
+import org.treatyexchange.server.application.Refusal;
+import org.treatyexchange.server.application.Refusal.Reason;
 
 /**
  * A header value with parameters, as in {@code Content-Type} and {@code Content-Disposition}:
@@ -29,7 +29,7 @@ record HeaderValue(String value, Map<String, String> params) {
         return params.get(name);
     }
 
-    static HeaderValue parse(String header) throws MessageException {
+    static HeaderValue parse(String header) throws Refusal {
         if (header == null) {
             throw malformed("missing header value");
         }
@@ -94,7 +94,7 @@ record HeaderValue(String value, Map<String, String> params) {
         return s.substring(start, pos[0]);
     }
 
-    private static String readQuoted(String s, int[] pos) throws MessageException {
+    private static String readQuoted(String s, int[] pos) throws Refusal {
         StringBuilder b = new StringBuilder();
         pos[0]++; // opening quote
         while (pos[0] < s.length()) {
@@ -117,7 +117,7 @@ record HeaderValue(String value, Map<String, String> params) {
     }
 
     /** RFC 8187: {@code charset "'" [ language ] "'" value-chars}; only UTF-8 is accepted. */
-    private static String decodeExtValue(String v) throws MessageException {
+    private static String decodeExtValue(String v) throws Refusal {
         int q1 = v.indexOf('\'');
         int q2 = q1 < 0 ? -1 : v.indexOf('\'', q1 + 1);
         if (q1 < 0 || q2 < 0 || !v.substring(0, q1).equalsIgnoreCase("UTF-8")) {
@@ -147,7 +147,7 @@ record HeaderValue(String value, Map<String, String> params) {
     }
 
     /** Strict UTF-8: malformed sequences are refused, not replaced. */
-    static String utf8(byte[] bytes) throws MessageException {
+    static String utf8(byte[] bytes) throws Refusal {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
@@ -162,7 +162,7 @@ record HeaderValue(String value, Map<String, String> params) {
         }
     }
 
-    static MessageException malformed(String safeMessage) {
-        return new MessageException(Reason.MALFORMED, safeMessage);
+    static Refusal malformed(String safeMessage) {
+        return new Refusal(Reason.MALFORMED, safeMessage);
     }
 }

@@ -3,7 +3,7 @@ package org.treatyexchange.server.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
-import org.treatyexchange.server.messages.MessageException;
+import org.treatyexchange.server.application.Refusal;
 
 /**
  * A streaming {@code multipart/form-data} parser (RFC 7578 over RFC 2046): fed the body chunk by chunk,
@@ -15,19 +15,19 @@ import org.treatyexchange.server.messages.MessageException;
  * whitespace and CRLF, part headers without CRLF line ends or over the limit, obsolete line folding,
  * a missing or non-{@code form-data} {@code Content-Disposition}, a transfer encoding other than
  * 7bit/8bit/binary, a preamble over the limit, and a body that ends before the close delimiter are
- * all {@link MessageException.Reason#MALFORMED}. The epilogue is ignored. Not thread-safe; one
+ * all {@link Refusal.Reason#MALFORMED}. The epilogue is ignored. Not thread-safe; one
  * request feeds it in order (from whichever thread, with a happens-before between feeds).
  */
 final class MultipartParser {
 
     /** Receives the parts; may call {@link MultipartParser#stop()} to ignore the rest of the body. */
     interface Listener {
-        void partBegin(PartHeaders headers) throws MessageException;
+        void partBegin(PartHeaders headers) throws Refusal;
 
         /** Bytes of the current part; valid only during the call. */
-        void partData(byte[] b, int off, int len) throws MessageException;
+        void partData(byte[] b, int off, int len) throws Refusal;
 
-        void partEnd() throws MessageException;
+        void partEnd() throws Refusal;
     }
 
     /**
@@ -58,7 +58,7 @@ final class MultipartParser {
      * @param boundary the {@code boundary} parameter of the request's Content-Type (1..70 bchars, not ending in space)
      * @param maxPartHeaderBytes the most bytes one part's header block may have
      */
-    MultipartParser(String boundary, int maxPartHeaderBytes) throws MessageException {
+    MultipartParser(String boundary, int maxPartHeaderBytes) throws Refusal {
         checkBoundary(boundary);
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII);
         this.maxPartHeaderBytes = maxPartHeaderBytes;
@@ -71,7 +71,7 @@ final class MultipartParser {
         preambleBytes = -2;
     }
 
-    static void checkBoundary(String boundary) throws MessageException {
+    static void checkBoundary(String boundary) throws Refusal {
         if (boundary == null || boundary.isEmpty() || boundary.length() > 70 || boundary.endsWith(" ")) {
             throw HeaderValue.malformed("multipart boundary must be 1 to 70 characters");
         }
@@ -92,7 +92,7 @@ final class MultipartParser {
         stopped = true;
     }
 
-    void feed(byte[] b, int off, int len, Listener listener) throws MessageException {
+    void feed(byte[] b, int off, int len, Listener listener) throws Refusal {
         if (stopped || state == State.EPILOGUE) {
             return;
         }
@@ -214,7 +214,7 @@ final class MultipartParser {
     }
 
     /** The body has ended: it must have had its close delimiter. */
-    void finish() throws MessageException {
+    void finish() throws Refusal {
         if (!stopped && state != State.EPILOGUE) {
             throw HeaderValue.malformed("multipart body ended before its closing boundary");
         }
@@ -241,7 +241,7 @@ final class MultipartParser {
     }
 
     /** Parses {@code from..to}: header lines, each ending in CRLF. */
-    private static PartHeaders parseHeaders(byte[] a, int from, int to) throws MessageException {
+    private static PartHeaders parseHeaders(byte[] a, int from, int to) throws Refusal {
         String block = HeaderValue.utf8(Arrays.copyOfRange(a, from, to));
         HeaderValue disposition = null;
         String contentType = null;

@@ -5,24 +5,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
-import org.treatyexchange.server.messages.MessageException;
+import org.treatyexchange.server.application.Refusal;
 
 /**
  * The one place where a refusal becomes an HTTP status and an RFC 9457 problem type. Clients see the
  * type, a fixed title and a safe detail; never an exception text, a stack trace or a host path.
  */
 enum Problem {
-    BAD_SIGNATURE(400, "bad-signature", "The signature does not verify"),
-    UNKNOWN_SIGNER(403, "unknown-signer", "The signer is not registered"),
-    SIGNER_NOT_OF_STATE(403, "signer-not-of-state", "Signer, client and envelope are not of one State"),
-    CLOCK_SKEW(400, "clock-skew", "The message is too far from the server's clock"),
-    DUPLICATE_ID(409, "duplicate-id", "The message id was used for another message"),
-    DIGEST_MISMATCH(400, "digest-mismatch", "A document does not match the envelope"),
-    TOO_LARGE(413, "too-large", "Over a limit"),
-    MALFORMED(400, "malformed", "The request is not well-formed"),
-    FORBIDDEN(403, "forbidden", "Not allowed for this client"),
-    NOT_FOUND(404, "not-found", "Not found"),
-    UNAVAILABLE(503, "unavailable", "Temporarily unavailable; nothing was kept, retry later"),
+    // One problem per refusal reason; the slug is the reason's code.
+    INVALID_NAME(400, Refusal.Reason.INVALID_NAME, "The document name is not allowed"),
+    UNKNOWN_REPORT_TYPE(400, Refusal.Reason.UNKNOWN_REPORT_TYPE, "Unknown report type"),
+    INVALID_PERIOD(400, Refusal.Reason.INVALID_PERIOD, "The reporting period is not valid for the report type"),
+    INVALID_ROUTING(400, Refusal.Reason.INVALID_ROUTING, "The confidentiality said is not possible"),
+    INVALID_CONTENT(400, Refusal.Reason.INVALID_CONTENT, "The document breaks its report type's format"),
+    MALFORMED(400, Refusal.Reason.MALFORMED, "The request is not well-formed"),
+    BAD_SIGNATURE(400, Refusal.Reason.BAD_SIGNATURE, "The signature does not verify"),
+    UNKNOWN_SIGNER(403, Refusal.Reason.UNKNOWN_SIGNER, "The signer is not registered"),
+    SIGNER_NOT_OF_STATE(403, Refusal.Reason.SIGNER_NOT_OF_STATE, "Signer, client and envelope are not of one State"),
+    CLOCK_SKEW(400, Refusal.Reason.CLOCK_SKEW, "The message is too far from the server's clock"),
+    DIGEST_MISMATCH(400, Refusal.Reason.DIGEST_MISMATCH, "A document does not match the envelope"),
+    DUPLICATE_ID(409, Refusal.Reason.DUPLICATE_ID, "The id was used for other content"),
+    TOO_LARGE(413, Refusal.Reason.TOO_LARGE, "Over a limit"),
+    // 507: the account's storage is what is exhausted, not the request that is too large
+    QUOTA_EXCEEDED(507, Refusal.Reason.QUOTA_EXCEEDED, "The account's storage quota is exceeded"),
+    FORBIDDEN(403, Refusal.Reason.FORBIDDEN, "Not allowed for this client"),
+    NOT_FOUND(404, Refusal.Reason.NOT_FOUND, "Not found"),
+    CONFLICT(409, Refusal.Reason.CONFLICT, "Not possible in the filing's current state"),
+    TAMPERED(500, Refusal.Reason.TAMPERED, "A stored document failed its integrity check"),
+    STORAGE_FULL(507, Refusal.Reason.STORAGE_FULL, "The server's storage is full; nothing was kept, retry later"),
+    UNAVAILABLE(503, Refusal.Reason.UNAVAILABLE, "Temporarily unavailable; nothing was kept, retry later"),
     // Edge-only problems, raised before or around the domain.
     UNKNOWN_CLIENT(403, "unknown-client", "The client certificate is not registered"),
     RATE_LIMITED(429, "rate-limited", "Too many requests"),
@@ -45,34 +56,38 @@ enum Problem {
     final HttpResponseStatus status;
     final String slug;
     final String title;
+    private final Refusal.Reason reason;
+
+    Problem(int status, Refusal.Reason reason, String title) {
+        this(status, reason.code(), title, reason);
+    }
 
     Problem(int status, String slug, String title) {
+        this(status, slug, title, null);
+    }
+
+    Problem(int status, String slug, String title, Refusal.Reason reason) {
         this.status = HttpResponseStatus.valueOf(status);
         this.slug = slug;
         this.title = title;
+        this.reason = reason;
     }
 
-    static Problem of(MessageException.Reason reason) {
-        return switch (reason) {
-            case BAD_SIGNATURE -> BAD_SIGNATURE;
-            case UNKNOWN_SIGNER -> UNKNOWN_SIGNER;
-            case SIGNER_NOT_OF_STATE -> SIGNER_NOT_OF_STATE;
-            case CLOCK_SKEW -> CLOCK_SKEW;
-            case DUPLICATE_ID -> DUPLICATE_ID;
-            case DIGEST_MISMATCH -> DIGEST_MISMATCH;
-            case TOO_LARGE -> TOO_LARGE;
-            case MALFORMED -> MALFORMED;
-            case FORBIDDEN -> FORBIDDEN;
-            case NOT_FOUND -> NOT_FOUND;
-            case UNAVAILABLE -> UNAVAILABLE;
-        };
+    /** The problem a refusal becomes: the one of its reason. */
+    static Problem of(Refusal.Reason reason) {
+        for (Problem p : values()) {
+            if (p.reason == reason) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no problem for refusal reason " + reason);
     }
 
     String type() {
         return TYPE_PREFIX + slug;
     }
 
-    /** The problem document; {@code detail} must already be safe to show (a fixed text or a MessageException message). */
+    /** The problem document; {@code detail} must already be safe to show (a fixed text or a Refusal message). */
     byte[] json(String detail, String requestId) {
         ObjectNode o = JSON.createObjectNode();
         o.put("type", type());

@@ -1,9 +1,7 @@
-package org.treatyexchange.server.release;
+package org.treatyexchange.server.application;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.treatyexchange.server.store.FilingRecord;
-import org.treatyexchange.server.store.RoutingRecords;
 
 /** How a filing and its plan are shown to the secretariat (admin CLI and API alike). */
 public final class FilingJson {
@@ -13,7 +11,7 @@ public final class FilingJson {
     private FilingJson() {
     }
 
-    public static ObjectNode describe(FilingRecord f) {
+    public static ObjectNode describe(Filing f) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("id", f.id());
         n.put("state", f.state());
@@ -35,21 +33,21 @@ public final class FilingJson {
     }
 
     /** A filing with its plan under {@code plan} (when it has one). */
-    public static ObjectNode describe(ReleaseService.Planned planned) {
+    public static ObjectNode describe(Filing.Planned planned) {
         ObjectNode n = describe(planned.filing());
         planned.plan().ifPresent(p -> n.set("plan", describe(p)));
         return n;
     }
 
     /** {@code {"filings":[…]}}: each filing with its plan — what the secretariat reviews. */
-    public static ObjectNode list(java.util.List<ReleaseService.Planned> planned) {
+    public static ObjectNode list(java.util.List<Filing.Planned> planned) {
         ObjectNode result = MAPPER.createObjectNode();
         com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
         planned.forEach(p -> items.add(describe(p)));
         return result;
     }
 
-    public static ObjectNode describe(RoutingRecords.Plan p) {
+    public static ObjectNode describe(Filing.Plan p) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("level", p.level().wireName());
         n.put("levelSource", p.levelSource());

@@ -1,4 +1,4 @@
-package org.treatyexchange.server.release;
+package org.treatyexchange.server.application;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -11,7 +11,7 @@ import java.time.format.DateTimeFormatter;
  * repeats), need no coordination between nodes, and the database's primary key catches the rare
  * collision between nodes (the caller retries with a new id).
  */
-final class FilingIds {
+public final class FilingIds {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray(); // Crockford base32
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -33,7 +33,7 @@ final class FilingIds {
     }
 
     /** Whether a string has the shape of a filing id (checked before any lookup). */
-    static boolean isWellFormed(String id) {
+    public static boolean isWellFormed(String id) {
         return id != null && id.matches("\\d{8}T\\d{9}Z-[0-9A-HJKMNP-TV-Z]{10}");
     }
 }

@@ -1,5 +1,6 @@
 package org.treatyexchange.server.filing;
 
+import org.treatyexchange.server.application.Refusal;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
@@ -75,23 +76,23 @@ public final class FilingService {
     /**
      * Starts receiving a document. Refuses at once when the account's quota is already used up.
      */
-    public Intake begin(Submission submission) throws FilingException {
+    public Intake begin(Submission submission) throws Refusal {
         long used;
         try {
             used = store.read(tx -> tx.filings().totalBytesOfAccount(submission.account()));
         } catch (StoreException e) {
-            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
         }
         if (used >= accountQuota) {
             refuse(submission, "quota-exceeded", 0);
-            throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota is used up");
+            throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota is used up");
         }
         Ticket ticket = enter();
         try {
             return new Intake(submission, vault.begin(), used, policy.contentRule(submission).orElse(null), ticket);
         } catch (IOException e) {
             ticket.done();
-            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
         } catch (RuntimeException e) {
             ticket.done();
             throw e;
@@ -117,10 +118,10 @@ public final class FilingService {
         }
     }
 
-    private Ticket enter() throws FilingException {
+    private Ticket enter() throws Refusal {
         synchronized (inFlightLock) {
             if (draining) {
-                throw new FilingException(FilingException.Reason.UNAVAILABLE, "the server is shutting down; try again shortly");
+                throw new Refusal(Refusal.Reason.UNAVAILABLE, "the server is shutting down; try again shortly");
             }
             inFlight++;
         }
@@ -188,23 +189,23 @@ public final class FilingService {
         }
 
         /** Appends document bytes; refuses (and discards everything) past the size limit or quota. */
-        public void write(byte[] b, int off, int len) throws FilingException {
+        public void write(byte[] b, int off, int len) throws Refusal {
             if (finished) {
                 throw new IllegalStateException("intake already finished");
             }
             long after = upload.size() + len;
             if (after > maxFileSize) {
                 abort("too-large");
-                throw new FilingException(FilingException.Reason.TOO_LARGE, "the document exceeds the maximum size of " + maxFileSize + " bytes");
+                throw new Refusal(Refusal.Reason.TOO_LARGE, "the document exceeds the maximum size of " + maxFileSize + " bytes");
             }
             if (usedBefore + after > accountQuota) {
                 abort("quota-exceeded");
-                throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+                throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
             }
             if (structured != null) {
                 if (after > rule.maxBytes()) {
                     abort("invalid-content");
-                    throw new FilingException(FilingException.Reason.INVALID, "a " + submission.reportType()
+                    throw new Refusal(Refusal.Reason.INVALID_CONTENT, "a " + submission.reportType()
                             + " document is at most " + rule.maxBytes() + " bytes");
                 }
                 structured.write(b, off, len);
@@ -221,7 +222,7 @@ public final class FilingService {
          * Makes the filing durable and returns it with its signed receipt. On failure nothing is kept
          * and the refusal is audited.
          */
-        public Accepted commit() throws FilingException {
+        public Accepted commit() throws Refusal {
             return record(List.of(finish()), NO_MORE).get(0);
         }
 
@@ -229,7 +230,7 @@ public final class FilingService {
          * Seals and stores the document (durable, encrypted) without recording it yet: for callers that
          * check it first and record several documents in one transaction ({@link #record}).
          */
-        public Received finish() throws FilingException {
+        public Received finish() throws Refusal {
             if (finished) {
                 throw new IllegalStateException("intake already finished");
             }
@@ -237,7 +238,7 @@ public final class FilingService {
                 Optional<String> problem = rule.problem(submission, structured.toByteArray());
                 if (problem.isPresent()) {
                     abort("invalid-content");
-                    throw new FilingException(FilingException.Reason.INVALID, problem.get());
+                    throw new Refusal(Refusal.Reason.INVALID_CONTENT, problem.get());
                 }
             }
             finished = true;
@@ -282,13 +283,13 @@ public final class FilingService {
         return false;
     }
 
-    private static FilingException storageFailure(IOException e) {
+    private static Refusal storageFailure(IOException e) {
         if (storageFull(e)) {
             LOG.error("the document store is full: an upload was refused and discarded");
-            return new FilingException(FilingException.Reason.UNAVAILABLE, "the server's storage is full; nothing was kept; try again later", e);
+            return new Refusal(Refusal.Reason.STORAGE_FULL, "the server's storage is full; nothing was kept; try again later", e);
         }
         LOG.error("a document could not be written ({})", e.getClass().getSimpleName());
-        return new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
+        return new Refusal(Refusal.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
     }
 
     /** A stored, not yet recorded document (see {@link Intake#finish()}); in flight until recorded or discarded. */
@@ -320,7 +321,7 @@ public final class FilingService {
      * event, plus whatever {@code more} adds; all or nothing. On failure the documents are discarded
      * and the refusal audited.
      */
-    public List<Accepted> record(List<Received> received, AlsoInTransaction more) throws FilingException {
+    public List<Accepted> record(List<Received> received, AlsoInTransaction more) throws Refusal {
         try {
             return recordAll(received, more);
         } finally {
@@ -328,7 +329,7 @@ public final class FilingService {
         }
     }
 
-    private List<Accepted> recordAll(List<Received> received, AlsoInTransaction more) throws FilingException {
+    private List<Accepted> recordAll(List<Received> received, AlsoInTransaction more) throws Refusal {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 1; ; attempt++) {
             List<String> ids = received.stream().map(r -> FilingIds.next(receivedAt)).toList();
@@ -346,9 +347,9 @@ public final class FilingService {
                 if (e.reason() == StoreException.Reason.DUPLICATE && attempt < ID_ATTEMPTS) {
                     continue; // filing id collision: draw others; submission id taken: the next try answers "already filed"
                 }
-                FilingException failure = e.getCause() instanceof FilingException fe ? fe
-                        : new FilingException(FilingException.Reason.UNAVAILABLE, "the filing could not be recorded; nothing was kept", e);
-                if (!(e.getCause() instanceof FilingException)) {
+                Refusal failure = e.getCause() instanceof Refusal fe ? fe
+                        : new Refusal(Refusal.Reason.UNAVAILABLE, "the filing could not be recorded; nothing was kept", e);
+                if (!(e.getCause() instanceof Refusal)) {
                     LOG.error("filings could not be recorded: {}", e.getMessage());
                 }
                 discard(received, failure);
@@ -358,11 +359,11 @@ public final class FilingService {
     }
 
     /** Discards stored documents that will not be recorded, auditing each refusal. */
-    public void discard(List<Received> received, FilingException why) {
+    public void discard(List<Received> received, Refusal why) {
         for (Received r : received) {
             r.ticket().done();
             discardBlob(r.document().blobId());
-            refuse(r.submission(), why.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), r.document().size());
+            refuse(r.submission(), why.code(), r.document().size());
         }
     }
 
@@ -436,7 +437,7 @@ public final class FilingService {
         }
         long used = tx.filings().totalBytesOfAccount(s.account());
         if (used + doc.size() > accountQuota) {
-            throw new FilingException(FilingException.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+            throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
         }
         Draft draft = draft(tx, r, id, receivedAt); // read again under the writers' lock: what is recorded
         FilingRecord filing = draft.filing();
@@ -482,7 +483,7 @@ public final class FilingService {
         Submission s = r.submission();
         DocumentVault.StoredDocument doc = r.document();
         if (!used.sha256().equals(doc.sha256Hex()) || !used.fileName().equals(s.fileName()) || !used.reportType().equals(s.reportType())) {
-            throw new FilingException(FilingException.Reason.INVALID, "the manifest's submissionId was already used by this State"
+            throw new Refusal(Refusal.Reason.DUPLICATE_ID, "the manifest's submissionId was already used by this State"
                     + " for another document; nothing was filed (use a new submissionId for a new document or version)");
         }
         FilingRecord original = tx.filings().byId(used.filingId())
@@ -534,7 +535,7 @@ public final class FilingService {
         }
     }
 
-    public Optional<FilingRecord> byId(String id) throws FilingException {
+    public Optional<FilingRecord> byId(String id) throws Refusal {
         if (!FilingIds.isWellFormed(id)) {
             return Optional.empty();
         }
@@ -543,15 +544,15 @@ public final class FilingService {
 
     /** The filing a drop-folder document path shows ({@link org.treatyexchange.server.store.FilingRecords#currentByName}). */
     public Optional<FilingRecord> currentByName(String state, String reportType, ConfidentialityLevel level, String fileName)
-            throws FilingException {
+            throws Refusal {
         return read(tx -> tx.filings().currentByName(state, reportType, level.wireName(), fileName));
     }
 
-    public List<FilingRecord> list(FilingQuery query) throws FilingException {
+    public List<FilingRecord> list(FilingQuery query) throws Refusal {
         return read(tx -> tx.filings().list(query));
     }
 
-    public Optional<byte[]> receipt(String filingId) throws FilingException {
+    public Optional<byte[]> receipt(String filingId) throws Refusal {
         if (!FilingIds.isWellFormed(filingId)) {
             return Optional.empty();
         }
@@ -562,30 +563,30 @@ public final class FilingService {
      * Opens a filing's document, decrypted, for reading; every open is audited as a download by
      * {@code actor}. Tampering is detected as the bytes are read.
      */
-    public SeekableByteChannel openDocument(FilingRecord filing, String actor, String source) throws FilingException {
+    public SeekableByteChannel openDocument(FilingRecord filing, String actor, String source) throws Refusal {
         DocumentKey key = read(tx -> tx.documentKeys().byBlobId(filing.blobId()))
-                .orElseThrow(() -> new FilingException(FilingException.Reason.NOT_FOUND, "no such document"));
+                .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such document"));
         try {
             audit.record(store, AuditEvent.ok("document.read", actor, source, filing.id()).withDetail("state", filing.state()));
         } catch (StoreException e) {
             // an unaudited read must not happen
-            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
         }
         try {
             return vault.openReadOnly(key, filing.size());
         } catch (TamperedDocumentException e) {
             LOG.error("document of filing {} failed its integrity check", filing.id());
-            throw new FilingException(FilingException.Reason.TAMPERED, "the stored document failed its integrity check", e);
+            throw new Refusal(Refusal.Reason.TAMPERED, "the stored document failed its integrity check", e);
         } catch (IOException e) {
-            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the document could not be read", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the document could not be read", e);
         }
     }
 
-    private <T> T read(Store.TxWork<T> work) throws FilingException {
+    private <T> T read(Store.TxWork<T> work) throws Refusal {
         try {
             return store.read(work);
         } catch (StoreException e) {
-            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.treatyexchange.server.filing;
 
+import org.treatyexchange.server.application.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,29 +58,14 @@ public final class Manifests {
         }
     }
 
+    /** The manifest slot's folder for a document dropped into {@code /submit/<report-type>/} itself. */
+    public static final String NO_FOLDER = "-";
+
     /**
-     * Validates and keeps a manifest written by {@code account} into a folder.
-     *
-     * @throws FilingException FORBIDDEN with a safe message when it is malformed or does not fit the folder
+     * Keeps a manifest written by {@code account} into a folder; the caller has checked what it says
+     * (report type, period, named States) by the rules every filing follows.
      */
-    public void receive(ManifestRecords.Slot slot, String account, String source, byte[] json) throws FilingException {
-        Manifest m;
-        try {
-            m = ManifestJson.fromBytes(json);
-        } catch (WireFormatException e) {
-            throw refused(slot, account, source, e.getMessage());
-        }
-        if (!m.reportType().equals(slot.reportType())) {
-            throw refused(slot, account, source, "the manifest's reportType '" + m.reportType() + "' is not the folder's '"
-                    + slot.reportType() + "'");
-        }
-        // A manifest that says no period leaves it to the folder (as a document without a manifest): the
-        // SDK writes one for every upload, to carry its submission id.
-        Optional<String> periodProblem = m.period() == null ? Optional.empty()
-                : ReportingPeriods.problem(m.reportType(), m.period(), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
-        if (periodProblem.isPresent()) {
-            throw refused(slot, account, source, periodProblem.get());
-        }
+    public void receive(ManifestRecords.Slot slot, String account, String source, Manifest m) throws Refusal {
         Instant clockNow = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         try {
             store.inTransaction(tx -> {
@@ -96,12 +82,12 @@ public final class Manifests {
                 return null;
             });
         } catch (StoreException e) {
-            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the manifest could not be stored; nothing was kept", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the manifest could not be stored; nothing was kept", e);
         }
     }
 
     /** The manifest waiting for this document, if any (not yet consumed: the filing's transaction does that). */
-    public Optional<Applied> waitingFor(ManifestRecords.Slot slot) throws FilingException {
+    public Optional<Applied> waitingFor(ManifestRecords.Slot slot) throws Refusal {
         try {
             Instant cutoff = clock.instant().minus(TTL);
             Optional<ManifestRecords.Waiting> w = store.read(tx -> tx.manifests().find(slot)).filter(x -> x.receivedAt().isAfter(cutoff));
@@ -110,20 +96,22 @@ public final class Manifests {
             }
             return Optional.of(new Applied(w.get(), ManifestJson.fromBytes(w.get().json().getBytes(StandardCharsets.UTF_8))));
         } catch (StoreException e) {
-            throw new FilingException(FilingException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
         } catch (WireFormatException e) {
-            throw new FilingException(FilingException.Reason.UNAVAILABLE, "a stored manifest could not be read", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "a stored manifest could not be read", e);
         }
     }
 
-    private FilingException refused(ManifestRecords.Slot slot, String account, String source, String why) {
+    /** Audits a refused manifest and returns the refusal to throw. */
+    public Refusal refused(ManifestRecords.Slot slot, String account, String source, Refusal why) {
         try {
             audit.record(store, AuditEvent.refused("manifest.refused", account, source, slot.fileName())
                     .withDetail("state", slot.state())
-                    .withDetail("reason", why));
+                    .withDetail("reason", why.code())
+                    .withDetail("detail", why.getMessage()));
         } catch (StoreException e) {
             // the refusal itself still reaches the client
         }
-        return new FilingException(FilingException.Reason.FORBIDDEN, "manifest refused: " + why);
+        return why;
     }
 }

@@ -36,7 +36,13 @@ import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.crypto.SignatureCheckException;
 import org.treatyexchange.server.crypto.VerifiedEnvelope;
-import org.treatyexchange.server.filing.FilingException;
+import org.treatyexchange.server.application.Caller;
+import org.treatyexchange.server.application.FilingRules;
+import org.treatyexchange.server.application.MessageIntake;
+import org.treatyexchange.server.application.MessageIntake.DocumentSink;
+import org.treatyexchange.server.application.MessageIntake.ExpectedDocument;
+import org.treatyexchange.server.application.Names;
+import org.treatyexchange.server.application.Refusal;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.filing.SignedAhead;
 import org.treatyexchange.server.filing.Submission;
@@ -44,10 +50,6 @@ import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.Registry;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
-import org.treatyexchange.server.release.FilingJson;
-import org.treatyexchange.server.release.ReleaseService;
-import org.treatyexchange.server.release.Reports;
-import org.treatyexchange.server.release.StandingInstructions;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
@@ -62,13 +64,14 @@ import org.treatyexchange.server.store.blob.BlobStore;
  * conflicting reuse of an id, how its documents become filings, and each State's inbound queue.
  * Transport-free: the HTTPS edge and the admin CLI both come here.
  */
-public final class MessageService implements MessageGateway {
+public final class MessageService {
 
     static final String SECRETARIAT = "secretariat";
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageService.class);
 
     private final MessageSettings settings;
+    private final FilingRules rules;
     private final RegistryService registry;
     private final FilingService filings;
     private final DocumentVault vault;
@@ -77,17 +80,11 @@ public final class MessageService implements MessageGateway {
     private final AuditLog audit;
     private final Store store;
     private final Clock clock;
-    private final ReleaseService release;
-    private final Reports reports;
-    private final StandingInstructions instructions;
 
-    public MessageService(MessageSettings settings, RegistryService registry, FilingService filings, DocumentVault vault, BlobStore blobs,
-            ReceiptSigner signer, AuditLog audit, Store store, Clock clock, ReleaseService release, Reports reports,
-            StandingInstructions instructions) {
-        this.instructions = instructions;
-        this.release = release;
-        this.reports = reports;
+    public MessageService(MessageSettings settings, FilingRules rules, RegistryService registry, FilingService filings, DocumentVault vault,
+            BlobStore blobs, ReceiptSigner signer, AuditLog audit, Store store, Clock clock) {
         this.settings = settings;
+        this.rules = rules;
         this.registry = registry;
         this.filings = filings;
         this.vault = vault;
@@ -98,93 +95,52 @@ public final class MessageService implements MessageGateway {
         this.clock = clock;
     }
 
-    // ---- who is calling ---------------------------------------------------------------------------
-
-    @Override
-    public Optional<ApiClient> identify(X509Certificate clientCertificate, String source) {
-        String fingerprint = LocalCertificateAuthority.fingerprint(clientCertificate);
-        Registry current = registry.current();
-        Optional<Account> account = current.accountByCertificate(fingerprint);
-        if (account.isPresent()) {
-            Account a = account.get();
-            return Optional.of(new ApiClient(a.name(), a.stateCode(), a.isSecretariat(), fingerprint, source));
-        }
-        boolean revoked = current.certificate(fingerprint).map(c -> c.revoked()).orElse(false);
-        auditQuietly(AuditEvent.refused("auth.failure", "-", source, "-")
-                .withDetail("channel", "api")
-                .withDetail("certificateFingerprint", fingerprint)
-                .withDetail("reason", revoked ? "certificate-revoked" : "certificate-not-registered"));
-        return Optional.empty();
-    }
-
-    @Override
-    public void refusedAtEdge(ApiClient client, String source, String problemType, String request) {
-        auditQuietly(AuditEvent.refused("api.refused", client == null ? "-" : client.account(), source, request)
-                .withDetail("problem", problemType));
-    }
-
     // ---- a State's message ------------------------------------------------------------------------
 
-    @Override
-    public Start startMessage(ApiClient client, byte[] signedEnvelope) throws MessageException {
+    /**
+     * Verifies a signed envelope sent by {@code caller} and decides what to do. Checks, in order:
+     * signature, signer registered, signer/caller/envelope State the same, clock skew, message id unused
+     * (or used for this very envelope: the original receipt answers), then what every filing must say
+     * ({@link FilingRules}: report type, period, named States, document names) and the limits.
+     */
+    public MessageIntake.Start startMessage(Caller caller, byte[] signedEnvelope) throws Refusal {
         try {
-            if (client.secretariat()) {
-                throw new MessageException(MessageException.Reason.FORBIDDEN,
-                        "the secretariat sends messages through /api/v1/secretariat/messages");
-            }
-            Checked checked = check(client, signedEnvelope);
+            Checked checked = check(signedEnvelope);
             Envelope e = checked.envelope();
             if (e.type() == MessageType.SECRETARIAT_MESSAGE) {
-                throw new MessageException(MessageException.Reason.MALFORMED,
-                        "a State sends messages of type filing, correspondence or instruction");
+                throw new Refusal(Refusal.Reason.MALFORMED, "a State sends messages of type filing, correspondence or instruction");
             }
-            if (!e.state().equals(client.state()) || !e.state().equals(checked.signer().stateCode())) {
-                throw new MessageException(MessageException.Reason.SIGNER_NOT_OF_STATE,
+            if (!e.state().equals(caller.state()) || !e.state().equals(checked.signer().stateCode())) {
+                throw new Refusal(Refusal.Reason.SIGNER_NOT_OF_STATE,
                         "the envelope's State, the signer's State and the TLS client's State must be the same");
-            }
-            String reportType = e.reportType() != null ? e.reportType() : "correspondence";
-            if (!settings.reportTypes().contains(reportType)) {
-                throw new MessageException(MessageException.Reason.MALFORMED, "unknown report type '" + reportType + "'");
-            }
-            // An instruction covers every future filing of the type, so it has no period to check.
-            Optional<String> periodProblem = e.type() == MessageType.INSTRUCTION ? Optional.empty()
-                    : org.treatyexchange.server.routing.ReportingPeriods.problem(reportType, e.period(),
-                            java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC));
-            if (periodProblem.isPresent()) {
-                throw new MessageException(MessageException.Reason.MALFORMED, periodProblem.get());
-            }
-            // Null for a filing that says no level: routing applies the State's standing instruction.
-            ConfidentialityLevel level = e.level();
-            if (e.type() == MessageType.INSTRUCTION && level != null) {
-                List<String> problems = org.treatyexchange.server.routing.Router.instructionProblems(e.state(), level, e.namedStates(),
-                        registry.current());
-                if (!problems.isEmpty()) {
-                    throw new MessageException(MessageException.Reason.MALFORMED, String.join("; ", problems));
-                }
-            }
-            if (level == ConfidentialityLevel.NAMED) {
-                for (String named : e.namedStates()) {
-                    if (registry.current().state(named).filter(StateEntry::isStateParty).isEmpty()) {
-                        throw new MessageException(MessageException.Reason.MALFORMED, "named State '" + named + "' is not a State Party");
-                    }
-                }
-            }
-            if (e.documents().size() > settings.maxDocuments()) {
-                throw new MessageException(MessageException.Reason.TOO_LARGE, "at most " + settings.maxDocuments() + " documents per message");
-            }
-            for (DocumentInfo d : e.documents()) {
-                if (d.size() > settings.maxDocumentBytes()) {
-                    throw new MessageException(MessageException.Reason.TOO_LARGE,
-                            "document '" + d.name() + "' is larger than " + settings.maxDocumentBytes() + " bytes");
-                }
             }
             Optional<byte[]> replay = replayOrConflict(e.state(), checked);
             if (replay.isPresent()) {
-                return new Start.Replay(replay.get());
+                return new MessageIntake.Start.Replay(replay.get());
             }
-            return new Start.Expecting(new Intake(client, checked, signedEnvelope, reportType, level));
-        } catch (MessageException e) {
-            auditRefusal(client, e, "message.refused");
+            String reportType = rules.reportType(e.reportType() != null ? e.reportType() : "correspondence");
+            // Null for a filing that says no level: routing applies the State's standing instruction.
+            ConfidentialityLevel level = e.level();
+            if (e.type() == MessageType.INSTRUCTION) {
+                // An instruction covers every future filing of the type, so it has no period to check.
+                rules.instruction(e.state(), level, e.namedStates());
+            } else {
+                rules.period(reportType, e.period());
+                rules.routing(e.state(), level, e.namedStates());
+            }
+            if (e.documents().size() > settings.maxDocuments()) {
+                throw new Refusal(Refusal.Reason.TOO_LARGE, "at most " + settings.maxDocuments() + " documents per message");
+            }
+            for (DocumentInfo d : e.documents()) {
+                rules.documentName(d.name());
+                if (d.size() > settings.maxDocumentBytes()) {
+                    throw new Refusal(Refusal.Reason.TOO_LARGE,
+                            "document '" + d.name() + "' is larger than " + settings.maxDocumentBytes() + " bytes");
+                }
+            }
+            return new MessageIntake.Start.Expecting(new Intake(caller, checked, signedEnvelope, reportType, level));
+        } catch (Refusal e) {
+            auditRefusal(caller, e, "message.refused");
             throw e;
         }
     }
@@ -193,34 +149,36 @@ public final class MessageService implements MessageGateway {
     private record Checked(Envelope envelope, byte[] envelopeJson, String digest, Account signer, String signerFingerprint) {
     }
 
-    private Checked check(ApiClient client, byte[] signedEnvelope) throws MessageException {
+    private Checked check(byte[] signedEnvelope) throws Refusal {
         if (signedEnvelope.length > settings.maxEnvelopeBytes()) {
-            throw new MessageException(MessageException.Reason.TOO_LARGE, "the signed envelope is larger than "
+            throw new Refusal(Refusal.Reason.TOO_LARGE, "the signed envelope is larger than "
                     + settings.maxEnvelopeBytes() + " bytes");
         }
         VerifiedEnvelope verified;
         try {
             verified = EnvelopeVerifier.verify(signedEnvelope, settings.maxEnvelopeBytes());
         } catch (SignatureCheckException e) {
-            throw new MessageException(e.reason() == SignatureCheckException.Reason.MALFORMED ? MessageException.Reason.MALFORMED
-                    : MessageException.Reason.BAD_SIGNATURE, "the envelope's signature does not verify: " + e.getMessage());
+            throw new Refusal(e.reason() == SignatureCheckException.Reason.MALFORMED ? Refusal.Reason.MALFORMED
+                    : Refusal.Reason.BAD_SIGNATURE, "the envelope's signature does not verify: " + e.getMessage());
         }
         Envelope envelope;
         try {
             envelope = EnvelopeJson.fromBytes(verified.content());
         } catch (WireFormatException e) {
-            throw new MessageException(MessageException.Reason.MALFORMED, "the envelope is malformed: " + e.getMessage());
+            // a document name is judged by the names rule of every channel, the rest is the envelope's form
+            throw e.concernsName() ? new Refusal(Refusal.Reason.INVALID_NAME, e.getMessage())
+                    : new Refusal(Refusal.Reason.MALFORMED, "the envelope is malformed: " + e.getMessage());
         }
         String signerFingerprint = LocalCertificateAuthority.fingerprint(verified.signer());
         Account signer = registry.current().accountByCertificate(signerFingerprint)
-                .orElseThrow(() -> new MessageException(MessageException.Reason.UNKNOWN_SIGNER,
+                .orElseThrow(() -> new Refusal(Refusal.Reason.UNKNOWN_SIGNER,
                         "the envelope was signed with a certificate that is not registered (or is revoked)"));
         Instant now = clock.instant();
         Duration skew = settings.clockSkew();
         String digest = sha256(verified.content());
         if ((envelope.createdAt().isBefore(now.minus(skew)) || envelope.createdAt().isAfter(now.plus(skew)))
                 && !isStoredResend(envelope, digest)) {
-            throw new MessageException(MessageException.Reason.CLOCK_SKEW, "createdAt " + envelope.createdAt()
+            throw new Refusal(Refusal.Reason.CLOCK_SKEW, "createdAt " + envelope.createdAt()
                     + " is more than " + skew.toSeconds() + " s from the server's time " + now.truncatedTo(ChronoUnit.SECONDS));
         }
         return new Checked(envelope, verified.content(), digest, signer, signerFingerprint);
@@ -231,7 +189,7 @@ public final class MessageService implements MessageGateway {
      * the original receipt back and files nothing, so it is answered however old it is: a national system
      * that lost its receipt can always recover it by sending the same envelope again.
      */
-    private boolean isStoredResend(Envelope envelope, String digest) throws MessageException {
+    private boolean isStoredResend(Envelope envelope, String digest) throws Refusal {
         if (envelope.state() == null) {
             return false;
         }
@@ -244,7 +202,7 @@ public final class MessageService implements MessageGateway {
     }
 
     /** A used message id: the original receipt when the envelope is the same, else a refusal. */
-    private Optional<byte[]> replayOrConflict(String sender, Checked checked) throws MessageException {
+    private Optional<byte[]> replayOrConflict(String sender, Checked checked) throws Refusal {
         Optional<MessageRecord> existing;
         try {
             existing = store.read(tx -> tx.messages().find(sender, checked.envelope().messageId()));
@@ -259,13 +217,13 @@ public final class MessageService implements MessageGateway {
                     .withDetail("sender", sender));
             return Optional.of(existing.get().receipt());
         }
-        throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id '" + checked.envelope().messageId()
+        throw new Refusal(Refusal.Reason.DUPLICATE_ID, "message id '" + checked.envelope().messageId()
                 + "' was already used by " + sender + " for a message with other content");
     }
 
     /** The documents of one accepted-so-far message. */
     private final class Intake implements MessageIntake {
-        private final ApiClient client;
+        private final Caller client;
         private final Checked checked;
         private final byte[] signedEnvelope;
         private final String reportType;
@@ -276,7 +234,7 @@ public final class MessageService implements MessageGateway {
         private String openName;
         private boolean done;
 
-        Intake(ApiClient client, Checked checked, byte[] signedEnvelope, String reportType, ConfidentialityLevel level) {
+        Intake(Caller client, Checked checked, byte[] signedEnvelope, String reportType, ConfidentialityLevel level) {
             this.client = client;
             this.checked = checked;
             this.signedEnvelope = signedEnvelope.clone();
@@ -293,63 +251,63 @@ public final class MessageService implements MessageGateway {
         }
 
         @Override
-        public DocumentSink document(String name) throws MessageException {
+        public DocumentSink document(String name) throws Refusal {
             if (open != null) {
-                throw fail(MessageException.Reason.MALFORMED, "document '" + openName + "' has not ended");
+                throw fail(Refusal.Reason.MALFORMED, "document '" + openName + "' has not ended");
             }
             ExpectedDocument doc = expected.get(name);
             if (doc == null || received.containsKey(name)) {
-                throw fail(MessageException.Reason.DIGEST_MISMATCH, doc == null ? "document '" + name + "' is not in the envelope"
+                throw fail(Refusal.Reason.DIGEST_MISMATCH, doc == null ? "document '" + name + "' is not in the envelope"
                         : "document '" + name + "' was sent twice");
             }
             Envelope e = checked.envelope();
-            Submission submission = new Submission(e.state(), client.account(), "x509-sha256:" + checked.signerFingerprint(), "api",
+            Submission submission = new Submission(e.state(), client.account(), "x509-sha256:" + checked.signerFingerprint(), client.channel().wireName(),
                     client.source(), name, reportType, e.period(), level, e.namedStates(), e.withheld());
             try {
                 open = filings.begin(submission);
-            } catch (FilingException ex) {
-                throw fail(map(ex), ex.getMessage());
+            } catch (Refusal ex) {
+                throw fail(ex);
             }
             openName = name;
             return new DocumentSink() {
                 private long size;
 
                 @Override
-                public void write(byte[] b, int off, int len) throws MessageException {
+                public void write(byte[] b, int off, int len) throws Refusal {
                     size += len;
                     if (size > doc.size()) {
-                        throw fail(MessageException.Reason.DIGEST_MISMATCH, "document '" + name + "' is longer than the envelope says");
+                        throw fail(Refusal.Reason.DIGEST_MISMATCH, "document '" + name + "' is longer than the envelope says");
                     }
                     try {
                         open.write(b, off, len);
-                    } catch (FilingException ex) {
-                        throw fail(map(ex), ex.getMessage());
+                    } catch (Refusal ex) {
+                        throw fail(ex);
                     }
                 }
 
                 @Override
-                public void end() throws MessageException {
+                public void end() throws Refusal {
                     FilingService.Received r;
                     try {
                         r = open.finish();
-                    } catch (FilingException ex) {
-                        throw fail(map(ex), ex.getMessage());
+                    } catch (Refusal ex) {
+                        throw fail(ex);
                     } finally {
                         open = null;
                     }
                     received.put(name, r);
                     if (r.document().size() != doc.size() || !r.document().sha256Hex().equals(doc.sha256())) {
-                        throw fail(MessageException.Reason.DIGEST_MISMATCH, "document '" + name + "' does not match its size and SHA-256 in the envelope");
+                        throw fail(Refusal.Reason.DIGEST_MISMATCH, "document '" + name + "' does not match its size and SHA-256 in the envelope");
                     }
                 }
             };
         }
 
         @Override
-        public byte[] complete() throws MessageException {
+        public byte[] complete() throws Refusal {
             if (open != null || received.size() != expected.size()) {
                 List<String> missing = expected.keySet().stream().filter(n -> !received.containsKey(n)).toList();
-                throw fail(MessageException.Reason.DIGEST_MISMATCH, "documents missing from the request: " + missing);
+                throw fail(Refusal.Reason.DIGEST_MISMATCH, "documents missing from the request: " + missing);
             }
             Envelope e = checked.envelope();
             DocumentVault.StoredDocument envelopeBlob = storeBlob(signedEnvelope);
@@ -368,19 +326,18 @@ public final class MessageService implements MessageGateway {
                         recordMessage(tx, accepted, at, envelopeBlob, receipt[0]);
                     }
                 });
-            } catch (FilingException ex) {
+            } catch (Refusal ex) {
                 received.clear(); // record() has discarded them
                 discardBlob(envelopeBlob.blobId());
                 done = true;
-                if (ex.getCause() instanceof StoreException se && se.getCause() instanceof MessageException me) {
+                if (ex.reason() == Refusal.Reason.DUPLICATE_ID) {
                     // a concurrent send of the same id won the race: answer as for any resend
                     Optional<byte[]> replay = replayOrConflict(e.state(), checked);
                     if (replay.isPresent()) {
                         return replay.get();
                     }
-                    throw me;
                 }
-                throw new MessageException(map(ex), ex.getMessage());
+                throw ex;
             }
             done = true;
             received.clear();
@@ -414,7 +371,7 @@ public final class MessageService implements MessageGateway {
                         accepted.stream().map(a -> a.filing().id()).toList());
             } catch (StoreException dup) {
                 if (dup.reason() == StoreException.Reason.DUPLICATE) {
-                    throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id already used");
+                    throw new Refusal(Refusal.Reason.DUPLICATE_ID, "message id already used");
                 }
                 throw dup;
             }
@@ -435,9 +392,13 @@ public final class MessageService implements MessageGateway {
                     .withDetail("documents", Integer.toString(accepted.size())));
         }
 
-        private MessageException fail(MessageException.Reason reason, String why) {
+        private Refusal fail(Refusal.Reason reason, String why) {
+            return fail(new Refusal(reason, why));
+        }
+
+        private Refusal fail(Refusal why) {
             close();
-            return new MessageException(reason, why);
+            return why;
         }
 
         @Override
@@ -452,123 +413,36 @@ public final class MessageService implements MessageGateway {
             }
             if (!received.isEmpty()) {
                 filings.discard(List.copyOf(received.values()),
-                        new FilingException(FilingException.Reason.FORBIDDEN, "message-abandoned"));
+                        new Refusal(Refusal.Reason.FORBIDDEN, "message-abandoned"));
                 received.clear();
             }
         }
     }
 
-    // ---- the inbound queue ------------------------------------------------------------------------
-
-    @Override
-    public List<InboxEntry> inbox(ApiClient client, long after, int limit) throws MessageException {
-        String state = stateOf(client);
-        try {
-            return store.read(tx -> tx.inbox().list(state, Math.max(0, after), Math.max(1, Math.min(limit, 1000)), false)).stream()
-                    .map(e -> new InboxEntry(e.seq(), e.kind(), e.itemId(), e.title(), e.createdAt().toString(), e.acknowledgedAt() != null))
-                    .toList();
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    @Override
-    public byte[] inboxItem(ApiClient client, long seq) throws MessageException {
-        String state = stateOf(client);
-        InboxRecords.InboxEntry entry = entry(state, seq);
-        byte[] item = readItem(entry);
-        auditQuietly(AuditEvent.ok("inbox.read", client.account(), client.source(), entry.itemId()).withDetail("seq", Long.toString(seq)));
-        return item;
-    }
-
-    @Override
-    public void acknowledge(ApiClient client, long seq) throws MessageException {
-        String state = stateOf(client);
-        try {
-            boolean found = store.inTransaction(tx -> {
-                boolean ok = tx.inbox().acknowledge(state, seq, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-                if (ok) {
-                    audit.append(tx, AuditEvent.ok("inbox.acknowledged", client.account(), client.source(), Long.toString(seq)));
-                }
-                return ok;
-            });
-            if (!found) {
-                throw new MessageException(MessageException.Reason.NOT_FOUND, "no such inbox entry");
-            }
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    /** Every entry of a State's queue, acknowledged or not (for its SFTP {@code /distributed/}). */
-    public List<InboxRecords.InboxEntry> allEntries(String state) throws MessageException {
-        try {
-            return store.read(tx -> tx.inbox().list(state, 0, 10_000, true));
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    /** One entry's signed item, for a State's account reading it by another channel (audited). */
-    public byte[] readItem(String state, long seq, String actor, String source) throws MessageException {
-        InboxRecords.InboxEntry entry = entry(state, seq);
-        byte[] item = readItem(entry);
-        auditQuietly(AuditEvent.ok("inbox.read", actor, source, entry.itemId()).withDetail("seq", Long.toString(seq)));
-        return item;
-    }
-
-    private InboxRecords.InboxEntry entry(String state, long seq) throws MessageException {
-        try {
-            return store.read(tx -> tx.inbox().get(state, seq))
-                    .orElseThrow(() -> new MessageException(MessageException.Reason.NOT_FOUND, "no such inbox entry"));
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    private byte[] readItem(InboxRecords.InboxEntry entry) throws MessageException {
-        try {
-            DocumentKey key = store.read(tx -> tx.documentKeys().byBlobId(entry.itemBlobId()))
-                    .orElseThrow(() -> new MessageException(MessageException.Reason.NOT_FOUND, "no such inbox entry"));
-            try (InputStream in = vault.openStream(key)) {
-                return in.readAllBytes();
-            }
-        } catch (StoreException | IOException e) {
-            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the inbox item could not be read", e);
-        }
-    }
-
-    private static String stateOf(ApiClient client) throws MessageException {
-        if (client.secretariat() || client.state() == null) {
-            throw new MessageException(MessageException.Reason.FORBIDDEN, "only States have an inbound queue");
-        }
-        return client.state();
-    }
-
     // ---- the secretariat's messages ---------------------------------------------------------------
 
-    @Override
-    public byte[] sendFromSecretariat(ApiClient client, byte[] signedEnvelope) throws MessageException {
+    /**
+     * The secretariat sends a message (a signed envelope naming its recipients) to one State, several, or
+     * all States Parties. Returns the server-signed receipt listing the recipients.
+     */
+    public byte[] sendFromSecretariat(Caller client, byte[] signedEnvelope) throws Refusal {
         try {
-            if (!client.secretariat()) {
-                throw new MessageException(MessageException.Reason.FORBIDDEN, "only the secretariat sends to States");
-            }
-            Checked checked = check(client, signedEnvelope);
+            Checked checked = check(signedEnvelope);
             Envelope e = checked.envelope();
             if (e.type() != MessageType.SECRETARIAT_MESSAGE || !checked.signer().isSecretariat()) {
-                throw new MessageException(MessageException.Reason.FORBIDDEN,
+                throw new Refusal(Refusal.Reason.FORBIDDEN,
                         "a secretariat message must be of type secretariat-message and signed by a secretariat account");
             }
             if (!e.documents().isEmpty()) {
-                throw new MessageException(MessageException.Reason.MALFORMED, "secretariat messages carry text only (no documents yet)");
+                throw new Refusal(Refusal.Reason.MALFORMED, "secretariat messages carry text only (no documents yet)");
             }
             Optional<byte[]> replay = replayOrConflict(SECRETARIAT, checked);
             if (replay.isPresent()) {
                 return replay.get();
             }
-            return broadcast(e.messageId(), e.recipients(), e.title(), e.body(), client.account(), client.source(),
+            return broadcast(e.messageId(), e.recipients(), Names.title(e.title()), e.body(), client.account(), client.source(),
                     checked.signerFingerprint(), checked.digest(), signedEnvelope);
-        } catch (MessageException e) {
+        } catch (Refusal e) {
             auditRefusal(client, e, "secretariat-message.refused");
             throw e;
         }
@@ -578,17 +452,17 @@ public final class MessageService implements MessageGateway {
      * The operator sends a secretariat message from the admin CLI (no envelope to verify: the operator
      * is trusted locally). Returns the signed receipt.
      */
-    public byte[] sendAsOperator(List<String> recipients, String title, String body) throws MessageException {
+    public byte[] sendAsOperator(Caller caller, List<String> recipients, String title, String body) throws Refusal {
         String messageId = "operator-" + java.util.UUID.randomUUID();
         byte[] record = ("{\"title\":" + quote(title) + ",\"recipients\":" + recipients.stream().map(MessageService::quote).toList() + "}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         // No one signed an envelope: the server's own receipt key stands behind what the operator sent.
         String serverFingerprint = LocalCertificateAuthority.fingerprint(signer.certificate());
-        return broadcast(messageId, recipients, title, body, "operator", "admin-socket", serverFingerprint, sha256(record), record);
+        return broadcast(messageId, recipients, title, body, caller.account(), caller.source(), serverFingerprint, sha256(record), record);
     }
 
     private byte[] broadcast(String messageId, List<String> recipients, String title, String body, String account, String source,
-            String signerFingerprint, String digest, byte[] original) throws MessageException {
+            String signerFingerprint, String digest, byte[] original) throws Refusal {
         List<String> states = resolveRecipients(recipients);
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<DocumentVault.StoredDocument> stored = new ArrayList<>();
@@ -627,16 +501,16 @@ public final class MessageService implements MessageGateway {
         } catch (StoreException e) {
             stored.forEach(b -> discardBlob(b.blobId()));
             if (e.reason() == StoreException.Reason.DUPLICATE) {
-                throw new MessageException(MessageException.Reason.DUPLICATE_ID, "message id already used by the secretariat");
+                throw new Refusal(Refusal.Reason.DUPLICATE_ID, "message id already used by the secretariat");
             }
             throw unavailable(e);
-        } catch (MessageException e) {
+        } catch (Refusal e) {
             stored.forEach(b -> discardBlob(b.blobId()));
             throw e;
         }
     }
 
-    private List<String> resolveRecipients(List<String> recipients) throws MessageException {
+    private List<String> resolveRecipients(List<String> recipients) throws Refusal {
         Registry current = registry.current();
         if (recipients.equals(List.of(Envelope.ALL_STATES_PARTIES))) {
             return current.statesParties().stream().map(StateEntry::code).sorted().toList();
@@ -644,149 +518,25 @@ public final class MessageService implements MessageGateway {
         List<String> out = new ArrayList<>();
         for (String code : recipients) {
             if (current.state(code).isEmpty()) {
-                throw new MessageException(MessageException.Reason.MALFORMED, "recipient '" + code + "' is not a registered State");
+                throw new Refusal(Refusal.Reason.MALFORMED, "recipient '" + code + "' is not a registered State");
             }
             if (!out.contains(code)) {
                 out.add(code);
             }
         }
         if (out.isEmpty()) {
-            throw new MessageException(MessageException.Reason.MALFORMED, "a secretariat message needs at least one recipient");
+            throw new Refusal(Refusal.Reason.MALFORMED, "a secretariat message needs at least one recipient");
         }
         return out;
     }
 
-    // ---- the secretariat's desk -------------------------------------------------------------------
-
-    @Override
-    public byte[] instructions(ApiClient client) throws MessageException {
-        try {
-            byte[] json = StandingInstructions.json(instructions.inForce(client.secretariat() ? null : client.state()));
-            auditQuietly(AuditEvent.ok("api.instructions", client.account(), client.source(), "-"));
-            return json;
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    @Override
-    public byte[] pendingFilings(ApiClient client) throws MessageException {
-        requireSecretariat(client);
-        try {
-            com.fasterxml.jackson.databind.node.ObjectNode result = FilingJson.list(release.awaitingWithPlans());
-            auditQuietly(AuditEvent.ok("api.list-pending", client.account(), client.source(), "-"));
-            return JSON.writeValueAsBytes(result);
-        } catch (StoreException e) {
-            throw unavailable(e);
-        } catch (IOException e) {
-            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the list could not be written", e);
-        }
-    }
-
-    @Override
-    public byte[] releaseFiling(ApiClient client, String filingId) throws MessageException {
-        requireSecretariat(client);
-        return decided(filingId, ReleaseService.RELEASED,
-                () -> FilingJson.describe(release.release(filingId, client.account(), client.source())));
-    }
-
-    @Override
-    public byte[] holdFiling(ApiClient client, String filingId, String reason) throws MessageException {
-        requireSecretariat(client);
-        return decided(filingId, ReleaseService.HELD, () -> {
-            release.hold(filingId, reason, client.account(), client.source());
-            return null;
-        });
-    }
-
-    @Override
-    public byte[] withdrawFiling(ApiClient client, String filingId, String reason) throws MessageException {
-        if (client.secretariat() || client.state() == null) {
-            throw new MessageException(MessageException.Reason.FORBIDDEN, "a State withdraws its own filings; the secretariat uses the admin CLI");
-        }
-        return decided(filingId, ReleaseService.WITHDRAWN, () -> {
-            release.withdraw(filingId, client.state(), client.account(), client.source(), reason);
-            return null;
-        });
-    }
-
-    /** One decision on a filing, taken by {@link #decided}; returns the plan to show, or null. */
-    @FunctionalInterface
-    private interface Decision {
-        com.fasterxml.jackson.databind.JsonNode take() throws ReleaseService.ReleaseException, StoreException;
-    }
-
-    /** Takes the decision and answers {@code {"id", "status"[, "plan"]}}, mapping its refusals to problems. */
-    private static byte[] decided(String filingId, String status, Decision decision) throws MessageException {
-        try {
-            com.fasterxml.jackson.databind.JsonNode plan = decision.take();
-            com.fasterxml.jackson.databind.node.ObjectNode answer = JSON.createObjectNode().put("id", filingId).put("status", status);
-            if (plan != null) {
-                answer.set("plan", plan);
-            }
-            return JSON.writeValueAsBytes(answer);
-        } catch (ReleaseService.ReleaseException e) {
-            throw map(e);
-        } catch (StoreException e) {
-            throw unavailable(e);
-        } catch (IOException e) {
-            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the answer could not be written", e);
-        }
-    }
-
-    @Override
-    public byte[] contacts(ApiClient client) throws MessageException {
-        boolean party = client.secretariat()
-                || (client.state() != null && registry.current().state(client.state()).map(StateEntry::isStateParty).orElse(false));
-        if (!party) {
-            throw new MessageException(MessageException.Reason.FORBIDDEN, "the points of contact are for States Parties only");
-        }
-        try {
-            byte[] list = reports.contactListDocument();
-            auditQuietly(AuditEvent.ok("contacts.read", client.account(), client.source(), "-"));
-            return list;
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    @Override
-    public byte[] reportingStatus(ApiClient client, int year, String format) throws MessageException {
-        requireSecretariat(client);
-        try {
-            List<org.treatyexchange.server.reporting.StateStatus> status = reports.annualStatus(year);
-            auditQuietly(AuditEvent.ok("api.reporting-status", client.account(), client.source(), Integer.toString(year)));
-            String text = format.equals("csv") ? org.treatyexchange.server.reporting.ReportingStatus.csv(status)
-                    : org.treatyexchange.server.reporting.ReportingStatus.json(status);
-            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
-    private static void requireSecretariat(ApiClient client) throws MessageException {
-        if (!client.secretariat()) {
-            throw new MessageException(MessageException.Reason.FORBIDDEN, "only the secretariat may do this");
-        }
-    }
-
-    private static MessageException map(ReleaseService.ReleaseException e) {
-        return new MessageException(switch (e.kind()) {
-            case NOT_FOUND -> MessageException.Reason.NOT_FOUND;
-            case WRONG_STATUS -> MessageException.Reason.FORBIDDEN;
-            case INVALID -> MessageException.Reason.MALFORMED;
-        }, e.getMessage());
-    }
-
     // ---- shared -----------------------------------------------------------------------------------
 
-    private DocumentVault.StoredDocument storeBlob(byte[] bytes) throws MessageException {
+    private DocumentVault.StoredDocument storeBlob(byte[] bytes) throws Refusal {
         try {
             return vault.store(bytes);
         } catch (IOException e) {
-            throw new MessageException(MessageException.Reason.UNAVAILABLE, "the message could not be stored; nothing was kept", e);
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the message could not be stored; nothing was kept", e);
         }
     }
 
@@ -798,7 +548,7 @@ public final class MessageService implements MessageGateway {
         }
     }
 
-    private void auditRefusal(ApiClient client, MessageException e, String type) {
+    private void auditRefusal(Caller client, Refusal e, String type) {
         auditQuietly(AuditEvent.refused(type, client.account(), client.source(), "-")
                 .withDetail("reason", e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .withDetail("detail", e.getMessage()));
@@ -812,18 +562,8 @@ public final class MessageService implements MessageGateway {
         }
     }
 
-    private static MessageException unavailable(StoreException e) {
-        return new MessageException(MessageException.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
-    }
-
-    private static MessageException.Reason map(FilingException e) {
-        return switch (e.reason()) {
-            case TOO_LARGE, QUOTA_EXCEEDED -> MessageException.Reason.TOO_LARGE;
-            case FORBIDDEN -> MessageException.Reason.FORBIDDEN;
-            case INVALID -> MessageException.Reason.MALFORMED;
-            case NOT_FOUND -> MessageException.Reason.NOT_FOUND;
-            case TAMPERED, UNAVAILABLE -> MessageException.Reason.UNAVAILABLE;
-        };
+    private static Refusal unavailable(StoreException e) {
+        return new Refusal(Refusal.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
     }
 
     static String sha256(byte[] bytes) {

@@ -1,5 +1,6 @@
 package org.treatyexchange.server.release;
 
+import org.treatyexchange.server.application.Refusal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -52,25 +53,6 @@ public final class ReleaseService {
         this.signer = signer;
         this.audit = audit;
         this.clock = clock;
-    }
-
-    /** A decision the secretariat cannot take on this filing; the message is safe to show. */
-    public static final class ReleaseException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        /** Why: the filing does not exist (for this caller), or its status does not allow the act, or the request is incomplete. */
-        public enum Kind { NOT_FOUND, WRONG_STATUS, INVALID }
-
-        private final Kind kind;
-
-        public ReleaseException(Kind kind, String message) {
-            super(message);
-            this.kind = kind;
-        }
-
-        public Kind kind() {
-            return kind;
-        }
     }
 
     /**
@@ -141,14 +123,14 @@ public final class ReleaseService {
     }
 
     /** Releases a pending or held filing: executes its plan. */
-    public Plan release(String filingId, String actor, String source) throws ReleaseException, StoreException {
+    public Plan release(String filingId, String actor, String source) throws Refusal, StoreException {
         try {
             return store.inTransaction(tx -> {
-                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new ReleaseException(ReleaseException.Kind.NOT_FOUND, "no filing with id " + filingId));
+                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + filingId));
                 if (!f.status().equals(PENDING) && !f.status().equals(HELD)) {
-                    throw new ReleaseException(ReleaseException.Kind.WRONG_STATUS, "filing " + filingId + " is " + f.status() + "; only pending or held filings can be released");
+                    throw new Refusal(Refusal.Reason.CONFLICT, "filing " + filingId + " is " + f.status() + "; only pending or held filings can be released");
                 }
-                Plan plan = tx.routing().plan(filingId).orElseThrow(() -> new ReleaseException(ReleaseException.Kind.WRONG_STATUS, "filing " + filingId + " has no plan"));
+                Plan plan = tx.routing().plan(filingId).orElseThrow(() -> new Refusal(Refusal.Reason.CONFLICT, "filing " + filingId + " has no plan"));
                 execute(tx, f, plan, actor, source, now());
                 return plan;
             });
@@ -158,15 +140,15 @@ public final class ReleaseService {
     }
 
     /** Holds a pending filing with a reason; it stays with the secretariat until released. */
-    public void hold(String filingId, String reason, String actor, String source) throws ReleaseException, StoreException {
+    public void hold(String filingId, String reason, String actor, String source) throws Refusal, StoreException {
         if (reason == null || reason.isBlank()) {
-            throw new ReleaseException(ReleaseException.Kind.INVALID, "a hold needs a reason");
+            throw new Refusal(Refusal.Reason.MALFORMED, "a hold needs a reason");
         }
         try {
             store.inTransaction(tx -> {
-                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new ReleaseException(ReleaseException.Kind.NOT_FOUND, "no filing with id " + filingId));
+                FilingRecord f = tx.filings().byId(filingId).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + filingId));
                 if (!f.status().equals(PENDING)) {
-                    throw new ReleaseException(ReleaseException.Kind.WRONG_STATUS, "filing " + filingId + " is " + f.status() + "; only pending filings can be held");
+                    throw new Refusal(Refusal.Reason.CONFLICT, "filing " + filingId + " is " + f.status() + "; only pending filings can be held");
                 }
                 tx.routing().decide(filingId, HELD, actor, reason, now());
                 audit.append(tx, AuditEvent.ok("filing.held", actor, source, filingId).withDetail("reason", reason));
@@ -181,11 +163,11 @@ public final class ReleaseService {
      * Withdraws a filing on its State's behalf: from now on no State sees it in {@code /distributed/}
      * or {@code /public/}; the secretariat keeps the record.
      */
-    public void withdraw(String filingId, String state, String actor, String source, String reason) throws ReleaseException, StoreException {
+    public void withdraw(String filingId, String state, String actor, String source, String reason) throws Refusal, StoreException {
         try {
             store.inTransaction(tx -> {
                 FilingRecord f = tx.filings().byId(filingId).filter(r -> r.state().equals(state))
-                        .orElseThrow(() -> new ReleaseException(ReleaseException.Kind.NOT_FOUND, "no filing with id " + filingId + " of " + state));
+                        .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + filingId + " of " + state));
                 if (f.status().equals(WITHDRAWN)) {
                     return null;
                 }
@@ -257,8 +239,8 @@ public final class ReleaseService {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private static ReleaseException unwrap(StoreException e) throws StoreException {
-        if (e.getCause() instanceof ReleaseException r) {
+    private static Refusal unwrap(StoreException e) throws StoreException {
+        if (e.getCause() instanceof Refusal r) {
             return r;
         }
         throw e;

@@ -86,6 +86,14 @@ public final class Router {
         return NamedStates.problems("the instruction", level, named, filerState, registry);
     }
 
+    /**
+     * The problems with a filing that says {@code level} with {@code named}, by the same rule as an
+     * instruction; empty when it may be routed. For refusing such a filing when it arrives.
+     */
+    public static List<String> filingProblems(String filerState, ConfidentialityLevel level, List<String> named, Registry registry) {
+        return NamedStates.problems("the filing", level, named, filerState, registry);
+    }
+
     /** Each declaration judged on its own, then every declaration against the first (in source order). */
     private static List<String> declarationProblems(RoutingRequest r) {
         List<Declaration> ds = new ArrayList<>(r.declarations());

@@ -6,34 +6,25 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.session.SessionContext;
-import org.treatyexchange.server.filing.FilingService;
-import org.treatyexchange.server.filing.Manifests;
-import org.treatyexchange.server.release.Reports;
-import org.treatyexchange.server.messages.MessageService;
-import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.application.Caller;
+import org.treatyexchange.server.application.SecretariatDesk;
+import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
 
-/** Gives each authenticated session its own virtual tree, built from the identity fixed at login. */
+/** Gives each authenticated session its own virtual tree, built from the caller fixed at login. */
 final class DropBoxFileSystemFactory implements FileSystemFactory {
 
     private final DropBoxProvider provider = new DropBoxProvider();
     private final RegistryService registry;
-    private final FilingService filings;
-    private final MessageService messages;
-    private final ReleaseService release;
-    private final Manifests manifests;
-    private final Reports reports;
+    private final StateDesk states;
+    private final SecretariatDesk secretariat;
     private final SftpSettings settings;
 
-    DropBoxFileSystemFactory(RegistryService registry, FilingService filings, MessageService messages, ReleaseService release,
-            Manifests manifests, Reports reports, SftpSettings settings) {
-        this.reports = reports;
+    DropBoxFileSystemFactory(RegistryService registry, StateDesk states, SecretariatDesk secretariat, SftpSettings settings) {
         this.registry = registry;
-        this.filings = filings;
-        this.messages = messages;
-        this.release = release;
-        this.manifests = manifests;
+        this.states = states;
+        this.secretariat = secretariat;
         this.settings = settings;
     }
 
@@ -44,13 +35,14 @@ final class DropBoxFileSystemFactory implements FileSystemFactory {
 
     @Override
     public FileSystem createFileSystem(SessionContext session) throws IOException {
-        SessionIdentity identity = session.getAttribute(SftpService.IDENTITY);
-        if (identity == null) {
+        Caller caller = session.getAttribute(SftpService.IDENTITY);
+        if (caller == null) {
             throw DropBoxException.denied("not authenticated");
         }
-        List<String> states = registry.current().states().stream().map(StateEntry::code).sorted().toList();
-        return new DropBoxFileSystem(provider, new AccountView(identity, settings.reportTypes(), states, filings, messages, release, manifests, reports,
-                identity.state() != null && registry.current().state(identity.state()).map(StateEntry::isStateParty).orElse(false),
-                settings.maxFileNameBytes()));
+        if (caller.isSecretariat()) {
+            List<String> states = registry.current().states().stream().map(StateEntry::code).sorted().toList();
+            return new DropBoxFileSystem(provider, new SecretariatTree(caller, secretariat, states));
+        }
+        return new DropBoxFileSystem(provider, new StateTree(caller, states, settings.reportTypes()));
     }
 }

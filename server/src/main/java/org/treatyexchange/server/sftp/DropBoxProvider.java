@@ -32,6 +32,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.treatyexchange.server.application.Caller;
 
 /**
  * The NIO provider behind every session's virtual tree. Reads resolve through {@link AccountView};
@@ -280,9 +281,9 @@ final class DropBoxProvider extends FileSystemProvider {
             size = g.content().length;
         }
         Set<PosixFilePermission> perms = node instanceof Node.Folder f ? (f.dropTarget() ? DROP_FOLDER : FOLDER) : FILE;
-        SessionIdentity id = view.identity();
+        Caller id = view.caller();
         return new VirtualAttributes(node instanceof Node.Folder, size, FileTime.from(node.modified()), perms,
-                new Principal(id.account()), new Principal(id.secretariat() ? "secretariat" : id.state()));
+                new Principal(id.account()), new Principal(id.isSecretariat() ? "secretariat" : id.state()));
     }
 
     private record Principal(String getName) implements UserPrincipal, GroupPrincipal {

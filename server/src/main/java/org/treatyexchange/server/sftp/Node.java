@@ -1,7 +1,7 @@
 package org.treatyexchange.server.sftp;
 
 import java.time.Instant;
-import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.application.Filing;
 
 /** What a path in the virtual tree names. */
 sealed interface Node {
@@ -14,7 +14,7 @@ sealed interface Node {
     }
 
     /** A filed document, read decrypted. */
-    record Document(FilingRecord filing) implements Node {
+    record Document(Filing filing) implements Node {
         @Override
         public Instant modified() {
             return filing.receivedAt();
@@ -30,7 +30,7 @@ sealed interface Node {
     }
 
     /** A filing's signed receipt (CMS DER). */
-    record ReceiptFile(FilingRecord filing, byte[] signedReceipt) implements Node {
+    record ReceiptFile(Filing filing, byte[] signedReceipt) implements Node {
         @Override
         public Instant modified() {
             return filing.receivedAt();

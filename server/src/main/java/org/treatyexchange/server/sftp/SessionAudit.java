@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.audit.AuditEvent;
-import org.treatyexchange.server.audit.AuditLog;
-import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.application.AuditTrail;
 
 /**
  * Writes the audit rows of SSH logins, logouts and refused logins on threads of its own: MINA calls
@@ -23,13 +22,11 @@ final class SessionAudit implements AutoCloseable {
     private static final int QUEUE = 1024;
     private static final long CLOSE_WAIT_SECONDS = 10;
 
-    private final AuditLog audit;
-    private final Store store;
+    private final AuditTrail audit;
     private final ThreadPoolExecutor executor;
 
-    SessionAudit(AuditLog audit, Store store) {
+    SessionAudit(AuditTrail audit) {
         this.audit = audit;
-        this.store = store;
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(THREADS, THREADS, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "sftp-session-audit-" + n.incrementAndGet());
@@ -43,7 +40,7 @@ final class SessionAudit implements AutoCloseable {
         try {
             return CompletableFuture.runAsync(() -> {
                 try {
-                    audit.record(store, event);
+                    audit.record(event);
                 } catch (Exception e) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }

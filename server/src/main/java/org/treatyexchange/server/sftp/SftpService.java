@@ -35,16 +35,14 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 import org.apache.sshd.sftp.server.UnsupportedAttributePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.application.AuditTrail;
+import org.treatyexchange.server.application.Caller;
+import org.treatyexchange.server.application.Callers;
+import org.treatyexchange.server.application.SecretariatDesk;
+import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.audit.AuditEvent;
-import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.RegistryService;
-import org.treatyexchange.server.filing.FilingService;
-import org.treatyexchange.server.filing.Manifests;
-import org.treatyexchange.server.release.Reports;
-import org.treatyexchange.server.messages.MessageService;
-import org.treatyexchange.server.release.ReleaseService;
-import org.treatyexchange.server.store.Store;
 
 /**
  * The SFTP drop-box listener: public-key login against the registry (and password login, when configured,
@@ -53,7 +51,7 @@ import org.treatyexchange.server.store.Store;
  */
 public final class SftpService implements AutoCloseable {
 
-    static final AttributeKey<SessionIdentity> IDENTITY = new AttributeKey<>();
+    static final AttributeKey<Caller> IDENTITY = new AttributeKey<>();
 
     private static final Logger LOG = LoggerFactory.getLogger(SftpService.class);
 
@@ -92,8 +90,8 @@ public final class SftpService implements AutoCloseable {
      * @throws IOException              when the port cannot be bound or host keys cannot be written
      * @throws IllegalArgumentException when a configured algorithm is unknown to this build
      */
-    public static SftpService start(SftpSettings settings, RegistryService registry, FilingService filings, MessageService messages,
-            ReleaseService release, Manifests manifests, Reports reports, AuditLog audit, Store store)
+    public static SftpService start(SftpSettings settings, RegistryService registry, StateDesk states, SecretariatDesk secretariat,
+            AuditTrail audit)
             throws IOException, GeneralSecurityException {
         SshServer sshd = ServerBuilder.builder().build();
         // Chosen explicitly: MINA would switch to another I/O back-end by itself if one appeared on the classpath.
@@ -112,7 +110,7 @@ public final class SftpService implements AutoCloseable {
         SshAlgorithms.apply(sshd, settings);
 
         // Public keys; passwords only when configured. No keyboard-interactive, GSS or host-based authentication.
-        SessionAudit sessionAudit = new SessionAudit(audit, store);
+        SessionAudit sessionAudit = new SessionAudit(audit);
         LoginGuard guard = new LoginGuard(settings, Clock.systemUTC(), sessionAudit);
         sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, sessionAudit, guard));
         if (settings.passwordAuthentication()) {
@@ -134,11 +132,11 @@ public final class SftpService implements AutoCloseable {
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         sshd.setAgentFactory(null);
 
-        DropBoxFileSystemFactory fileSystems = new DropBoxFileSystemFactory(registry, filings, messages, release, manifests, reports, settings);
+        DropBoxFileSystemFactory fileSystems = new DropBoxFileSystemFactory(registry, states, secretariat, settings);
         sshd.setFileSystemFactory(fileSystems);
         SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(new DropBoxAccessor())
-                .withSftpErrorStatusDataHandler(new SafeStatus(audit, store))
+                .withSftpErrorStatusDataHandler(new SafeStatus(audit))
                 .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Ignore)
                 .build();
         sftp.addSftpEventListener(new UploadCommitListener());
@@ -259,7 +257,7 @@ public final class SftpService implements AutoCloseable {
                 return;
             }
             Account a = account.get();
-            server.setAttribute(IDENTITY, new SessionIdentity(a.name(), a.stateCode(), a.isSecretariat(), fingerprint, source));
+            server.setAttribute(IDENTITY, Callers.of(a, Caller.Channel.SFTP, fingerprint, source));
             AuditEvent login = AuditEvent.ok("auth.success", a.name(), source, "-").withDetail("channel", "sftp");
             CompletableFuture<Void> audited = audit.record(AccountPasswordAuthenticator.CREDENTIAL.equals(fingerprint)
                     ? login.withDetail("method", "password")
@@ -276,7 +274,7 @@ public final class SftpService implements AutoCloseable {
 
         @Override
         public void sessionClosed(Session session) {
-            SessionIdentity id = session.getAttribute(IDENTITY);
+            Caller id = session.getAttribute(IDENTITY);
             if (id == null) {
                 return;
             }

@@ -6,8 +6,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SeekableByteChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.treatyexchange.server.filing.FilingException;
-import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.application.Refusal;
+import org.treatyexchange.server.application.Upload;
 
 /**
  * The write side of an SFTP upload handle. Bytes go straight into the filing intake (hashed and
@@ -20,10 +20,10 @@ final class UploadChannel extends WriteOnceChannel {
     private static final Logger LOG = LoggerFactory.getLogger(UploadChannel.class);
     private static final int CHUNK = 64 * 1024;
 
-    private final FilingService.Intake intake;
+    private final Upload intake;
     private final byte[] chunk = new byte[CHUNK];
 
-    UploadChannel(FilingService.Intake intake) {
+    UploadChannel(Upload intake) {
         this.intake = intake;
     }
 
@@ -41,7 +41,7 @@ final class UploadChannel extends WriteOnceChannel {
             src.get(chunk, 0, n);
             try {
                 intake.write(chunk, 0, n);
-            } catch (FilingException e) {
+            } catch (Refusal e) {
                 open = false; // the intake has already discarded what it had
                 throw SafeStatus.toSftp(e);
             }
@@ -76,9 +76,9 @@ final class UploadChannel extends WriteOnceChannel {
             return;
         }
         try {
-            FilingService.Accepted accepted = intake.commit();
+            Upload.Filed accepted = intake.commit();
             LOG.debug("upload committed as filing {}", accepted.filing().id());
-        } catch (FilingException e) {
+        } catch (Refusal e) {
             throw SafeStatus.toSftp(e);
         }
     }

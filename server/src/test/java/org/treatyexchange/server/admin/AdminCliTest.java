@@ -102,7 +102,7 @@ class AdminCliTest {
         try {
             Files.writeString(registry, original.replace("code: ARC", "code: arc"));
             String refused = exchange.admin("reload-registry");
-            assertThat(refused).startsWith("1\n").contains("registry.yaml").contains("states[0].code");
+            assertThat(refused).startsWith("2\n").contains("refused (malformed)").contains("registry.yaml").contains("states[0].code");
             assertThat(exchange.login("arcadia-officer")).isNotNull(); // still the old registry
 
             // register a new key for an account, as the README tells a State to do

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.treatyexchange.server.api.Embedded.Response;
-import org.treatyexchange.server.messages.MessageException.Reason;
+import org.treatyexchange.server.application.Refusal.Reason;
 
 /** The HTTP handlers without TLS, in an EmbeddedChannel: limits, timeouts, backpressure and problem mapping. */
 class ApiHandlerTest {
@@ -192,7 +192,7 @@ class ApiHandlerTest {
         CountDownLatch entered = new CountDownLatch(1);
         TestGateway blocking = new TestGateway() {
             @Override
-            public java.util.Optional<org.treatyexchange.server.messages.ApiClient> identify(X509Certificate c, String source) {
+            public java.util.Optional<org.treatyexchange.server.application.Caller> identify(X509Certificate c, String source) {
                 entered.countDown();
                 try {
                     release.await(10, TimeUnit.SECONDS);
@@ -294,8 +294,12 @@ class ApiHandlerTest {
     @Test
     void theMappingTableIsTheOneInTheContract() {
         assertThat(List.of(Reason.values())).extracting(x -> Problem.of(x).status.code() + " " + Problem.of(x).slug).containsExactly(
-                "400 bad-signature", "403 unknown-signer", "403 signer-not-of-state", "400 clock-skew", "409 duplicate-id",
-                "400 digest-mismatch", "413 too-large", "400 malformed", "403 forbidden", "404 not-found", "503 unavailable");
+                "400 invalid-name", "400 unknown-report-type", "400 invalid-period", "400 invalid-routing", "400 invalid-content",
+                "400 malformed", "400 bad-signature", "403 unknown-signer", "403 signer-not-of-state", "400 clock-skew",
+                "400 digest-mismatch", "409 duplicate-id", "413 too-large", "507 quota-exceeded", "403 forbidden", "404 not-found",
+                "409 conflict", "500 tampered", "507 storage-full", "503 unavailable");
+        // the slug of every refusal's problem is the refusal's own reason code
+        assertThat(List.of(Reason.values())).allSatisfy(r -> assertThat(Problem.of(r).slug).isEqualTo(r.code()));
     }
 
     @Test

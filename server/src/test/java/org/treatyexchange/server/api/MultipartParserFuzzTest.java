@@ -10,7 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.treatyexchange.server.api.MultipartParser.PartHeaders;
-import org.treatyexchange.server.messages.MessageException;
+import org.treatyexchange.server.application.Refusal;
 
 /**
  * The HTTPS edge's streaming {@link MultipartParser} on hostile bodies cut into hostile chunks.
@@ -21,7 +21,7 @@ import org.treatyexchange.server.messages.MessageException;
  * those sizes (cycled), and one byte at a time.
  *
  * <p>Contract checked for every input: the parser reports parts in order (begin, data, end) or
- * refuses the body with {@link MessageException.Reason#MALFORMED} (its documented error path), never
+ * refuses the body with {@link Refusal.Reason#MALFORMED} (its documented error path), never
  * another exception; after every feed it keeps at most one part's header block, one delimiter or
  * the allowed delimiter padding (read from its private fields: the memory it holds is the thing
  * being checked); all three splits give the same outcome and the same parts.
@@ -107,9 +107,9 @@ class MultipartParserFuzzTest {
                         .isLessThanOrEqualTo(Math.max(256, 4 * (maxHeaderBytes + delimiterLength + PADDING)));
             }
             parser.finish();
-        } catch (MessageException e) {
+        } catch (Refusal e) {
             assertThat(e.reason()).as("refusals are MALFORMED: " + e.getMessage())
-                    .isEqualTo(MessageException.Reason.MALFORMED);
+                    .isEqualTo(Refusal.Reason.MALFORMED);
             return new Outcome(recorder.parts, parser.closed(), e.getMessage());
         }
         assertThat(recorder.current).as("a part left open after the close delimiter").isNull();

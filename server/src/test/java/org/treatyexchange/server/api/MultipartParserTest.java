@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.treatyexchange.server.api.MultipartParser.PartHeaders;
-import org.treatyexchange.server.messages.MessageException;
-import org.treatyexchange.server.messages.MessageException.Reason;
+import org.treatyexchange.server.application.Refusal;
+import org.treatyexchange.server.application.Refusal.Reason;
 
 class MultipartParserTest {
 
@@ -80,7 +80,7 @@ class MultipartParserTest {
                 ascii("\r\n--" + B + "--\r\n"));
     }
 
-    static Recorder parse(byte[] body, int... splits) throws MessageException {
+    static Recorder parse(byte[] body, int... splits) throws Refusal {
         MultipartParser p = new MultipartParser(B, 4096);
         Recorder r = new Recorder();
         int prev = 0;
@@ -105,12 +105,12 @@ class MultipartParserTest {
     }
 
     @Test
-    void parsesWholeBody() throws MessageException {
+    void parsesWholeBody() throws Refusal {
         assertSample(parse(sample()));
     }
 
     @Test
-    void splitAtEveryPosition() throws MessageException {
+    void splitAtEveryPosition() throws Refusal {
         byte[] body = sample();
         for (int i = 0; i <= body.length; i++) {
             assertSample(parse(body, i));
@@ -118,7 +118,7 @@ class MultipartParserTest {
     }
 
     @Test
-    void splitAtEveryPairOfPositions() throws MessageException {
+    void splitAtEveryPairOfPositions() throws Refusal {
         byte[] body = sample();
         for (int i = 0; i <= body.length; i++) {
             for (int j = i; j <= body.length; j++) {
@@ -128,7 +128,7 @@ class MultipartParserTest {
     }
 
     @Test
-    void oneByteAtATime() throws MessageException {
+    void oneByteAtATime() throws Refusal {
         byte[] body = sample();
         int[] splits = new int[body.length - 1];
         for (int i = 0; i < splits.length; i++) {
@@ -138,7 +138,7 @@ class MultipartParserTest {
     }
 
     @Test
-    void manyPartsWithRandomContentAndRandomChunks() throws MessageException {
+    void manyPartsWithRandomContentAndRandomChunks() throws Refusal {
         Random random = new Random(42);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<byte[]> bodies = new ArrayList<>();
@@ -170,7 +170,7 @@ class MultipartParserTest {
     }
 
     @Test
-    void quotedBoundaryCharactersAndEscapedFilename() throws MessageException {
+    void quotedBoundaryCharactersAndEscapedFilename() throws Refusal {
         String b = "a'()+_,-./:=? z";
         byte[] body = ascii("--" + b + "\r\nContent-Disposition: form-data; name=\"document\"; filename=\"say \\\"hi\\\".txt\"\r\n\r\nx\r\n--" + b + "--");
         MultipartParser p = new MultipartParser(b, 1024);
@@ -184,14 +184,14 @@ class MultipartParserTest {
     }
 
     @Test
-    void partWithoutHeadersIsRefusedButEmptyBodyIsFine() throws MessageException {
+    void partWithoutHeadersIsRefusedButEmptyBodyIsFine() throws Refusal {
         byte[] empty = ascii("--" + B + "\r\nContent-Disposition: form-data; name=e\r\n\r\n\r\n--" + B + "--");
         assertThat(parse(empty).parts).singleElement().satisfies(p -> assertThat(p.body()).isEmpty());
         assertMalformed(ascii("--" + B + "\r\n\r\nbody\r\n--" + B + "--"), "without Content-Disposition");
     }
 
     @Test
-    void stopIgnoresTheRest() throws MessageException {
+    void stopIgnoresTheRest() throws Refusal {
         MultipartParser p = new MultipartParser(B, 4096);
         List<String> seen = new ArrayList<>();
         MultipartParser.Listener l = new MultipartParser.Listener() {
@@ -220,7 +220,7 @@ class MultipartParserTest {
     @ValueSource(strings = {"", " ", "ends-in-space ", "has\"quote", "has;semicolon",
         "12345678901234567890123456789012345678901234567890123456789012345678901"})
     void badBoundaries(String boundary) {
-        assertThatThrownBy(() -> new MultipartParser(boundary, 1024)).isInstanceOfSatisfying(MessageException.class,
+        assertThatThrownBy(() -> new MultipartParser(boundary, 1024)).isInstanceOfSatisfying(Refusal.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
     }
 
@@ -257,7 +257,7 @@ class MultipartParserTest {
             for (int i = 0; i < body.length; i += 100) {
                 p[0].feed(body, i, Math.min(100, body.length - i), r);
             }
-        }).isInstanceOfSatisfying(MessageException.class, e -> assertThat(e).hasMessageContaining("too large"));
+        }).isInstanceOfSatisfying(Refusal.class, e -> assertThat(e).hasMessageContaining("too large"));
         assertThat(r.parts).isEmpty();
     }
 
@@ -265,7 +265,7 @@ class MultipartParserTest {
         for (int split : new int[] {body.length, 1, body.length / 2}) {
             assertThatThrownBy(() -> parse(body, Math.min(split, body.length)))
                     .as("body %s split at %d", new String(body, StandardCharsets.UTF_8), split)
-                    .isInstanceOfSatisfying(MessageException.class, e -> {
+                    .isInstanceOfSatisfying(Refusal.class, e -> {
                         assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
                         assertThat(e).hasMessageContaining(messagePart);
                     });

@@ -14,10 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.treatyexchange.server.messages.ApiClient;
-import org.treatyexchange.server.messages.MessageException;
-import org.treatyexchange.server.messages.MessageException.Reason;
-import org.treatyexchange.server.messages.MessageGateway;
+import org.treatyexchange.sdk.wire.InboxEntry;
+import org.treatyexchange.server.application.Caller;
+import org.treatyexchange.server.application.Refusal;
+import org.treatyexchange.server.application.Refusal.Reason;
+import org.treatyexchange.server.application.MessageIntake;
 
 /**
  * The transport's counterpart in tests: identifies registered certificates, records what it is sent.
@@ -25,11 +26,11 @@ import org.treatyexchange.server.messages.MessageGateway;
  * that reason, {@code BOOM} throws an unexpected exception, {@code COUNT...} only counts and hashes
  * document bytes (for big uploads), anything else keeps documents in memory.
  */
-class TestGateway implements MessageGateway {
+class TestGateway implements ApiGateway {
 
     static final byte[] REPLAY_RECEIPT = "ORIGINAL-RECEIPT".getBytes(StandardCharsets.US_ASCII);
 
-    final Map<String, ApiClient> registered = new ConcurrentHashMap<>();
+    final Map<String, Caller> registered = new ConcurrentHashMap<>();
     final AtomicInteger identifyCalls = new AtomicInteger();
     final List<String> threads = new CopyOnWriteArrayList<>();
     final List<Intake> intakes = new CopyOnWriteArrayList<>();
@@ -38,36 +39,36 @@ class TestGateway implements MessageGateway {
 
     void register(X509Certificate cert, String account, String state, boolean secretariat) {
         String fp = PeerCertificate.of(cert).fingerprint();
-        registered.put(fp, new ApiClient(account, state, secretariat, fp, null));
+        registered.put(fp, new Caller(account, secretariat ? null : state, secretariat ? Caller.Role.SECRETARIAT : Caller.Role.STATE_SYSTEM, Caller.Channel.API, fp, "-"));
     }
 
     @Override
-    public Optional<ApiClient> identify(X509Certificate clientCertificate, String source) {
+    public Optional<Caller> identify(X509Certificate clientCertificate, String source) {
         threads.add(Thread.currentThread().getName());
         identifyCalls.incrementAndGet();
         if (failIdentify != null) {
             throw failIdentify;
         }
-        ApiClient c = registered.get(PeerCertificate.of(clientCertificate).fingerprint());
-        return Optional.ofNullable(c).map(a -> new ApiClient(a.account(), a.state(), a.secretariat(), a.certificateFingerprint(), source));
+        Caller c = registered.get(PeerCertificate.of(clientCertificate).fingerprint());
+        return Optional.ofNullable(c).map(a -> new Caller(a.account(), a.state(), a.role(), a.channel(), a.credential(), source));
     }
 
     @Override
-    public Start startMessage(ApiClient client, byte[] signedEnvelope) throws MessageException {
+    public MessageIntake.Start startMessage(Caller client, byte[] signedEnvelope) throws Refusal {
         threads.add(Thread.currentThread().getName());
         String env = new String(signedEnvelope, StandardCharsets.UTF_8);
         if (env.startsWith("REPLAY")) {
-            return new Start.Replay(REPLAY_RECEIPT);
+            return new MessageIntake.Start.Replay(REPLAY_RECEIPT);
         }
         if (env.startsWith("FAIL:")) {
-            throw new MessageException(Reason.valueOf(env.substring(5).strip()), "refused by the test gateway");
+            throw new Refusal(Reason.valueOf(env.substring(5).strip()), "refused by the test gateway");
         }
         if (env.startsWith("BOOM")) {
             throw new IllegalStateException("secret internal detail /var/lib/treaty");
         }
         Intake intake = new Intake(client, signedEnvelope, env.startsWith("COUNT"));
         intakes.add(intake);
-        return new Start.Expecting(intake);
+        return new MessageIntake.Start.Expecting(intake);
     }
 
     Intake lastIntake() {
@@ -75,7 +76,7 @@ class TestGateway implements MessageGateway {
     }
 
     static final class Intake implements MessageIntake {
-        final ApiClient client;
+        final Caller client;
         final byte[] envelope;
         final boolean countOnly;
         final Map<String, ByteArrayOutputStream> documents = new LinkedHashMap<>();
@@ -86,7 +87,7 @@ class TestGateway implements MessageGateway {
         volatile int closes;
         final List<String> ended = new ArrayList<>();
 
-        Intake(ApiClient client, byte[] envelope, boolean countOnly) {
+        Intake(Caller client, byte[] envelope, boolean countOnly) {
             this.client = client;
             this.envelope = envelope;
             this.countOnly = countOnly;
@@ -98,9 +99,9 @@ class TestGateway implements MessageGateway {
         }
 
         @Override
-        public DocumentSink document(String name) throws MessageException {
+        public DocumentSink document(String name) throws Refusal {
             if (documents.containsKey(name)) {
-                throw new MessageException(Reason.DIGEST_MISMATCH, "document sent twice");
+                throw new Refusal(Reason.DIGEST_MISMATCH, "document sent twice");
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             documents.put(name, out);
@@ -125,9 +126,9 @@ class TestGateway implements MessageGateway {
         }
 
         @Override
-        public byte[] complete() throws MessageException {
+        public byte[] complete() throws Refusal {
             if (ended.size() != documents.size()) {
-                throw new MessageException(Reason.DIGEST_MISMATCH, "a document did not end");
+                throw new Refusal(Reason.DIGEST_MISMATCH, "a document did not end");
             }
             completed = true;
             return ("RECEIPT:" + new String(envelope, StandardCharsets.UTF_8) + ":" + String.join(",", documents.keySet()))
@@ -153,30 +154,30 @@ class TestGateway implements MessageGateway {
     }
 
     @Override
-    public List<InboxEntry> inbox(ApiClient client, long after, int limit) throws MessageException {
+    public List<InboxEntry> inbox(Caller client, long after, int limit) throws Refusal {
         List<InboxEntry> all = List.of(
-                new InboxEntry(5, "receipt", "m-5", "Receipt for \"annual\" report", "2026-05-30T10:00:00Z", false),
-                new InboxEntry(7, "message", "s-7", "Redistribution", "2026-06-01T09:00:00Z", false));
+                new InboxEntry(5, "receipt", "m-5", "Receipt for \"annual\" report", java.time.Instant.parse("2026-05-30T10:00:00Z")),
+                new InboxEntry(7, "message", "s-7", "Redistribution", java.time.Instant.parse("2026-06-01T09:00:00Z")));
         return all.stream().filter(e -> e.seq() > after).limit(limit).toList();
     }
 
     @Override
-    public byte[] inboxItem(ApiClient client, long seq) throws MessageException {
+    public byte[] inboxItem(Caller client, long seq) throws Refusal {
         if (seq != 7) {
-            throw new MessageException(Reason.NOT_FOUND, "no such inbox entry");
+            throw new Refusal(Reason.NOT_FOUND, "no such inbox entry");
         }
         return ("ITEM-7-FOR-" + client.account()).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    public void acknowledge(ApiClient client, long seq) throws MessageException {
+    public void acknowledge(Caller client, long seq) throws Refusal {
         acknowledged.add(seq);
     }
 
     @Override
-    public byte[] sendFromSecretariat(ApiClient client, byte[] signedEnvelope) throws MessageException {
-        if (!client.secretariat()) {
-            throw new MessageException(Reason.FORBIDDEN, "gateway says no");
+    public byte[] sendFromSecretariat(Caller client, byte[] signedEnvelope) throws Refusal {
+        if (!client.isSecretariat()) {
+            throw new Refusal(Reason.FORBIDDEN, "gateway says no");
         }
         return ("SENT:" + new String(signedEnvelope, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
     }

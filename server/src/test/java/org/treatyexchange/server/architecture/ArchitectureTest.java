@@ -22,8 +22,13 @@ class ArchitectureTest {
     }
 
     static List<String> offenders(Pattern pattern, String allowedPackageDir) throws IOException {
+        return matching(pattern, file -> !file.startsWith(allowedPackageDir));
+    }
+
+    /** The sources (relative to {@link #MAIN}) that {@code where} selects and that contain {@code pattern}. */
+    static List<String> matching(Pattern pattern, java.util.function.Predicate<String> where) throws IOException {
         return sources().stream()
-                .filter(p -> !MAIN.relativize(p).toString().startsWith(allowedPackageDir))
+                .filter(p -> where.test(MAIN.relativize(p).toString()))
                 .filter(p -> {
                     try {
                         return pattern.matcher(Files.readString(p)).find();
@@ -50,6 +55,29 @@ class ArchitectureTest {
         // SQL is written in upper case here; prose such as "Update to the initial report" must not count.
         Pattern sql = Pattern.compile("import\\s+java\\.sql\\.|\"\\s*(SELECT\\s|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|CREATE\\s+TABLE)");
         assertThat(offenders(sql, "store/")).isEmpty();
+    }
+
+    /** The protocol edges: each decodes its protocol, calls the application layer, and maps the outcome. */
+    static final List<String> EDGES = List.of("sftp/", "api/", "admin/", "portal/");
+    /** The domain packages only the application layer calls. */
+    static final Pattern DOMAIN = Pattern.compile("org\\.treatyexchange\\.server\\.(store|filing|release|routing|messages)\\b");
+
+    /**
+     * Edges reach the domain only through the application layer: not one of them names a class of the
+     * store, filing, release, routing or signed-message packages, by import or by full name.
+     */
+    @Test
+    void edgesReachTheDomainOnlyThroughTheApplicationLayer() throws IOException {
+        List<String> offenders = matching(DOMAIN, file -> EDGES.stream().anyMatch(file::startsWith));
+        assertThat(offenders).as("edge classes that reach the domain around the application layer").isEmpty();
+    }
+
+    @Test
+    void theEdgeRuleSeesAnImportWhereThereIsOne() {
+        // the rule above must not pass by matching nothing: it matches the shapes it forbids
+        assertThat(DOMAIN.matcher("import org.treatyexchange.server.store.FilingRecord;").find()).isTrue();
+        assertThat(DOMAIN.matcher("org.treatyexchange.server.release.ReleaseService.HELD").find()).isTrue();
+        assertThat(DOMAIN.matcher("import org.treatyexchange.server.storage.Thing;").find()).isFalse();
     }
 
     @Test

@@ -26,7 +26,7 @@ import org.treatyexchange.sdk.ExchangeClient;
 import org.treatyexchange.sdk.ExchangeException;
 import org.treatyexchange.sdk.FilingRequest;
 import org.treatyexchange.sdk.FilingResult;
-import org.treatyexchange.sdk.InboxEntry;
+import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.RemoteFile;
 import org.treatyexchange.sdk.RetryPolicy;
 import org.treatyexchange.sdk.SentMessage;

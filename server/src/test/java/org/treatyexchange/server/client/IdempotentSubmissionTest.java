@@ -133,8 +133,11 @@ class IdempotentSubmissionTest {
         assertThat(resent.get(0)).contains(filed.get(0)).contains("borealia-system");
         assertThat(audited("filing.accepted", "resent.pdf")).hasSize(1);
 
-        // the second manifest was consumed with its document: a later upload without one is a new version
+        // the second manifest was consumed with its document: a later upload with a manifest of no submission id
+        // (a national report has no implied period) is a new version
         try (ClientSession s = exchange.login("borealia-system"); SftpClient sftp = exchange.sftp(s)) {
+            put(sftp, FOLDER + "resent.pdf.manifest.json", ("{\"version\":1,\"reportType\":\"national-report\",\"period\":\"2024-2025\","
+                    + "\"level\":\"states-parties\"}").getBytes(StandardCharsets.UTF_8));
             put(sftp, FOLDER + "resent.pdf", document(1000));
         }
         assertThat(filings("BOR", "resent.pdf")).hasSize(2);
@@ -154,8 +157,9 @@ class IdempotentSubmissionTest {
             put(sftp, FOLDER + "original.pdf.manifest.json", manifest(id));
             assertThatThrownBy(() -> put(sftp, FOLDER + "original.pdf", document(40_000)))
                     .isInstanceOfSatisfying(SftpException.class, e -> {
-                        assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_INVALID_PARAMETER);
-                        assertThat(e.getMessage()).contains("submissionId was already used by this State for another document")
+                        assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_FAILURE);
+                        assertThat(e.getMessage()).startsWith("duplicate-id: ")
+                                .contains("submissionId was already used by this State for another document")
                                 .contains("nothing was filed");
                     });
             put(sftp, FOLDER + "renamed.pdf.manifest.json", manifest(id));
@@ -164,7 +168,7 @@ class IdempotentSubmissionTest {
         assertThat(filings("SYL", "original.pdf")).hasSize(1);
         assertThat(filings("SYL", "renamed.pdf")).isEmpty();
         assertThat(storedBlobs()).isEqualTo(blobsBefore);
-        assertThat(audited("filing.refused", "original.pdf")).hasSize(1).allSatisfy(l -> assertThat(l).contains("invalid"));
+        assertThat(audited("filing.refused", "original.pdf")).hasSize(1).allSatisfy(l -> assertThat(l).contains("duplicate-id"));
         assertThat(audited("filing.refused", "renamed.pdf")).hasSize(1);
         assertThat(audited("filing.resent", id)).isEmpty();
     }

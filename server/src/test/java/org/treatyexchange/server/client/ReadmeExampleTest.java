@@ -15,7 +15,7 @@ import org.treatyexchange.sdk.ClientKeys;
 import org.treatyexchange.sdk.ExchangeClient;
 import org.treatyexchange.sdk.FilingRequest;
 import org.treatyexchange.sdk.FilingResult;
-import org.treatyexchange.sdk.InboxEntry;
+import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.KeyGenerator;
 import org.treatyexchange.sdk.SentMessage;
 import org.treatyexchange.sdk.SshIdentity;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.sdk.ClientKeys;
 import org.treatyexchange.sdk.ExchangeException;
-import org.treatyexchange.sdk.InboxEntry;
+import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.MessageClient;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.sdk.wire.Envelope;

@@ -148,6 +148,39 @@ class SignedMessageTest {
         assertThat(filings("ARC")).isEqualTo(before + 1);
     }
 
+    /** Every file under the home's document store: a refused message must add none. */
+    static long storedBlobs() throws Exception {
+        try (java.util.stream.Stream<Path> all = Files.walk(exchange.home().resolve("blobs"))) {
+            return all.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void anEnvelopeNamingADocumentWithAFormatCharacterIsRefusedAndKeepsNothing() throws Exception {
+        byte[] report = "a report whose name would display reversed".getBytes(StandardCharsets.UTF_8);
+        Path doc = tmp.resolve("plain-name.pdf");
+        Files.write(doc, report);
+        for (String name : List.of("x\u202e.pdf", "x\u200b.pdf", "annual-report-2025\u202efdp.exe")) {
+            String messageId = "syl-hostile-name-" + name.length() + "-" + name.codePointAt(1);
+            int filingsBefore = filings("SYL");
+            long blobsBefore = storedBlobs();
+            Path out = tmp.resolve("problem-name.json");
+            // the escaped JSON of the name: the envelope says exactly these code points
+            String json = filingEnvelope(messageId, "SYL", Instant.now(), new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(name)
+                    .replaceAll("^\"|\"$", ""), report);
+            Processes.Result r = send("sylvania-system", envelope("sylvania-system", json), doc, out);
+            assertProblem(r, out, "400", "invalid-name");
+            assertThat(Files.readString(out)).contains("formatting character");
+            assertThat(filings("SYL")).as("filings").isEqualTo(filingsBefore);
+            assertThat(storedBlobs()).as("stored documents and envelopes").isEqualTo(blobsBefore);
+            // no message row either: the same id is still free for a message with a plain name
+            Path receipt = tmp.resolve("receipt-plain-" + messageId + ".p7s");
+            String plain = filingEnvelope(messageId, "SYL", Instant.now(), "plain-name.pdf", report);
+            assertThat(send("sylvania-system", envelope("sylvania-system", plain), doc, receipt).output()).isEqualTo("200");
+            assertThat(filings("SYL")).isEqualTo(filingsBefore + 1);
+        }
+    }
+
     @Test
     void everyBrokenRuleIsRefusedWithItsOwnProblemTypeAndStoresNothing() throws Exception {
         byte[] report = "report".getBytes(StandardCharsets.UTF_8);

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.treatyexchange.sdk.ExchangeException;
-import org.treatyexchange.sdk.InboxEntry;
+import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.MessageClient;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.sdk.wire.Envelope;

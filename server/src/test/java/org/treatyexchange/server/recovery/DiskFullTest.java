@@ -96,7 +96,8 @@ class DiskFullTest {
             MessageClient api = api("arcadia-system");
             assertThatThrownBy(() -> api.send(envelope, Map.of("big-message.pdf", doc)))
                     .isInstanceOfSatisfying(ExchangeException.class, e -> {
-                        assertThat(e.status()).isEqualTo(503);
+                        assertThat(e.status()).isEqualTo(507);
+                        assertThat(e.problemType()).isEqualTo("storage-full");
                         assertThat(e.getMessage()).contains("storage is full");
                     });
             assertThat(filingCount()).isEqualTo(filingsBefore);

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.treatyexchange.sdk.InboxEntry;
+import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.MessageClient;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.sdk.wire.Envelope;

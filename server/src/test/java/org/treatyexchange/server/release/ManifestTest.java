@@ -10,29 +10,16 @@ import java.nio.file.Path;
 import java.time.Year;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.treatyexchange.server.TestExchange;
 
 /** SFTP manifests: written before their document, they add period, named States and the withheld flag; doubt routes to review. */
 class ManifestTest {
 
-    @TempDir
-    static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass();
 
     static void put(SftpClient sftp, String path, String content) throws IOException {
         try (OutputStream out = sftp.write(path)) {
@@ -64,14 +51,21 @@ class ManifestTest {
             put(sftp, "/submit/annual-report/states-parties/conflict.pdf.manifest.json",
                     "{\"version\":1,\"reportType\":\"annual-report\",\"period\":\"" + (Year.now().getValue() - 1) + "\",\"level\":\"public\"}");
             put(sftp, "/submit/annual-report/states-parties/conflict.pdf", "conflicting");
-            // a named folder with no manifest to name the States
-            put(sftp, "/submit/annual-report/named/unnamed.pdf", "no names");
         }
-        for (String name : new String[] {"conflict.pdf", "unnamed.pdf"}) {
-            String shown = exchange.admin("show", idOf(name));
-            assertThat(shown).as(name).contains("\"level\" : \"secretariat\"").contains("\"needsReview\" : true").contains("\"recipients\" : [ ]");
+        String shown = exchange.admin("show", idOf("conflict.pdf"));
+        assertThat(shown).contains("\"level\" : \"secretariat\"").contains("\"needsReview\" : true").contains("\"recipients\" : [ ]")
+                .contains("manifest");
+    }
+
+    @Test
+    void aNamedFolderWithoutAManifestToNameTheStatesIsRefusedAtOnce() throws Exception {
+        int before = exchange.admin("filings", "--state", "ARC").split("\n").length;
+        try (ClientSession s = exchange.login("arcadia-system"); SftpClient sftp = exchange.sftp(s)) {
+            assertThatThrownBy(() -> put(sftp, "/submit/annual-report/named/unnamed.pdf", "no names"))
+                    .isInstanceOf(org.apache.sshd.sftp.common.SftpException.class)
+                    .hasMessageStartingWith("invalid-routing: the filing says named but names no States");
         }
-        assertThat(exchange.admin("show", idOf("conflict.pdf"))).contains("manifest");
+        assertThat(exchange.admin("filings", "--state", "ARC").split("\n")).hasSize(before);
     }
 
     @Test

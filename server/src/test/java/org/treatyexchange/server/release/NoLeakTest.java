@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.sdk.ClientKeys;
 import org.treatyexchange.sdk.ExchangeException;
-import org.treatyexchange.sdk.InboxEntry;
+import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.MessageClient;
 import org.treatyexchange.sdk.ReceiptVerifier;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
@@ -207,7 +207,15 @@ class NoLeakTest {
                             sftp = exchange.sftp(s);
                             sftps.put(account, sftp);
                         }
-                        f.id = fileBySftp(sftp, "/submit/" + k.reportType() + "/" + k.level() + "/" + name, content);
+                        String path = "/submit/" + k.reportType() + "/" + k.level() + "/" + name;
+                        if (k.reportType().equals("national-report")) {
+                            // no implied period for a national report: its manifest says it
+                            try (OutputStream m = sftp.write(path + ".manifest.json")) {
+                                m.write(("{\"version\":1,\"reportType\":\"national-report\",\"period\":\"" + validPeriod(k.reportType())
+                                        + "\",\"withheld\":false}").getBytes(StandardCharsets.UTF_8));
+                            }
+                        }
+                        f.id = fileBySftp(sftp, path, content);
                     } else {
                         f.id = fileByApi(client(account), f, "noleak-" + order);
                     }

@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.server.TestExchange;
 
@@ -29,17 +28,8 @@ class ReleaseFlowTest {
     @TempDir
     static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass();
 
     static String file(String account, String path, String content) throws Exception {
         try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); OutputStream out = sftp.write(path)) {
@@ -84,7 +74,7 @@ class ReleaseFlowTest {
         assertThat(names("arcadia-officer", "/distributed")).noneMatch(n -> n.contains(id));
         assertThat(names("calvera-officer", "/public")).noneMatch(n -> n.contains(id));
         // released twice is refused; distribution happened once
-        assertThat(exchange.admin("release", id)).startsWith("1\n").contains("released");
+        assertThat(exchange.admin("release", id)).startsWith("6\n").contains("refused (conflict)").contains("released");
         assertThat(names("borealia-officer", "/distributed").stream().filter(n -> n.contains(id)).count()).isEqualTo(1);
     }
 

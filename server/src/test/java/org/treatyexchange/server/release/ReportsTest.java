@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.server.TestExchange;
 
@@ -25,17 +24,8 @@ class ReportsTest {
     @TempDir
     static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass();
 
     static void put(String account, String path, String content) throws Exception {
         try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); OutputStream out = sftp.write(path)) {

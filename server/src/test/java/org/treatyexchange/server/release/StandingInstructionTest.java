@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.sdk.ClientKeys;
 import org.treatyexchange.sdk.ExchangeException;
@@ -44,17 +43,8 @@ class StandingInstructionTest {
     @TempDir
     static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"), c -> c.withApiPort(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass(c -> c.withApiPort(0));
 
     @Test
     void aStatesOwnSignedInstructionReplacesTheRegistrysUntilItWithdrawsIt() throws Exception {
@@ -112,24 +102,24 @@ class StandingInstructionTest {
         String table = exchange.admin("instructions", "--state", "ARC");
         assertThat(table).startsWith("0\n").contains("annual-report").contains("default (withdrawn by message " + withdrawn.messageId())
                 .containsPattern("nil-annual-report +public +registry");
-        assertThat(exchange.admin("instructions", "--state", "XXX")).startsWith("1\n").contains("no State XXX");
+        assertThat(exchange.admin("instructions", "--state", "XXX")).startsWith("5\n").contains("refused (not-found)").contains("no State XXX");
     }
 
     @Test
     void aBadInstructionIsRefusedAndChangesNothing() throws Exception {
         MessageClient sylvania = client("sylvania-system");
         JsonNode before = inForceAll("sylvania-system");
-        List<Envelope.Builder> bad = List.of(
-                instruction("SYL", "national-report", ConfidentialityLevel.NAMED, "SYL"),   // itself
-                instruction("SYL", "national-report", ConfidentialityLevel.NAMED, "CAL"),   // a signatory
-                instruction("SYL", "national-report", ConfidentialityLevel.NAMED, "ZZZ"),   // not registered
-                instruction("SYL", "no-such-report", ConfidentialityLevel.PUBLIC));         // not configured
-        for (Envelope.Builder b : bad) {
-            Envelope e = b.build();
+        Map<Envelope.Builder, String> bad = new java.util.LinkedHashMap<>();
+        bad.put(instruction("SYL", "national-report", ConfidentialityLevel.NAMED, "SYL"), "invalid-routing");   // itself
+        bad.put(instruction("SYL", "national-report", ConfidentialityLevel.NAMED, "CAL"), "invalid-routing");   // a signatory
+        bad.put(instruction("SYL", "national-report", ConfidentialityLevel.NAMED, "ZZZ"), "invalid-routing");   // not registered
+        bad.put(instruction("SYL", "no-such-report", ConfidentialityLevel.PUBLIC), "unknown-report-type");      // not configured
+        for (Map.Entry<Envelope.Builder, String> b : bad.entrySet()) {
+            Envelope e = b.getKey().build();
             assertThatThrownBy(() -> sylvania.send(e, Map.of()))
                     .isInstanceOfSatisfying(ExchangeException.class, x -> {
                         assertThat(x.status()).isEqualTo(400);
-                        assertThat(x.problemType()).isEqualTo("malformed");
+                        assertThat(x.problemType()).isEqualTo(b.getValue());
                     });
             // nothing was recorded: the same message id is still free for a valid message
             assertThat(exchange.admin("instructions", "--state", "SYL", "--json")).doesNotContain(e.messageId());
@@ -187,11 +177,16 @@ class StandingInstructionTest {
 
         // Sylvania's own instruction: national reports to Arcadia only. The next drop follows it.
         send(client("sylvania-system"), instruction("SYL", "national-report", ConfidentialityLevel.NAMED, "ARC"));
+        // a national report has no implied period: a manifest that says the period, and no level
+        String period = "{\"version\":1,\"reportType\":\"national-report\",\"period\":\"" + (java.time.Year.now().getValue() - 2) + "-"
+                + (java.time.Year.now().getValue() - 1) + "\",\"withheld\":false}";
+        upload("sylvania-officer", "/submit/national-report/syl-national.pdf.manifest.json", period);
         String second = upload("sylvania-officer", "/submit/national-report/syl-national.pdf", "SYL national report");
         assertThat(exchange.admin("show", second)).contains("\"level\" : \"named\"").contains("\"ARC\"").doesNotContain("\"BOR\"")
                 .contains("\"levelSource\" : \"standing-instruction\"");
         assertThat(list("sylvania-officer", "/submit/national-report/named")).contains("syl-national.pdf");
         // a second version dropped the same way supersedes the first
+        upload("sylvania-officer", "/submit/national-report/syl-national.pdf.manifest.json", period);
         String third = upload("sylvania-officer", "/submit/national-report/syl-national.pdf", "SYL national report, corrected");
         assertThat(exchange.admin("show", third)).contains("\"supersedes\" : \"" + second + "\"");
 

@@ -17,10 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.treatyexchange.server.TestExchange;
 import org.treatyexchange.server.config.ServerConfig;
 
@@ -34,21 +32,10 @@ class ConcurrentUploadsTest {
     private static final int SIZE = 3 * 1024 * 1024 + 5;
     private static final String DIR = "/submit/annual-report/states-parties";
 
-    @TempDir
-    static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"), c -> c.withLimits(new ServerConfig.Limits(c.limits().maxFileSize(),
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass(c -> c.withLimits(new ServerConfig.Limits(c.limits().maxFileSize(),
                 c.limits().accountQuota(), c.limits().maxOpenHandles(), SESSIONS, c.limits().maxFileNameLength())));
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        exchange.close();
-    }
 
     @Test
     void concurrentUploadsOfOneAccountAllGetReceiptsWhileNoIoThreadWaitsInTheStore() throws Exception {

@@ -19,10 +19,8 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.treatyexchange.server.TestExchange;
 
 /**
@@ -51,20 +49,9 @@ class HostileNamesTest {
             "e\u0301t\u00e9.pdf", "\u0430nnual-report.pdf", "CON", "nul.pdf", "x.pdf.", " x.pdf", "x\r\n.pdf", "\u202Efdp.exe",
             "\uFEFFx.pdf", "\uDB80\uDC00.pdf");
 
-    @TempDir
-    static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass();
 
     static List<String> allHostile() {
         List<String> all = new ArrayList<>();

@@ -7,9 +7,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.sdk.wire.Receipt;
 import org.treatyexchange.sdk.wire.ReceiptJson;
@@ -22,17 +21,8 @@ class OpenSshClientTest {
     @TempDir
     static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass();
 
     /** Runs the stock sftp client in batch mode (it stops at the first failing command). */
     static Processes.Result sftp(String account, String... commands) throws Exception {

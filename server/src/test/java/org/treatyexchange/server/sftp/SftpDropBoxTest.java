@@ -18,9 +18,8 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.sdk.wire.Receipt;
@@ -34,17 +33,8 @@ class SftpDropBoxTest {
     @TempDir
     static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"));
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        exchange.close();
-    }
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass();
 
     static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
@@ -147,13 +137,13 @@ class SftpDropBoxTest {
     @Test
     void aSecondUploadUnderTheSameNameSupersedesTheFirst() throws Exception {
         try (ClientSession s = exchange.login("sylvania-officer"); SftpClient sftp = exchange.sftp(s)) {
-            String path = "/submit/national-report/secretariat/poa-2026.docx";
+            String path = "/submit/initial-report-update/secretariat/poa-2026.docx";
             upload(sftp, path, "first".getBytes(StandardCharsets.UTF_8));
             upload(sftp, path, "second version".getBytes(StandardCharsets.UTF_8));
-            assertThat(names(sftp, "/submit/national-report/secretariat")).containsExactly("poa-2026.docx");
+            assertThat(names(sftp, "/submit/initial-report-update/secretariat")).containsExactly("poa-2026.docx");
             assertThat(new String(download(sftp, path), StandardCharsets.UTF_8)).isEqualTo("second version");
         }
-        String listing = admin("filings", "--state", "SYL", "--report-type", "national-report");
+        String listing = admin("filings", "--state", "SYL", "--report-type", "initial-report-update");
         assertThat(listing.lines().filter(l -> l.contains("poa-2026.docx")).count()).isEqualTo(2);
     }
 

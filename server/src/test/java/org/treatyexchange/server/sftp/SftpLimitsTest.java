@@ -14,33 +14,20 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.treatyexchange.server.TestExchange;
 import org.treatyexchange.server.config.ServerConfig;
 
 /** Per-account limits: file size, quota, open handles, sessions — refused cleanly, nothing kept. */
 class SftpLimitsTest {
 
-    @TempDir
-    static Path tmp;
 
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"), c -> c
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass(c -> c
                 .withSftp(new ServerConfig.Sftp(c.sftp().bind(), c.sftp().port(), c.sftp().authTimeout(), c.sftp().idleTimeout(), 3,
                         c.sftp().hostKeys(), c.sftp().algorithms()))
                 .withLimits(new ServerConfig.Limits(100_000, 250_000, 4, 2, 255)));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
 
     static void upload(SftpClient sftp, String path, int size) throws IOException {
         try (OutputStream out = sftp.write(path)) {
@@ -55,8 +42,12 @@ class SftpLimitsTest {
     @Test
     void aDocumentOverTheSizeLimitIsRefusedAndLeavesNothing() throws Exception {
         try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
+            // too large is not over quota: a failure whose message gives the reason
             assertThatThrownBy(() -> upload(sftp, "/submit/annual-report/secretariat/too-big.pdf", 100_001))
-                    .isInstanceOfSatisfying(SftpException.class, e -> assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_QUOTA_EXCEEDED));
+                    .isInstanceOfSatisfying(SftpException.class, e -> {
+                        assertThat(e.getStatus()).isEqualTo(SftpConstants.SSH_FX_FAILURE);
+                        assertThat(e.getMessage()).startsWith("too-large: the document exceeds the maximum size of 100000 bytes");
+                    });
             upload(sftp, "/submit/annual-report/secretariat/just-fits.pdf", 100_000);
         }
         assertThat(exchange.admin("filings", "--state", "ARC")).doesNotContain("too-big.pdf").contains("just-fits.pdf");

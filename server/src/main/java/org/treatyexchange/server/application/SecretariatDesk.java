@@ -1,0 +1,293 @@
+package org.treatyexchange.server.application;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.crypto.ReceiptSigner;
+import org.treatyexchange.server.filing.FilingIds;
+import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.Reports;
+import org.treatyexchange.server.reporting.StateStatus;
+import org.treatyexchange.server.store.FilingQuery;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+
+/**
+ * What the secretariat does, whatever channel it uses: review what waits (pending and held filings with
+ * their plans), release, hold, withdraw on a State's behalf, send messages to States, read every filing
+ * and its receipt, and report who has filed and who the points of contact are. Every method first
+ * checks that the caller is the secretariat; every act is audited with the caller's account and channel.
+ */
+public final class SecretariatDesk {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final FilingService filings;
+    private final ReleaseService release;
+    private final MessageService messages;
+    private final Reports reports;
+    private final StandingInstructions instructions;
+    private final RegistryService registry;
+    private final ReceiptSigner signer;
+    private final Store store;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    public SecretariatDesk(FilingService filings, ReleaseService release, MessageService messages, Reports reports,
+            StandingInstructions instructions, RegistryService registry, ReceiptSigner signer, Store store, AuditTrail audit, Clock clock) {
+        this.filings = filings;
+        this.release = release;
+        this.messages = messages;
+        this.reports = reports;
+        this.instructions = instructions;
+        this.registry = registry;
+        this.signer = signer;
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    // ---- what waits for a decision ----------------------------------------------------------------
+
+    /** Filings waiting for the secretariat (pending and held) with their plans, oldest first; audited. */
+    public List<Filing.Planned> pending(Caller caller) throws Refusal {
+        requireSecretariat(caller);
+        List<Filing.Planned> out = StateDesk.storeCall(release::awaitingWithPlans).stream()
+                .map(p -> new Filing.Planned(Filing.of(p.filing()), p.plan().map(Filing.Plan::of))).toList();
+        audit.record(event(caller, "pending.listed", "-"));
+        return out;
+    }
+
+    /** The ids of the filings waiting for a decision, oldest first (a folder listing; not audited). */
+    public List<String> pendingIds(Caller caller) throws Refusal {
+        requireSecretariat(caller);
+        return StateDesk.storeCall(release::awaitingDecision);
+    }
+
+    /** One filing with its plan. */
+    public Optional<Filing.Planned> planned(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        if (!FilingIds.isWellFormed(filingId)) {
+            return Optional.empty();
+        }
+        return StateDesk.storeCall(() -> release.planned(filingId))
+                .map(p -> new Filing.Planned(Filing.of(p.filing()), p.plan().map(Filing.Plan::of)));
+    }
+
+    // ---- decisions -------------------------------------------------------------------------------
+
+    /** Releases a pending or held filing: executes its plan; returns the plan executed. A filing already decided is a conflict. */
+    public Filing.Plan release(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        requireFilingId(filingId);
+        return Filing.Plan.of(StateDesk.storeAct(() -> release.release(filingId, caller.account(), caller.source())));
+    }
+
+    /** Holds a pending filing; the reason is required. */
+    public void hold(Caller caller, String filingId, String reason) throws Refusal {
+        requireSecretariat(caller);
+        requireFilingId(filingId);
+        StateDesk.storeAct(() -> {
+            release.hold(filingId, reason == null ? null : reason.strip(), caller.account(), caller.source());
+            return null;
+        });
+    }
+
+    /** Withdraws a filing on its State's behalf (at the State's request); the reason is recorded. */
+    public void withdraw(Caller caller, String filingId, String reason) throws Refusal {
+        requireSecretariat(caller);
+        requireFilingId(filingId);
+        FilingRecord f = record(filingId).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + filingId));
+        String why = reason == null || reason.isBlank() ? "withdrawn at the State's request (" + caller.account() + ")" : reason.strip();
+        StateDesk.storeAct(() -> {
+            release.withdraw(filingId, f.state(), caller.account(), caller.source(), why);
+            return null;
+        });
+    }
+
+    // ---- messages to States ------------------------------------------------------------------------
+
+    /** A secretariat message in a signed envelope (the API); returns the server-signed receipt. */
+    public byte[] sendMessage(Caller caller, byte[] signedEnvelope) throws Refusal {
+        requireSecretariat(caller);
+        return messages.sendFromSecretariat(caller, signedEnvelope);
+    }
+
+    /** A secretariat message written at the console or the admin CLI, signed by the server; returns its receipt. */
+    public byte[] send(Caller caller, List<String> recipients, String title, String body) throws Refusal {
+        requireSecretariat(caller);
+        return messages.sendAsOperator(caller, recipients, Names.title(title), body);
+    }
+
+    // ---- every filing ------------------------------------------------------------------------------
+
+    /** Filings matching every given field (null matches all), oldest first; audited. */
+    public List<Filing> filings(Caller caller, String state, String reportType, String period, String level, String status) throws Refusal {
+        requireSecretariat(caller);
+        List<Filing> out = select(state, reportType, period, level, status);
+        audit.record(event(caller, "filings.listed", state == null ? "-" : state));
+        return out;
+    }
+
+    /** One State's filings, oldest first (a folder listing; not audited). */
+    public List<Filing> stateFilings(Caller caller, String state) throws Refusal {
+        requireSecretariat(caller);
+        return Filing.all(read(tx -> tx.filings().list(FilingQuery.ofState(state))));
+    }
+
+    public Optional<Filing> filing(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        return record(filingId).map(Filing::of);
+    }
+
+    /** How a filing was decided, oldest first. */
+    public List<Filing.Decision> decisions(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        return StateDesk.storeCall(() -> release.history(filingId)).stream()
+                .map(d -> new Filing.Decision(d.status(), d.actor(), d.reason(), d.decidedAt())).toList();
+    }
+
+    public Optional<byte[]> receipt(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        if (record(filingId).isEmpty()) {
+            return Optional.empty();
+        }
+        return read(tx -> tx.filings().receipt(filingId));
+    }
+
+    /** A filing's document, decrypted; audited as a download. */
+    public SeekableByteChannel openDocument(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        FilingRecord f = record(filingId).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + filingId));
+        return filings.openDocument(f, caller.account(), caller.source());
+    }
+
+    /**
+     * The index of a reporting cycle (e.g. every annual report for 2025), signed by the server's receipt
+     * key so that an exported folder can be checked later: the JSON and the CMS signature over exactly it.
+     */
+    public SignedIndex cycleIndex(Caller caller, String reportType, String period) throws Refusal {
+        requireSecretariat(caller);
+        if (reportType == null || period == null) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "a reporting cycle is a report type and a period");
+        }
+        ObjectNode index = JSON.createObjectNode();
+        index.put("reportType", reportType);
+        index.put("period", period);
+        index.put("generatedAt", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+        ArrayNode items = index.putArray("filings");
+        for (Filing f : select(null, reportType, period, null, null)) {
+            ObjectNode n = FilingJson.describe(f);
+            n.put("path", f.state() + "/" + f.id() + "--" + f.fileName());
+            items.add(n);
+        }
+        try {
+            byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index);
+            byte[] signature = signer.sign(json);
+            audit.record(event(caller, "cycle.exported", reportType + " " + period));
+            return new SignedIndex(json, signature);
+        } catch (IOException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the index could not be written", e);
+        }
+    }
+
+    /** A signed index: the JSON and a CMS signature over exactly those bytes. */
+    public record SignedIndex(byte[] json, byte[] signature) {
+        public String jsonBase64() {
+            return Base64.getEncoder().encodeToString(json);
+        }
+
+        public String signatureBase64() {
+            return Base64.getEncoder().encodeToString(signature);
+        }
+    }
+
+    // ---- reports -----------------------------------------------------------------------------------
+
+    /** Each State Party's annual report for {@code year}: on time, late or missing; audited. */
+    public List<StateStatus> reportingStatus(Caller caller, int year) throws Refusal {
+        requireSecretariat(caller);
+        if (year < 1900 || year > 9999) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "the year must have four digits");
+        }
+        List<StateStatus> status = StateDesk.storeCall(() -> reports.annualStatus(year));
+        audit.record(event(caller, "reporting-status.read", Integer.toString(year)));
+        return status;
+    }
+
+    /** The national points of contact (text); audited. */
+    public byte[] contacts(Caller caller) throws Refusal {
+        requireSecretariat(caller);
+        byte[] list = StateDesk.storeCall(reports::contactListDocument);
+        audit.record(event(caller, "contacts.read", "-"));
+        return list;
+    }
+
+    /** The confidentiality in force for filings that say no level, for one State or (null) all. */
+    public List<StandingInstructions.InForce> instructions(Caller caller, String state) throws Refusal {
+        requireSecretariat(caller);
+        if (state != null && registry.current().state(state).isEmpty()) {
+            throw new Refusal(Refusal.Reason.NOT_FOUND, "no State " + FilingRules.printable(state) + " in the registry");
+        }
+        List<StandingInstructions.InForce> rows = StateDesk.storeCall(() -> instructions.inForce(state));
+        audit.record(event(caller, "instructions.read", state == null ? "-" : state));
+        return rows;
+    }
+
+    // ---- shared ------------------------------------------------------------------------------------
+
+    static void requireSecretariat(Caller caller) throws Refusal {
+        if (!caller.isSecretariat()) {
+            throw new Refusal(Refusal.Reason.FORBIDDEN, "only the secretariat may do this");
+        }
+    }
+
+    private static void requireFilingId(String filingId) throws Refusal {
+        if (!FilingIds.isWellFormed(filingId)) {
+            throw new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + FilingRules.printable(filingId));
+        }
+    }
+
+    private List<Filing> select(String state, String reportType, String period, String level, String status) throws Refusal {
+        if (level != null && ConfidentialityLevel.fromWireName(level).isEmpty()) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "unknown level '" + FilingRules.printable(level) + "'");
+        }
+        return Filing.all(read(tx -> tx.filings().list(new FilingQuery(state, null, reportType, 10_000)))).stream()
+                .filter(f -> period == null || period.equals(f.period()))
+                .filter(f -> level == null || level.equals(f.level().wireName()))
+                .filter(f -> status == null || status.equals(f.status()))
+                .toList();
+    }
+
+    private Optional<FilingRecord> record(String filingId) throws Refusal {
+        if (!FilingIds.isWellFormed(filingId)) {
+            return Optional.empty();
+        }
+        return read(tx -> tx.filings().byId(filingId));
+    }
+
+    private static AuditEvent event(Caller caller, String type, String subject) {
+        return AuditEvent.ok(type, caller.account(), caller.source(), subject).withDetail("channel", caller.channel().wireName());
+    }
+
+    private <T> T read(Store.TxWork<T> work) throws Refusal {
+        try {
+            return store.read(work);
+        } catch (StoreException e) {
+            throw StateDesk.unavailable(e);
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package org.treatyexchange.server.application;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SeekableByteChannel;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.InboxEntry;
+import org.treatyexchange.sdk.wire.Manifest;
+import org.treatyexchange.sdk.wire.ManifestJson;
+import org.treatyexchange.sdk.wire.WireFormatException;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.filing.FilingIds;
+import org.treatyexchange.server.filing.FilingService;
+import org.treatyexchange.server.filing.Manifests;
+import org.treatyexchange.server.filing.Submission;
+import org.treatyexchange.server.messages.MessageService;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.registry.StateEntry;
+import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.Reports;
+import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
+import org.treatyexchange.server.store.FilingQuery;
+import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.InboxRecords;
+import org.treatyexchange.server.store.ManifestRecords;
+import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
+
+/**
+ * What a State does, whatever channel it uses: file (an upload, a manifest, a signed message), withdraw,
+ * read its filings, receipts, inbound queue, what was distributed to it and the public area, the points
+ * of contact (States Parties only) and its standing instructions. Every method first checks that the
+ * caller acts for a State; every read is limited to what that State may see.
+ */
+public final class StateDesk {
+
+    private final FilingRules rules;
+    private final FilingService filings;
+    private final Manifests manifests;
+    private final MessageService messages;
+    private final ReleaseService release;
+    private final Reports reports;
+    private final StandingInstructions instructions;
+    private final RegistryService registry;
+    private final DocumentVault vault;
+    private final Store store;
+    private final AuditTrail audit;
+    private final Clock clock;
+
+    public StateDesk(FilingRules rules, FilingService filings, Manifests manifests, MessageService messages, ReleaseService release,
+            Reports reports, StandingInstructions instructions, RegistryService registry, DocumentVault vault, Store store, AuditTrail audit,
+            Clock clock) {
+        this.rules = rules;
+        this.filings = filings;
+        this.manifests = manifests;
+        this.messages = messages;
+        this.release = release;
+        this.reports = reports;
+        this.instructions = instructions;
+        this.registry = registry;
+        this.vault = vault;
+        this.store = store;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    // ---- filing -----------------------------------------------------------------------------------
+
+    /**
+     * Starts an upload into a drop folder: {@code level} is the folder's (null for the report type's own
+     * folder, where the standing instruction applies). A waiting manifest for this name adds its period,
+     * named States, withheld flag and submission id. Every rule of {@link FilingRules} is checked before
+     * the first byte is kept.
+     */
+    public Upload beginUpload(Caller caller, String reportType, ConfidentialityLevel level, String name) throws Refusal {
+        String state = requireState(caller);
+        rules.reportType(reportType);
+        String nfc = rules.documentName(name);
+        Optional<Manifests.Applied> manifest = manifests.waitingFor(slot(state, reportType, level, nfc));
+        Submission plain = new Submission(state, caller.account(), caller.credential(), caller.channel().wireName(), caller.source(), nfc,
+                reportType, impliedPeriod(reportType), level, List.of(), false);
+        Submission submission = manifest.map(m -> m.applyTo(plain)).orElse(plain);
+        rules.period(reportType, submission.period());
+        rules.routing(state, level != null ? level : submission.manifestLevel(), submission.namedStates());
+        return new Upload(filings.begin(submission));
+    }
+
+    /**
+     * Keeps a manifest for the document of {@code documentName} that will follow in the same folder,
+     * after checking what it says by the same rules as the document itself.
+     */
+    public void keepManifest(Caller caller, String reportType, ConfidentialityLevel level, String documentName, byte[] json) throws Refusal {
+        String state = requireState(caller);
+        rules.reportType(reportType);
+        String nfc = rules.documentName(documentName);
+        ManifestRecords.Slot slot = slot(state, reportType, level, nfc);
+        Manifest m;
+        try {
+            m = ManifestJson.fromBytes(json);
+        } catch (WireFormatException e) {
+            throw manifests.refused(slot, caller.account(), caller.source(), new Refusal(Refusal.Reason.MALFORMED, "manifest refused: "
+                    + e.getMessage()));
+        }
+        try {
+            if (!m.reportType().equals(reportType)) {
+                throw new Refusal(Refusal.Reason.MALFORMED, "its reportType '" + m.reportType() + "' is not the folder's '" + reportType + "'");
+            }
+            // A manifest that says no period leaves it to the folder, as a document without one.
+            rules.period(reportType, m.period() != null ? m.period() : impliedPeriod(reportType));
+            rules.routing(state, level != null ? level : m.level(), m.namedStates());
+        } catch (Refusal r) {
+            throw manifests.refused(slot, caller.account(), caller.source(), new Refusal(r.reason(), "manifest refused: " + r.getMessage()));
+        }
+        manifests.receive(slot, caller.account(), caller.source(), m);
+    }
+
+    /**
+     * Verifies a signed envelope and decides what to do: a resend answers with the original receipt, a
+     * new message expects its documents ({@link MessageIntake}).
+     */
+    public MessageIntake.Start startMessage(Caller caller, byte[] signedEnvelope) throws Refusal {
+        if (caller.isSecretariat()) {
+            throw new Refusal(Refusal.Reason.FORBIDDEN, "the secretariat sends messages through /api/v1/secretariat/messages");
+        }
+        return messages.startMessage(caller, signedEnvelope);
+    }
+
+    /** Withdraws one of the State's own filings; another State's answers as a missing one. Withdrawing twice changes nothing. */
+    public void withdraw(Caller caller, String filingId, String reason) throws Refusal {
+        String state = requireState(caller);
+        if (!FilingIds.isWellFormed(filingId)) {
+            throw new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + FilingRules.printable(filingId) + " of " + state);
+        }
+        storeAct(() -> {
+            release.withdraw(filingId, state, caller.account(), caller.source(), reason == null || reason.isBlank() ? null : reason.strip());
+            return null;
+        });
+    }
+
+    // ---- the State's own filings ------------------------------------------------------------------
+
+    /** Every filing of the caller's State, oldest first. */
+    public List<Filing> ownFilings(Caller caller) throws Refusal {
+        String state = requireState(caller);
+        return Filing.all(read(tx -> tx.filings().list(FilingQuery.ofState(state))));
+    }
+
+    /** One filing of the caller's State (empty for another State's, as for a missing one). */
+    public Optional<Filing> ownFiling(Caller caller, String filingId) throws Refusal {
+        String state = requireState(caller);
+        return own(state, filingId).map(Filing::of);
+    }
+
+    /** The filing a drop-folder path shows: the newest of that name in that folder. */
+    public Optional<Filing> currentInFolder(Caller caller, String reportType, ConfidentialityLevel level, String name) throws Refusal {
+        String state = requireState(caller);
+        return read(tx -> tx.filings().currentByName(state, reportType, level.wireName(), name)).map(Filing::of);
+    }
+
+    /** The signed receipt of one of the State's filings. */
+    public Optional<byte[]> receipt(Caller caller, String filingId) throws Refusal {
+        String state = requireState(caller);
+        if (own(state, filingId).isEmpty()) {
+            return Optional.empty();
+        }
+        return read(tx -> tx.filings().receipt(filingId));
+    }
+
+    // ---- what reached the State --------------------------------------------------------------------
+
+    /** Released, not withdrawn filings distributed to the caller's State, oldest first. */
+    public List<Filing> distributed(Caller caller) throws Refusal {
+        String state = requireState(caller);
+        return Filing.all(storeCall(() -> release.distributedTo(state)));
+    }
+
+    /** Released, not withdrawn public filings, oldest first. */
+    public List<Filing> publicFilings(Caller caller) throws Refusal {
+        requireState(caller);
+        return Filing.all(storeCall(release::publicFilings));
+    }
+
+    /**
+     * Opens a document the caller's State may read — its own filing, one distributed to it, or a public
+     * one — decrypted; audited as a download. Anything else answers as a missing document.
+     */
+    public SeekableByteChannel openDocument(Caller caller, String filingId) throws Refusal {
+        String state = requireState(caller);
+        Optional<FilingRecord> readable = own(state, filingId);
+        if (readable.isEmpty()) {
+            readable = storeCall(() -> release.distributedTo(state)).stream().filter(r -> r.id().equals(filingId)).findFirst();
+        }
+        if (readable.isEmpty()) {
+            readable = storeCall(release::publicFilings).stream().filter(r -> r.id().equals(filingId)).findFirst();
+        }
+        FilingRecord f = readable.orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such document"));
+        return filings.openDocument(f, caller.account(), caller.source());
+    }
+
+    // ---- the inbound queue -------------------------------------------------------------------------
+
+    /** Unacknowledged entries with seq greater than {@code after}, oldest first, at most {@code limit} (1 to 1000). */
+    public List<InboxEntry> inbox(Caller caller, long after, int limit) throws Refusal {
+        String state = requireState(caller);
+        return read(tx -> tx.inbox().list(state, Math.max(0, after), Math.max(1, Math.min(limit, 1000)), false)).stream()
+                .map(StateDesk::entry).toList();
+    }
+
+    /** Every entry of the queue, acknowledged or not, with the size of its signed item (for a folder listing). */
+    public List<Queued> allQueued(Caller caller) throws Refusal {
+        String state = requireState(caller);
+        return read(tx -> tx.inbox().list(state, 0, 10_000, true)).stream().map(e -> new Queued(entry(e), e.itemSize())).toList();
+    }
+
+    /** An inbox entry with the size of its signed item. */
+    public record Queued(InboxEntry entry, long size) {
+    }
+
+    /** The server-signed CMS of one entry of the caller's State's queue; audited. */
+    public byte[] inboxItem(Caller caller, long seq) throws Refusal {
+        String state = requireState(caller);
+        InboxRecords.InboxEntry entry = read(tx -> tx.inbox().get(state, seq))
+                .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such inbox entry"));
+        byte[] item;
+        try {
+            DocumentKey key = read(tx -> tx.documentKeys().byBlobId(entry.itemBlobId()))
+                    .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such inbox entry"));
+            try (InputStream in = vault.openStream(key)) {
+                item = in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the inbox item could not be read", e);
+        }
+        audit.recordQuietly(AuditEvent.ok("inbox.read", caller.account(), caller.source(), entry.itemId())
+                .withDetail("seq", Long.toString(seq)).withDetail("channel", caller.channel().wireName()));
+        return item;
+    }
+
+    /** Marks an entry read; it no longer appears in {@link #inbox}. Idempotent. */
+    public void acknowledge(Caller caller, long seq) throws Refusal {
+        String state = requireState(caller);
+        boolean found;
+        try {
+            found = store.inTransaction(tx -> {
+                boolean ok = tx.inbox().acknowledge(state, seq, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                if (ok) {
+                    audit.append(tx, AuditEvent.ok("inbox.acknowledged", caller.account(), caller.source(),
+                            Long.toString(seq)));
+                }
+                return ok;
+            });
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+        if (!found) {
+            throw new Refusal(Refusal.Reason.NOT_FOUND, "no such inbox entry");
+        }
+    }
+
+    // ---- what a State Party reads ------------------------------------------------------------------
+
+    /** Whether the caller's State is a State Party (signatories receive no redistribution and no contact list). */
+    public boolean isStateParty(Caller caller) {
+        return caller.state() != null && registry.current().state(caller.state()).map(StateEntry::isStateParty).orElse(false);
+    }
+
+    /** The national points of contact (text), for States Parties only; audited. */
+    public byte[] contacts(Caller caller) throws Refusal {
+        requireState(caller);
+        if (!isStateParty(caller)) {
+            throw new Refusal(Refusal.Reason.FORBIDDEN, "the points of contact are for States Parties only");
+        }
+        byte[] list = storeCall(reports::contactListDocument);
+        audit.recordQuietly(AuditEvent.ok("contacts.read", caller.account(), caller.source(), "-")
+                .withDetail("channel", caller.channel().wireName()));
+        return list;
+    }
+
+    /** The confidentiality in force for the State's filings that say no level. */
+    public List<StandingInstructions.InForce> instructions(Caller caller) throws Refusal {
+        String state = requireState(caller);
+        List<StandingInstructions.InForce> rows = storeCall(() -> instructions.inForce(state));
+        audit.recordQuietly(AuditEvent.ok("instructions.read", caller.account(), caller.source(), state)
+                .withDetail("channel", caller.channel().wireName()));
+        return rows;
+    }
+
+    // ---- shared ------------------------------------------------------------------------------------
+
+    static String requireState(Caller caller) throws Refusal {
+        if (caller.isSecretariat() || caller.state() == null) {
+            throw new Refusal(Refusal.Reason.FORBIDDEN, "only a State's account may do this");
+        }
+        return caller.state();
+    }
+
+    private Optional<FilingRecord> own(String state, String filingId) throws Refusal {
+        if (!FilingIds.isWellFormed(filingId)) {
+            return Optional.empty();
+        }
+        return read(tx -> tx.filings().byId(filingId)).filter(f -> f.state().equals(state));
+    }
+
+    /** The manifest slot of a document: its State, report type, folder ({@code -} for the report type's own) and name. */
+    static ManifestRecords.Slot slot(String state, String reportType, ConfidentialityLevel level, String name) {
+        return new ManifestRecords.Slot(state, reportType, level == null ? Manifests.NO_FOLDER : level.wireName(), name);
+    }
+
+    /**
+     * Without a manifest an annual report is taken to cover the previous calendar year (the treaty's
+     * practice: reports on the previous year, due by 31 May); a manifest says otherwise.
+     */
+    private String impliedPeriod(String reportType) {
+        if (reportType.equals("annual-report") || reportType.equals("nil-annual-report")) {
+            return Integer.toString(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).getYear() - 1);
+        }
+        return null;
+    }
+
+    private static InboxEntry entry(InboxRecords.InboxEntry e) {
+        return new InboxEntry(e.seq(), e.kind(), e.itemId(), e.title(), e.createdAt());
+    }
+
+    private <T> T read(Store.TxWork<T> work) throws Refusal {
+        try {
+            return store.read(work);
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** A call into a service that reads the store. */
+    @FunctionalInterface
+    interface StoreCall<T> {
+        T call() throws StoreException;
+    }
+
+    static <T> T storeCall(StoreCall<T> call) throws Refusal {
+        try {
+            return call.call();
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** A call into a service that reads or writes the store and may refuse. */
+    @FunctionalInterface
+    interface RefusableStoreCall<T> {
+        T call() throws Refusal, StoreException;
+    }
+
+    static <T> T storeAct(RefusableStoreCall<T> call) throws Refusal {
+        try {
+            return call.call();
+        } catch (StoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    static Refusal unavailable(StoreException e) {
+        return new Refusal(Refusal.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
+    }
+}

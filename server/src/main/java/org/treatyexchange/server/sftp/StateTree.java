@@ -1,0 +1,287 @@
+package org.treatyexchange.server.sftp;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.treatyexchange.sdk.wire.ConfidentialityLevel;
+import org.treatyexchange.sdk.wire.InboxEntry;
+import org.treatyexchange.sdk.wire.Manifest;
+import org.treatyexchange.server.application.Caller;
+import org.treatyexchange.server.application.Filing;
+import org.treatyexchange.server.application.StateDesk;
+
+/**
+ * The tree a State's account sees:
+ * <pre>
+ * /submit/&lt;report-type&gt;/&lt;level&gt;/   drop documents here; lists this State's current filings there
+ * /submit/&lt;report-type&gt;/           or here, saying no level: the State's standing instruction applies;
+ *                                    the filing is then listed in the folder of the level applied
+ * /receipts/&lt;filing-id&gt;.p7s         signed receipt of each of this State's filings
+ * /distributed/                      what the secretariat passed on to this State
+ * /public/                           what States chose to make public
+ * /withdraw/                         write a file named &lt;filing-id&gt; (text: the reason) to withdraw that filing
+ * </pre>
+ * Decode the path, ask the {@link StateDesk}, answer.
+ */
+final class StateTree implements AccountView {
+
+    /** Levels a State can choose by folder; {@code named} needs a manifest listing the States. */
+    static final List<ConfidentialityLevel> FOLDER_LEVELS = List.of(ConfidentialityLevel.PUBLIC, ConfidentialityLevel.STATES_PARTIES,
+            ConfidentialityLevel.SECRETARIAT, ConfidentialityLevel.NAMED);
+    /** The national points of contact, generated for States Parties only (never public, never signatories). */
+    static final String CONTACTS_FILE = "points-of-contact.txt";
+
+    private final Caller caller;
+    private final StateDesk desk;
+    private final List<String> reportTypes;
+    private final boolean stateParty;
+    private final Instant mounted = Instant.now();
+
+    StateTree(Caller caller, StateDesk desk, List<String> reportTypes) {
+        this.caller = caller;
+        this.desk = desk;
+        this.reportTypes = List.copyOf(reportTypes);
+        this.stateParty = desk.isStateParty(caller);
+    }
+
+    @Override
+    public Caller caller() {
+        return caller;
+    }
+
+    @Override
+    public Node resolve(DropBoxPath path) throws IOException {
+        List<String> s = path.segments();
+        if (s.isEmpty()) {
+            return folder();
+        }
+        switch (s.get(0)) {
+            case "submit":
+                if (s.size() == 1) {
+                    return folder();
+                }
+                if (!reportTypes.contains(s.get(1))) {
+                    break;
+                }
+                if (s.size() == 2) {
+                    return AccountView.folder(mounted, true);
+                }
+                Optional<ConfidentialityLevel> level = folderLevel(s.get(2));
+                if (level.isEmpty()) {
+                    break;
+                }
+                if (s.size() == 3) {
+                    return AccountView.folder(mounted, true);
+                }
+                if (s.size() == 4) {
+                    // one indexed lookup: the stock client stats every file it puts (bench part b)
+                    Optional<Filing> current = AccountView.call(() -> desk.currentInFolder(caller, s.get(1), level.get(), s.get(3)));
+                    if (current.isPresent()) {
+                        return new Node.Document(current.get());
+                    }
+                }
+                break;
+            case "withdraw":
+                if (s.size() == 1) {
+                    return AccountView.folder(mounted, true);
+                }
+                break;
+            case "receipts":
+                if (s.size() == 1) {
+                    return folder();
+                }
+                if (s.size() == 2 && s.get(1).endsWith(RECEIPT_SUFFIX)) {
+                    Optional<Node> receipt = receiptOf(s.get(1).substring(0, s.get(1).length() - RECEIPT_SUFFIX.length()));
+                    if (receipt.isPresent()) {
+                        return receipt.get();
+                    }
+                }
+                break;
+            case "distributed":
+                if (s.size() == 1) {
+                    return folder();
+                }
+                if (s.size() == 2 && stateParty && s.get(1).equals(CONTACTS_FILE)) {
+                    return new Node.Generated(AccountView.call(() -> desk.contacts(caller)), mounted);
+                }
+                if (s.size() == 2) {
+                    Optional<Node> item = inboxFile(s.get(1));
+                    if (item.isPresent()) {
+                        return item.get();
+                    }
+                    Optional<Filing> filing = byReleasedName(AccountView.call(() -> desk.distributed(caller)), s.get(1));
+                    if (filing.isPresent()) {
+                        return new Node.Document(filing.get());
+                    }
+                }
+                break;
+            case "public":
+                if (s.size() == 1) {
+                    return folder();
+                }
+                if (s.size() == 2) {
+                    Optional<Filing> filing = byReleasedName(AccountView.call(() -> desk.publicFilings(caller)), s.get(1));
+                    if (filing.isPresent()) {
+                        return new Node.Document(filing.get());
+                    }
+                }
+                break;
+            default:
+                break;
+        }
+        throw new NoSuchFileException(path.toString());
+    }
+
+    @Override
+    public List<String> list(DropBoxPath path) throws IOException {
+        List<String> s = path.segments();
+        if (!(resolve(path) instanceof Node.Folder)) {
+            throw new java.nio.file.NotDirectoryException(path.toString());
+        }
+        if (s.isEmpty()) {
+            return List.of("submit", "receipts", "distributed", "public", "withdraw");
+        }
+        switch (s.get(0)) {
+            case "withdraw":
+                return List.of();
+            case "submit":
+                if (s.size() == 1) {
+                    return reportTypes;
+                }
+                if (s.size() == 2) {
+                    return FOLDER_LEVELS.stream().map(ConfidentialityLevel::wireName).toList();
+                }
+                return new ArrayList<>(currentFilings(s.get(1), folderLevel(s.get(2)).orElseThrow()).keySet());
+            case "receipts":
+                return AccountView.call(() -> desk.ownFilings(caller)).stream().map(f -> f.id() + RECEIPT_SUFFIX).toList();
+            case "distributed": {
+                List<String> names = new ArrayList<>(queued().stream().map(q -> inboxFileName(q.entry())).toList());
+                AccountView.call(() -> desk.distributed(caller)).forEach(f -> names.add(AccountView.releasedName(f)));
+                if (stateParty) {
+                    names.add(CONTACTS_FILE);
+                }
+                return names;
+            }
+            case "public":
+                return AccountView.call(() -> desk.publicFilings(caller)).stream().map(AccountView::releasedName).toList();
+            default:
+                return List.of();
+        }
+    }
+
+    @Override
+    public SeekableByteChannel openStored(Node node) throws IOException {
+        if (node instanceof Node.InboxFile i) {
+            return new ReadOnlyBytesChannel(AccountView.call(() -> desk.inboxItem(caller, i.seq())));
+        }
+        if (!(node instanceof Node.Document d)) {
+            throw DropBoxException.noSuchFile();
+        }
+        return AccountView.call(() -> desk.openDocument(caller, d.filing().id()));
+    }
+
+    /**
+     * Starts an upload to {@code /submit/<report-type>/<level>/<name>} or {@code /submit/<report-type>/<name>}
+     * (no level said: the standing instruction applies), a manifest {@code <name>.manifest.json} for the
+     * document to come, or a withdrawal in {@code /withdraw/}.
+     */
+    @Override
+    public SeekableByteChannel openUpload(DropBoxPath path) throws IOException {
+        if (path.hasParentReference()) {
+            throw DropBoxException.denied("upload paths may not contain '..'");
+        }
+        List<String> s = path.segments();
+        if (s.size() == 2 && s.get(0).equals("withdraw")) {
+            String id = AccountView.actionFileId(s.get(1));
+            if (AccountView.call(() -> desk.ownFiling(caller, id)).isEmpty()) {
+                throw DropBoxException.noSuchFile();
+            }
+            return AccountView.action(content -> desk.withdraw(caller, id, content), ActionChannel.MAX_BYTES);
+        }
+        // /submit/<type>/<level>/<name> says its level by its folder; /submit/<type>/<name> says none.
+        boolean inLevelFolder = s.size() == 4 && folderLevel(s.get(2)).isPresent();
+        boolean inTypeFolder = s.size() == 3 && folderLevel(s.get(2)).isEmpty();
+        if (!(inLevelFolder || inTypeFolder) || !s.get(0).equals("submit")) {
+            throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/ or /submit/<report-type>/<level>/");
+        }
+        String reportType = s.get(1);
+        ConfidentialityLevel level = inLevelFolder ? folderLevel(s.get(2)).orElseThrow() : null;
+        String name = s.get(s.size() - 1);
+        if (name.endsWith(Manifest.SUFFIX) && name.length() > Manifest.SUFFIX.length()) {
+            String document = name.substring(0, name.length() - Manifest.SUFFIX.length());
+            return AccountView.action(json -> desk.keepManifest(caller, reportType, level, document, json.getBytes(StandardCharsets.UTF_8)),
+                    Manifest.MAX_BYTES);
+        }
+        return new UploadChannel(AccountView.call(() -> desk.beginUpload(caller, reportType, level, name)));
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    private Node folder() {
+        return AccountView.folder(mounted, false);
+    }
+
+    /** The newest filing under each name in one drop folder (superseded versions are not listed). */
+    private Map<String, Filing> currentFilings(String reportType, ConfidentialityLevel level) throws IOException {
+        Map<String, Filing> byName = new LinkedHashMap<>();
+        List<Filing> all = AccountView.call(() -> desk.ownFilings(caller));
+        Set<String> superseded = new HashSet<>();
+        all.forEach(f -> {
+            if (f.supersedes() != null) {
+                superseded.add(f.supersedes());
+            }
+        });
+        for (Filing f : all) { // oldest first, so later ones win
+            if (f.reportType().equals(reportType) && f.level() == level && !superseded.contains(f.id())) {
+                byName.remove(f.fileName());
+                byName.put(f.fileName(), f);
+            }
+        }
+        return byName;
+    }
+
+    /** The level a drop folder stands for; empty for any other name. */
+    private static Optional<ConfidentialityLevel> folderLevel(String name) {
+        return ConfidentialityLevel.fromWireName(name).filter(FOLDER_LEVELS::contains);
+    }
+
+    private static Optional<Filing> byReleasedName(List<Filing> filings, String name) {
+        return filings.stream().filter(f -> AccountView.releasedName(f).equals(name)).findFirst();
+    }
+
+    private Optional<Node> receiptOf(String filingId) throws IOException {
+        Optional<Filing> filing = AccountView.call(() -> desk.ownFiling(caller, filingId));
+        if (filing.isEmpty()) {
+            return Optional.empty();
+        }
+        return AccountView.call(() -> desk.receipt(caller, filingId)).map(cms -> new Node.ReceiptFile(filing.get(), cms));
+    }
+
+    /** {@code /distributed/} names: queue position first, so a listing reads in arrival order. */
+    static String inboxFileName(InboxEntry e) {
+        return String.format(Locale.ROOT, "%08d-%s%s", e.seq(), e.kind(), RECEIPT_SUFFIX);
+    }
+
+    private List<StateDesk.Queued> queued() throws IOException {
+        return AccountView.call(() -> desk.allQueued(caller));
+    }
+
+    private Optional<Node> inboxFile(String name) throws IOException {
+        for (StateDesk.Queued q : queued()) {
+            if (inboxFileName(q.entry()).equals(name)) {
+                return Optional.of(new Node.InboxFile(q.entry().seq(), q.entry().createdAt(), q.size()));
+            }
+        }
+        return Optional.empty();
+    }
+}
