@@ -110,6 +110,11 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
         return c.withRegistryFile(REPO.resolve("config/registry.yaml"));
     }
 
+    /** The SSH algorithms of the shipped configuration. */
+    public static ServerConfig.Algorithms shippedAlgorithms() throws ConfigException {
+        return ServerConfigLoader.load(REPO.resolve("config/server.yaml")).sftp().algorithms();
+    }
+
     /** The configuration with another registry file. */
     public static ServerConfig withRegistry(ServerConfig c, Path registry) {
         return c.withRegistryFile(registry);

@@ -158,10 +158,38 @@ public final class StateDesk {
         return own(state, filingId).map(Filing::of);
     }
 
-    /** The filing a drop-folder path shows: the newest of that name in that folder. */
+    /** The filing a drop-folder path shows: the newest of that name in that folder, unless it was withdrawn. */
     public Optional<Filing> currentInFolder(Caller caller, String reportType, ConfidentialityLevel level, String name) throws Refusal {
         String state = requireState(caller);
-        return read(tx -> tx.filings().currentByName(state, reportType, level.wireName(), name)).map(Filing::of);
+        return read(tx -> tx.filings().currentByName(state, reportType, level.wireName(), name)).map(Filing::of)
+                .filter(f -> !f.status().equals(ReleaseService.WITHDRAWN));
+    }
+
+    /**
+     * What a drop folder lists: the newest filing under each name filed there, in filing order; a
+     * superseded version is not listed, nor is a withdrawn one (the secretariat keeps both).
+     */
+    public List<Filing> folder(Caller caller, String reportType, ConfidentialityLevel level) throws Refusal {
+        java.util.Map<String, Filing> byName = new java.util.LinkedHashMap<>();
+        for (Filing f : current(ownFilings(caller))) { // oldest first, so later ones win
+            if (f.reportType().equals(reportType) && f.level() == level) {
+                byName.remove(f.fileName());
+                byName.put(f.fileName(), f);
+            }
+        }
+        byName.values().removeIf(f -> f.status().equals(ReleaseService.WITHDRAWN));
+        return List.copyOf(byName.values());
+    }
+
+    /** The filings no other filing of the list supersedes: each document's current version. */
+    static List<Filing> current(List<Filing> filings) {
+        java.util.Set<String> superseded = new java.util.HashSet<>();
+        filings.forEach(f -> {
+            if (f.supersedes() != null) {
+                superseded.add(f.supersedes());
+            }
+        });
+        return filings.stream().filter(f -> !superseded.contains(f.id())).toList();
     }
 
     /** The signed receipt of one of the State's filings. */
@@ -175,16 +203,19 @@ public final class StateDesk {
 
     // ---- what reached the State --------------------------------------------------------------------
 
-    /** Released, not withdrawn filings distributed to the caller's State, oldest first. */
+    /**
+     * Released, not withdrawn filings distributed to the caller's State, oldest first; of a document
+     * released in several versions, only the current one.
+     */
     public List<Filing> distributed(Caller caller) throws Refusal {
         String state = requireState(caller);
-        return Filing.all(storeCall(() -> release.distributedTo(state)));
+        return current(Filing.all(storeCall(() -> release.distributedTo(state))));
     }
 
-    /** Released, not withdrawn public filings, oldest first. */
+    /** Released, not withdrawn public filings, oldest first; of a document released in several versions, only the current one. */
     public List<Filing> publicFilings(Caller caller) throws Refusal {
         requireState(caller);
-        return Filing.all(storeCall(release::publicFilings));
+        return current(Filing.all(storeCall(release::publicFilings)));
     }
 
     /**

@@ -226,6 +226,12 @@ public record ServerConfig(
                     passwordAuthentication);
         }
 
+        /** A copy with other SSH algorithm lists. */
+        public Sftp withAlgorithms(Algorithms newAlgorithms) {
+            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, newAlgorithms, lockout,
+                    passwordAuthentication);
+        }
+
         /** A copy with password authentication switched on or off. */
         public Sftp withPasswordAuthentication(boolean on) {
             return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout, on);
@@ -386,8 +392,8 @@ public record ServerConfig(
         public static final Algorithms DEFAULTS = new Algorithms(
                 List.of("mlkem768x25519-sha256", "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
                         "curve25519-sha256", "curve25519-sha256@libssh.org"),
-                List.of("aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com"),
-                List.of("hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com"),
+                List.of("aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr", "aes128-ctr"),
+                List.of("hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512", "hmac-sha2-256"),
                 List.of("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"),
                 List.of("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"));
 

@@ -83,5 +83,6 @@ final class ActionChannel extends WriteOnceChannel {
             throw DropBoxException.invalidName("an action file must be UTF-8 text");
         }
         act.run(text);
+        accepted = true;
     }
 }

@@ -97,7 +97,8 @@ final class DropBoxAccessor implements SftpFileSystemAccessor {
     @Override
     public void setFilePermissions(SftpSubsystemProxy subsystem, Path file, Set<PosixFilePermission> perms, LinkOption... options)
             throws IOException {
-        throw DropBoxException.denied("filings are immutable");
+        // the tree decides: ignored on what the session just wrote (clients keep the local mode), refused elsewhere
+        Files.setPosixFilePermissions(file, perms);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystem;
 import java.nio.file.LinkOption;
@@ -90,7 +91,15 @@ final class DropBoxProvider extends FileSystemProvider {
             throw DropBoxException.unsupported("a document cannot be read and written through one handle");
         }
         if (write) {
-            return view.openUpload(p);
+            if (options.contains(StandardOpenOption.CREATE_NEW) && exists(view, p)) {
+                // an exclusive create must not quietly file a new version
+                throw new FileAlreadyExistsException(p.toString());
+            }
+            SeekableByteChannel channel = view.openUpload(p);
+            if (channel instanceof WriteOnceChannel w) {
+                p.getFileSystem().wrote(p, w);
+            }
+            return channel;
         }
         return view.openRead(view.resolve(p));
     }
@@ -158,7 +167,7 @@ final class DropBoxProvider extends FileSystemProvider {
 
     @Override
     public void checkAccess(Path path, AccessMode... modes) throws IOException {
-        Node node = view(path).resolve(cast(path));
+        Node node = resolveOrWritten(cast(path));
         for (AccessMode mode : modes) {
             boolean allowed = switch (mode) {
                 case READ -> true;
@@ -191,12 +200,12 @@ final class DropBoxProvider extends FileSystemProvider {
 
             @Override
             public void setTimes(FileTime lastModifiedTime, FileTime lastAccessTime, FileTime createTime) throws IOException {
-                throw DropBoxException.denied("filings are immutable");
+                keepingMetadata(p);
             }
 
             @Override
             public void setPermissions(Set<PosixFilePermission> perms) throws IOException {
-                throw DropBoxException.denied("filings are immutable");
+                keepingMetadata(p);
             }
 
             @Override
@@ -263,13 +272,52 @@ final class DropBoxProvider extends FileSystemProvider {
 
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
+        String name = attribute.substring(attribute.indexOf(':') + 1);
+        if (KEPT_BY_CLIENTS.contains(name)) {
+            keepingMetadata(cast(path));
+            return;
+        }
         view(path).resolve(cast(path));
         throw DropBoxException.denied("filings are immutable");
     }
 
+    /** Attributes clients set after an upload to keep the local file's: accepted and ignored on what the session wrote. */
+    private static final Set<String> KEPT_BY_CLIENTS = Set.of("lastModifiedTime", "lastAccessTime", "creationTime", "permissions");
+
+    /**
+     * A client keeping a timestamp or mode (WinSCP by default, {@code put -p}, paramiko): on what this
+     * session is uploading or has just filed it is accepted and ignored — a filing's time is its receipt's,
+     * and nothing about it changes; anywhere else it is refused.
+     */
+    private static void keepingMetadata(DropBoxPath p) throws IOException {
+        if (p.getFileSystem().wroteThisSession(p).isPresent()) {
+            return;
+        }
+        p.getFileSystem().view().resolve(p); // a missing path answers as missing
+        throw DropBoxException.denied("filings are immutable");
+    }
+
+    private static boolean exists(AccountView view, DropBoxPath p) throws IOException {
+        try {
+            return !(view.resolve(p) instanceof Node.Folder);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** What a path names, or what this session wrote there when the tree shows nothing at that path. */
+    private static Node resolveOrWritten(DropBoxPath p) throws IOException {
+        try {
+            return p.getFileSystem().view().resolve(p);
+        } catch (java.nio.file.NoSuchFileException e) {
+            WriteOnceChannel w = p.getFileSystem().wroteThisSession(p).orElseThrow(() -> e);
+            return new Node.JustWritten(w.size(), java.time.Instant.now());
+        }
+    }
+
     private static PosixFileAttributes attributes(DropBoxPath path) throws IOException {
         AccountView view = path.getFileSystem().view();
-        Node node = view.resolve(path);
+        Node node = resolveOrWritten(path);
         long size = 0;
         if (node instanceof Node.Document d) {
             size = d.filing().size();
@@ -279,6 +327,8 @@ final class DropBoxProvider extends FileSystemProvider {
             size = i.size();
         } else if (node instanceof Node.Generated g) {
             size = g.content().length;
+        } else if (node instanceof Node.JustWritten w) {
+            size = w.size();
         }
         Set<PosixFilePermission> perms = node instanceof Node.Folder f ? (f.dropTarget() ? DROP_FOLDER : FOLDER) : FILE;
         Caller id = view.caller();
@@ -286,7 +336,12 @@ final class DropBoxProvider extends FileSystemProvider {
                 new Principal(id.account()), new Principal(id.isSecretariat() ? "secretariat" : id.state()));
     }
 
+    /** An account or State name as owner and group; its text is what {@code ls -l} shows. */
     private record Principal(String getName) implements UserPrincipal, GroupPrincipal {
+        @Override
+        public String toString() {
+            return getName;
+        }
     }
 
     private record VirtualAttributes(boolean isDirectory, long size, FileTime lastModifiedTime, Set<PosixFilePermission> permissions,

@@ -29,6 +29,10 @@ sealed interface Node {
     record Generated(byte[] content, Instant modified) implements Node {
     }
 
+    /** A file this session wrote that the tree shows nowhere (yet): its size, for the client's stat; never readable. */
+    record JustWritten(long size, Instant modified) implements Node {
+    }
+
     /** A filing's signed receipt (CMS DER). */
     record ReceiptFile(Filing filing, byte[] signedReceipt) implements Node {
         @Override

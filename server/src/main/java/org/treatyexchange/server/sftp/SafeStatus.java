@@ -72,8 +72,9 @@ final class SafeStatus implements SftpErrorStatusDataHandler {
 
     @Override
     public int resolveSubStatus(SftpSubsystemEnvironment sftp, int id, Throwable e, int cmd, Object... args) {
-        int status = forVersion(e instanceof DropBoxException d ? d.status() : SftpHelper.resolveSubstatus(e), sftp.getVersion());
-        if (status == SftpConstants.SSH_FX_FAILURE && !(e instanceof DropBoxException)) {
+        int meant = e instanceof DropBoxException d ? d.status() : SftpHelper.resolveSubstatus(e);
+        int status = forVersion(meant, sftp.getVersion());
+        if (meant == SftpConstants.SSH_FX_FAILURE && !(e instanceof DropBoxException)) {
             LOG.warn("SFTP command {} failed unexpectedly: {}", SftpConstants.getCommandMessageName(cmd), e.toString());
         }
         if (!isLookupMiss(status, cmd)) {
@@ -83,12 +84,13 @@ final class SafeStatus implements SftpErrorStatusDataHandler {
     }
 
     /**
-     * "No such file" for a lookup that changes nothing is an answer, not a refusal: every client asks
+     * The end of a file or a listing, and "no such file" for a lookup that changes nothing, are answers, not refusals: every client asks
      * whether a file exists before it writes it (the stock {@code sftp} stats each file it puts). It
      * is not audited: that was one audit event and one durable commit per uploaded file (bench part b).
      */
     static boolean isLookupMiss(int status, int cmd) {
-        return status == SftpConstants.SSH_FX_NO_SUCH_FILE && (cmd == SftpConstants.SSH_FXP_STAT
+        return status == SftpConstants.SSH_FX_EOF // the normal end of a read or a listing
+                || status == SftpConstants.SSH_FX_NO_SUCH_FILE && (cmd == SftpConstants.SSH_FXP_STAT
                 || cmd == SftpConstants.SSH_FXP_LSTAT || cmd == SftpConstants.SSH_FXP_REALPATH);
     }
 

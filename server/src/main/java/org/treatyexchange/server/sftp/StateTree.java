@@ -6,13 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.wire.Manifest;
@@ -161,7 +157,8 @@ final class StateTree implements AccountView {
                 if (s.size() == 2) {
                     return FOLDER_LEVELS.stream().map(ConfidentialityLevel::wireName).toList();
                 }
-                return new ArrayList<>(currentFilings(s.get(1), folderLevel(s.get(2)).orElseThrow()).keySet());
+                return AccountView.call(() -> desk.folder(caller, s.get(1), folderLevel(s.get(2)).orElseThrow())).stream()
+                        .map(Filing::fileName).toList();
             case "receipts":
                 return AccountView.call(() -> desk.ownFilings(caller)).stream().map(f -> f.id() + RECEIPT_SUFFIX).toList();
             case "distributed": {
@@ -229,25 +226,6 @@ final class StateTree implements AccountView {
 
     private Node folder() {
         return AccountView.folder(mounted, false);
-    }
-
-    /** The newest filing under each name in one drop folder (superseded versions are not listed). */
-    private Map<String, Filing> currentFilings(String reportType, ConfidentialityLevel level) throws IOException {
-        Map<String, Filing> byName = new LinkedHashMap<>();
-        List<Filing> all = AccountView.call(() -> desk.ownFilings(caller));
-        Set<String> superseded = new HashSet<>();
-        all.forEach(f -> {
-            if (f.supersedes() != null) {
-                superseded.add(f.supersedes());
-            }
-        });
-        for (Filing f : all) { // oldest first, so later ones win
-            if (f.reportType().equals(reportType) && f.level() == level && !superseded.contains(f.id())) {
-                byName.remove(f.fileName());
-                byName.put(f.fileName(), f);
-            }
-        }
-        return byName;
     }
 
     /** The level a drop folder stands for; empty for any other name. */

@@ -76,8 +76,9 @@ final class UploadChannel extends WriteOnceChannel {
             return;
         }
         try {
-            Upload.Filed accepted = intake.commit();
-            LOG.debug("upload committed as filing {}", accepted.filing().id());
+            Upload.Filed filed = intake.commit();
+            accepted = true;
+            LOG.debug("upload committed as filing {}", filed.filing().id());
         } catch (Refusal e) {
             throw SafeStatus.toSftp(e);
         }

@@ -14,6 +14,13 @@ abstract class WriteOnceChannel implements SeekableByteChannel, CommitOnClose {
     long position;
     boolean open = true;
     boolean commitRequested;
+    /** Its act was done at the client's CLOSE (filed, or the action taken). */
+    volatile boolean accepted;
+
+    /** Still being written, or written and accepted: what the session may stat, or keep a timestamp on. */
+    boolean inProgressOrAccepted() {
+        return open || accepted;
+    }
 
     @Override
     public void commitOnClose() {

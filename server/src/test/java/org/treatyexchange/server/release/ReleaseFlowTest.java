@@ -39,6 +39,50 @@ class ReleaseFlowTest {
         return exchange.admin("filings").lines().filter(l -> l.endsWith(" " + name)).reduce((a, b) -> b).orElseThrow().split(" ")[0];
     }
 
+    @Test
+    void listingsShowTheCurrentVersionOnlyAndNoWithdrawnFiling() throws Exception {
+        String folder = "/submit/national-report/states-parties/";
+        String manifest = "{\"version\":1,\"reportType\":\"national-report\",\"period\":\"2024-2025\",\"level\":\"states-parties\"}";
+        put("arcadia-officer", folder + "poa.pdf.manifest.json", manifest);
+        String first = file("arcadia-officer", folder + "poa.pdf", "first version");
+        put("arcadia-officer", folder + "poa.pdf.manifest.json", manifest);
+        String second = file("arcadia-officer", folder + "poa.pdf", "second version");
+        assertThat(exchange.admin("release", first)).startsWith("0\n");
+        assertThat(exchange.admin("release", second)).startsWith("0\n");
+        // the recipient sees the current version only
+        assertThat(names("borealia-officer", "/distributed")).contains(second + "--poa.pdf").doesNotContain(first + "--poa.pdf");
+        try (ClientSession s = exchange.login("borealia-officer"); SftpClient sftp = exchange.sftp(s);
+                java.io.InputStream in = sftp.read("/distributed/" + second + "--poa.pdf")) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("second version");
+        }
+        // the end of that download is not a refusal
+        assertThat(auditOf("sftp.refused")).doesNotContain("SSH_FX_EOF");
+        // withdrawn, the current version leaves the State's folder (and the recipients' /distributed/)
+        assertThat(names("arcadia-officer", folder)).contains("poa.pdf");
+        try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s);
+                OutputStream out = sftp.write("/withdraw/" + second)) {
+            out.write("sent in error".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(names("arcadia-officer", folder)).doesNotContain("poa.pdf");
+        assertThat(names("borealia-officer", "/distributed")).doesNotContain(second + "--poa.pdf");
+    }
+
+    static void put(String account, String path, String content) throws Exception {
+        try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); OutputStream out = sftp.write(path)) {
+            out.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Every audit event of one type, as exported JSON lines. */
+    static String auditOf(String type) throws Exception {
+        Path out = Files.createTempFile("audit", ".jsonl");
+        Files.delete(out);
+        assertThat(exchange.admin("export-audit", "--out", out.toString())).startsWith("0\n");
+        String lines = Files.readAllLines(out).stream().filter(l -> l.contains("\"type\":\"" + type + "\"")).reduce("", (a, b) -> a + b + "\n");
+        Files.delete(out);
+        return lines;
+    }
+
     static List<String> names(String account, String dir) throws IOException, java.security.GeneralSecurityException {
         try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s)) {
             List<String> names = new ArrayList<>();

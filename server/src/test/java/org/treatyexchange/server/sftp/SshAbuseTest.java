@@ -82,8 +82,13 @@ class SshAbuseTest {
         assertThat(shipped).contains(marker);
         Files.writeString(registry, shipped.replace(marker, marker + "    sshKeys:\n      - \""
                 + PublicKeyEntry.toString(extraKey.getPublic()) + " extra\"\n"));
+        // ChaCha20-Poly1305 is offered here (it is not by default) to prove the strict-key-exchange guard
+        ServerConfig.Algorithms a = TestExchange.shippedAlgorithms();
+        List<String> ciphers = new java.util.ArrayList<>(a.ciphers());
+        ciphers.add("chacha20-poly1305@openssh.com");
         exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry)
-                .withSftp(c.sftp().withLockout(new ServerConfig.Lockout(MAX_FAILURES, Duration.ofHours(1), Duration.ofHours(1)))));
+                .withSftp(c.sftp().withLockout(new ServerConfig.Lockout(MAX_FAILURES, Duration.ofHours(1), Duration.ofHours(1)))
+                        .withAlgorithms(new ServerConfig.Algorithms(a.kex(), ciphers, a.macs(), a.hostKeyAlgorithms(), a.publicKeyAlgorithms()))));
     }
 
     @AfterAll
