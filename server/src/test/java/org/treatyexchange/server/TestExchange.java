@@ -110,6 +110,16 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
         return c.withRegistryFile(REPO.resolve("config/registry.yaml"));
     }
 
+    /** A copy of the shipped demo registry at {@code target}, for a test that edits it; returns {@code target}. */
+    public static Path copyShippedRegistry(Path target) {
+        try {
+            Files.copy(REPO.resolve("config/registry.yaml"), target);
+            return target;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The SSH algorithms of the shipped configuration. */
     public static ServerConfig.Algorithms shippedAlgorithms() throws ConfigException {
         return ServerConfigLoader.load(REPO.resolve("config/server.yaml")).sftp().algorithms();

@@ -11,9 +11,8 @@ import java.security.PublicKey;
 import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.server.TestExchange;
 import org.treatyexchange.server.crypto.SshKeyFiles;
@@ -25,19 +24,10 @@ class AdminCliTest {
     static Path tmp;
 
     static Path registry;
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        registry = tmp.resolve("registry.yaml");
-        Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry);
-        exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
+    /** A copy of the demo registry that the tests edit. */
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass(c -> TestExchange.withRegistry(c,
+            registry = TestExchange.copyShippedRegistry(tmp.resolve("registry.yaml"))));
 
     static String file(String account, String path, byte[] content) throws Exception {
         try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s)) {

@@ -12,9 +12,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.sdk.wire.InboxItem;
 import org.treatyexchange.sdk.wire.InboxItemJson;
@@ -34,19 +33,9 @@ class SignedMessageTest {
     static Path tmp;
 
     static Path registry;
-    static TestExchange exchange;
-
-    @BeforeAll
-    static void start() throws Exception {
-        registry = tmp.resolve("registry.yaml");
-        Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry);
-        exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry).withApiPort(0));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        exchange.close();
-    }
+    @RegisterExtension
+    static final TestExchange exchange = TestExchange.perClass(c -> TestExchange.withRegistry(c,
+            registry = TestExchange.copyShippedRegistry(tmp.resolve("registry.yaml"))));
 
     static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
