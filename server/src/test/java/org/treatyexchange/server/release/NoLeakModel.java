@@ -19,8 +19,9 @@ import java.util.Set;
  *     the filer itself is malformed and fails closed to secretariat.
  * </ul>
  * A signatory never receives redistribution; the filer is never sent its own filing. Only a filing
- * that is released and not withdrawn is distributed. The filer's State sees its own filings in its
- * drop folder (the newest under each name) and their receipts; the secretariat sees everything.
+ * that is released and not withdrawn is distributed, and of a document released in two versions only the
+ * current one is shown. The filer's State sees its own filings in its drop folder (the newest under each
+ * name, unless withdrawn) and their receipts; the secretariat sees everything.
  */
 final class NoLeakModel {
 
@@ -146,13 +147,20 @@ final class NoLeakModel {
             if (f.state.equals(state)) {
                 out.put("/receipts/" + f.id + ".p7s", new Allowed(f, true));
                 if (FOLDER_LEVELS.contains(f.effectiveLevel())) {
-                    out.put("/submit/" + f.reportType + "/" + f.effectiveLevel() + "/" + f.fileName, new Allowed(f, false));
+                    String inFolder = "/submit/" + f.reportType + "/" + f.effectiveLevel() + "/" + f.fileName;
+                    if (f.life == Life.WITHDRAWN_AFTER_RELEASE || f.life == Life.WITHDRAWN_BEFORE_RELEASE) {
+                        out.remove(inFolder); // a withdrawn filing leaves its folder, and so does what it superseded
+                    } else {
+                        out.put(inFolder, new Allowed(f, false));
+                    }
                 }
             }
-            if (f.life.distributedNow() && f.recipients().contains(state)) {
+            // of a document released in two versions, States see the current one only
+            boolean current = f.life != Life.SUPERSEDED_OLD;
+            if (current && f.life.distributedNow() && f.recipients().contains(state)) {
                 out.put("/distributed/" + f.distributedName(), new Allowed(f, false));
             }
-            if (f.inPublicArea()) {
+            if (current && f.inPublicArea()) {
                 out.put("/public/" + f.distributedName(), new Allowed(f, false));
             }
         }
