@@ -31,11 +31,13 @@ public final class TestExchange implements AutoCloseable {
     public static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
     private final ServerConfig config;
+    private final Map<String, String> env;
     private Server server;
     private final SshClient ssh;
 
-    private TestExchange(ServerConfig config) {
+    private TestExchange(ServerConfig config, Map<String, String> env) {
         this.config = config;
+        this.env = env;
         this.ssh = SshClient.setUpDefaultClient();
         ssh.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
         ssh.start();
@@ -48,7 +50,20 @@ public final class TestExchange implements AutoCloseable {
 
     /** As {@link #start(Path)}, with a change to the configuration. */
     public static TestExchange start(Path home, java.util.function.UnaryOperator<ServerConfig> change) throws Exception {
-        TestExchange t = new TestExchange(change.apply(shippedConfig(home)));
+        TestExchange t = new TestExchange(change.apply(shippedConfig(home)), Map.of());
+        t.restart();
+        return t;
+    }
+
+    /** As {@link #start(Path)}, with its metadata in {@code database} (Derby: the home's own). */
+    public static TestExchange start(Path home, TestDatabase database) throws Exception {
+        return start(home, database, c -> c);
+    }
+
+    /** As {@link #start(Path, java.util.function.UnaryOperator)}, with its metadata in {@code database}. */
+    public static TestExchange start(Path home, TestDatabase database, java.util.function.UnaryOperator<ServerConfig> change)
+            throws Exception {
+        TestExchange t = new TestExchange(change.apply(database.configure(shippedConfig(home))), database.passwordEnvironment());
         t.restart();
         return t;
     }
@@ -96,7 +111,9 @@ public final class TestExchange implements AutoCloseable {
         if (server != null) {
             server.close();
         }
-        server = Server.start(config, Map.of(config.keys().passwordEnv(), PASSWORD), Clock.systemUTC());
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put(config.keys().passwordEnv(), PASSWORD);
+        server = Server.start(config, all, Clock.systemUTC());
     }
 
     /** Stops the server (the home stays). */
