@@ -106,12 +106,58 @@ public final class Main implements Callable<Integer> {
         } else if (envApiPort != null && !envApiPort.isEmpty()) {
             config = config.withApiPort(Integer.parseInt(envApiPort));
         }
+        config = config.withDatabase(databaseFromEnvironment(config.database()));
         String envBind = System.getenv("EXCHANGE_BIND");
         String chosenBind = bind != null ? bind : envBind;
         if (chosenBind != null && !chosenBind.isEmpty()) {
             config = config.withSftpBind(chosenBind).withApiBind(chosenBind);
         }
         return config;
+    }
+
+    /**
+     * {@code store.database} with the environment's overrides: {@code EXCHANGE_DATABASE_URL},
+     * {@code EXCHANGE_DATABASE_USER}, {@code EXCHANGE_DATABASE_SSLMODE}, {@code EXCHANGE_DATABASE_SSLROOTCERT}
+     * (the password only ever comes from the file named by {@code EXCHANGE_DATABASE_PASSWORD_FILE}).
+     * Checked like the file's keys, and named in the message.
+     */
+    static ServerConfig.Database databaseFromEnvironment(ServerConfig.Database database) throws ConfigException {
+        Path source = Path.of("environment");
+        String url = System.getenv("EXCHANGE_DATABASE_URL");
+        if (url != null && !url.isEmpty()) {
+            String problem = ServerConfigLoader.databaseUrlProblem(url.strip());
+            if (problem != null) {
+                throw new ConfigException(source, "EXCHANGE_DATABASE_URL (overrides store.database.url)", problem);
+            }
+            database = database.withUrl(url.strip());
+        }
+        String user = System.getenv("EXCHANGE_DATABASE_USER");
+        if (user != null && !user.isEmpty()) {
+            String problem = ServerConfigLoader.databaseUserProblem(user.strip());
+            if (problem != null) {
+                throw new ConfigException(source, "EXCHANGE_DATABASE_USER (overrides store.database.user)", problem);
+            }
+            database = database.withUser(user.strip());
+        }
+        String mode = System.getenv("EXCHANGE_DATABASE_SSLMODE");
+        Path root = database.sslRootCert();
+        String rootEnv = System.getenv("EXCHANGE_DATABASE_SSLROOTCERT");
+        if (rootEnv != null && !rootEnv.isEmpty()) {
+            root = Path.of(rootEnv).toAbsolutePath().normalize();
+            String problem = ServerConfigLoader.sslRootCertProblem(root);
+            if (problem != null) {
+                throw new ConfigException(source, "EXCHANGE_DATABASE_SSLROOTCERT (overrides store.database.sslRootCert)", problem);
+            }
+        }
+        if (mode != null && !mode.isEmpty()) {
+            String problem = ServerConfigLoader.sslModeProblem(mode);
+            if (problem != null) {
+                throw new ConfigException(source, "EXCHANGE_DATABASE_SSLMODE (overrides store.database.sslMode)", problem);
+            }
+        } else {
+            mode = database.sslMode();
+        }
+        return database.withTls(mode, root);
     }
 
     /** The graceful-stop bound: 1 to 600 seconds, written like {@code 15s} or {@code 15}. */

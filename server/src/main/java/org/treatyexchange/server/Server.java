@@ -44,7 +44,11 @@ import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.release.RoutingPolicy;
 import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
+import org.treatyexchange.server.config.ConfigException;
+import org.treatyexchange.server.home.DatabasePassword;
+import org.treatyexchange.server.store.DatabaseServer;
 import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.Stores;
 import org.treatyexchange.server.store.blob.BlobStore;
 import org.treatyexchange.server.store.blob.BlobStores;
@@ -93,13 +97,13 @@ public final class Server implements AutoCloseable {
         char[] password = MasterPassword.resolve(env, config.keys().passwordEnv(), config.keys().passwordFileEnv(), home,
                 config.demo().enabled());
         try {
-            startFeatures(password, clock);
+            startFeatures(password, env, clock);
         } finally {
             java.util.Arrays.fill(password, '\0'); // the keystores are open; the password is not needed any more
         }
     }
 
-    private void startFeatures(char[] password, Clock clock) throws Exception {
+    private void startFeatures(char[] password, Map<String, String> env, Clock clock) throws Exception {
         boolean demo = config.demo().enabled();
         MasterKeys masterKeys = MasterKeys.openOrCreate(home.resolve(config.keys().masterKeystore()), password);
         receiptCertificate = home.resolve(config.keys().receiptCertificate());
@@ -120,7 +124,7 @@ public final class Server implements AutoCloseable {
             }
         }
 
-        Store store = Stores.derby(home.databaseDir());
+        Store store = openStore(env);
         started.add(store);
         BlobStore blobs = BlobStores.local(home.blobDir(), config.storage().fsync());
         StartupRecovery.run(store, blobs); // before any channel accepts work
@@ -156,7 +160,7 @@ public final class Server implements AutoCloseable {
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
-                .withDetail("durability", Durability.check(config.storage().fsync()))
+                .withDetail("durability", Durability.check(config.storage().fsync(), store.durabilityWeakness()))
                 .withDetail("sftpPort", Integer.toString(sftp.port()))
                 .withDetail("apiPort", Integer.toString(apiPort())));
         if (demo) {
@@ -165,6 +169,51 @@ public final class Server implements AutoCloseable {
             LOG.info("demo: accounts and their keys are listed in {}", accounts);
         }
         LOG.info("Treaty Exchange started; data directory {}", home.root());
+    }
+
+    /**
+     * The metadata store the configuration names: embedded Derby under the home by default, else the
+     * PostgreSQL server of {@code store.database}, with the password from the file named by
+     * {@code EXCHANGE_DATABASE_PASSWORD_FILE}. A server that cannot be reached, refuses the login or the
+     * TLS handshake stops the start with a message that names the setting to look at.
+     */
+    private Store openStore(Map<String, String> env) throws Exception {
+        ServerConfig.Database db = config.database();
+        if (db.embedded()) {
+            return Stores.derby(home.databaseDir());
+        }
+        DatabaseServer server = new DatabaseServer(db.url(), db.user().isEmpty() ? null : db.user(),
+                DatabaseServer.Tls.ofMode(db.sslMode()).orElseThrow(), db.sslRootCert(), db.poolSize());
+        char[] password = DatabasePassword.resolve(env, db.passwordFileEnv());
+        try {
+            return Stores.postgresql(server, password);
+        } catch (StoreException e) {
+            String cause = causeOf(e);
+            String state = e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
+            String keys;
+            if (state.startsWith("28")) {
+                keys = "store.database.user (EXCHANGE_DATABASE_USER) and the file named by " + db.passwordFileEnv();
+            } else if (cause.contains("SSL") || cause.contains("certificate") || cause.contains("TLS")) {
+                keys = "store.database.sslMode and store.database.sslRootCert (EXCHANGE_DATABASE_SSLMODE, EXCHANGE_DATABASE_SSLROOTCERT)";
+            } else {
+                keys = "store.database.url (EXCHANGE_DATABASE_URL)";
+            }
+            throw new ConfigException(Path.of("server configuration"), keys,
+                    "cannot use the PostgreSQL database: " + e.getMessage() + cause);
+        } finally {
+            if (password != null) {
+                java.util.Arrays.fill(password, '\0');
+            }
+        }
+    }
+
+    /** The driver's own words (a refused login, a failed TLS handshake); it never holds the password. */
+    private static String causeOf(StoreException e) {
+        Throwable c = e.getCause();
+        while (c != null && c.getCause() != null && c.getMessage() == null) {
+            c = c.getCause();
+        }
+        return c == null || c.getMessage() == null ? "" : " (" + c.getMessage() + ")";
     }
 
     private SftpSettings sftpSettings() {

@@ -37,6 +37,15 @@ public final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start(Path, String)}, with more command-line options for the server. */
     public static ServerProcess start(Path home, String maxHeap, String... moreArgs) throws IOException, InterruptedException {
+        return start(home, maxHeap, java.util.Map.of(), moreArgs);
+    }
+
+    /**
+     * As {@link #start(Path, String, String...)}, with more environment variables for the server (e.g. the
+     * {@code EXCHANGE_DATABASE_*} of a {@code TestDatabase}).
+     */
+    public static ServerProcess start(Path home, String maxHeap, java.util.Map<String, String> env, String... moreArgs)
+            throws IOException, InterruptedException {
         Files.createDirectories(home);
         Path accountsFile = home.resolve("demo").resolve("accounts.json");
         Files.deleteIfExists(accountsFile);
@@ -49,6 +58,7 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().put("EXCHANGE_MASTER_PASSWORD", TestExchange.PASSWORD);
+        pb.environment().putAll(env);
         Process p = pb.start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         while (!Files.exists(accountsFile)) {

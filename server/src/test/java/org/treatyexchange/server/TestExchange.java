@@ -38,14 +38,17 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
     public static final Path REPO = Path.of("").toAbsolutePath().getParent();
 
     private ServerConfig config;
+    /** Environment variables the server reads besides the keystore password (a test database's password file). */
+    private Map<String, String> env = Map.of();
     private Server server;
     private SshClient ssh;
     /** For {@link #perClass}: the change to the shipped configuration, and the temporary home to delete. */
     private final java.util.function.UnaryOperator<ServerConfig> change;
     private Path ownHome;
 
-    private TestExchange(ServerConfig config) {
+    private TestExchange(ServerConfig config, Map<String, String> env) {
         this.config = config;
+        this.env = env;
         this.change = null;
         startClient();
     }
@@ -100,7 +103,20 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
 
     /** As {@link #start(Path)}, with a change to the configuration. */
     public static TestExchange start(Path home, java.util.function.UnaryOperator<ServerConfig> change) throws Exception {
-        TestExchange t = new TestExchange(change.apply(shippedConfig(home)));
+        TestExchange t = new TestExchange(change.apply(shippedConfig(home)), Map.of());
+        t.restart();
+        return t;
+    }
+
+    /** As {@link #start(Path)}, with its metadata in {@code database} (Derby: the home's own). */
+    public static TestExchange start(Path home, TestDatabase database) throws Exception {
+        return start(home, database, c -> c);
+    }
+
+    /** As {@link #start(Path, java.util.function.UnaryOperator)}, with its metadata in {@code database}. */
+    public static TestExchange start(Path home, TestDatabase database, java.util.function.UnaryOperator<ServerConfig> change)
+            throws Exception {
+        TestExchange t = new TestExchange(change.apply(database.configure(shippedConfig(home))), database.passwordEnvironment());
         t.restart();
         return t;
     }
@@ -163,7 +179,9 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
         if (server != null) {
             server.close();
         }
-        server = Server.start(config, Map.of(config.keys().passwordEnv(), PASSWORD), Clock.systemUTC());
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put(config.keys().passwordEnv(), PASSWORD);
+        server = Server.start(config, all, Clock.systemUTC());
     }
 
     /** Stops the server (the home stays). */

@@ -176,6 +176,17 @@ public final class ConfigNode {
         return node == null ? dflt : text();
     }
 
+    /** A string that may be empty ({@code ""} says "none": e.g. no database URL, the embedded one); {@code dflt} when absent. */
+    public String textOrEmpty(String dflt) throws ConfigException {
+        if (node == null) {
+            return dflt;
+        }
+        if (!node.isTextual()) {
+            throw error("must be a string, got " + describe(node) + " (quote it if it looks like a number or true/false)");
+        }
+        return node.textValue().strip();
+    }
+
     /** A list of strings; {@code dflt} when absent. */
     public List<String> texts(List<String> dflt) throws ConfigException {
         if (node == null) {

@@ -24,6 +24,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param api the HTTPS signed-message listener
  * @param limits per-file, per-account and per-session limits
  * @param storage how documents are written
+ * @param database where the metadata lives: embedded Derby under the home, or a PostgreSQL server
  * @param keys where the key stores are and where their password comes from
  * @param admin the operator's admin channel
  * @param reportTypes the report types States may file, ids unique
@@ -36,6 +37,7 @@ public record ServerConfig(
         Api api,
         Limits limits,
         Storage storage,
+        Database database,
         Keys keys,
         Admin admin,
         List<ReportType> reportTypes) {
@@ -48,6 +50,7 @@ public record ServerConfig(
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(storage, "storage");
+        Objects.requireNonNull(database, "database");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(admin, "admin");
         home = home.toAbsolutePath().normalize();
@@ -61,28 +64,33 @@ public record ServerConfig(
 
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, keys, admin, reportTypes);
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, keys, admin, reportTypes);
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, keys, admin, reportTypes);
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes);
+    }
+
+    /** The same configuration with another metadata database (environment overrides, tests). */
+    public ServerConfig withDatabase(Database newDatabase) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
     public static ServerConfig defaults() {
         return new ServerConfig(Path.of("data"), Path.of("config", "registry.yaml"), Demo.DEFAULTS, Sftp.DEFAULTS,
-                Api.DEFAULTS, Limits.DEFAULTS, Storage.DEFAULTS, Keys.DEFAULTS, Admin.DEFAULTS, ReportType.DEFAULTS);
+                Api.DEFAULTS, Limits.DEFAULTS, Storage.DEFAULTS, Database.DEFAULTS, Keys.DEFAULTS, Admin.DEFAULTS, ReportType.DEFAULTS);
     }
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, keys, admin, reportTypes);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes);
     }
 
     /**
@@ -95,7 +103,7 @@ public record ServerConfig(
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication()),
-                api, limits, storage, keys, admin, reportTypes);
+                api, limits, storage, database, keys, admin, reportTypes);
     }
 
     /**
@@ -108,7 +116,7 @@ public record ServerConfig(
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication()),
-                api, limits, storage, keys, admin, reportTypes);
+                api, limits, storage, database, keys, admin, reportTypes);
     }
 
     /**
@@ -118,7 +126,7 @@ public record ServerConfig(
      *     equals a nonzero SFTP port
      */
     public ServerConfig withApiPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, keys, admin,
+        return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
                 reportTypes);
     }
 
@@ -128,7 +136,7 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the address is not an IP address or host name
      */
     public ServerConfig withApiBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, keys, admin,
+        return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
                 reportTypes);
     }
 
@@ -438,6 +446,52 @@ public record ServerConfig(
         public static final int MIN_SEGMENT_SIZE = 4 << 10;
         public static final int MAX_SEGMENT_SIZE = 8 << 20;
         public static final Storage DEFAULTS = new Storage(64 << 10, true);
+    }
+
+    /**
+     * The metadata database ({@code store.database}). Never the password: only the name of the
+     * environment variable that names a file holding it.
+     *
+     * @param url            empty for the embedded Derby database under the home ({@code db/}); else a
+     *                       {@code jdbc:postgresql://HOST[:PORT]/DATABASE} URL without password, user or TLS
+     *                       parameters (checked by {@link ServerConfigLoader#databaseUrl})
+     * @param user           the PostgreSQL role; empty for the driver's default (the OS user name)
+     * @param sslMode        {@code verify-full} (default), {@code verify-ca}, {@code require} or {@code disable}.
+     *                       Anything below {@code verify-full} lets whoever can redirect the connection read and
+     *                       change every record, wrapped key and audit event, and attack the login: {@code require}
+     *                       still lets an active attacker in the middle; {@code disable} lets anyone on the path
+     *                       read it all. Only for a database on loopback.
+     * @param sslRootCert    the CA certificate (PEM) the server's certificate must chain to under verify-ca and
+     *                       verify-full; null for the JDK's trusted CAs
+     * @param passwordFileEnv name of the environment variable holding the path of the password file
+     * @param poolSize       most connections this node opens, 1..100
+     */
+    public record Database(String url, String user, String sslMode, Path sslRootCert, String passwordFileEnv, int poolSize) {
+        public static final Database DEFAULTS = new Database("", "", "verify-full", null, "EXCHANGE_DATABASE_PASSWORD_FILE", 8);
+
+        public Database {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(sslMode, "sslMode");
+            Objects.requireNonNull(passwordFileEnv, "passwordFileEnv");
+        }
+
+        /** Whether this is the embedded Derby database (no URL given). */
+        public boolean embedded() {
+            return url.isEmpty();
+        }
+
+        public Database withUrl(String newUrl) {
+            return new Database(newUrl, user, sslMode, sslRootCert, passwordFileEnv, poolSize);
+        }
+
+        public Database withUser(String newUser) {
+            return new Database(url, newUser, sslMode, sslRootCert, passwordFileEnv, poolSize);
+        }
+
+        public Database withTls(String newSslMode, Path newSslRootCert) {
+            return new Database(url, user, newSslMode, newSslRootCert, passwordFileEnv, poolSize);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.treatyexchange.server.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.treatyexchange.server.config.ServerConfig.Lockout;
 import org.treatyexchange.server.config.ServerConfig.ReportType;
 import org.treatyexchange.server.config.ServerConfig.Sftp;
 import org.treatyexchange.server.config.ServerConfig.Storage;
+import org.treatyexchange.server.config.ServerConfig.Database;
 import org.treatyexchange.server.config.ServerConfig.Tls;
 
 /**
@@ -56,7 +58,7 @@ public final class ServerConfigLoader {
      */
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
-                "home", "registry", "demo", "sftp", "api", "limits", "storage", "keys", "admin", "reportTypes");
+                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -67,6 +69,7 @@ public final class ServerConfigLoader {
                 api(root.get("api"), sftp),
                 limits(root.get("limits")),
                 storage(root.get("storage")),
+                store(root.get("store")),
                 keys(root.get("keys")),
                 admin(root.get("admin")),
                 reportTypes(root.get("reportTypes")));
@@ -375,6 +378,118 @@ public final class ServerConfigLoader {
         return new Storage(
                 (int) n.get("segmentSize").bytes(d.segmentSize(), Storage.MIN_SEGMENT_SIZE, Storage.MAX_SEGMENT_SIZE),
                 n.get("fsync").bool(d.fsync()));
+    }
+
+    /** {@code store}: where the metadata lives ({@code database}). */
+    private static Database store(ConfigNode n) throws ConfigException {
+        n.requireKeys("database");
+        ConfigNode db = n.get("database");
+        db.requireKeys("url", "user", "sslMode", "sslRootCert", "passwordFileEnv", "poolSize");
+        Database d = Database.DEFAULTS;
+        ConfigNode urlNode = db.get("url");
+        String url = urlNode.textOrEmpty(d.url());
+        String urlProblem = databaseUrlProblem(url);
+        if (urlProblem != null) {
+            throw urlNode.error(urlProblem);
+        }
+        ConfigNode userNode = db.get("user");
+        String user = userNode.textOrEmpty(d.user());
+        String userProblem = databaseUserProblem(user);
+        if (userProblem != null) {
+            throw userNode.error(userProblem);
+        }
+        ConfigNode modeNode = db.get("sslMode");
+        String mode = modeNode.text(d.sslMode());
+        String modeProblem = sslModeProblem(mode);
+        if (modeProblem != null) {
+            throw modeNode.error(modeProblem);
+        }
+        ConfigNode rootNode = db.get("sslRootCert");
+        Path root = null;
+        String rootText = rootNode.textOrEmpty("");
+        if (!rootText.isEmpty()) {
+            root = rootNode.path(null).toAbsolutePath().normalize();
+            String rootProblem = sslRootCertProblem(root);
+            if (rootProblem != null) {
+                throw rootNode.error(rootProblem);
+            }
+        }
+        return new Database(url, user, mode, root, envName(db.get("passwordFileEnv"), d.passwordFileEnv()),
+                db.get("poolSize").integer(d.poolSize(), 1, 100));
+    }
+
+    /** URL parameters the operator may set; everything else either belongs to a key of its own or loads code. */
+    static final Set<String> DATABASE_URL_PARAMETERS = Set.of("currentSchema", "ApplicationName", "connectTimeout", "socketTimeout",
+            "loginTimeout", "tcpKeepAlive", "targetServerType", "loadBalanceHosts", "hostRecheckSeconds");
+    private static final Pattern DATABASE_URL = Pattern.compile("jdbc:postgresql://([^/?#]+)/([^/?#]+)(\\?(.*))?");
+    private static final Pattern DATABASE_USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,62}");
+
+    /**
+     * What is wrong with a {@code store.database.url} (or {@code EXCHANGE_DATABASE_URL}), with the fix; null
+     * when it is empty (embedded Derby) or a usable PostgreSQL URL. Never repeats the URL: someone may have
+     * put a password in it.
+     */
+    public static String databaseUrlProblem(String url) {
+        if (url.isEmpty()) {
+            return null;
+        }
+        java.util.regex.Matcher m = DATABASE_URL.matcher(url);
+        if (!m.matches()) {
+            return "must be empty (the embedded Derby database) or a PostgreSQL URL jdbc:postgresql://HOST[:PORT]/DATABASE, "
+                    + "e.g. jdbc:postgresql://db.example.org:5432/exchange";
+        }
+        if (m.group(1).contains("@")) {
+            return "must not carry a user or password before the host: set store.database.user (EXCHANGE_DATABASE_USER) and put the "
+                    + "password in the file named by EXCHANGE_DATABASE_PASSWORD_FILE";
+        }
+        String query = m.group(4);
+        if (query != null && !query.isEmpty()) {
+            for (String pair : query.split("&", -1)) {
+                String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+                if (name.equalsIgnoreCase("password") || name.equalsIgnoreCase("user")) {
+                    return "must not carry '" + name + "': set store.database.user (EXCHANGE_DATABASE_USER) and put the password "
+                            + "in the file named by EXCHANGE_DATABASE_PASSWORD_FILE (never in configuration or on a command line)";
+                }
+                if (name.toLowerCase(java.util.Locale.ROOT).startsWith("ssl")) {
+                    return "must not carry '" + name + "': TLS is set by store.database.sslMode and store.database.sslRootCert "
+                            + "(EXCHANGE_DATABASE_SSLMODE, EXCHANGE_DATABASE_SSLROOTCERT)";
+                }
+                if (!DATABASE_URL_PARAMETERS.contains(name)) {
+                    return "must not carry the parameter '" + name + "'; allowed are " + new java.util.TreeSet<>(DATABASE_URL_PARAMETERS);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** What is wrong with a database role name, or null (empty: the driver's default). */
+    public static String databaseUserProblem(String user) {
+        return user.isEmpty() || DATABASE_USER.matcher(user).matches() ? null
+                : "must be a PostgreSQL role name (letters, digits, '_', '-', '.', at most 63), e.g. exchange";
+    }
+
+    /** What is wrong with an {@code sslMode} word, or null. */
+    public static String sslModeProblem(String mode) {
+        return switch (mode) {
+            case "verify-full", "verify-ca", "require", "disable" -> null;
+            default -> "'" + mode + "' must be verify-full (the default: encrypted, and the server's certificate and name checked), "
+                    + "verify-ca, require or disable";
+        };
+    }
+
+    /** What is wrong with the CA certificate file for the database's TLS, or null. */
+    public static String sslRootCertProblem(Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            return "no readable file " + file + ": give the PEM certificate of the CA that issued the database server's certificate";
+        }
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                return file + " holds no certificate: give the PEM certificate of the CA that issued the database server's certificate";
+            }
+        } catch (java.io.IOException | java.security.cert.CertificateException e) {
+            return file + " is not a PEM certificate: give the PEM certificate of the CA that issued the database server's certificate";
+        }
+        return null;
     }
 
     private static Keys keys(ConfigNode n) throws ConfigException {

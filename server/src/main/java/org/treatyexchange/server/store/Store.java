@@ -24,6 +24,13 @@ public interface Store extends AutoCloseable {
      */
     void backup(Path directory) throws StoreException;
 
+    /**
+     * What makes a commit less than durable here (a test switch of Derby's, a PostgreSQL server running
+     * without fsync or synchronous commit), in words for the operator; empty when a commit is on disk
+     * when {@link #inTransaction} returns.
+     */
+    java.util.Optional<String> durabilityWeakness();
+
     /** Closes the database cleanly. */
     @Override
     void close();

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import org.treatyexchange.server.store.jdbc.JdbcStores;
 
 /**
- * Opens the metadata {@link Store}. Either way the schema is migrated (Flyway, {@code db/migration})
+ * Opens the metadata {@link Store}: embedded Derby by default, PostgreSQL for a deployment that outgrows
+ * one machine. Either way the schema is migrated (Flyway, {@code db/migration})
  * before the store is returned, transactions run at READ COMMITTED and commit durably.
  */
 public final class Stores {
@@ -22,10 +23,14 @@ public final class Stores {
     }
 
     /**
-     * A database server reached by JDBC (PostgreSQL in production; its driver must be on the class
-     * path). The password is copied once for the driver; the caller may clear its array afterwards.
+     * A PostgreSQL server, shared by every node of a cluster: checked (UTF-8, code-point order, version
+     * 13 or newer) and migrated before it is returned. The password is copied once for the driver; the
+     * caller may clear its array afterwards.
+     *
+     * @throws StoreException {@code UNAVAILABLE} when the server cannot be reached, refuses the login or
+     *     the TLS handshake, or does not meet those conditions (the message says which)
      */
-    public static Store jdbc(String url, String user, char[] password) throws StoreException {
-        return JdbcStores.jdbc(url, user, password);
+    public static Store postgresql(DatabaseServer server, char[] password) throws StoreException {
+        return JdbcStores.postgresql(server, password);
     }
 }

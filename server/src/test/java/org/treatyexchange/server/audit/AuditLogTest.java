@@ -24,13 +24,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.treatyexchange.server.TestDatabase;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.Stores;
 
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class AuditLogTest {
+
+    @Parameter
+    TestDatabase.Kind kind;
+    TestDatabase database;
 
     @TempDir
     Path temp;
@@ -40,7 +50,8 @@ class AuditLogTest {
 
     @BeforeEach
     void open() throws Exception {
-        store = Stores.derby(temp.resolve("db"));
+        database = TestDatabase.create(kind);
+        store = database.open(temp.resolve("db"));
         auditLogger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("audit");
         lines = new ListAppender<>();
         lines.start();
@@ -48,9 +59,10 @@ class AuditLogTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         auditLogger.detachAppender(lines);
         store.close();
+        database.close();
     }
 
     @Test

@@ -10,14 +10,24 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.treatyexchange.server.TestDatabase;
 import org.treatyexchange.server.store.AuditRecords;
 import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.Stores;
 import org.treatyexchange.server.store.jdbc.DatabaseTampering;
 
-/** Each tamper on a stopped server's database is found, with the first bad event named. */
+/** Each tamper on a stopped server's database, Derby or PostgreSQL, is found, with the first bad event named. */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class AuditVerifierTest {
+
+    @Parameter
+    TestDatabase.Kind kind;
+    TestDatabase database;
 
     static final int EVENTS = 20;
 
@@ -30,7 +40,8 @@ class AuditVerifierTest {
     @BeforeEach
     void writeChain() throws Exception {
         db = temp.resolve("db");
-        store = Stores.derby(db);
+        database = TestDatabase.create(kind);
+        store = database.open(db);
         AuditLog audit = new AuditLog(Clock.systemUTC());
         rows = new ArrayList<>();
         for (int i = 1; i <= EVENTS; i++) {
@@ -43,14 +54,20 @@ class AuditVerifierTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         if (store != null) {
             store.close();
         }
+        database.close();
+    }
+
+    /** What an intruder does to the stopped server's database, whichever it is. */
+    private void tamper(DatabaseTampering.Tampering change) throws java.sql.SQLException {
+        DatabaseTampering.on(database, db, change);
     }
 
     private AuditVerification reopenAndVerify() throws Exception {
-        store = Stores.derby(db);
+        store = database.open(db);
         return AuditVerifier.verify(store);
     }
 
@@ -61,7 +78,7 @@ class AuditVerifierTest {
 
     @Test
     void editedEventIsNamed() throws Exception {
-        DatabaseTampering.editAuditSubject(db, 17, "nothing to see");
+        tamper(() -> DatabaseTampering.editAuditSubject(db, 17, "nothing to see"));
         AuditVerification v = reopenAndVerify();
         assertThat(v.intact()).isFalse();
         assertThat(v.firstBadSeq()).isEqualTo(17L);
@@ -71,7 +88,7 @@ class AuditVerifierTest {
 
     @Test
     void deletedEventIsNamed() throws Exception {
-        DatabaseTampering.deleteAuditEvent(db, 12);
+        tamper(() -> DatabaseTampering.deleteAuditEvent(db, 12));
         AuditVerification v = reopenAndVerify();
         assertThat(v.firstBadSeq()).isEqualTo(12L);
         assertThat(v.problem()).isEqualTo("event 12 is missing");
@@ -79,7 +96,7 @@ class AuditVerifierTest {
 
     @Test
     void deletedLastEventIsNamedThroughTheHead() throws Exception {
-        DatabaseTampering.deleteAuditEvent(db, EVENTS);
+        tamper(() -> DatabaseTampering.deleteAuditEvent(db, EVENTS));
         AuditVerification v = reopenAndVerify();
         assertThat(v.firstBadSeq()).isEqualTo((long) EVENTS);
         assertThat(v.problem()).startsWith("event " + EVENTS + " is missing");
@@ -87,7 +104,7 @@ class AuditVerifierTest {
 
     @Test
     void swappedEventsAreNamed() throws Exception {
-        DatabaseTampering.swapAuditEvents(db, 9, 14);
+        tamper(() -> DatabaseTampering.swapAuditEvents(db, 9, 14));
         AuditVerification v = reopenAndVerify();
         assertThat(v.firstBadSeq()).isEqualTo(9L);
         assertThat(v.problem()).isEqualTo("event 9 does not follow event 8");
@@ -95,14 +112,14 @@ class AuditVerifierTest {
 
     @Test
     void swappedNeighboursAreNamed() throws Exception {
-        DatabaseTampering.swapAuditEvents(db, 5, 6);
+        tamper(() -> DatabaseTampering.swapAuditEvents(db, 5, 6));
         AuditVerification v = reopenAndVerify();
         assertThat(v.firstBadSeq()).isEqualTo(5L);
     }
 
     @Test
     void headWithAnotherHashIsFound() throws Exception {
-        DatabaseTampering.setAuditHead(db, EVENTS, "f".repeat(64));
+        tamper(() -> DatabaseTampering.setAuditHead(db, EVENTS, "f".repeat(64)));
         AuditVerification v = reopenAndVerify();
         assertThat(v.firstBadSeq()).isEqualTo((long) EVENTS);
         assertThat(v.problem()).isEqualTo("the head does not match event " + EVENTS);
@@ -111,7 +128,7 @@ class AuditVerifierTest {
     @Test
     void headMovedBackToHideTheTailIsFound() throws Exception {
         AuditRow hidden = rows.get(14);
-        DatabaseTampering.setAuditHead(db, hidden.seq(), hidden.hash());
+        tamper(() -> DatabaseTampering.setAuditHead(db, hidden.seq(), hidden.hash()));
         AuditVerification v = reopenAndVerify();
         assertThat(v.firstBadSeq()).isEqualTo(16L);
         assertThat(v.problem()).contains("beyond the head");
@@ -119,7 +136,7 @@ class AuditVerifierTest {
 
     @Test
     void verifiesAcrossPages() throws Exception {
-        store = Stores.derby(db);
+        store = database.open(db);
         AuditLog audit = new AuditLog(Clock.systemUTC());
         store.inTransaction(tx -> {
             for (int i = 0; i < AuditVerifier.PAGE * 2 + 3; i++) {
@@ -131,7 +148,7 @@ class AuditVerifierTest {
         assertThat(AuditVerifier.verify(store)).isEqualTo(new AuditVerification(true, total, null, null));
         store.close();
         store = null;
-        DatabaseTampering.editAuditSubject(db, AuditVerifier.PAGE + 7, "x");
+        tamper(() -> DatabaseTampering.editAuditSubject(db, AuditVerifier.PAGE + 7, "x"));
         assertThat(reopenAndVerify().firstBadSeq()).isEqualTo(AuditVerifier.PAGE + 7L);
     }
 

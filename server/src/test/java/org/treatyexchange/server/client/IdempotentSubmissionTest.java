@@ -20,10 +20,14 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClient.OpenMode;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.TestDatabase;
 import org.treatyexchange.server.TestExchange;
 import org.treatyexchange.server.store.jdbc.WriterLockHold;
 
@@ -34,23 +38,39 @@ import org.treatyexchange.server.store.jdbc.WriterLockHold;
  * is refused, ids are per State; and the interleavings of a retry with a first try whose CLOSE has not
  * committed yet (the race the SDK hit) each end in exactly one filing.
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class IdempotentSubmissionTest {
+
+    /** The database this run of the class stores its metadata in (a fresh one on PostgreSQL). */
+    @Parameter
+    TestDatabase.Kind databaseKind;
+
+    static TestDatabase database;
 
     static final String FOLDER = "/submit/national-report/states-parties/";
 
     @TempDir
+    static Path root;
+    /** This run's own folder under {@link #root} (one per database). */
     static Path tmp;
 
     static TestExchange exchange;
 
-    @BeforeAll
-    static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"));
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase.Kind kind) throws Exception {
+        tmp = java.nio.file.Files.createDirectories(root.resolve(kind.name().toLowerCase(java.util.Locale.ROOT)));
+        database = TestDatabase.create(kind);
+        exchange = TestExchange.start(tmp.resolve("home"), database);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() throws Exception {
-        exchange.close();
+        try {
+            exchange.close();
+        } finally {
+            database.close();
+        }
     }
 
     static byte[] document(int size) {
@@ -250,7 +270,7 @@ class IdempotentSubmissionTest {
             put(b, FOLDER + "both.pdf.manifest.json", manifest(id));
             Open two = openAndWrite(b, FOLDER + "both.pdf", doc);
             List<Future<?>> closes = new ArrayList<>();
-            try (WriterLockHold hold = WriterLockHold.take(exchange.home().resolve("db").resolve("exchange"))) {
+            try (WriterLockHold hold = WriterLockHold.take(database, exchange.home().resolve("db").resolve("exchange"))) {
                 closes.add(closers.submit(() -> {
                     one.close();
                     return null;

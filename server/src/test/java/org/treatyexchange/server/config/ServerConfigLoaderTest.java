@@ -60,6 +60,9 @@ class ServerConfigLoaderTest {
         assertThat(shipped.api()).isEqualTo(defaults.api());
         assertThat(shipped.limits()).isEqualTo(defaults.limits());
         assertThat(shipped.storage()).isEqualTo(defaults.storage());
+        assertThat(shipped.database()).isEqualTo(defaults.database());
+        assertThat(shipped.database().embedded()).as("Derby stays the default").isTrue();
+        assertThat(shipped.database().sslMode()).isEqualTo("verify-full");
         assertThat(shipped.keys()).isEqualTo(defaults.keys());
         assertThat(shipped.admin()).isEqualTo(defaults.admin());
         assertThat(shipped.reportTypes()).isEqualTo(defaults.reportTypes());
@@ -543,5 +546,45 @@ class ServerConfigLoaderTest {
     void weakTlsSettingsAreRefusedByNameWithTheReason(String list, String name, String reason) throws Exception {
         ConfigException e = fails("api:\n  tls:\n    " + list + ": [" + name + "]\n", "api.tls." + list + "[0]");
         assertThat(e.getMessage()).contains(": api.tls." + list + "[0]: '" + name + "' is refused: " + reason + "; use ");
+    }
+
+    @Test
+    void aPostgresqlDatabaseIsReadWithItsTlsSettings() throws Exception {
+        Path ca = dir.resolve("db-ca.pem");
+        var made = org.treatyexchange.server.Processes.run(dir, List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=db CA", "-keyout", dir.resolve("db-ca.key").toString(),
+                "-out", ca.toString()));
+        assertThat(made.exitCode()).as(made.output()).isZero();
+        ServerConfig c = ServerConfigLoader.load(write("store:\n  database:\n    url: jdbc:postgresql://db.example.org:5432/exchange"
+                + "?currentSchema=tx&connectTimeout=5\n    user: exchange\n    sslMode: verify-ca\n    sslRootCert: " + ca
+                + "\n    poolSize: 12\n"));
+        assertThat(c.database()).isEqualTo(new ServerConfig.Database("jdbc:postgresql://db.example.org:5432/exchange"
+                + "?currentSchema=tx&connectTimeout=5", "exchange", "verify-ca", ca.toAbsolutePath().normalize(),
+                "EXCHANGE_DATABASE_PASSWORD_FILE", 12));
+        assertThat(c.database().embedded()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "jdbc:derby:/tmp/x | must be empty (the embedded Derby database) or a PostgreSQL URL",
+        "jdbc:postgresql://h/db?password=secret-value | must not carry 'password'",
+        "jdbc:postgresql://user:secret-value@h/db | must not carry a user or password before the host",
+        "jdbc:postgresql://h/db?sslmode=disable | TLS is set by store.database.sslMode",
+        "jdbc:postgresql://h/db?socketFactory=x.Y | must not carry the parameter 'socketFactory'",
+        "jdbc:postgresql://h/db?loggerFile=/tmp/x | must not carry the parameter 'loggerFile'"})
+    void aDatabaseUrlThatCarriesASecretATlsSettingOrAPluginIsRefusedWithoutRepeatingIt(String url, String problem) throws Exception {
+        ConfigException e = fails("store:\n  database:\n    url: '" + url + "'\n", "store.database.url");
+        assertThat(e.getMessage()).contains(problem).doesNotContain("secret-value");
+    }
+
+    @Test
+    void aBadTlsModeOrAMissingCaCertificateIsRefusedByKey() throws Exception {
+        assertThat(fails("store:\n  database:\n    sslMode: prefer\n", "store.database.sslMode").getMessage())
+                .contains("'prefer' must be verify-full");
+        assertThat(fails("store:\n  database:\n    sslRootCert: /nonexistent/ca.pem\n", "store.database.sslRootCert").getMessage())
+                .contains("no readable file");
+        assertThat(fails("store:\n  database:\n    poolSize: 0\n", "store.database.poolSize")).isNotNull();
+        assertThat(fails("store:\n  database:\n    passwordFileEnv: 'hunter2 is my password'\n", "store.database.passwordFileEnv")
+                .getMessage()).doesNotContain("hunter2");
     }
 }

@@ -13,13 +13,18 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.sdk.wire.InboxItem;
 import org.treatyexchange.sdk.wire.InboxItemJson;
 import org.treatyexchange.sdk.wire.MessageReceipt;
 import org.treatyexchange.sdk.wire.MessageReceiptJson;
 import org.treatyexchange.server.Processes;
+import org.treatyexchange.server.TestDatabase;
 import org.treatyexchange.server.TestExchange;
 
 /**
@@ -27,15 +32,41 @@ import org.treatyexchange.server.TestExchange;
  * {@code openssl cms -sign}, sent with {@code curl} over mutual TLS, receipts checked with
  * {@code openssl cms -verify}.
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class SignedMessageTest {
 
+    /** The database this run of the class stores its metadata in (a fresh one on PostgreSQL). */
+    @Parameter
+    TestDatabase.Kind databaseKind;
+
+    static TestDatabase database;
+
     @TempDir
+    static Path root;
+    /** This run's own folder under {@link #root} (one per database). */
     static Path tmp;
 
     static Path registry;
-    @RegisterExtension
-    static final TestExchange exchange = TestExchange.perClass(c -> TestExchange.withRegistry(c,
-            registry = TestExchange.copyShippedRegistry(tmp.resolve("registry.yaml"))));
+    static TestExchange exchange;
+
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase.Kind kind) throws Exception {
+        tmp = java.nio.file.Files.createDirectories(root.resolve(kind.name().toLowerCase(java.util.Locale.ROOT)));
+        database = TestDatabase.create(kind);
+        registry = tmp.resolve("registry.yaml");
+        Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        exchange = TestExchange.start(tmp.resolve("home"), database, c -> TestExchange.withRegistry(c, registry).withApiPort(0));
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() throws Exception {
+        try {
+            exchange.close();
+        } finally {
+            database.close();
+        }
+    }
 
     static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));

@@ -78,10 +78,18 @@ final class CrashHarness {
     private ServerProcess server;
     private volatile java.util.concurrent.CountDownLatch warm;
 
+    private final Map<String, String> env;
+
     CrashHarness(Path home, Path work, String heap) {
+        this(home, work, heap, Map.of());
+    }
+
+    /** @param env more environment for the server (its database: {@code TestDatabase.environment()}) */
+    CrashHarness(Path home, Path work, String heap, Map<String, String> env) {
         this.home = home;
         this.work = work;
         this.heap = heap;
+        this.env = env;
     }
 
     List<CycleFigures> figures() {
@@ -134,7 +142,7 @@ final class CrashHarness {
     }
 
     private void start() throws Exception {
-        server = ServerProcess.start(home, heap);
+        server = ServerProcess.start(home, heap, env);
         clients.target(server);
     }
 

@@ -23,7 +23,7 @@ class DurabilityTest {
 
     private String startedDurability(Path home, boolean weaken) throws Exception {
         try (TestExchange exchange = TestExchange.start(home, c -> weaken ? new ServerConfig(c.home(), c.registryFile(), c.demo(), c.sftp(),
-                c.api(), c.limits(), new ServerConfig.Storage(c.storage().segmentSize(), false), c.keys(), c.admin(), c.reportTypes()) : c)) {
+                c.api(), c.limits(), new ServerConfig.Storage(c.storage().segmentSize(), false), c.database(), c.keys(), c.admin(), c.reportTypes()) : c)) {
             Path audit = tmp.resolve(home.getFileName() + ".jsonl");
             assertThat(exchange.admin("export-audit", "-o", audit.toString())).startsWith("0\n");
             String started = Files.readString(audit).lines().filter(l -> l.contains("\"type\":\"server.started\"")).findFirst().orElseThrow();

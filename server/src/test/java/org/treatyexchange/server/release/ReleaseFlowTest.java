@@ -14,8 +14,13 @@ import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.TestDatabase;
 import org.treatyexchange.server.TestExchange;
 
 /**
@@ -23,13 +28,38 @@ import org.treatyexchange.server.TestExchange;
  * is released to exactly the States its level entitles, public ones reach the public area, a
  * secretariat-only one goes nowhere, and a withdrawn one disappears again.
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class ReleaseFlowTest {
 
+    /** The database this run of the class stores its metadata in (a fresh one on PostgreSQL). */
+    @Parameter
+    TestDatabase.Kind databaseKind;
+
+    static TestDatabase database;
+
     @TempDir
+    static Path root;
+    /** This run's own folder under {@link #root} (one per database). */
     static Path tmp;
 
-    @RegisterExtension
-    static final TestExchange exchange = TestExchange.perClass();
+    static TestExchange exchange;
+
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase.Kind kind) throws Exception {
+        tmp = java.nio.file.Files.createDirectories(root.resolve(kind.name().toLowerCase(java.util.Locale.ROOT)));
+        database = TestDatabase.create(kind);
+        exchange = TestExchange.start(tmp.resolve("home"), database);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() throws Exception {
+        try {
+            exchange.close();
+        } finally {
+            database.close();
+        }
+    }
 
     static String file(String account, String path, String content) throws Exception {
         try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); OutputStream out = sftp.write(path)) {

@@ -19,22 +19,52 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.sdk.wire.Receipt;
 import org.treatyexchange.sdk.wire.ReceiptJson;
 import org.treatyexchange.server.Processes;
+import org.treatyexchange.server.TestDatabase;
 import org.treatyexchange.server.TestExchange;
 
 /** The SFTP drop boxes end to end: real server, real MINA client, real openssl. */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class SftpDropBoxTest {
 
+    /** The database this run of the class stores its metadata in (a fresh one on PostgreSQL). */
+    @Parameter
+    TestDatabase.Kind databaseKind;
+
+    static TestDatabase database;
+
     @TempDir
+    static Path root;
+    /** This run's own folder under {@link #root} (one per database). */
     static Path tmp;
 
-    @RegisterExtension
-    static final TestExchange exchange = TestExchange.perClass();
+    static TestExchange exchange;
+
+    @BeforeParameterizedClassInvocation
+    static void start(TestDatabase.Kind kind) throws Exception {
+        tmp = java.nio.file.Files.createDirectories(root.resolve(kind.name().toLowerCase(java.util.Locale.ROOT)));
+        database = TestDatabase.create(kind);
+        exchange = TestExchange.start(tmp.resolve("home"), database);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() throws Exception {
+        try {
+            exchange.close();
+        } finally {
+            database.close();
+        }
+    }
 
     static byte[] randomBytes(int n) {
         byte[] b = new byte[n];

@@ -30,6 +30,7 @@ final class JdbcStore implements Store {
     private final GroupCommit writes;
     private final Runnable afterClose;
     private final String backupCall;
+    private final java.util.function.Supplier<String> durability;
     private final Object closeLock = new Object();
     private boolean closed;
 
@@ -37,12 +38,19 @@ final class JdbcStore implements Store {
      * @param afterClose runs once after every connection is closed (Derby's database shutdown)
      * @param backupCall the statement that backs the database up into the directory given as its one
      *                   parameter, or null when the database has none (a server is backed up with its tools)
+     * @param durability what weakens the durability of a commit, or null when nothing does
      */
-    JdbcStore(ConnectionPool pool, Runnable afterClose, String backupCall) {
+    JdbcStore(ConnectionPool pool, Runnable afterClose, String backupCall, java.util.function.Supplier<String> durability) {
         this.pool = pool;
         this.writes = new GroupCommit(pool);
         this.afterClose = afterClose;
         this.backupCall = backupCall;
+        this.durability = durability;
+    }
+
+    @Override
+    public java.util.Optional<String> durabilityWeakness() {
+        return java.util.Optional.ofNullable(durability.get());
     }
 
     @Override

@@ -4,15 +4,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.store.DatabaseServer;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.StoreException.Reason;
@@ -26,6 +32,13 @@ public final class JdbcStores {
 
     static final int POOL_SIZE = 8;
     private static final String MIGRATIONS = "classpath:db/migration";
+    /**
+     * Session settings of every PostgreSQL connection, given at login (not a SET, which a rollback would
+     * undo). A writer that finds the writers' lock (the audit head row) held by another node for this long
+     * gives up and retries (55P03), as Derby's lock wait timeout makes it do; nothing else in a transaction
+     * should ever wait that long.
+     */
+    private static final String POSTGRESQL_SESSION = "-c lock_timeout=30s";
 
     private JdbcStores() {
     }
@@ -42,44 +55,145 @@ public final class JdbcStores {
         createParent(dir);
         String url = "jdbc:derby:" + path;
         migrate(url + ";create=true", null, null);
-        ConnectionPool pool = new ConnectionPool(() -> DriverManager.getConnection(url), POOL_SIZE);
+        ConnectionPool pool;
+        try {
+            pool = new ConnectionPool("exchange-derby", url, null, null, new Properties(), null, POOL_SIZE, false);
+        } catch (StoreException e) {
+            DerbySystem.shutdown(url);
+            throw e;
+        }
         log.info("opened the embedded Derby database");
         // Derby copies the database online: the copy is consistent as of the end of the call.
-        return new JdbcStore(pool, () -> DerbySystem.shutdown(url), "CALL SYSCS_UTIL.SYSCS_BACKUP_DATABASE(?)");
+        return new JdbcStore(pool, () -> DerbySystem.shutdown(url), "CALL SYSCS_UTIL.SYSCS_BACKUP_DATABASE(?)",
+                DerbySystem::durabilityWeakness);
     }
 
-    /** Connects to a database server (PostgreSQL in production) and migrates it. */
-    public static Store jdbc(String url, String user, char[] password) throws StoreException {
-        Objects.requireNonNull(url, "url");
+    /**
+     * Connects to a PostgreSQL server, checks that it keeps text as Derby does (UTF-8, compared by code
+     * point) and commits durably, and migrates it.
+     */
+    public static Store postgresql(DatabaseServer server, char[] password) throws StoreException {
+        Objects.requireNonNull(server, "server");
         String pw = password == null ? null : new String(password);
-        migrate(url, user, pw);
+        Properties props = postgresqlProperties(server);
+        // Flyway gets connections of its own (autocommit, as it expects), closed when it is done.
+        try (ConnectionPool migrations = new ConnectionPool("exchange-migrate", server.url(), server.user(), pw, props,
+                null, 3, true)) { // Flyway holds two at once
+            checkPostgresql(migrations);
+            migrate(migrations.dataSource());
+        }
+        ConnectionPool pool = new ConnectionPool("exchange-db", server.url(), server.user(), pw, props, null,
+                server.poolSize(), false);
+        log.info("connected to the PostgreSQL database (TLS {})", server.tls().mode());
+        return new JdbcStore(pool, () -> { }, null, () -> postgresqlDurabilityWeakness(pool));
+    }
+
+    static Properties postgresqlProperties(DatabaseServer server) {
         Properties props = new Properties();
-        if (user != null) {
-            props.setProperty("user", user);
+        props.setProperty("ApplicationName", "treaty-exchange");
+        props.setProperty("options", POSTGRESQL_SESSION);
+        props.setProperty("sslmode", server.tls().mode());
+        if (server.tls() != DatabaseServer.Tls.DISABLE) {
+            props.setProperty("ssl", "true");
         }
-        if (pw != null) {
-            props.setProperty("password", pw);
+        if (server.tls().verifies()) {
+            if (server.rootCertificate() != null) {
+                props.setProperty("sslrootcert", server.rootCertificate().toAbsolutePath().toString());
+            } else {
+                // The JDK's trusted CAs; the host name is still checked under verify-full.
+                props.setProperty("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+            }
         }
-        ConnectionPool pool = new ConnectionPool(() -> DriverManager.getConnection(url, props), POOL_SIZE);
-        log.info("connected to the metadata database");
-        return new JdbcStore(pool, () -> { }, null);
+        props.setProperty("connectTimeout", "10");
+        props.setProperty("tcpKeepAlive", "true");
+        return props;
+    }
+
+    /**
+     * What the schema and the code assume of a PostgreSQL database, checked before anything is written:
+     * UTF-8 (names are stored as given, in any script) and a collation that orders by code point, as Derby
+     * does (ids sort by their time prefix, listings are stable). Refused with the fix otherwise.
+     */
+    private static void checkPostgresql(ConnectionPool pool) throws StoreException {
+        try (Connection c = pool.borrow(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT current_setting('server_encoding'), current_setting('server_version_num')")) {
+                rs.next();
+                if (!"UTF8".equals(rs.getString(1))) {
+                    throw new StoreException(Reason.UNAVAILABLE, "the PostgreSQL database has encoding " + rs.getString(1)
+                            + ", not UTF8: create it with CREATE DATABASE … TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'",
+                            null);
+                }
+                if (Integer.parseInt(rs.getString(2)) < 130000) {
+                    throw new StoreException(Reason.UNAVAILABLE, "PostgreSQL " + rs.getString(2) + " is too old: 13 or newer is needed", null);
+                }
+            }
+            // Behaviour, not catalogue names: in code-point order 'B' (66) < 'a' (97) and '-' (45) < 'a'.
+            try (ResultSet rs = st.executeQuery("SELECT 'B' < 'a', '-z' < 'a', 'Z9' < 'Za'")) {
+                rs.next();
+                if (!(rs.getBoolean(1) && rs.getBoolean(2) && rs.getBoolean(3))) {
+                    throw new StoreException(Reason.UNAVAILABLE, "the PostgreSQL database does not sort text by code point (its "
+                            + "collation is not C): create it with CREATE DATABASE … TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' "
+                            + "LC_CTYPE 'C'", null);
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "check the database");
+        }
+    }
+
+    /** What makes a commit on this server less than durable, or null when nothing does. */
+    private static String postgresqlDurabilityWeakness(ConnectionPool pool) {
+        try (Connection c = pool.borrow(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit')")) {
+            rs.next();
+            String fsync = rs.getString(1);
+            String synchronous = rs.getString(2);
+            c.rollback();
+            if (!"on".equals(fsync)) {
+                return "PostgreSQL fsync is " + fsync + " (database commits are not forced to disk)";
+            }
+            if ("off".equals(synchronous)) {
+                return "PostgreSQL synchronous_commit is off (a commit is acknowledged before its log is on disk)";
+            }
+            return null;
+        } catch (SQLException | StoreException e) {
+            return "the PostgreSQL server's fsync and synchronous_commit could not be read";
+        }
     }
 
     private static void migrate(String url, String user, String password) throws StoreException {
         try {
-            var result = Flyway.configure(JdbcStores.class.getClassLoader())
+            report(Flyway.configure(JdbcStores.class.getClassLoader())
                     .dataSource(url, user, password)
                     .locations(MIGRATIONS)
                     .failOnMissingLocations(true)
                     .validateMigrationNaming(true)
                     .cleanDisabled(true)
                     .load()
-                    .migrate();
-            if (result.migrationsExecuted > 0) {
-                log.info("database schema migrated to version {}", result.targetSchemaVersion);
-            }
+                    .migrate());
         } catch (FlywayException e) {
             throw new StoreException(Reason.UNAVAILABLE, "database schema migration failed", e);
+        }
+    }
+
+    private static void migrate(DataSource dataSource) throws StoreException {
+        try {
+            report(Flyway.configure(JdbcStores.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations(MIGRATIONS)
+                    .failOnMissingLocations(true)
+                    .validateMigrationNaming(true)
+                    .cleanDisabled(true)
+                    .load()
+                    .migrate());
+        } catch (FlywayException e) {
+            throw new StoreException(Reason.UNAVAILABLE, "database schema migration failed", e);
+        }
+    }
+
+    private static void report(MigrateResult result) {
+        if (result.migrationsExecuted > 0) {
+            log.info("database schema migrated to version {}", result.targetSchemaVersion);
         }
     }
 
@@ -124,6 +238,12 @@ public final class JdbcStores {
             if ("test".equalsIgnoreCase(System.getProperty("derby.system.durability"))) {
                 log.error("derby.system.durability=test is set: commits are NOT durable");
             }
+        }
+
+        /** Derby's durability switch, or null when commits are durable. */
+        static String durabilityWeakness() {
+            return "test".equalsIgnoreCase(System.getProperty("derby.system.durability"))
+                    ? "derby.system.durability=test (database commits are not forced to disk)" : null;
         }
 
         static void shutdown(String url) {

@@ -6,11 +6,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import org.treatyexchange.server.TestDatabase;
 
 /**
- * For end-to-end tests: what an intruder with write access to a stopped server's embedded Derby
- * database could do to the audit log. Each method opens the database, changes it with plain JDBC,
- * commits and shuts that database down cleanly, so the server can be started on it again.
+ * For end-to-end tests: what an intruder with write access to a stopped server's database (embedded
+ * Derby, or PostgreSQL) could do to the audit log. Each method opens the database, changes it with plain
+ * JDBC, commits and (Derby) shuts that database down cleanly, so the server can be started on it again.
+ * The methods taking a {@link Path} are Derby's; those taking a {@link TestDatabase} work on either.
  */
 public final class DatabaseTampering {
 
@@ -78,12 +80,49 @@ public final class DatabaseTampering {
     }
 
     private static void withDatabase(Path databaseDirectory, Change change) throws SQLException {
+        Target target = current.get();
+        if (target != null) {
+            try (Connection c = target.database().connect(target.derbyDirectory())) {
+                c.setAutoCommit(false);
+                change.apply(c);
+                c.commit();
+            } finally {
+                if (target.database().kind() == TestDatabase.Kind.DERBY) {
+                    shutdown(target.derbyDirectory());
+                }
+            }
+            return;
+        }
         try (Connection c = DriverManager.getConnection(url(databaseDirectory))) {
             c.setAutoCommit(false);
             change.apply(c);
             c.commit();
         } finally {
             shutdown(databaseDirectory);
+        }
+    }
+
+    /** A database to tamper with: either kind; {@code derbyDirectory} matters for Derby only. */
+    private record Target(TestDatabase database, Path derbyDirectory) {
+    }
+
+    private static final ThreadLocal<Target> current = new ThreadLocal<>();
+
+    /** What an intruder does, as below, to {@code database} (Derby: in {@code derbyDirectory}). */
+    public interface Tampering {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code tampering} (calls of the methods of this class, whose path argument is then ignored)
+     * against {@code database}: so one test tampers with Derby and PostgreSQL alike.
+     */
+    public static void on(TestDatabase database, Path derbyDirectory, Tampering tampering) throws SQLException {
+        current.set(new Target(database, derbyDirectory));
+        try {
+            tampering.run();
+        } finally {
+            current.remove();
         }
     }
 

@@ -23,24 +23,35 @@ import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
-import org.treatyexchange.server.store.Stores;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.treatyexchange.server.TestDatabase;
 
 /**
- * Group commit on a real Derby database: works that queue while a commit is under way share the next
- * transaction, yet each succeeds or fails on its own, exactly once.
+ * Group commit on a real database, Derby and PostgreSQL: works that queue while a commit is under way
+ * share the next transaction, yet each succeeds or fails on its own, exactly once (on PostgreSQL a
+ * failed statement poisons the whole transaction unless its savepoint is rolled back: this proves it is).
  */
+@ParameterizedClass
+@EnumSource(TestDatabase.Kind.class)
 class GroupCommitTest {
 
     private static final int QUEUED = 10;
 
+    @Parameter
+    TestDatabase.Kind kind;
+
     @TempDir
     Path temp;
+    TestDatabase database;
     JdbcStore store;
     ExecutorService callers;
 
     @BeforeEach
     void open() throws Exception {
-        store = (JdbcStore) Stores.derby(temp.resolve("db"));
+        database = TestDatabase.create(kind);
+        store = (JdbcStore) database.open(temp.resolve("db"));
         callers = Executors.newFixedThreadPool(QUEUED + 1);
     }
 
@@ -49,6 +60,7 @@ class GroupCommitTest {
         callers.shutdownNow();
         callers.awaitTermination(30, TimeUnit.SECONDS);
         store.close();
+        database.close();
     }
 
     /** Starts a work that holds the leader (and so every other writer) until {@code release} opens, and waits until it runs. */
@@ -149,22 +161,50 @@ class GroupCommitTest {
     }
 
     @Test
+    void aWorkWhoseStatementTheDatabaseRefusesRollsBackAloneAndTheRestOfItsBatchCommits() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Object> first = holdTheCommitter(release);
+        int clashing = 3;
+        List<CompletableFuture<Object>> queued = queue(QUEUED, i -> tx -> {
+            // the held work's filing commits in the batch before: this insert clashes in the database itself
+            tx.filings().insert(filing(i == clashing ? "first" : "q" + i, "FRA", "fra", "q" + i + ".pdf", 10));
+            return tx.filings().byId("q" + i).isPresent() || i == clashing;
+        });
+        release.countDown();
+        first.get(30, TimeUnit.SECONDS);
+
+        for (int i = 0; i < QUEUED; i++) {
+            CompletableFuture<Object> f = queued.get(i);
+            if (i == clashing) {
+                assertThat(f).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                        .havingCause().isInstanceOfSatisfying(StoreException.class,
+                                e -> assertThat(e.reason()).isEqualTo(StoreException.Reason.DUPLICATE));
+            } else {
+                // statements after the refused one, in the same database transaction, still work
+                assertThat(f.get(30, TimeUnit.SECONDS)).as("work " + i).isEqualTo(true);
+            }
+        }
+        assertThat(filings()).hasSize(QUEUED);
+        assertThat(byId("first")).map(FilingRecord::fileName).contains("first.pdf");
+        assertThat(usage()).isEqualTo((QUEUED - 1) * 10 + 1);
+    }
+
+    @Test
     void whenTheDatabaseAbandonsTheWholeTransactionTheOtherWorksRunAgainAndCommitOnce() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Object> first = holdTheCommitter(release);
         AtomicInteger runs = new AtomicInteger();
         AtomicInteger loserRuns = new AtomicInteger();
-        // the works that ran in the batch before the loser failed it (the order they queued in is the threads')
-        java.util.Set<Integer> ranBeforeTheLoser = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ConcurrentLinkedQueue<Integer> firstPass = new ConcurrentLinkedQueue<>(); // the order the batch ran them in
         int loser = 6;
         List<CompletableFuture<Object>> queued = queue(QUEUED, i -> tx -> {
+            if (!firstPass.contains(i)) {
+                firstPass.add(i);
+            }
             if (i == loser && loserRuns.incrementAndGet() == 1) {
                 // what Derby does to a deadlock victim: the whole transaction is rolled back under us
                 ((JdbcTx) tx).connection().rollback();
                 throw SqlErrors.map(new java.sql.SQLException("deadlock", "40001"), "insert filing");
-            }
-            if (loserRuns.get() == 0) {
-                ranBeforeTheLoser.add(i);
             }
             runs.incrementAndGet();
             tx.filings().insert(filing("q" + i, "FRA", "fra", "q" + i + ".pdf", 10));
@@ -179,8 +219,10 @@ class GroupCommitTest {
         List<FilingRecord> all = filings();
         assertThat(all).extracting(FilingRecord::id).doesNotHaveDuplicates().hasSize(QUEUED + 1);
         assertThat(loserRuns).hasValue(2);
-        // the works before the loser ran twice (their first run was rolled back with the batch), the others once
-        assertThat(runs.get()).isEqualTo(QUEUED + ranBeforeTheLoser.size());
+        // the works before the loser in its batch ran twice (their first run was rolled back with the batch)
+        int before = new ArrayList<>(firstPass).indexOf(loser);
+        assertThat(before).isNotNegative();
+        assertThat(runs.get()).isEqualTo(QUEUED + before);
         assertThat(usage()).isEqualTo(QUEUED * 10 + 1);
     }
 

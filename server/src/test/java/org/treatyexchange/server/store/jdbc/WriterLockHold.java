@@ -7,9 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import org.treatyexchange.server.TestDatabase;
 
 /**
- * For race tests against a RUNNING in-process server on embedded Derby: takes the writers' lock (the
+ * For race tests against a RUNNING in-process server on embedded Derby or PostgreSQL: takes the writers' lock (the
  * audit head row, which every write transaction locks first: CONCURRENCY.md) from the test's own
  * connection, so that the server's writes queue behind it (the group-commit leader waits for the lock,
  * further writes wait in its queue); says how many transactions wait for the lock; and lets them go on
@@ -23,16 +24,29 @@ import java.time.Duration;
 public final class WriterLockHold implements AutoCloseable {
 
     private static final String WAITERS = "SELECT COUNT(*) FROM SYSCS_DIAG.LOCK_TABLE WHERE TABLENAME = 'AUDIT_HEAD' AND STATE = 'WAIT'";
+    /** PostgreSQL: sessions of this database waiting for a lock (the writers' lock is the only one a test makes them wait for). */
+    private static final String PG_WAITERS = "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+            + " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
 
     private final Connection connection;
+    private final String waiters;
 
-    private WriterLockHold(Connection connection) {
+    private WriterLockHold(Connection connection, String waiters) {
         this.connection = connection;
+        this.waiters = waiters;
     }
 
     /** Takes the lock of the server whose database is {@code databaseDirectory} (its home's {@code db/exchange}). */
     public static WriterLockHold take(Path databaseDirectory) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:derby:" + databaseDirectory.toAbsolutePath().normalize());
+        return take(DriverManager.getConnection("jdbc:derby:" + databaseDirectory.toAbsolutePath().normalize()), WAITERS);
+    }
+
+    /** Takes the lock of a server on {@code database} (Derby: its home's {@code db/exchange} is {@code derbyDirectory}). */
+    public static WriterLockHold take(TestDatabase database, Path derbyDirectory) throws SQLException {
+        return take(database.connect(derbyDirectory), database.kind() == TestDatabase.Kind.DERBY ? WAITERS : PG_WAITERS);
+    }
+
+    private static WriterLockHold take(Connection c, String waiters) throws SQLException {
         try {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
@@ -40,7 +54,7 @@ public final class WriterLockHold implements AutoCloseable {
                     throw new SQLException("no audit head row");
                 }
             }
-            return new WriterLockHold(c);
+            return new WriterLockHold(c, waiters);
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -49,7 +63,7 @@ public final class WriterLockHold implements AutoCloseable {
 
     /** How many transactions wait for the writers' lock now. */
     public int waiting() throws SQLException {
-        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(WAITERS)) {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(waiters)) {
             rs.next();
             return rs.getInt(1);
         }
