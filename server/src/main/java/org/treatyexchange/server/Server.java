@@ -170,7 +170,8 @@ public final class Server implements AutoCloseable {
                 config.limits().maxSessionsPerAccount(), config.limits().maxOpenHandles(), config.limits().maxFileNameLength(),
                 s.algorithms().kex(), s.algorithms().ciphers(), s.algorithms().macs(), signatures,
                 config.reportTypes().stream().map(ServerConfig.ReportType::id).toList(),
-                s.lockout().maxFailures(), s.lockout().window(), s.lockout().duration(), s.passwordAuthentication());
+                s.lockout().maxFailures(), s.lockout().window(), s.lockout().duration(), s.passwordAuthentication(),
+                s.perSource().maxUnauthenticatedConnections(), s.perSource().connectionsPerSecond(), s.perSource().connectionBurst());
     }
 
     private ApiSettings apiSettings() {

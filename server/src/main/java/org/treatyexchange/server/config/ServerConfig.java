@@ -94,7 +94,7 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
-                        sftp.passwordAuthentication()),
+                        sftp.passwordAuthentication(), sftp.perSource()),
                 api, limits, storage, keys, admin, reportTypes);
     }
 
@@ -107,7 +107,7 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
-                        sftp.passwordAuthentication()),
+                        sftp.passwordAuthentication(), sftp.perSource()),
                 api, limits, storage, keys, admin, reportTypes);
     }
 
@@ -177,6 +177,7 @@ public record ServerConfig(
      *     Turning it on opens online password guessing against every account that has a
      *     {@code passwordHash} in the registry (bounded by the lockout and by Argon2id's cost, which the
      *     server also pays on every attempt); accounts without a hash still log in by key only
+     * @param perSource what one source address may cost before it has authenticated
      */
     public record Sftp(
             String bind,
@@ -187,11 +188,19 @@ public record ServerConfig(
             List<Path> hostKeys,
             Algorithms algorithms,
             Lockout lockout,
-            boolean passwordAuthentication) {
+            boolean passwordAuthentication,
+            PerSource perSource) {
         public static final Sftp DEFAULTS = new Sftp("127.0.0.1", 2222, Duration.ofSeconds(30),
                 Duration.ofMinutes(10), 64,
                 List.of(Path.of("keys", "ssh_host_ed25519_key"), Path.of("keys", "ssh_host_rsa_key")),
-                Algorithms.DEFAULTS, Lockout.DEFAULTS, false);
+                Algorithms.DEFAULTS, Lockout.DEFAULTS, false, PerSource.DEFAULTS);
+
+        /** The listener with the default per-source limits. */
+        public Sftp(String bind, int port, Duration authTimeout, Duration idleTimeout, int maxUnauthenticatedConnections,
+                List<Path> hostKeys, Algorithms algorithms, Lockout lockout, boolean passwordAuthentication) {
+            this(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout,
+                    passwordAuthentication, PerSource.DEFAULTS);
+        }
 
         /** The listener with password authentication off. */
         public Sftp(String bind, int port, Duration authTimeout, Duration idleTimeout, int maxUnauthenticatedConnections,
@@ -218,17 +227,56 @@ public record ServerConfig(
             hostKeys = List.copyOf(hostKeys);
             Objects.requireNonNull(algorithms, "algorithms");
             Objects.requireNonNull(lockout, "lockout");
+            Objects.requireNonNull(perSource, "perSource");
         }
 
         /** A copy with another lockout policy. */
         public Sftp withLockout(Lockout newLockout) {
             return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, newLockout,
-                    passwordAuthentication);
+                    passwordAuthentication, perSource);
         }
 
         /** A copy with password authentication switched on or off. */
         public Sftp withPasswordAuthentication(boolean on) {
-            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout, on);
+            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout, on,
+                    perSource);
+        }
+
+        /** A copy with other per-source limits. */
+        public Sftp withPerSource(PerSource newPerSource) {
+            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout,
+                    passwordAuthentication, newPerSource);
+        }
+    }
+
+    /**
+     * What one source address (an IP address; every port of it) may cost the SSH listener before any of
+     * its connections has authenticated. Without it, one address could take every one of the
+     * {@code maxUnauthenticatedConnections} slots by opening connections that only send a banner, and
+     * every other State's login would be refused until the authentication timeout. A connection over
+     * either limit is closed as soon as it is accepted, before the key exchange.
+     *
+     * @param maxUnauthenticatedConnections connections from one address waiting to authenticate at once,
+     *     1..10000; a legitimate client needs one per session it is opening
+     * @param connectionsPerSecond new connections accepted from one address per second, sustained
+     *     (a token bucket), 1..10000
+     * @param connectionBurst new connections accepted from one address at once before the rate applies
+     *     (the bucket's size), 1..100000
+     */
+    public record PerSource(int maxUnauthenticatedConnections, int connectionsPerSecond, int connectionBurst) {
+        public static final PerSource DEFAULTS = new PerSource(8, 10, 50);
+
+        public PerSource {
+            if (maxUnauthenticatedConnections < 1 || maxUnauthenticatedConnections > 10_000) {
+                throw new IllegalArgumentException("sftp.perSource.maxUnauthenticatedConnections must be in 1..10000, got "
+                        + maxUnauthenticatedConnections);
+            }
+            if (connectionsPerSecond < 1 || connectionsPerSecond > 10_000) {
+                throw new IllegalArgumentException("sftp.perSource.connectionsPerSecond must be in 1..10000, got " + connectionsPerSecond);
+            }
+            if (connectionBurst < 1 || connectionBurst > 100_000) {
+                throw new IllegalArgumentException("sftp.perSource.connectionBurst must be in 1..100000, got " + connectionBurst);
+            }
         }
     }
 

@@ -72,7 +72,8 @@ class ServerConfigLoaderTest {
         collectKeys("", tree, keys);
         assertThat(keys).contains("home", "registry", "demo.enabled", "sftp.bind", "sftp.port", "sftp.authTimeout",
                 "sftp.idleTimeout", "sftp.maxUnauthenticatedConnections", "sftp.lockout.maxFailures", "sftp.lockout.window",
-                "sftp.lockout.duration", "sftp.passwordAuthentication", "sftp.hostKeys", "sftp.algorithms.kex",
+                "sftp.lockout.duration", "sftp.passwordAuthentication", "sftp.perSource.maxUnauthenticatedConnections",
+                "sftp.perSource.connectionBurst", "sftp.perSource.connectionsPerSecond", "sftp.hostKeys", "sftp.algorithms.kex",
                 "sftp.algorithms.ciphers", "sftp.algorithms.macs", "sftp.algorithms.hostKeyAlgorithms",
                 "sftp.algorithms.publicKeyAlgorithms", "api.enabled", "api.bind", "api.port", "api.maxHeaderSize",
                 "api.maxEnvelopeSize", "api.maxDocuments", "api.requestsPerMinute", "api.idleTimeout",
@@ -245,7 +246,7 @@ class ServerConfigLoaderTest {
         ConfigException e = fails("sftp:\n  prot: 22\n", "sftp.prot");
         assertThat(e.getMessage()).isEqualTo(dir.resolve("server.yaml") + ": sftp.prot: unknown key — did you mean "
                 + "'sftp.port'? Allowed here: bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, "
-                + "hostKeys, algorithms, lockout, passwordAuthentication");
+                + "hostKeys, algorithms, lockout, passwordAuthentication, perSource");
     }
 
     @Test
@@ -350,6 +351,9 @@ class ServerConfigLoaderTest {
         "sftp:\\n  lockout:\\n    maxFailures: 0|sftp.lockout.maxFailures|must be in 1..1000, got 0",
         "sftp:\\n  lockout:\\n    window: 2d|sftp.lockout.window|must be between 1s and 24h, got 2d",
         "sftp:\\n  lockout:\\n    duration: 0s|sftp.lockout.duration|must be between 1s and 24h, got 0s",
+        "sftp:\\n  perSource:\\n    maxUnauthenticatedConnections: 65|sftp.perSource.maxUnauthenticatedConnections|is 65, more than sftp.maxUnauthenticatedConnections (64): one address could then take every slot; lower it",
+        "sftp:\\n  perSource:\\n    connectionsPerSecond: 0|sftp.perSource.connectionsPerSecond|must be in 1..10000, got 0",
+        "sftp:\\n  perSource:\\n    connectionBurst: 0|sftp.perSource.connectionBurst|must be in 1..100000, got 0",
         "sftp:\\n  passwordAuthentication: 'yes'|sftp.passwordAuthentication|must be true or false, got 'yes'",
         "sftp:\\n  hostKeys: []|sftp.hostKeys|must list at least one host key file, e.g. keys/ssh_host_ed25519_key",
         "sftp:\\n  hostKeys: [a, a]|sftp.hostKeys|lists 'a' twice",
