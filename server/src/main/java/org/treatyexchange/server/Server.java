@@ -177,7 +177,8 @@ public final class Server implements AutoCloseable {
     private ApiSettings apiSettings() {
         ServerConfig.Api a = config.api();
         return new ApiSettings(a.bind(), a.port(), a.maxHeaderSize(), a.maxEnvelopeSize(), a.maxDocuments(), config.limits().maxFileSize(),
-                a.requestsPerMinute(), a.idleTimeout(), a.readTimeout(), a.executorThreads(), a.tls().protocols(), a.tls().cipherSuites());
+                a.requestsPerMinute(), a.idleTimeout(), a.readTimeout(), a.executorThreads(), a.tls().protocols(), a.tls().cipherSuites(),
+                a.minDataRate(), a.maxConnectionsPerClient());
     }
 
     /** The HTTPS port actually bound, or 0 when the API is disabled. */

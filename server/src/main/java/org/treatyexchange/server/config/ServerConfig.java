@@ -69,6 +69,11 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, keys, admin, reportTypes);
     }
 
+    /** The same configuration with other HTTPS API settings. */
+    public ServerConfig withApi(Api newApi) {
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, keys, admin, reportTypes);
+    }
+
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
         return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, keys, admin, reportTypes);
@@ -319,7 +324,15 @@ public record ServerConfig(
      * @param maxDocuments most documents attached to one message (0..1024)
      * @param requestsPerMinute requests one client certificate may make per minute (1..100000)
      * @param idleTimeout an idle connection is closed after this (1s..24h)
-     * @param readTimeout a request must arrive in full within this (1s..10m)
+     * @param readTimeout the TLS handshake must end, and each wait for the next bytes of a request
+     *     body must end, within this (1s..10m); it is also the grace of {@code minDataRate}
+     * @param minDataRate the slowest a request body may arrive, bytes per second, averaged from its
+     *     start (1..1GiB): a body of N bytes must arrive in full within {@code readTimeout} plus N /
+     *     {@code minDataRate} seconds of waiting for the client, else 408 and the connection is closed.
+     *     Bounds how long a client that trickles its body (one byte every few seconds) keeps a
+     *     connection and its upload open
+     * @param maxConnectionsPerClient connections one client certificate may hold open at once
+     *     (1..10000); the request of one more is answered 429 and its connection closed
      * @param clockSkew how far an envelope's created-at and signing time may be from the server's
      *     clock (10s..24h)
      * @param executorThreads threads that verify signatures and talk to the store, off the event
@@ -340,10 +353,22 @@ public record ServerConfig(
             Duration clockSkew,
             int executorThreads,
             Tls tls,
-            List<String> serverNames) {
+            List<String> serverNames,
+            long minDataRate,
+            int maxConnectionsPerClient) {
+        public static final long DEFAULT_MIN_DATA_RATE = 4 << 10;
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 16;
         public static final Api DEFAULTS = new Api(true, "127.0.0.1", 8443, 16 << 10, 64 << 10, 16, 120,
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(5), 8, Tls.DEFAULTS,
-                List.of("localhost"));
+                List.of("localhost"), DEFAULT_MIN_DATA_RATE, DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+
+        /** The listener with the default minimum data rate and connections per client. */
+        public Api(boolean enabled, String bind, int port, int maxHeaderSize, int maxEnvelopeSize, int maxDocuments,
+                int requestsPerMinute, Duration idleTimeout, Duration readTimeout, Duration clockSkew, int executorThreads, Tls tls,
+                List<String> serverNames) {
+            this(enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute, idleTimeout, readTimeout,
+                    clockSkew, executorThreads, tls, serverNames, DEFAULT_MIN_DATA_RATE, DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+        }
 
         public Api {
             Objects.requireNonNull(bind, "bind");
@@ -361,16 +386,28 @@ public record ServerConfig(
             if (serverNames.isEmpty()) {
                 throw new IllegalArgumentException("api.serverNames must name at least one DNS name");
             }
+            if (minDataRate < 1 || minDataRate > 1L << 30) {
+                throw new IllegalArgumentException("api.minDataRate must be in 1..1GiB per second, got " + minDataRate);
+            }
+            if (maxConnectionsPerClient < 1 || maxConnectionsPerClient > 10_000) {
+                throw new IllegalArgumentException("api.maxConnectionsPerClient must be in 1..10000, got " + maxConnectionsPerClient);
+            }
         }
 
         Api withPort(int newPort) {
             return new Api(enabled, bind, newPort, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
-                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames);
+                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames, minDataRate, maxConnectionsPerClient);
         }
 
         Api withBind(String newBind) {
             return new Api(enabled, newBind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
-                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames);
+                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames, minDataRate, maxConnectionsPerClient);
+        }
+
+        /** A copy with another read timeout, minimum data rate and cap of connections per client certificate. */
+        public Api withSlowClientLimits(Duration newReadTimeout, long newMinDataRate, int newMaxConnectionsPerClient) {
+            return new Api(enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
+                    idleTimeout, newReadTimeout, clockSkew, executorThreads, tls, serverNames, newMinDataRate, newMaxConnectionsPerClient);
         }
     }
 

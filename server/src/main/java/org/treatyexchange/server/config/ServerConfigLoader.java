@@ -130,7 +130,8 @@ public final class ServerConfigLoader {
 
     private static Api api(ConfigNode n, Sftp sftp) throws ConfigException {
         n.requireKeys("enabled", "bind", "port", "maxHeaderSize", "maxEnvelopeSize", "maxDocuments",
-                "requestsPerMinute", "idleTimeout", "readTimeout", "clockSkew", "executorThreads", "tls", "serverNames");
+                "requestsPerMinute", "idleTimeout", "readTimeout", "clockSkew", "executorThreads", "tls", "serverNames", "minDataRate",
+                "maxConnectionsPerClient");
         Api d = Api.DEFAULTS;
         boolean enabled = n.get("enabled").bool(d.enabled());
         ConfigNode bindNode = n.get("bind");
@@ -155,7 +156,9 @@ public final class ServerConfigLoader {
                 n.get("clockSkew").duration(d.clockSkew(), Duration.ofSeconds(10), Duration.ofHours(24)),
                 n.get("executorThreads").integer(d.executorThreads(), 1, 256),
                 tls(n.get("tls")),
-                serverNames(n.get("serverNames"), d.serverNames()));
+                serverNames(n.get("serverNames"), d.serverNames()),
+                n.get("minDataRate").bytes(d.minDataRate(), 1, 1L << 30),
+                n.get("maxConnectionsPerClient").integer(d.maxConnectionsPerClient(), 1, 10_000));
     }
 
     private static Tls tls(ConfigNode n) throws ConfigException {
