@@ -15,6 +15,7 @@ import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.config.ServerConfig;
 import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.crypto.HostKeyStore;
 import org.treatyexchange.server.crypto.IssuedCredential;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.TlsCredentials;
@@ -131,9 +132,13 @@ public final class Server implements AutoCloseable {
                 config.limits().maxFileSize(), config.reportTypeIds()), registry, filings, vault, blobs, receiptSigner, audit, store, clock,
                 release, reports, instructions);
 
-        sftp = SftpService.start(sftpSettings(), registry, filings, messages, release, new Manifests(store, audit, clock), reports,
+        SftpSettings sftpSettings = sftpSettings();
+        Path hostKeyStore = home.keyDir().resolve(HostKeyStore.FILE_NAME); // what backups carry of the host keys (issue 20, finding 4)
+        HostKeyStore.restoreMissing(hostKeyStore, sftpSettings.hostKeyFiles(), password);
+        sftp = SftpService.start(sftpSettings, registry, filings, messages, release, new Manifests(store, audit, clock), reports,
                 audit, store);
         started.add(sftp);
+        HostKeyStore.save(hostKeyStore, sftpSettings.hostKeyFiles(), password);
         if (api.enabled()) {
             IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
                     password, api.serverNames(), List.of(api.bind()));
