@@ -100,6 +100,23 @@ class SignedMessageTest {
         return curl(client, args, out);
     }
 
+    /** Rows of the message table, read through a second connection to the server's embedded database. */
+    static long messageRows() throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:derby:" + exchange.home().resolve("db").resolve("exchange"));
+                java.sql.ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM message")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** Committed blobs (documents, envelopes, queue items) in the blob store. */
+    static long storedBlobs() throws Exception {
+        Path blobs = exchange.home().resolve("blobs");
+        try (var all = Files.walk(blobs)) {
+            return all.filter(Files::isRegularFile).filter(p -> !p.startsWith(blobs.resolve("tmp"))).count();
+        }
+    }
+
     static int filings(String state) {
         return (int) exchange.admin("filings", "--state", state).lines().skip(1).filter(l -> !l.isBlank()).count();
     }
@@ -154,6 +171,8 @@ class SignedMessageTest {
         Path doc = tmp.resolve("r.pdf");
         Files.write(doc, report);
         int before = filings("BOR");
+        long messagesBefore = messageRows();
+        long blobsBefore = storedBlobs();
         Path out = tmp.resolve("problem-x.json");
 
         // a flipped byte in the signed envelope
@@ -201,6 +220,14 @@ class SignedMessageTest {
         assertThat(Files.readString(out)).contains("unknown-client");
 
         assertThat(filings("BOR")).isEqualTo(before);
+        // nor a message row, nor a stored document or envelope (streamed documents are discarded off the event loop)
+        assertThat(messageRows()).as("message rows").isEqualTo(messagesBefore);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            try (var temps = Files.list(exchange.home().resolve("blobs").resolve("tmp"))) {
+                assertThat(temps.count()).as("unfinished blobs").isZero();
+            }
+        });
+        assertThat(storedBlobs()).as("stored blobs").isEqualTo(blobsBefore);
         assertThat(exchange.admin("export-audit", "-o", tmp.resolve("audit-refusals.jsonl").toString())).startsWith("0\n");
         assertThat(Files.readString(tmp.resolve("audit-refusals.jsonl"))).contains("message.refused").contains("clock-skew");
     }
