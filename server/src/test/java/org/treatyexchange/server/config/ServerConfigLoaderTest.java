@@ -523,7 +523,7 @@ class ServerConfigLoaderTest {
         "api:\\n  tls:\\n    cipherSuites: [TLS_AES_128_GCM_SHA256]|api.tls.cipherSuites|lists no TLS 1.2 suite (TLS_ECDHE_...) but api.tls.protocols offers TLSv1.2; add one or offer only TLSv1.3",
         "api:\\n  tls:\\n    cipherSuites: [TLS_AES_128_CCM_SHA256]|api.tls.cipherSuites[0]|'TLS_AES_128_CCM_SHA256' is not an allowed cipher suite; allowed: TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
         "api:\\n  tls: [TLSv1.3]|api.tls|must be a mapping of keys to values, got a list",
-        "api:\\n  tlsVersion: TLSv1.3|api.tlsVersion|unknown key Allowed here: enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute, idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames",
+        "api:\\n  tlsVersion: TLSv1.3|api.tlsVersion|unknown key Allowed here: enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute, idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames, minDataRate, maxConnectionsPerClient",
         "keys:\\n  caKeystore: ''|keys.caKeystore|must not be empty",
     })
     void invalidApiValuesAreRefusedWithKeyAndFix(String yaml, String key, String problem) throws Exception {

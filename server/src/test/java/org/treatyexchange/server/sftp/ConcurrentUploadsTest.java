@@ -41,8 +41,10 @@ class ConcurrentUploadsTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // All the sessions log in from one address at the same instant: the per-source pre-authentication limits let them.
         exchange = TestExchange.start(tmp.resolve("home"), c -> c.withLimits(new ServerConfig.Limits(c.limits().maxFileSize(),
-                c.limits().accountQuota(), c.limits().maxOpenHandles(), SESSIONS, c.limits().maxFileNameLength())));
+                c.limits().accountQuota(), c.limits().maxOpenHandles(), SESSIONS, c.limits().maxFileNameLength()))
+                .withSftp(c.sftp().withPerSource(new ServerConfig.PerSource(SESSIONS, 100, 100))));
     }
 
     @AfterAll
