@@ -22,6 +22,7 @@ import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.config.ServerConfig;
 import org.treatyexchange.server.crypto.DocumentVault;
+import org.treatyexchange.server.crypto.HostKeyStore;
 import org.treatyexchange.server.crypto.IssuedCredential;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.TlsCredentials;
@@ -146,8 +147,12 @@ public final class Server implements AutoCloseable {
         SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
                 trail, clock);
 
-        sftp = SftpService.start(sftpSettings(), registry, states, secretariat, trail);
+        SftpSettings sftpSettings = sftpSettings();
+        Path hostKeyStore = home.keyDir().resolve(HostKeyStore.FILE_NAME); // what backups carry of the host keys
+        HostKeyStore.restoreMissing(hostKeyStore, sftpSettings.hostKeyFiles(), password);
+        sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail);
         started.add(sftp);
+        HostKeyStore.save(hostKeyStore, sftpSettings.hostKeyFiles(), password);
         if (api.enabled()) {
             IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
                     password, api.serverNames(), List.of(api.bind()));
@@ -229,13 +234,15 @@ public final class Server implements AutoCloseable {
                 config.limits().maxSessionsPerAccount(), config.limits().maxOpenHandles(), config.limits().maxFileNameLength(),
                 s.algorithms().kex(), s.algorithms().ciphers(), s.algorithms().macs(), signatures,
                 config.reportTypes().stream().map(ServerConfig.ReportType::id).toList(),
-                s.lockout().maxFailures(), s.lockout().window(), s.lockout().duration(), s.passwordAuthentication());
+                s.lockout().maxFailures(), s.lockout().window(), s.lockout().duration(), s.passwordAuthentication(),
+                s.perSource().maxUnauthenticatedConnections(), s.perSource().connectionsPerSecond(), s.perSource().connectionBurst());
     }
 
     private ApiSettings apiSettings() {
         ServerConfig.Api a = config.api();
         return new ApiSettings(a.bind(), a.port(), a.maxHeaderSize(), a.maxEnvelopeSize(), a.maxDocuments(), config.limits().maxFileSize(),
-                a.requestsPerMinute(), a.idleTimeout(), a.readTimeout(), a.executorThreads(), a.tls().protocols(), a.tls().cipherSuites());
+                a.requestsPerMinute(), a.idleTimeout(), a.readTimeout(), a.executorThreads(), a.tls().protocols(), a.tls().cipherSuites(),
+                a.minDataRate(), a.maxConnectionsPerClient());
     }
 
     /** The HTTPS port actually bound, or 0 when the API is disabled. */

@@ -37,7 +37,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** As {@link #start(Path, String)}, with more command-line options for the server. */
     public static ServerProcess start(Path home, String maxHeap, String... moreArgs) throws IOException, InterruptedException {
-        return start(home, maxHeap, java.util.Map.of(), moreArgs);
+        return start(home, maxHeap, java.util.Map.of(), List.of(), moreArgs);
     }
 
     /**
@@ -46,12 +46,23 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(Path home, String maxHeap, java.util.Map<String, String> env, String... moreArgs)
             throws IOException, InterruptedException {
+        return start(home, maxHeap, env, List.of(), moreArgs);
+    }
+
+    /**
+     * As {@link #start(Path, String, String...)}, with more environment variables (e.g. {@code LD_PRELOAD})
+     * and JVM options for the server's process.
+     */
+    public static ServerProcess start(Path home, String maxHeap, java.util.Map<String, String> env, List<String> jvmOptions,
+            String... moreArgs) throws IOException, InterruptedException {
         Files.createDirectories(home);
         Path accountsFile = home.resolve("demo").resolve("accounts.json");
         Files.deleteIfExists(accountsFile);
         Path log = home.resolveSibling(home.getFileName() + "-server.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "-XX:+ExitOnOutOfMemoryError"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--home", home.toString(), "--sftp-port", "0", "--api-port", "0"));
         cmd.addAll(List.of(moreArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(TestExchange.REPO.toFile()).redirectErrorStream(true)

@@ -29,17 +29,37 @@ class TamperingTest {
         }
     }
 
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     @Test
     void anEditedStoredDocumentIsDetectedOnRead() throws Exception {
+        byte[] plain = new byte[200_000];
+        new java.security.SecureRandom().nextBytes(plain);
         try (TestExchange exchange = TestExchange.start(tmp.resolve("home"))) {
             try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s);
                     OutputStream out = sftp.write("/submit/annual-report/secretariat/report.pdf")) {
-                out.write(new byte[200_000]);
+                out.write(plain);
             }
             List<Path> stored = blobs(exchange.home());
             assertThat(stored).hasSize(1);
-            // at rest the document is not the plaintext
-            assertThat(Files.readAllBytes(stored.get(0))).isNotEqualTo(new byte[200_000]);
+            // At rest no part of the plaintext appears: a stored plaintext (even behind a header, or with a
+            // changed length) would contain these 32-byte slices of it.
+            byte[] atRest = Files.readAllBytes(stored.get(0));
+            for (int at : new int[] {0, plain.length / 2, plain.length - 32}) {
+                assertThat(indexOf(atRest, java.util.Arrays.copyOfRange(plain, at, at + 32))).as("plaintext bytes %d.. at rest", at)
+                        .isEqualTo(-1);
+            }
             String id = exchange.admin("filings").lines().skip(1).findFirst().orElseThrow().split(" ")[0];
 
             // flip one bit in the middle of the ciphertext

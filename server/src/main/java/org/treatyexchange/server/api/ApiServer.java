@@ -103,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
         restrictKeyExchangeGroups();
         SslContext tls = sslContext(settings, serverKey, serverChain, clock);
         RateLimiter limiter = new RateLimiter(settings.requestsPerMinutePerClient(), System::nanoTime, RATE_LIMITER_MAX_KEYS);
+        ClientConnections.Counter connections = new ClientConnections.Counter(settings.maxConnectionsPerClient());
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(settings.executorQueueCapacity()),
                 new DefaultThreadFactory("api-worker", true), new ThreadPoolExecutor.AbortPolicy());
@@ -122,6 +123,7 @@ public final class ApiServer implements AutoCloseable {
                             ssl.setHandshakeTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
                             ch.pipeline().addLast("tls", ssl);
                             addHttpHandlers(ch.pipeline(), settings, limiter, gateway, executor);
+                            ch.pipeline().addAfter("http", "connections", new ClientConnections.Handler(connections, settings));
                         }
                     });
             Channel server = b.bind(settings.bind(), settings.port()).sync().channel();
@@ -144,6 +146,7 @@ public final class ApiServer implements AutoCloseable {
                 .setMaxHeaderSize(settings.maxHeaderBytes())
                 .setMaxChunkSize(MAX_CHUNK_BYTES);
         p.addLast("http", new HttpServerCodec(http));
+        p.addLast("deadline", new RequestDeadline(settings));
         p.addLast("rate", new RateLimitHandler(limiter));
         p.addLast("api", new ApiHandler(settings, gateway, executor));
     }

@@ -22,7 +22,13 @@ import java.util.regex.Pattern;
  * @param idleTimeout how long a connection may sit without a request (the next request head must
  *     arrive completely within it)
  * @param readTimeout how long the server waits for the next bytes of a request body, and for the
- *     TLS handshake; a slow client that stops sending is closed (slowloris)
+ *     TLS handshake; a slow client that stops sending is closed (slowloris); also the grace of
+ *     {@code minDataRate}
+ * @param minDataRateBytesPerSecond the slowest a request body may arrive, averaged from the end of its
+ *     head: a body of N bytes must arrive within {@code readTimeout} + N / rate seconds of the server
+ *     waiting for it, else 408 and close (a client trickling a byte every few seconds)
+ * @param maxConnectionsPerClient connections one client certificate may hold at once; the first
+ *     request on one more is answered 429 and its connection closed
  * @param executorThreads threads that run every gateway call (database, disk, crypto); the event
  *     loops never block
  * @param tlsProtocols a non-empty subset of {@code TLSv1.3} and {@code TLSv1.2}
@@ -41,7 +47,22 @@ public record ApiSettings(
         Duration readTimeout,
         int executorThreads,
         List<String> tlsProtocols,
-        List<String> cipherSuites) {
+        List<String> cipherSuites,
+        long minDataRateBytesPerSecond,
+        int maxConnectionsPerClient) {
+
+    /** Default slowest body: 4 KiB/s (32 kbit/s) after the grace. */
+    public static final long DEFAULT_MIN_DATA_RATE = 4 * 1024;
+    /** Default connections per client certificate. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 16;
+
+    /** The settings with the default minimum data rate and connections per client. */
+    public ApiSettings(String bind, int port, int maxHeaderBytes, int maxEnvelopeBytes, int maxDocuments, long maxDocumentBytes,
+            int requestsPerMinutePerClient, Duration idleTimeout, Duration readTimeout, int executorThreads, List<String> tlsProtocols,
+            List<String> cipherSuites) {
+        this(bind, port, maxHeaderBytes, maxEnvelopeBytes, maxDocuments, maxDocumentBytes, requestsPerMinutePerClient, idleTimeout,
+                readTimeout, executorThreads, tlsProtocols, cipherSuites, DEFAULT_MIN_DATA_RATE, DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+    }
 
     /** The only protocols the edge speaks, newest first. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -80,6 +101,8 @@ public record ApiSettings(
         duration("idleTimeout", idleTimeout);
         duration("readTimeout", readTimeout);
         range("executorThreads", executorThreads, 1, 1024);
+        range("minDataRateBytesPerSecond", minDataRateBytesPerSecond, 1, 1L << 30);
+        range("maxConnectionsPerClient", maxConnectionsPerClient, 1, 10_000);
         tlsProtocols = List.copyOf(Objects.requireNonNull(tlsProtocols, "tlsProtocols"));
         cipherSuites = List.copyOf(Objects.requireNonNull(cipherSuites, "cipherSuites"));
         if (tlsProtocols.isEmpty()) {
@@ -126,7 +149,8 @@ public record ApiSettings(
     /** A copy listening on another address and port (0 = any free port). */
     public ApiSettings withListener(String newBind, int newPort) {
         return new ApiSettings(newBind, newPort, maxHeaderBytes, maxEnvelopeBytes, maxDocuments, maxDocumentBytes,
-                requestsPerMinutePerClient, idleTimeout, readTimeout, executorThreads, tlsProtocols, cipherSuites);
+                requestsPerMinutePerClient, idleTimeout, readTimeout, executorThreads, tlsProtocols, cipherSuites,
+                minDataRateBytesPerSecond, maxConnectionsPerClient);
     }
 
     /** The capacity of the executor's queue: requests waiting for a thread beyond it get 503. */

@@ -6,8 +6,11 @@
  * <p>Pipeline per connection: {@code SslHandler} (JDK provider, TLS 1.3/1.2, forward-secret AEAD,
  * client certificate required, validity-only trust; handshake timeout = read timeout) →
  * {@code HttpServerCodec} (request line 4096, headers {@code maxHeaderBytes}, chunks of 8 KiB; no
- * aggregator, no decompressor) → {@code RateLimitHandler} (token bucket per certificate fingerprint)
- * → {@code ApiHandler} (routing, limits, timeouts, gateway calls on the executor).
+ * aggregator, no decompressor) → {@code ClientConnections.Handler} (at most {@code maxConnectionsPerClient}
+ * connections per certificate fingerprint; one more gets 429) → {@code RequestDeadline} (a body must
+ * arrive at {@code minDataRateBytesPerSecond} on average after a grace of {@code readTimeout}, else 408)
+ * → {@code RateLimitHandler} (token bucket per certificate fingerprint) → {@code ApiHandler} (routing,
+ * limits, timeouts, gateway calls on the executor).
  *
  * <p>Threading model:
  * <table>
@@ -22,7 +25,8 @@
  * previous completed), touch the channel other than through {@code ctx.executor().execute}</td></tr>
  * </table>
  * No locks: per-connection state lives on its event loop; the rate limiter's buckets are
- * individually synchronized and never block; the upload of a request is handed between the event
+ * individually synchronized and never block; connections per certificate are counted in a concurrent map
+ * (an atomic compute per handshake and per close); the upload of a request is handed between the event
  * loop and one worker at a time with a happens-before on each hand-off.
  */
 package org.treatyexchange.server.api;

@@ -72,6 +72,11 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes);
     }
 
+    /** The same configuration with other HTTPS API settings. */
+    public ServerConfig withApi(Api newApi) {
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes);
+    }
+
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
         return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes);
@@ -102,7 +107,7 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
-                        sftp.passwordAuthentication()),
+                        sftp.passwordAuthentication(), sftp.perSource()),
                 api, limits, storage, database, keys, admin, reportTypes);
     }
 
@@ -115,7 +120,7 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo,
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
-                        sftp.passwordAuthentication()),
+                        sftp.passwordAuthentication(), sftp.perSource()),
                 api, limits, storage, database, keys, admin, reportTypes);
     }
 
@@ -185,6 +190,7 @@ public record ServerConfig(
      *     Turning it on opens online password guessing against every account that has a
      *     {@code passwordHash} in the registry (bounded by the lockout and by Argon2id's cost, which the
      *     server also pays on every attempt); accounts without a hash still log in by key only
+     * @param perSource what one source address may cost before it has authenticated
      */
     public record Sftp(
             String bind,
@@ -195,11 +201,19 @@ public record ServerConfig(
             List<Path> hostKeys,
             Algorithms algorithms,
             Lockout lockout,
-            boolean passwordAuthentication) {
+            boolean passwordAuthentication,
+            PerSource perSource) {
         public static final Sftp DEFAULTS = new Sftp("127.0.0.1", 2222, Duration.ofSeconds(30),
                 Duration.ofMinutes(10), 64,
                 List.of(Path.of("keys", "ssh_host_ed25519_key"), Path.of("keys", "ssh_host_rsa_key")),
-                Algorithms.DEFAULTS, Lockout.DEFAULTS, false);
+                Algorithms.DEFAULTS, Lockout.DEFAULTS, false, PerSource.DEFAULTS);
+
+        /** The listener with the default per-source limits. */
+        public Sftp(String bind, int port, Duration authTimeout, Duration idleTimeout, int maxUnauthenticatedConnections,
+                List<Path> hostKeys, Algorithms algorithms, Lockout lockout, boolean passwordAuthentication) {
+            this(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout,
+                    passwordAuthentication, PerSource.DEFAULTS);
+        }
 
         /** The listener with password authentication off. */
         public Sftp(String bind, int port, Duration authTimeout, Duration idleTimeout, int maxUnauthenticatedConnections,
@@ -226,23 +240,62 @@ public record ServerConfig(
             hostKeys = List.copyOf(hostKeys);
             Objects.requireNonNull(algorithms, "algorithms");
             Objects.requireNonNull(lockout, "lockout");
+            Objects.requireNonNull(perSource, "perSource");
         }
 
         /** A copy with another lockout policy. */
         public Sftp withLockout(Lockout newLockout) {
             return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, newLockout,
-                    passwordAuthentication);
+                    passwordAuthentication, perSource);
         }
 
         /** A copy with other SSH algorithm lists. */
         public Sftp withAlgorithms(Algorithms newAlgorithms) {
             return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, newAlgorithms, lockout,
-                    passwordAuthentication);
+                    passwordAuthentication, perSource);
         }
 
         /** A copy with password authentication switched on or off. */
         public Sftp withPasswordAuthentication(boolean on) {
-            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout, on);
+            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout, on,
+                    perSource);
+        }
+
+        /** A copy with other per-source limits. */
+        public Sftp withPerSource(PerSource newPerSource) {
+            return new Sftp(bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, hostKeys, algorithms, lockout,
+                    passwordAuthentication, newPerSource);
+        }
+    }
+
+    /**
+     * What one source address (an IP address; every port of it) may cost the SSH listener before any of
+     * its connections has authenticated. Without it, one address could take every one of the
+     * {@code maxUnauthenticatedConnections} slots by opening connections that only send a banner, and
+     * every other State's login would be refused until the authentication timeout. A connection over
+     * either limit is closed as soon as it is accepted, before the key exchange.
+     *
+     * @param maxUnauthenticatedConnections connections from one address waiting to authenticate at once,
+     *     1..10000; a legitimate client needs one per session it is opening
+     * @param connectionsPerSecond new connections accepted from one address per second, sustained
+     *     (a token bucket), 1..10000
+     * @param connectionBurst new connections accepted from one address at once before the rate applies
+     *     (the bucket's size), 1..100000
+     */
+    public record PerSource(int maxUnauthenticatedConnections, int connectionsPerSecond, int connectionBurst) {
+        public static final PerSource DEFAULTS = new PerSource(8, 10, 50);
+
+        public PerSource {
+            if (maxUnauthenticatedConnections < 1 || maxUnauthenticatedConnections > 10_000) {
+                throw new IllegalArgumentException("sftp.perSource.maxUnauthenticatedConnections must be in 1..10000, got "
+                        + maxUnauthenticatedConnections);
+            }
+            if (connectionsPerSecond < 1 || connectionsPerSecond > 10_000) {
+                throw new IllegalArgumentException("sftp.perSource.connectionsPerSecond must be in 1..10000, got " + connectionsPerSecond);
+            }
+            if (connectionBurst < 1 || connectionBurst > 100_000) {
+                throw new IllegalArgumentException("sftp.perSource.connectionBurst must be in 1..100000, got " + connectionBurst);
+            }
         }
     }
 
@@ -285,7 +338,15 @@ public record ServerConfig(
      * @param maxDocuments most documents attached to one message (0..1024)
      * @param requestsPerMinute requests one client certificate may make per minute (1..100000)
      * @param idleTimeout an idle connection is closed after this (1s..24h)
-     * @param readTimeout a request must arrive in full within this (1s..10m)
+     * @param readTimeout the TLS handshake must end, and each wait for the next bytes of a request
+     *     body must end, within this (1s..10m); it is also the grace of {@code minDataRate}
+     * @param minDataRate the slowest a request body may arrive, bytes per second, averaged from its
+     *     start (1..1GiB): a body of N bytes must arrive in full within {@code readTimeout} plus N /
+     *     {@code minDataRate} seconds of waiting for the client, else 408 and the connection is closed.
+     *     Bounds how long a client that trickles its body (one byte every few seconds) keeps a
+     *     connection and its upload open
+     * @param maxConnectionsPerClient connections one client certificate may hold open at once
+     *     (1..10000); the request of one more is answered 429 and its connection closed
      * @param clockSkew how far an envelope's created-at and signing time may be from the server's
      *     clock (10s..24h)
      * @param executorThreads threads that verify signatures and talk to the store, off the event
@@ -306,10 +367,22 @@ public record ServerConfig(
             Duration clockSkew,
             int executorThreads,
             Tls tls,
-            List<String> serverNames) {
+            List<String> serverNames,
+            long minDataRate,
+            int maxConnectionsPerClient) {
+        public static final long DEFAULT_MIN_DATA_RATE = 4 << 10;
+        public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 16;
         public static final Api DEFAULTS = new Api(true, "127.0.0.1", 8443, 16 << 10, 64 << 10, 16, 120,
                 Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMinutes(5), 8, Tls.DEFAULTS,
-                List.of("localhost"));
+                List.of("localhost"), DEFAULT_MIN_DATA_RATE, DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+
+        /** The listener with the default minimum data rate and connections per client. */
+        public Api(boolean enabled, String bind, int port, int maxHeaderSize, int maxEnvelopeSize, int maxDocuments,
+                int requestsPerMinute, Duration idleTimeout, Duration readTimeout, Duration clockSkew, int executorThreads, Tls tls,
+                List<String> serverNames) {
+            this(enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute, idleTimeout, readTimeout,
+                    clockSkew, executorThreads, tls, serverNames, DEFAULT_MIN_DATA_RATE, DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
+        }
 
         public Api {
             Objects.requireNonNull(bind, "bind");
@@ -327,16 +400,28 @@ public record ServerConfig(
             if (serverNames.isEmpty()) {
                 throw new IllegalArgumentException("api.serverNames must name at least one DNS name");
             }
+            if (minDataRate < 1 || minDataRate > 1L << 30) {
+                throw new IllegalArgumentException("api.minDataRate must be in 1..1GiB per second, got " + minDataRate);
+            }
+            if (maxConnectionsPerClient < 1 || maxConnectionsPerClient > 10_000) {
+                throw new IllegalArgumentException("api.maxConnectionsPerClient must be in 1..10000, got " + maxConnectionsPerClient);
+            }
         }
 
         Api withPort(int newPort) {
             return new Api(enabled, bind, newPort, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
-                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames);
+                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames, minDataRate, maxConnectionsPerClient);
         }
 
         Api withBind(String newBind) {
             return new Api(enabled, newBind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
-                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames);
+                    idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames, minDataRate, maxConnectionsPerClient);
+        }
+
+        /** A copy with another read timeout, minimum data rate and cap of connections per client certificate. */
+        public Api withSlowClientLimits(Duration newReadTimeout, long newMinDataRate, int newMaxConnectionsPerClient) {
+            return new Api(enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
+                    idleTimeout, newReadTimeout, clockSkew, executorThreads, tls, serverNames, newMinDataRate, newMaxConnectionsPerClient);
         }
     }
 

@@ -24,6 +24,7 @@ import org.treatyexchange.server.config.ServerConfig.Demo;
 import org.treatyexchange.server.config.ServerConfig.Keys;
 import org.treatyexchange.server.config.ServerConfig.Limits;
 import org.treatyexchange.server.config.ServerConfig.Lockout;
+import org.treatyexchange.server.config.ServerConfig.PerSource;
 import org.treatyexchange.server.config.ServerConfig.ReportType;
 import org.treatyexchange.server.config.ServerConfig.Sftp;
 import org.treatyexchange.server.config.ServerConfig.Storage;
@@ -82,7 +83,7 @@ public final class ServerConfigLoader {
 
     private static Sftp sftp(ConfigNode n) throws ConfigException {
         n.requireKeys("bind", "port", "authTimeout", "idleTimeout", "maxUnauthenticatedConnections", "hostKeys",
-                "algorithms", "lockout", "passwordAuthentication");
+                "algorithms", "lockout", "passwordAuthentication", "perSource");
         Sftp d = Sftp.DEFAULTS;
         ConfigNode bindNode = n.get("bind");
         String bind = bindNode.text(d.bind());
@@ -93,16 +94,32 @@ public final class ServerConfigLoader {
             throw hostKeysNode.error("must list at least one host key file, e.g. keys/ssh_host_ed25519_key");
         }
         requireUnique(hostKeysNode, hostKeys.stream().map(Path::toString).toList());
+        int maxUnauthenticated = n.get("maxUnauthenticatedConnections").integer(d.maxUnauthenticatedConnections(), 1, 10_000);
         return new Sftp(
                 bind,
                 n.get("port").integer(d.port(), 0, 65535),
                 n.get("authTimeout").duration(d.authTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10)),
                 n.get("idleTimeout").duration(d.idleTimeout(), Duration.ofSeconds(10), Duration.ofHours(24)),
-                n.get("maxUnauthenticatedConnections").integer(d.maxUnauthenticatedConnections(), 1, 10_000),
+                maxUnauthenticated,
                 hostKeys,
                 algorithms(n.get("algorithms")),
                 lockout(n.get("lockout")),
-                n.get("passwordAuthentication").bool(d.passwordAuthentication()));
+                n.get("passwordAuthentication").bool(d.passwordAuthentication()),
+                perSource(n.get("perSource"), maxUnauthenticated));
+    }
+
+    private static PerSource perSource(ConfigNode n, int maxUnauthenticated) throws ConfigException {
+        n.requireKeys("maxUnauthenticatedConnections", "connectionsPerSecond", "connectionBurst");
+        PerSource d = PerSource.DEFAULTS;
+        ConfigNode maxNode = n.get("maxUnauthenticatedConnections");
+        int max = maxNode.integer(Math.min(d.maxUnauthenticatedConnections(), maxUnauthenticated), 1, 10_000);
+        if (max > maxUnauthenticated) {
+            throw maxNode.error("is " + max + ", more than sftp.maxUnauthenticatedConnections (" + maxUnauthenticated
+                    + "): one address could then take every slot; lower it");
+        }
+        return new PerSource(max,
+                n.get("connectionsPerSecond").integer(d.connectionsPerSecond(), 1, 10_000),
+                n.get("connectionBurst").integer(d.connectionBurst(), 1, 100_000));
     }
 
     private static Lockout lockout(ConfigNode n) throws ConfigException {
@@ -116,7 +133,8 @@ public final class ServerConfigLoader {
 
     private static Api api(ConfigNode n, Sftp sftp) throws ConfigException {
         n.requireKeys("enabled", "bind", "port", "maxHeaderSize", "maxEnvelopeSize", "maxDocuments",
-                "requestsPerMinute", "idleTimeout", "readTimeout", "clockSkew", "executorThreads", "tls", "serverNames");
+                "requestsPerMinute", "idleTimeout", "readTimeout", "clockSkew", "executorThreads", "tls", "serverNames", "minDataRate",
+                "maxConnectionsPerClient");
         Api d = Api.DEFAULTS;
         boolean enabled = n.get("enabled").bool(d.enabled());
         ConfigNode bindNode = n.get("bind");
@@ -141,7 +159,9 @@ public final class ServerConfigLoader {
                 n.get("clockSkew").duration(d.clockSkew(), Duration.ofSeconds(10), Duration.ofHours(24)),
                 n.get("executorThreads").integer(d.executorThreads(), 1, 256),
                 tls(n.get("tls")),
-                serverNames(n.get("serverNames"), d.serverNames()));
+                serverNames(n.get("serverNames"), d.serverNames()),
+                n.get("minDataRate").bytes(d.minDataRate(), 1, 1L << 30),
+                n.get("maxConnectionsPerClient").integer(d.maxConnectionsPerClient(), 1, 10_000));
     }
 
     private static Tls tls(ConfigNode n) throws ConfigException {

@@ -41,7 +41,8 @@ import java.nio.ByteBuffer;
  *
  * <p>A backup directory holds {@code db/exchange} (Derby's own online backup: consistent as of the
  * end of the copy, while filings go on), {@code blobs/} (the encrypted documents, same ids),
- * {@code keys/} (the password-protected keystores and certificates — never the password) and, written
+ * {@code keys/} (the password-protected keystores, among them the SSH host keys sealed in
+ * {@code ssh-host-keys.p12}, and certificates — never the password, never an unencrypted private key) and, written
  * last, {@code backup.json}: without it the backup is incomplete and restore refuses it. The order
  * is what makes it consistent: a document is committed before the record that refers to it, so every
  * document the copied database refers to exists when the documents are copied after it; master keys
@@ -118,7 +119,7 @@ public final class Backups {
                     // removed since the listing: an unrecorded document discarded after a failed filing
                 }
             }
-            List<String> keyFiles = copyFiles(home.keyDir(), dir.resolve("keys"));
+            List<String> keyFiles = copyKeyFiles(home.keyDir(), dir.resolve("keys"));
             ObjectNode manifest = JSON.createObjectNode().put("format", FORMAT).put("takenAt", takenAt.toString())
                     .put("documents", documents).put("database", "db/" + home.databaseDir().getFileName());
             keyFiles.forEach(manifest.putArray("keyFiles")::add);
@@ -212,6 +213,54 @@ public final class Backups {
         } catch (IOException e) {
             throw new BackupException(file + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What of the key directory a backup may carry: password-protected PKCS#12 keystores (among them
+     * {@code ssh-host-keys.p12}, the host keys), and certificates and public keys. Never the keystore
+     * password (the demo's {@code demo-master-password}) and never an unencrypted private key (the
+     * OpenSSH host key files MINA reads): pen-test finding 4 found both in every backup.
+     */
+    static boolean belongsInBackup(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".p12") || name.endsWith(".pub")) {
+            return true;
+        }
+        if (name.endsWith(".pem")) {
+            String pem = Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+            return pem.contains("-----BEGIN CERTIFICATE-----") && !pem.contains("PRIVATE KEY");
+        }
+        return false;
+    }
+
+    /** Copies the files of the key directory that {@link #belongsInBackup belong in a backup}, durably; returns their names. */
+    private static List<String> copyKeyFiles(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        ExchangeHome.setOwnerOnly(to);
+        List<String> names = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(from)) {
+            for (Path f : files) {
+                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (!belongsInBackup(f)) {
+                    left.add(f.getFileName().toString());
+                    continue;
+                }
+                Path copy = to.resolve(f.getFileName().toString());
+                Files.copy(f, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                sync(copy);
+                names.add(f.getFileName().toString());
+            }
+        }
+        syncDirectory(to);
+        names.sort(null);
+        if (!left.isEmpty()) {
+            left.sort(null);
+            LOG.info("backup: left out of keys/ (no password, no unencrypted private key in a backup): {}", left);
+        }
+        return names;
     }
 
     /** Copies the regular files of {@code from} (not sub-directories) into {@code to}, durably; returns their names. */

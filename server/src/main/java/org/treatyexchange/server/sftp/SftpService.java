@@ -153,7 +153,7 @@ public final class SftpService implements AutoCloseable {
         org.apache.sshd.sftp.SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, settings.maxOpenHandles());
 
         sshd.addSessionListener(guard);
-        sshd.addSessionListener(new PreAuthLimiter(settings.maxUnauthenticated()));
+        sshd.addSessionListener(new PreAuthLimiter(settings));
         sshd.addSessionListener(new IdentityBinder(registry, sessionAudit));
         SftpService service = new SftpService(sshd, List.copyOf(fingerprints), sessionAudit);
         sshd.addSessionListener(new SessionListener() {

@@ -25,6 +25,9 @@ import java.util.List;
  * @param lockoutWindow         how far back failed logins count
  * @param lockoutDuration       how long a lockout lasts
  * @param passwordAuthentication whether password authentication is offered (to accounts with a password hash)
+ * @param maxUnauthenticatedPerSource connections from one source address allowed at once before authentication
+ * @param connectionsPerSecondPerSource new connections accepted from one source address per second, sustained
+ * @param connectionBurstPerSource new connections accepted from one source address at once before that rate applies
  */
 public record SftpSettings(
         String bind,
@@ -44,7 +47,10 @@ public record SftpSettings(
         int lockoutMaxFailures,
         Duration lockoutWindow,
         Duration lockoutDuration,
-        boolean passwordAuthentication) {
+        boolean passwordAuthentication,
+        int maxUnauthenticatedPerSource,
+        int connectionsPerSecondPerSource,
+        int connectionBurstPerSource) {
 
     public SftpSettings {
         hostKeyFiles = List.copyOf(hostKeyFiles);

@@ -93,7 +93,12 @@ class AdminCliTest {
             Files.writeString(registry, original.replace("code: ARC", "code: arc"));
             String refused = exchange.admin("reload-registry");
             assertThat(refused).startsWith("2\n").contains("refused (malformed)").contains("registry.yaml").contains("states[0].code");
-            assertThat(exchange.login("arcadia-officer")).isNotNull(); // still the old registry
+            // still the old registry: ARC is a State and its officer logs in as one of it
+            assertThat(exchange.admin("instructions", "--state", "ARC")).startsWith("0\n");
+            try (org.apache.sshd.client.session.ClientSession still = exchange.login("arcadia-officer");
+                    org.apache.sshd.sftp.client.SftpClient sftp = exchange.sftp(still)) {
+                assertThat(sftp.readDir("/submit")).extracting(e -> e.getFilename()).contains("annual-report");
+            }
 
             // register a new key for an account, as the README tells a State to do
             String withKey = original.replace("  - name: sylvania-officer\n    state: SYL\n    role: state-officer\n",

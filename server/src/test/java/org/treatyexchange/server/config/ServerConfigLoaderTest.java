@@ -75,11 +75,12 @@ class ServerConfigLoaderTest {
         collectKeys("", tree, keys);
         assertThat(keys).contains("home", "registry", "demo.enabled", "sftp.bind", "sftp.port", "sftp.authTimeout",
                 "sftp.idleTimeout", "sftp.maxUnauthenticatedConnections", "sftp.lockout.maxFailures", "sftp.lockout.window",
-                "sftp.lockout.duration", "sftp.passwordAuthentication", "sftp.hostKeys", "sftp.algorithms.kex",
+                "sftp.lockout.duration", "sftp.passwordAuthentication", "sftp.perSource.maxUnauthenticatedConnections",
+                "sftp.perSource.connectionBurst", "sftp.perSource.connectionsPerSecond", "sftp.hostKeys", "sftp.algorithms.kex",
                 "sftp.algorithms.ciphers", "sftp.algorithms.macs", "sftp.algorithms.hostKeyAlgorithms",
                 "sftp.algorithms.publicKeyAlgorithms", "api.enabled", "api.bind", "api.port", "api.maxHeaderSize",
                 "api.maxEnvelopeSize", "api.maxDocuments", "api.requestsPerMinute", "api.idleTimeout",
-                "api.readTimeout", "api.clockSkew", "api.executorThreads", "api.tls.protocols",
+                "api.readTimeout", "api.minDataRate", "api.maxConnectionsPerClient", "api.clockSkew", "api.executorThreads", "api.tls.protocols",
                 "api.tls.cipherSuites", "api.serverNames", "limits.maxFileSize", "limits.accountQuota",
                 "limits.maxOpenHandles", "limits.maxSessionsPerAccount", "limits.maxFileNameLength",
                 "storage.segmentSize", "storage.fsync", "keys.masterKeystore", "keys.receiptKeystore",
@@ -248,7 +249,7 @@ class ServerConfigLoaderTest {
         ConfigException e = fails("sftp:\n  prot: 22\n", "sftp.prot");
         assertThat(e.getMessage()).isEqualTo(dir.resolve("server.yaml") + ": sftp.prot: unknown key — did you mean "
                 + "'sftp.port'? Allowed here: bind, port, authTimeout, idleTimeout, maxUnauthenticatedConnections, "
-                + "hostKeys, algorithms, lockout, passwordAuthentication");
+                + "hostKeys, algorithms, lockout, passwordAuthentication, perSource");
     }
 
     @Test
@@ -353,6 +354,11 @@ class ServerConfigLoaderTest {
         "sftp:\\n  lockout:\\n    maxFailures: 0|sftp.lockout.maxFailures|must be in 1..1000, got 0",
         "sftp:\\n  lockout:\\n    window: 2d|sftp.lockout.window|must be between 1s and 24h, got 2d",
         "sftp:\\n  lockout:\\n    duration: 0s|sftp.lockout.duration|must be between 1s and 24h, got 0s",
+        "sftp:\\n  perSource:\\n    maxUnauthenticatedConnections: 65|sftp.perSource.maxUnauthenticatedConnections|is 65, more than sftp.maxUnauthenticatedConnections (64): one address could then take every slot; lower it",
+        "api:\\n  minDataRate: 0|api.minDataRate|must be between 1 bytes and 1GiB, got 0 bytes",
+        "api:\\n  maxConnectionsPerClient: 0|api.maxConnectionsPerClient|must be in 1..10000, got 0",
+        "sftp:\\n  perSource:\\n    connectionsPerSecond: 0|sftp.perSource.connectionsPerSecond|must be in 1..10000, got 0",
+        "sftp:\\n  perSource:\\n    connectionBurst: 0|sftp.perSource.connectionBurst|must be in 1..100000, got 0",
         "sftp:\\n  passwordAuthentication: 'yes'|sftp.passwordAuthentication|must be true or false, got 'yes'",
         "sftp:\\n  hostKeys: []|sftp.hostKeys|must list at least one host key file, e.g. keys/ssh_host_ed25519_key",
         "sftp:\\n  hostKeys: [a, a]|sftp.hostKeys|lists 'a' twice",
@@ -520,7 +526,7 @@ class ServerConfigLoaderTest {
         "api:\\n  tls:\\n    cipherSuites: [TLS_AES_128_GCM_SHA256]|api.tls.cipherSuites|lists no TLS 1.2 suite (TLS_ECDHE_...) but api.tls.protocols offers TLSv1.2; add one or offer only TLSv1.3",
         "api:\\n  tls:\\n    cipherSuites: [TLS_AES_128_CCM_SHA256]|api.tls.cipherSuites[0]|'TLS_AES_128_CCM_SHA256' is not an allowed cipher suite; allowed: TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
         "api:\\n  tls: [TLSv1.3]|api.tls|must be a mapping of keys to values, got a list",
-        "api:\\n  tlsVersion: TLSv1.3|api.tlsVersion|unknown key Allowed here: enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute, idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames",
+        "api:\\n  tlsVersion: TLSv1.3|api.tlsVersion|unknown key Allowed here: enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute, idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames, minDataRate, maxConnectionsPerClient",
         "keys:\\n  caKeystore: ''|keys.caKeystore|must not be empty",
     })
     void invalidApiValuesAreRefusedWithKeyAndFix(String yaml, String key, String problem) throws Exception {

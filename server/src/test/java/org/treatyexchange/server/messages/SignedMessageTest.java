@@ -120,6 +120,23 @@ class SignedMessageTest {
         return curl(client, args, out);
     }
 
+    /** Rows of the message table, read through a second connection to the server's database (Derby or PostgreSQL). */
+    static long messageRows() throws Exception {
+        try (java.sql.Connection c = database.connect(exchange.home().resolve("db").resolve("exchange"));
+                java.sql.ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM message")) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    /** Committed blobs (documents, envelopes, queue items) in the blob store. */
+    static long storedBlobs() throws Exception {
+        Path blobs = exchange.home().resolve("blobs");
+        try (var all = Files.walk(blobs)) {
+            return all.filter(Files::isRegularFile).filter(p -> !p.startsWith(blobs.resolve("tmp"))).count();
+        }
+    }
+
     static int filings(String state) {
         return (int) exchange.admin("filings", "--state", state).lines().skip(1).filter(l -> !l.isBlank()).count();
     }
@@ -168,13 +185,6 @@ class SignedMessageTest {
         assertThat(filings("ARC")).isEqualTo(before + 1);
     }
 
-    /** Every file under the home's document store: a refused message must add none. */
-    static long storedBlobs() throws Exception {
-        try (java.util.stream.Stream<Path> all = Files.walk(exchange.home().resolve("blobs"))) {
-            return all.filter(Files::isRegularFile).count();
-        }
-    }
-
     @Test
     void anEnvelopeNamingADocumentWithAFormatCharacterIsRefusedAndKeepsNothing() throws Exception {
         byte[] report = "a report whose name would display reversed".getBytes(StandardCharsets.UTF_8);
@@ -207,6 +217,8 @@ class SignedMessageTest {
         Path doc = tmp.resolve("r.pdf");
         Files.write(doc, report);
         int before = filings("BOR");
+        long messagesBefore = messageRows();
+        long blobsBefore = storedBlobs();
         Path out = tmp.resolve("problem-x.json");
 
         // a flipped byte in the signed envelope
@@ -254,6 +266,14 @@ class SignedMessageTest {
         assertThat(Files.readString(out)).contains("unknown-client");
 
         assertThat(filings("BOR")).isEqualTo(before);
+        // nor a message row, nor a stored document or envelope (streamed documents are discarded off the event loop)
+        assertThat(messageRows()).as("message rows").isEqualTo(messagesBefore);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            try (var temps = Files.list(exchange.home().resolve("blobs").resolve("tmp"))) {
+                assertThat(temps.count()).as("unfinished blobs").isZero();
+            }
+        });
+        assertThat(storedBlobs()).as("stored blobs").isEqualTo(blobsBefore);
         assertThat(exchange.admin("export-audit", "-o", tmp.resolve("audit-refusals.jsonl").toString())).startsWith("0\n");
         assertThat(Files.readString(tmp.resolve("audit-refusals.jsonl"))).contains("message.refused").contains("clock-skew");
     }

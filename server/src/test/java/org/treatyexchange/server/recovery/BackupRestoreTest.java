@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.Test;
@@ -46,14 +47,16 @@ class BackupRestoreTest {
 
             // uploads go on while the backup is taken
             AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> uploaderFailed = new AtomicReference<>();
             Thread uploader = new Thread(() -> {
                 int n = 0;
                 while (!stop.get()) {
                     try {
                         upload(exchange, "sylvania-officer", "during-" + n++ + ".pdf", shaByName);
                         uploadedDuringBackup.incrementAndGet();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
+                    } catch (Exception | Error e) {
+                        uploaderFailed.set(e); // an upload refused or broken by the backup fails the test below
+                        return;
                     }
                 }
             });
@@ -65,6 +68,8 @@ class BackupRestoreTest {
                 stop.set(true);
                 uploader.join();
             }
+            assertThat(uploaderFailed.get()).as("an upload during the backup failed").isNull();
+            assertThat(uploadedDuringBackup.get()).as("uploads that went on during the backup").isPositive();
             assertThat(taken).startsWith("0\n").contains("backup taken at");
             assertThat(backup.resolve("backup.json")).isRegularFile();
             assertThat(backup.resolve("keys/master.p12")).isRegularFile();

@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +32,10 @@ import org.treatyexchange.server.Processes;
 import org.treatyexchange.server.TestExchange;
 
 /**
- * A real full disk: the server's whole home on a small tmpfs the test mounts (needs root, or
- * CAP_SYS_ADMIN, as in CI's container; skipped with a message where mounting is impossible). A
+ * A real full disk: the server's whole home on a small tmpfs the test mounts. It needs root (or
+ * CAP_SYS_ADMIN): CI runs {@code .ci/run} as root, which refuses to run otherwise. Where the mount is
+ * impossible the test FAILS, naming the fix, instead of skipping: a skipped disk-full test would let the
+ * build stay green without ever proving what SECURITY.md claims. A
  * ballast file leaves less room than a document needs: the upload fails with a clear SFTP status or
  * HTTP problem, nothing half-written stays, reads and the audit chain keep working, and once the
  * ballast is gone the same upload succeeds.
@@ -54,8 +55,10 @@ class DiskFullTest {
     static void mountASmallFileSystem() throws Exception {
         mount = Files.createDirectories(tmp.resolve("small"));
         Processes.Result r = Processes.run(tmp, List.of("mount", "-t", "tmpfs", "-o", "size=96m,mode=0700", "tmpfs", mount.toString()));
-        Assumptions.assumeTrue(r.exitCode() == 0,
-                "DiskFullTest needs to mount a small tmpfs (root or CAP_SYS_ADMIN); mount said: " + r.output().strip());
+        if (r.exitCode() != 0) {
+            throw new AssertionError("DiskFullTest must mount a small tmpfs to fill a real disk, and could not: run the build as "
+                    + "root or with CAP_SYS_ADMIN (CI: .ci/run runs as root); mount said: " + r.output().strip());
+        }
         exchange = TestExchange.start(mount.resolve("home"));
     }
 

@@ -33,9 +33,11 @@ class ConcurrentUploadsTest {
     private static final String DIR = "/submit/annual-report/states-parties";
 
 
+    // All the sessions log in from one address at the same instant: the per-source pre-authentication limits let them.
     @RegisterExtension
     static final TestExchange exchange = TestExchange.perClass(c -> c.withLimits(new ServerConfig.Limits(c.limits().maxFileSize(),
-                c.limits().accountQuota(), c.limits().maxOpenHandles(), SESSIONS, c.limits().maxFileNameLength())));
+                c.limits().accountQuota(), c.limits().maxOpenHandles(), SESSIONS, c.limits().maxFileNameLength()))
+                .withSftp(c.sftp().withPerSource(new ServerConfig.PerSource(SESSIONS, 100, 100))));
 
     @Test
     void concurrentUploadsOfOneAccountAllGetReceiptsWhileNoIoThreadWaitsInTheStore() throws Exception {

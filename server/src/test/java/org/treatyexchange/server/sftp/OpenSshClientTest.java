@@ -78,12 +78,17 @@ class OpenSshClientTest {
     void stockSftpIsRefusedOutsideTheDropFolders() throws Exception {
         Path local = tmp.resolve("x.txt");
         Files.writeString(local, "x");
+        // The server is there and answers this account (so a refusal below is its answer, not an unreachable server).
+        assertThat(sftp("arcadia-officer", "ls /receipts").exitCode()).isZero();
         for (String target : List.of("/x.txt", "../../x.txt", "/receipts/x.txt", "/etc/x.txt")) {
             Processes.Result r = sftp("arcadia-officer", "put " + local + " " + target);
             assertThat(r.exitCode()).as(target + ": " + r.output()).isNotZero();
+            // the server refused the open: sftp prints its status for the remote path
+            assertThat(r.output()).as(target).containsPattern("(?i)(remote|dest) open.*(permission denied|no such file|failure)");
         }
         Processes.Result r = sftp("arcadia-officer", "symlink /submit /submit/annual-report/public/link");
         assertThat(r.exitCode()).isNotZero();
+        assertThat(r.output()).containsPattern("(?i)symlink.*(permission denied|unsupported|failure)");
         r = sftp("arcadia-officer", "ls /receipts");
         assertThat(r.output()).doesNotContain("x.txt");
     }
@@ -98,11 +103,14 @@ class OpenSshClientTest {
         Processes.Result r = Processes.run(tmp, exec);
         assertThat(r.exitCode()).as(r.output()).isNotZero();
         assertThat(r.output()).doesNotContain("uid=");
+        // logged in, then refused by the server: not a connection failure
+        assertThat(r.output()).containsPattern("(?i)exec request failed").doesNotContainPattern("(?i)connection refused|permission denied");
 
         List<String> shell = new ArrayList<>(ssh);
         shell.add(1, "-tt");
         r = Processes.run(tmp, shell);
         assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(r.output()).containsPattern("(?i)(shell|pty allocation) request failed").doesNotContainPattern("(?i)connection refused");
 
         Path local = tmp.resolve("scp.txt");
         Files.writeString(local, "scp");
@@ -110,5 +118,6 @@ class OpenSshClientTest {
                 Integer.toString(exchange.port()), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o",
                 "BatchMode=yes", local.toString(), "arcadia-officer@127.0.0.1:/submit/annual-report/public/scp.txt"));
         assertThat(r.exitCode()).as(r.output()).isNotZero();
+        assertThat(r.output()).doesNotContainPattern("(?i)connection refused|permission denied \\(");
     }
 }

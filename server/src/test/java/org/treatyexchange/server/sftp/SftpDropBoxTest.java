@@ -248,15 +248,21 @@ class SftpDropBoxTest {
         out.write(randomBytes(2 * 1024 * 1024));
         out.flush();
         s.close(true); // the connection drops without a CLOSE for the handle
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(admin("filings", "--state", "SYL")).doesNotContain("killed.pdf"));
+        // Wait for the server's own evidence that it handled the dropped handle: the upload's temporary is gone
+        // from blobs/tmp (a check for "no filing" alone is true at once, before the server did anything). The
+        // audit cannot be the evidence here: the kill interrupts the SFTP thread, whose refusal row then fails
+        // (noticed in issue 20; UploadIntegrityTest waits for the audit where the thread is idle).
+        Path temporaries = exchange.home().resolve("blobs").resolve("tmp");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            try (var files = Files.list(temporaries)) {
+                assertThat(files.count()).isZero();
+            }
+        });
+        Thread.sleep(500); // a commit, had there been one, records its filing right after the temporary's rename
+        assertThat(admin("filings", "--state", "SYL")).doesNotContain("killed.pdf");
         try (ClientSession s2 = exchange.login("sylvania-system"); SftpClient sftp2 = exchange.sftp(s2)) {
             assertThat(names(sftp2, "/receipts")).hasSize(before);
             assertStatus(() -> sftp2.stat("/submit/annual-report/public/killed.pdf"), SftpConstants.SSH_FX_NO_SUCH_FILE);
-        }
-        // and nothing readable was left in the blob store's temporary area
-        try (var files = Files.list(exchange.home().resolve("blobs").resolve("tmp"))) {
-            assertThat(files.count()).isZero();
         }
     }
 
@@ -294,9 +300,21 @@ class SftpDropBoxTest {
     }
 
     @Test
-    void theAuditChainVerifiesAndRecordsTheUploads() {
-        String out = admin("verify-audit");
-        assertThat(out).startsWith("0\n").contains("audit chain intact");
+    void theAuditChainVerifiesAndRecordsTheUploads() throws Exception {
+        byte[] content = randomBytes(20_000);
+        try (ClientSession s = exchange.login("borealia-system"); SftpClient sftp = exchange.sftp(s);
+                OutputStream out = sftp.write("/submit/correspondence/secretariat/audited.txt")) {
+            out.write(content);
+        }
+        String id = admin("filings", "--state", "BOR").lines().filter(l -> l.contains("audited.txt"))
+                .map(l -> l.trim().split("\\s+")[0]).findFirst().orElseThrow();
+        Path export = Files.createTempFile(tmp, "audit", ".jsonl");
+        Files.delete(export);
+        assertThat(admin("export-audit", "-o", export.toString())).startsWith("0\n");
+        // the upload is in the chain: accepted, by the account that logged in, under the filing's id
+        assertThat(Files.readAllLines(export)).anyMatch(l -> l.contains("\"type\":\"filing.accepted\"") && l.contains(id)
+                && l.contains("borealia-system"));
+        assertThat(admin("verify-audit")).startsWith("0\n").contains("audit chain intact");
     }
 
     @FunctionalInterface

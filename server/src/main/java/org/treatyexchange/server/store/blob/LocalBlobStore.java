@@ -244,8 +244,11 @@ final class LocalBlobStore implements BlobStore {
         if (Files.isDirectory(dir)) {
             return;
         }
-        Path parent = dir.getParent();
-        boolean parentExisted = parent == null || Files.isDirectory(parent);
+        // Every directory about to be created, top first: each new entry must be synced into its parent.
+        java.util.ArrayDeque<Path> missing = new java.util.ArrayDeque<>();
+        for (Path d = dir; d != null && !Files.isDirectory(d); d = d.getParent()) {
+            missing.push(d);
+        }
         if (posix) {
             FileAttribute<Set<PosixFilePermission>> ownerOnly =
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
@@ -253,9 +256,13 @@ final class LocalBlobStore implements BlobStore {
         } else {
             Files.createDirectories(dir);
         }
-        // The new directory entry must itself survive a crash.
-        if (parentExisted && parent != null) {
-            syncDirectory(parent);
+        // Each new directory entry must itself survive a power cut: before, only the deepest one was synced
+        // into its parent, and only when that parent existed already, so a new fan-out directory ab/ (and
+        // the document below it) could vanish with a power cut after the receipt (PowerCutTest).
+        for (Path d : missing) {
+            if (d.getParent() != null) {
+                syncDirectory(d.getParent());
+            }
         }
     }
 
