@@ -12,6 +12,7 @@ import org.treatyexchange.server.application.Administration;
 import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.FilingRules;
+import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StandingInstructions;
 import org.treatyexchange.server.application.StateDesk;
@@ -34,6 +35,8 @@ import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
+import org.treatyexchange.server.portal.PortalServer;
+import org.treatyexchange.server.portal.PortalSettings;
 import org.treatyexchange.server.recovery.Backups;
 import org.treatyexchange.server.recovery.Durability;
 import org.treatyexchange.server.recovery.StartupRecovery;
@@ -63,6 +66,7 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private SftpService sftp;
     private ApiServer apiServer;
+    private PortalServer portalServer;
     private Path receiptCertificate;
     private RegistryService registry;
     private FilingService filings;
@@ -111,11 +115,12 @@ public final class Server implements AutoCloseable {
         }
         registry = new RegistryService(config.registryFile(), config.reportTypeIds(), demo ? home.demoDir() : null);
         ServerConfig.Api api = config.api();
+        ServerConfig.Portal portal = config.portal();
         LocalCertificateAuthority ca = null;
-        if (api.enabled()) {
+        if (api.enabled() || portal.enabled()) {
             ca = LocalCertificateAuthority.openOrCreate(home.resolve(config.keys().caKeystore()), home.resolve(config.keys().caCertificate()),
                     password, "Treaty Exchange local CA", clock);
-            if (demo && DemoAccounts.ensureApiCredentials(home.demoDir(), registry.current(), ca) > 0) {
+            if (api.enabled() && demo && DemoAccounts.ensureApiCredentials(home.demoDir(), registry.current(), ca) > 0) {
                 registry.reload(); // pick up the certificates just issued
             }
         }
@@ -144,11 +149,24 @@ public final class Server implements AutoCloseable {
 
         sftp = SftpService.start(sftpSettings(), registry, states, secretariat, trail);
         started.add(sftp);
+        IssuedCredential tls = null;
+        if (api.enabled() || portal.enabled()) {
+            List<String> addresses = new ArrayList<>(List.of(api.bind()));
+            if (portal.enabled() && !addresses.contains(portal.bind())) {
+                addresses.add(portal.bind());
+            }
+            tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()), password, api.serverNames(), addresses);
+        }
         if (api.enabled()) {
-            IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
-                    password, api.serverNames(), List.of(api.bind()));
             apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail);
             started.add(apiServer);
+        }
+        if (portal.enabled()) {
+            PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
+            portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
+                    portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
+                    publicDesk);
+            started.add(portalServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
                 new AdminOperations(secretariat, new Administration(store, masterKeys, trail), registry, trail)
@@ -158,7 +176,8 @@ public final class Server implements AutoCloseable {
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
                 .withDetail("durability", Durability.check(config.storage().fsync()))
                 .withDetail("sftpPort", Integer.toString(sftp.port()))
-                .withDetail("apiPort", Integer.toString(apiPort())));
+                .withDetail("apiPort", Integer.toString(apiPort()))
+                .withDetail("portalPort", Integer.toString(portalPort())));
         if (demo) {
             Path accounts = DemoAccounts.writeAccountsFile(home.demoDir(), registry.current(), config.sftp().bind(), sftp.port(),
                     receiptCertificate, api.bind(), apiPort(), ca == null ? null : home.resolve(config.keys().caCertificate()));
@@ -192,6 +211,11 @@ public final class Server implements AutoCloseable {
     /** The HTTPS port actually bound, or 0 when the API is disabled. */
     public int apiPort() {
         return apiServer == null ? 0 : apiServer.port();
+    }
+
+    /** The browser portal's HTTPS port actually bound, or 0 when the portal is disabled. */
+    public int portalPort() {
+        return portalServer == null ? 0 : portalServer.port();
     }
 
     public Path caCertificate() {
@@ -230,6 +254,9 @@ public final class Server implements AutoCloseable {
         }
         if (apiServer != null) {
             apiServer.stopAccepting();
+        }
+        if (portalServer != null) {
+            portalServer.stopAccepting();
         }
         if (filings != null) {
             int left = filings.drain(grace);

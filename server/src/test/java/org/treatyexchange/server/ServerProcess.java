@@ -43,7 +43,7 @@ public final class ServerProcess implements AutoCloseable {
         Path log = home.resolveSibling(home.getFileName() + "-server.log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
                 "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--home", home.toString(), "--sftp-port", "0", "--api-port", "0"));
+                "--home", home.toString(), "--sftp-port", "0", "--api-port", "0", "--portal-port", "0"));
         cmd.addAll(List.of(moreArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(TestExchange.REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -475,8 +475,8 @@ class ServerConfigLoaderTest {
     @Test
     void apiOverridesReturnModifiedCopies() {
         ServerConfig d = ServerConfig.defaults();
-        assertThat(d.withApiPort(0).api().port()).isZero();
-        assertThat(d.withApiPort(0).api().serverNames()).isEqualTo(d.api().serverNames());
+        assertThat(d.withApiPort(0).withPortalPort(0).api().port()).isZero();
+        assertThat(d.withApiPort(0).withPortalPort(0).api().serverNames()).isEqualTo(d.api().serverNames());
         assertThat(d.withApiBind("::").api().bind()).isEqualTo("::");
         assertThat(d.api().port()).as("original unchanged").isEqualTo(8443);
         assertThatThrownBy(() -> d.withApiPort(65536)).isInstanceOf(IllegalArgumentException.class)
@@ -487,7 +487,7 @@ class ServerConfigLoaderTest {
                 .hasMessage("api.port and sftp.port must differ, both are 8443");
         assertThatThrownBy(() -> d.withApiBind("not a host")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("api.bind must be an IP address or host name, got 'not a host'");
-        assertThat(d.withApiPort(0).withSftpPort(0).api().port()).isZero();
+        assertThat(d.withApiPort(0).withPortalPort(0).withSftpPort(0).api().port()).isZero();
     }
 
     @ParameterizedTest

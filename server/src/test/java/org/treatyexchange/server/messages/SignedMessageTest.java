@@ -40,7 +40,7 @@ class SignedMessageTest {
     static void start() throws Exception {
         registry = tmp.resolve("registry.yaml");
         Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry);
-        exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry).withApiPort(0));
+        exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry).withApiPort(0).withPortalPort(0));
     }
 
     @AfterAll
