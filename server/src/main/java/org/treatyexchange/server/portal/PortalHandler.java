@@ -55,8 +55,19 @@ final class PortalHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String source = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "-";
-        PageRequest page = PageRequest.of(request.method().name(), request.uri(), request.headers(), source);
-        boolean head = page.method().equals("HEAD");
+        boolean head = request.method().name().equals("HEAD");
+        PageRequest page;
+        try {
+            page = PageRequest.of(request.method().name(), request.uri(), request.headers(), source);
+        } catch (IllegalArgumentException e) {
+            // a malformed %-escape in the query: answered with a page, not a dropped connection
+            try {
+                executor.execute(() -> write(ctx, routes.badRequest(), HttpResponseStatus.BAD_REQUEST, keepAlive, head));
+            } catch (RejectedExecutionException full) {
+                write(ctx, routes.busy(), HttpResponseStatus.SERVICE_UNAVAILABLE, false, head);
+            }
+            return;
+        }
         try {
             executor.execute(() -> {
                 PageResponse response = routes.handle(page);

@@ -64,6 +64,12 @@ final class PortalRoutes {
         return r.method().equals("GET") || r.method().equals("HEAD");
     }
 
+    /** A page for a request that cannot be decoded (a malformed query): in English, the request's language being unknown. */
+    PageResponse badRequest() {
+        View v = new View(Texts.of("en"), "/");
+        return pages.error(v, HttpResponseStatus.BAD_REQUEST, v.t("error.malformed"));
+    }
+
     /** A page for when the executor is full: rendered without the store, in English. */
     PageResponse busy() {
         View v = new View(Texts.of("en"), "/");

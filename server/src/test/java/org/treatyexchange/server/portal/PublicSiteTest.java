@@ -215,6 +215,18 @@ class PublicSiteTest {
     }
 
     @Test
+    void aMalformedQueryGetsAPageNotADroppedConnection() throws Exception {
+        SSLContext tls = trusting(exchange.server().caCertificate());
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1",
+                exchange.server().portalPort())) {
+            socket.getOutputStream().write("GET /?period=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400 ").contains("Content-Security-Policy: ").contains("Something in the request is not valid");
+        }
+    }
+
+    @Test
     void otherMethodsAreRefused() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(exchange.portalUrl("/")))
                 .POST(HttpRequest.BodyPublishers.ofString("x=1")).header("Content-Type", "application/x-www-form-urlencoded").build(),
