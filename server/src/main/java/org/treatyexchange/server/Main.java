@@ -34,7 +34,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--api-port", description = "HTTPS port; 0 picks a free one (default: $EXCHANGE_API_PORT, else configuration).")
     Integer apiPort;
 
-    @Option(names = "--bind", description = "Address both listeners use (default: $EXCHANGE_BIND, else configuration).")
+    @Option(names = "--portal-port", description = "Browser portal HTTPS port; 0 picks a free one (default: $EXCHANGE_PORTAL_PORT, "
+            + "else configuration).")
+    Integer portalPort;
+
+    @Option(names = "--bind", description = "Address every listener uses (default: $EXCHANGE_BIND, else configuration).")
     String bind;
 
     @Option(names = "--shutdown-grace", description = "On SIGTERM, how long transfers in flight may take to finish, e.g. 15s "
@@ -54,7 +58,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("configuration error: " + e.getMessage());
             return 2;
         } catch (NumberFormatException e) {
-            System.err.println("configuration error: EXCHANGE_SFTP_PORT and EXCHANGE_API_PORT must be numbers");
+            System.err.println("configuration error: EXCHANGE_SFTP_PORT, EXCHANGE_API_PORT and EXCHANGE_PORTAL_PORT must be numbers");
             return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("configuration error: " + e.getMessage());
@@ -107,10 +111,16 @@ public final class Main implements Callable<Integer> {
             config = config.withApiPort(Integer.parseInt(envApiPort));
         }
         config = config.withDatabase(databaseFromEnvironment(config.database()));
+        String envPortalPort = System.getenv("EXCHANGE_PORTAL_PORT");
+        if (portalPort != null) {
+            config = config.withPortalPort(portalPort);
+        } else if (envPortalPort != null && !envPortalPort.isEmpty()) {
+            config = config.withPortalPort(Integer.parseInt(envPortalPort));
+        }
         String envBind = System.getenv("EXCHANGE_BIND");
         String chosenBind = bind != null ? bind : envBind;
         if (chosenBind != null && !chosenBind.isEmpty()) {
-            config = config.withSftpBind(chosenBind).withApiBind(chosenBind);
+            config = config.withSftpBind(chosenBind).withApiBind(chosenBind).withPortalBind(chosenBind);
         }
         return config;
     }

@@ -12,6 +12,7 @@ import org.treatyexchange.server.application.Administration;
 import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.FilingRules;
+import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StandingInstructions;
 import org.treatyexchange.server.application.StateDesk;
@@ -35,6 +36,8 @@ import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
+import org.treatyexchange.server.portal.PortalServer;
+import org.treatyexchange.server.portal.PortalSettings;
 import org.treatyexchange.server.recovery.Backups;
 import org.treatyexchange.server.recovery.Durability;
 import org.treatyexchange.server.recovery.StartupRecovery;
@@ -68,6 +71,7 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private SftpService sftp;
     private ApiServer apiServer;
+    private PortalServer portalServer;
     private Path receiptCertificate;
     private RegistryService registry;
     private FilingService filings;
@@ -116,11 +120,12 @@ public final class Server implements AutoCloseable {
         }
         registry = new RegistryService(config.registryFile(), config.reportTypeIds(), demo ? home.demoDir() : null);
         ServerConfig.Api api = config.api();
+        ServerConfig.Portal portal = config.portal();
         LocalCertificateAuthority ca = null;
-        if (api.enabled()) {
+        if (api.enabled() || portal.enabled()) {
             ca = LocalCertificateAuthority.openOrCreate(home.resolve(config.keys().caKeystore()), home.resolve(config.keys().caCertificate()),
                     password, "Treaty Exchange local CA", clock);
-            if (demo && DemoAccounts.ensureApiCredentials(home.demoDir(), registry.current(), ca) > 0) {
+            if (api.enabled() && demo && DemoAccounts.ensureApiCredentials(home.demoDir(), registry.current(), ca) > 0) {
                 registry.reload(); // pick up the certificates just issued
             }
         }
@@ -153,11 +158,24 @@ public final class Server implements AutoCloseable {
         sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail);
         started.add(sftp);
         HostKeyStore.save(hostKeyStore, sftpSettings.hostKeyFiles(), password);
+        IssuedCredential tls = null;
+        if (api.enabled() || portal.enabled()) {
+            List<String> addresses = new ArrayList<>(List.of(api.bind()));
+            if (portal.enabled() && !addresses.contains(portal.bind())) {
+                addresses.add(portal.bind());
+            }
+            tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()), password, api.serverNames(), addresses);
+        }
         if (api.enabled()) {
-            IssuedCredential tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()),
-                    password, api.serverNames(), List.of(api.bind()));
             apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail);
             started.add(apiServer);
+        }
+        if (portal.enabled()) {
+            PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
+            portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
+                    portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
+                    publicDesk);
+            started.add(portalServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
                 new AdminOperations(secretariat, new Administration(store, masterKeys, trail), registry, trail)
@@ -167,7 +185,8 @@ public final class Server implements AutoCloseable {
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
                 .withDetail("durability", Durability.check(config.storage().fsync(), store.durabilityWeakness()))
                 .withDetail("sftpPort", Integer.toString(sftp.port()))
-                .withDetail("apiPort", Integer.toString(apiPort())));
+                .withDetail("apiPort", Integer.toString(apiPort()))
+                .withDetail("portalPort", Integer.toString(portalPort())));
         if (demo) {
             Path accounts = DemoAccounts.writeAccountsFile(home.demoDir(), registry.current(), config.sftp().bind(), sftp.port(),
                     receiptCertificate, api.bind(), apiPort(), ca == null ? null : home.resolve(config.keys().caCertificate()));
@@ -250,6 +269,11 @@ public final class Server implements AutoCloseable {
         return apiServer == null ? 0 : apiServer.port();
     }
 
+    /** The browser portal's HTTPS port actually bound, or 0 when the portal is disabled. */
+    public int portalPort() {
+        return portalServer == null ? 0 : portalServer.port();
+    }
+
     public Path caCertificate() {
         return home.resolve(config.keys().caCertificate());
     }
@@ -286,6 +310,9 @@ public final class Server implements AutoCloseable {
         }
         if (apiServer != null) {
             apiServer.stopAccepting();
+        }
+        if (portalServer != null) {
+            portalServer.stopAccepting();
         }
         if (filings != null) {
             int left = filings.drain(grace);

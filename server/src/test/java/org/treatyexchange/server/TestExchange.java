@@ -122,7 +122,7 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
     }
 
     static ServerConfig shippedConfig(Path home) throws ConfigException {
-        ServerConfig c = ServerConfigLoader.load(REPO.resolve("config/server.yaml")).withHome(home).withSftpPort(0).withApiPort(0);
+        ServerConfig c = ServerConfigLoader.load(REPO.resolve("config/server.yaml")).withHome(home).withSftpPort(0).withApiPort(0).withPortalPort(0);
         return c.withRegistryFile(REPO.resolve("config/registry.yaml"));
     }
 
@@ -172,6 +172,11 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
     /** The URL of an API path, e.g. {@code apiUrl("/inbox")}. */
     public String apiUrl(String path) {
         return "https://127.0.0.1:" + server.apiPort() + "/api/v1" + path;
+    }
+
+    /** The URL of a browser portal path, e.g. {@code portalUrl("/reporting")}. */
+    public String portalUrl(String path) {
+        return "https://127.0.0.1:" + server.portalPort() + path;
     }
 
     /** Starts (again) on the same home. */

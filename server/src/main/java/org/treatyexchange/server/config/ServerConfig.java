@@ -40,7 +40,14 @@ public record ServerConfig(
         Database database,
         Keys keys,
         Admin admin,
-        List<ReportType> reportTypes) {
+        List<ReportType> reportTypes,
+        Portal portal) {
+
+    /** As the canonical constructor, with the portal's defaults (for callers that predate the portal). */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
+            Keys keys, Admin admin, List<ReportType> reportTypes) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS);
+    }
 
     public ServerConfig {
         Objects.requireNonNull(home, "home");
@@ -53,38 +60,42 @@ public record ServerConfig(
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(portal, "portal");
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
         reportTypes = List.copyOf(reportTypes);
         if (api.enabled() && api.port() != 0 && api.port() == sftp.port()) {
             throw new IllegalArgumentException("api.port and sftp.port must differ, both are " + api.port());
         }
+        if (portal.enabled() && portal.port() != 0 && (portal.port() == sftp.port() || (api.enabled() && portal.port() == api.port()))) {
+            throw new IllegalArgumentException("portal.port must differ from sftp.port and api.port, got " + portal.port());
+        }
     }
 
 
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes);
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes);
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal);
     }
 
     /** The same configuration with other HTTPS API settings. */
     public ServerConfig withApi(Api newApi) {
-        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes);
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes);
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal);
     }
 
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
@@ -95,7 +106,7 @@ public record ServerConfig(
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal);
     }
 
     /**
@@ -108,7 +119,7 @@ public record ServerConfig(
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes);
+                api, limits, storage, database, keys, admin, reportTypes, portal);
     }
 
     /**
@@ -121,7 +132,7 @@ public record ServerConfig(
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes);
+                api, limits, storage, database, keys, admin, reportTypes, portal);
     }
 
     /**
@@ -132,7 +143,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
-                reportTypes);
+                reportTypes, portal);
     }
 
     /**
@@ -142,7 +153,21 @@ public record ServerConfig(
      */
     public ServerConfig withApiBind(String bind) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
-                reportTypes);
+                reportTypes, portal);
+    }
+
+    /**
+     * A copy whose browser portal listens on another port (command-line or environment override).
+     *
+     * @throws IllegalArgumentException if the port is not in 0..65535 or equals another listener's
+     */
+    public ServerConfig withPortalPort(int port) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port));
+    }
+
+    /** A copy whose browser portal listens on another address (command-line or environment override). */
+    public ServerConfig withPortalBind(String bind) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind));
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
@@ -422,6 +447,57 @@ public record ServerConfig(
         public Api withSlowClientLimits(Duration newReadTimeout, long newMinDataRate, int newMaxConnectionsPerClient) {
             return new Api(enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
                     idleTimeout, newReadTimeout, clockSkew, executorThreads, tls, serverNames, newMinDataRate, newMaxConnectionsPerClient);
+        }
+    }
+
+    /**
+     * The browser portal (HTTPS, its own port; TLS protocols and suites are the API's {@link Tls}).
+     *
+     * @param enabled start the portal listener
+     * @param bind listen address; loopback keeps the portal off the network
+     * @param port TCP port (0 = any free port); differs from the SFTP and API ports
+     * @param maxHeaderSize request line plus headers (1KiB..1MiB)
+     * @param maxFormSize largest url-encoded form body (1KiB..1MiB); uploads have their own limits
+     * @param readTimeout a request must arrive in full within this (1s..10m)
+     * @param executorThreads threads that render pages and call the application layer, off the event loop (1..256)
+     * @param sessionIdle a session unused this long ends (1m..24h)
+     * @param sessionAbsolute a session ends this long after login whatever its use (sessionIdle..7d)
+     */
+    public record Portal(
+            boolean enabled,
+            String bind,
+            int port,
+            int maxHeaderSize,
+            int maxFormSize,
+            Duration readTimeout,
+            int executorThreads,
+            Duration sessionIdle,
+            Duration sessionAbsolute) {
+        public static final Portal DEFAULTS = new Portal(true, "127.0.0.1", 8444, 16 << 10, 64 << 10, Duration.ofSeconds(30), 8,
+                Duration.ofMinutes(15), Duration.ofHours(8));
+
+        public Portal {
+            Objects.requireNonNull(bind, "bind");
+            if (!ServerConfigLoader.isValidBind(bind)) {
+                throw new IllegalArgumentException("portal.bind must be an IP address or host name, got '" + bind + "'");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("portal.port must be in 0..65535, got " + port);
+            }
+            Objects.requireNonNull(readTimeout, "readTimeout");
+            Objects.requireNonNull(sessionIdle, "sessionIdle");
+            Objects.requireNonNull(sessionAbsolute, "sessionAbsolute");
+            if (sessionAbsolute.compareTo(sessionIdle) < 0) {
+                throw new IllegalArgumentException("portal.sessionAbsolute must be at least portal.sessionIdle");
+            }
+        }
+
+        Portal withPort(int newPort) {
+            return new Portal(enabled, bind, newPort, maxHeaderSize, maxFormSize, readTimeout, executorThreads, sessionIdle, sessionAbsolute);
+        }
+
+        Portal withBind(String newBind) {
+            return new Portal(enabled, newBind, port, maxHeaderSize, maxFormSize, readTimeout, executorThreads, sessionIdle, sessionAbsolute);
         }
     }
 

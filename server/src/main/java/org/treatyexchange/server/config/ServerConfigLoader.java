@@ -59,7 +59,7 @@ public final class ServerConfigLoader {
      */
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
-                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes");
+                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -73,7 +73,40 @@ public final class ServerConfigLoader {
                 store(root.get("store")),
                 keys(root.get("keys")),
                 admin(root.get("admin")),
-                reportTypes(root.get("reportTypes")));
+                reportTypes(root.get("reportTypes")),
+                portal(root.get("portal"), sftp, root.get("api").get("enabled").bool(ServerConfig.Api.DEFAULTS.enabled())
+                        ? root.get("api").get("port").integer(ServerConfig.Api.DEFAULTS.port(), 0, 65535) : -1));
+    }
+
+    private static ServerConfig.Portal portal(ConfigNode n, Sftp sftp, int apiPort) throws ConfigException {
+        n.requireKeys("enabled", "bind", "port", "maxHeaderSize", "maxFormSize", "readTimeout", "executorThreads", "sessionIdle",
+                "sessionAbsolute");
+        ServerConfig.Portal d = ServerConfig.Portal.DEFAULTS;
+        boolean enabled = n.get("enabled").bool(d.enabled());
+        ConfigNode bindNode = n.get("bind");
+        String bind = bindNode.text(d.bind());
+        checkBind(bindNode, bind);
+        ConfigNode portNode = n.get("port");
+        int port = portNode.integer(d.port(), 0, 65535);
+        if (enabled && port != 0 && (port == sftp.port() || port == apiPort)) {
+            throw portNode.error("must differ from sftp.port and api.port; two listeners cannot share a port");
+        }
+        Duration idle = n.get("sessionIdle").duration(d.sessionIdle(), Duration.ofMinutes(1), Duration.ofHours(24));
+        ConfigNode absoluteNode = n.get("sessionAbsolute");
+        Duration absolute = absoluteNode.duration(d.sessionAbsolute(), Duration.ofMinutes(1), Duration.ofDays(7));
+        if (absolute.compareTo(idle) < 0) {
+            throw absoluteNode.error("must be at least portal.sessionIdle (" + idle + ")");
+        }
+        return new ServerConfig.Portal(
+                enabled,
+                bind,
+                port,
+                (int) n.get("maxHeaderSize").bytes(d.maxHeaderSize(), 1 << 10, 1 << 20),
+                (int) n.get("maxFormSize").bytes(d.maxFormSize(), 1 << 10, 1 << 20),
+                n.get("readTimeout").duration(d.readTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                n.get("executorThreads").integer(d.executorThreads(), 1, 256),
+                idle,
+                absolute);
     }
 
     private static Demo demo(ConfigNode n) throws ConfigException {

@@ -47,7 +47,7 @@ class ExchangeCliTest {
     static void start() throws Exception {
         registry = tmp.resolve("registry.yaml");
         Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry);
-        exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry).withApiPort(0));
+        exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry).withApiPort(0).withPortalPort(0));
         keys = tmp.resolve("keys");
         config = tmp.resolve("exchange.properties");
     }

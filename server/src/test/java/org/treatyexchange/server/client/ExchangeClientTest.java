@@ -56,7 +56,7 @@ class ExchangeClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"), c -> c.withApiPort(0));
+        exchange = TestExchange.start(tmp.resolve("home"), c -> c.withApiPort(0).withPortalPort(0));
         receiptCertificate = certificate(exchange.server().receiptCertificate());
     }
 

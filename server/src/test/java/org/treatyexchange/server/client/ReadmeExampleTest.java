@@ -43,7 +43,7 @@ class ReadmeExampleTest {
     static void start() throws Exception {
         Path registry = top.resolve("registry.yaml");
         Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry);
-        exchange = TestExchange.start(top.resolve("data"), c -> TestExchange.withRegistry(c, registry).withApiPort(0));
+        exchange = TestExchange.start(top.resolve("data"), c -> TestExchange.withRegistry(c, registry).withApiPort(0).withPortalPort(0));
         // steps 1 to 3 of the README: keys, registration, the host key
         KeyGenerator.generate(top.resolve("borealia"), "borealia-system", "BOR");
         assertThat(exchange.admin("register", "--account", "borealia-system", "--ssh-key",

@@ -84,7 +84,9 @@ class ServerConfigLoaderTest {
                 "api.tls.cipherSuites", "api.serverNames", "limits.maxFileSize", "limits.accountQuota",
                 "limits.maxOpenHandles", "limits.maxSessionsPerAccount", "limits.maxFileNameLength",
                 "storage.segmentSize", "storage.fsync", "keys.masterKeystore", "keys.receiptKeystore",
-                "keys.receiptCertificate", "keys.caKeystore", "keys.caCertificate", "keys.tlsKeystore", "keys.passwordEnv", "keys.passwordFileEnv", "admin.socket", "reportTypes");
+                "keys.receiptCertificate", "keys.caKeystore", "keys.caCertificate", "keys.tlsKeystore", "keys.passwordEnv", "keys.passwordFileEnv", "admin.socket", "reportTypes",
+                "portal.enabled", "portal.bind", "portal.port", "portal.maxHeaderSize", "portal.maxFormSize", "portal.readTimeout",
+                "portal.executorThreads", "portal.sessionIdle", "portal.sessionAbsolute");
         // And every key with a value has a one-line comment (report type entries are self-describing).
         for (String line : Files.readAllLines(SHIPPED)) {
             if (line.matches("\\s*[A-Za-z]+:\\s*[^\\s#].*") && !line.contains("#")) {
@@ -484,8 +486,8 @@ class ServerConfigLoaderTest {
     @Test
     void apiOverridesReturnModifiedCopies() {
         ServerConfig d = ServerConfig.defaults();
-        assertThat(d.withApiPort(0).api().port()).isZero();
-        assertThat(d.withApiPort(0).api().serverNames()).isEqualTo(d.api().serverNames());
+        assertThat(d.withApiPort(0).withPortalPort(0).api().port()).isZero();
+        assertThat(d.withApiPort(0).withPortalPort(0).api().serverNames()).isEqualTo(d.api().serverNames());
         assertThat(d.withApiBind("::").api().bind()).isEqualTo("::");
         assertThat(d.api().port()).as("original unchanged").isEqualTo(8443);
         assertThatThrownBy(() -> d.withApiPort(65536)).isInstanceOf(IllegalArgumentException.class)
@@ -496,7 +498,7 @@ class ServerConfigLoaderTest {
                 .hasMessage("api.port and sftp.port must differ, both are 8443");
         assertThatThrownBy(() -> d.withApiBind("not a host")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("api.bind must be an IP address or host name, got 'not a host'");
-        assertThat(d.withApiPort(0).withSftpPort(0).api().port()).isZero();
+        assertThat(d.withApiPort(0).withPortalPort(0).withSftpPort(0).api().port()).isZero();
     }
 
     @ParameterizedTest
@@ -592,5 +594,36 @@ class ServerConfigLoaderTest {
         assertThat(fails("store:\n  database:\n    poolSize: 0\n", "store.database.poolSize")).isNotNull();
         assertThat(fails("store:\n  database:\n    passwordFileEnv: 'hunter2 is my password'\n", "store.database.passwordFileEnv")
                 .getMessage()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void thePortalSectionIsReadAndCheckedAtStartUp() throws Exception {
+        ServerConfig.Portal d = ServerConfig.defaults().portal();
+        assertThat(d.enabled()).isTrue();
+        assertThat(d.bind()).isEqualTo("127.0.0.1");
+        assertThat(d.port()).isEqualTo(8444);
+        assertThat(d.sessionIdle()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(d.sessionAbsolute()).isEqualTo(Duration.ofHours(8));
+        assertThat(ServerConfigLoader.load(SHIPPED).portal()).isEqualTo(d);
+
+        ServerConfig c = load("portal:\n  port: 9444\n  sessionIdle: 5m\n  sessionAbsolute: 1h\n  maxFormSize: 8KiB\n");
+        assertThat(c.portal().port()).isEqualTo(9444);
+        assertThat(c.portal().sessionIdle()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.portal().maxFormSize()).isEqualTo(8 << 10);
+
+        assertThat(fails("portal:\n  port: 8443\n", "portal.port").getMessage()).contains("must differ from sftp.port and api.port");
+        assertThat(fails("portal:\n  port: 2222\n", "portal.port").getMessage()).contains("must differ");
+        assertThat(fails("portal:\n  sessionIdle: 2h\n  sessionAbsolute: 1h\n", "portal.sessionAbsolute").getMessage())
+                .contains("at least portal.sessionIdle");
+        fails("portal:\n  sessionIdle: 10s\n", "portal.sessionIdle");
+        fails("portal:\n  bind: 'not an address!'\n", "portal.bind");
+        fails("portal:\n  colour: blue\n", "portal.colour");
+        // a disabled API frees its port for the portal
+        assertThat(load("api:\n  enabled: false\nportal:\n  port: 8443\n").portal().port()).isEqualTo(8443);
+
+        assertThat(d.withPort(0).port()).isZero();
+        assertThatThrownBy(() -> ServerConfig.defaults().withPortalPort(2222)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("portal.port");
+        assertThat(ServerConfig.defaults().withPortalBind("::1").portal().bind()).isEqualTo("::1");
     }
 }

@@ -48,7 +48,7 @@ class ApiClientsTest {
         registry = tmp.resolve("registry.yaml");
         Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry);
         original = Files.readString(registry);
-        exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry).withApiPort(0));
+        exchange = TestExchange.start(tmp.resolve("home"), c -> TestExchange.withRegistry(c, registry).withApiPort(0).withPortalPort(0));
     }
 
     @AfterAll

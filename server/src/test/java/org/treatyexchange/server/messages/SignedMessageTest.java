@@ -56,7 +56,7 @@ class SignedMessageTest {
         database = TestDatabase.create(kind);
         registry = tmp.resolve("registry.yaml");
         Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        exchange = TestExchange.start(tmp.resolve("home"), database, c -> TestExchange.withRegistry(c, registry).withApiPort(0));
+        exchange = TestExchange.start(tmp.resolve("home"), database, c -> TestExchange.withRegistry(c, registry).withApiPort(0).withPortalPort(0));
     }
 
     @AfterParameterizedClassInvocation

@@ -44,7 +44,7 @@ class StandingInstructionTest {
     static Path tmp;
 
     @RegisterExtension
-    static final TestExchange exchange = TestExchange.perClass(c -> c.withApiPort(0));
+    static final TestExchange exchange = TestExchange.perClass(c -> c.withApiPort(0).withPortalPort(0));
 
     @Test
     void aStatesOwnSignedInstructionReplacesTheRegistrysUntilItWithdrawsIt() throws Exception {

@@ -1,0 +1,162 @@
+package org.treatyexchange.server.portal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.application.PublicDesk;
+
+/**
+ * The browser portal's HTTPS listener: TLS with the server's certificate (the API's, issued by the local
+ * CA), HTTP/1.1, pages and files from {@link PortalRoutes}. Client certificates are not asked for at this
+ * step: browsers would prompt for one, and nothing on the portal uses it yet. Event loops only decode and
+ * write; routes run on an executor of {@code executorThreads} with a bounded queue (full: 503).
+ */
+public final class PortalServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PortalServer.class);
+    static final int MAX_INITIAL_LINE = 8192;
+    static final int QUEUE = 256;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ThreadPoolExecutor executor;
+    private final ChannelGroup channels;
+    private final Channel serverChannel;
+
+    private PortalServer(EventLoopGroup boss, EventLoopGroup workers, ThreadPoolExecutor executor, ChannelGroup channels,
+            Channel serverChannel) {
+        this.boss = boss;
+        this.workers = workers;
+        this.executor = executor;
+        this.channels = channels;
+        this.serverChannel = serverChannel;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws IllegalArgumentException if a configured cipher suite is not supported by this JDK
+     * @throws Exception if the TLS context cannot be built or the address cannot be bound
+     */
+    public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk)
+            throws Exception {
+        Objects.requireNonNull(publicDesk, "publicDesk");
+        SslContext tls = sslContext(settings, serverKey, serverChain);
+        PortalRoutes routes = new PortalRoutes(publicDesk);
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
+                TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("portal-worker", true),
+                new ThreadPoolExecutor.AbortPolicy());
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("portal-accept", true), NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("portal-io", true), NioIoHandler.newFactory());
+        ChannelGroup channels = new DefaultChannelGroup("portal", GlobalEventExecutor.INSTANCE);
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 128)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            channels.add(ch);
+                            SslHandler ssl = tls.newHandler(ch.alloc());
+                            ssl.setHandshakeTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                            ch.pipeline().addLast("tls", ssl);
+                            ch.pipeline().addLast("timeout", new ReadTimeoutHandler(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                            ch.pipeline().addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                                    .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                                    .setMaxHeaderSize(settings.maxHeaderBytes())));
+                            ch.pipeline().addLast("aggregate", new HttpObjectAggregator(settings.maxFormBytes()));
+                            ch.pipeline().addLast("portal", new PortalHandler(routes, executor));
+                        }
+                    });
+            Channel server = b.bind(settings.bind(), settings.port()).sync().channel();
+            PortalServer portal = new PortalServer(boss, workers, executor, channels, server);
+            LOG.info("listening on https://{}:{}/ (browser portal, protocols {})", settings.bind(), portal.port(), settings.tlsProtocols());
+            return portal;
+        } catch (Exception | Error e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    static SslContext sslContext(PortalSettings settings, PrivateKey key, List<X509Certificate> chain) throws Exception {
+        Objects.requireNonNull(key, "serverKey");
+        if (chain == null || chain.isEmpty()) {
+            throw new IllegalArgumentException("the server certificate chain is empty");
+        }
+        Set<String> supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
+        for (String suite : settings.cipherSuites()) {
+            if (!supported.contains(suite)) {
+                throw new IllegalArgumentException("api.tls.cipherSuites: " + suite + " is not supported by this Java runtime");
+            }
+        }
+        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+                .sslProvider(SslProvider.JDK)
+                .protocols(settings.tlsProtocols())
+                .ciphers(settings.cipherSuites(), IdentityCipherSuiteFilter.INSTANCE)
+                .clientAuth(ClientAuth.NONE)
+                .build();
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** First step of a graceful stop: the listening socket closes; requests in progress go on. */
+    public void stopAccepting() {
+        serverChannel.close().awaitUninterruptibly();
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().awaitUninterruptibly();
+        channels.close().awaitUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("stopped");
+    }
+}

@@ -1,0 +1,78 @@
+package org.treatyexchange.server.portal;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * What every template gets besides its own data: the texts in the chosen language, the page's path (for
+ * the language switch) and the URLs of the static files. Templates print only through it and through
+ * their own parameters; the template engine escapes every value for where it is printed.
+ */
+public final class View {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final Texts texts;
+    private final String path;
+
+    View(Texts texts, String path) {
+        this.texts = texts;
+        this.path = path;
+    }
+
+    /** The text of {@code key} in the page's language. */
+    public String t(String key, Object... args) {
+        return texts.get(key, args);
+    }
+
+    public String lang() {
+        return texts.language();
+    }
+
+    public List<String> languages() {
+        return Texts.LANGUAGES;
+    }
+
+    /** The name of a language in itself (English, Français, Español). */
+    public String languageName(String language) {
+        return Texts.of(language).get("language.self");
+    }
+
+    /** This page in another language. */
+    public String languageLink(String language) {
+        return path + (path.contains("?") ? "&" : "?") + "lang=" + language;
+    }
+
+    /** A static file under its versioned URL (cached for a year; a new release changes the version). */
+    public String staticUrl(String name) {
+        return StaticFiles.url(name);
+    }
+
+    /** A query-string value. */
+    public String q(String value) {
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
+    }
+
+    public String when(Instant at) {
+        return at == null ? "" : WHEN.format(at);
+    }
+
+    /** A size in bytes for people: 1.2 MB. */
+    public String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double v = bytes;
+        String[] units = {"KB", "MB", "GB", "TB"};
+        int i = -1;
+        do {
+            v /= 1024;
+            i++;
+        } while (v >= 1024 && i < units.length - 1);
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
+    }
+}

@@ -1,0 +1,52 @@
+package org.treatyexchange.server.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every text exists in the three languages, every key a template uses exists, and the language is chosen as documented. */
+class TextsTest {
+
+    @Test
+    void theThreeLanguagesHaveTheSameKeys() {
+        assertThat(Texts.of("fr").keys()).isEqualTo(Texts.of("en").keys());
+        assertThat(Texts.of("es").keys()).isEqualTo(Texts.of("en").keys());
+        assertThat(Texts.of("fr").get("reports.title")).isEqualTo("Rapports publics");
+        assertThat(Texts.of("es").get("reports.title")).isEqualTo("Informes públicos");
+        // apostrophes survive MessageFormat, with and without arguments
+        assertThat(Texts.of("fr").get("error.notfound")).contains("n'existe pas");
+        assertThat(Texts.of("fr").get("reports.count", 3)).isEqualTo("3 rapports");
+    }
+
+    @Test
+    void everyKeyATemplateUsesExists() throws Exception {
+        Pattern use = Pattern.compile("v\\.t\\(\"([a-z0-9.-]+)\"\\s*[,)]");
+        try (Stream<Path> files = Files.list(Path.of("src/main/jte"))) {
+            for (Path f : files.toList()) {
+                Matcher m = use.matcher(Files.readString(f));
+                while (m.find()) {
+                    assertThat(Texts.of("en").keys()).as(f + " uses " + m.group(1)).contains(m.group(1));
+                }
+            }
+        }
+        // keys built from a value: the reporting table's outcomes
+        for (var outcome : org.treatyexchange.server.reporting.StateStatus.Outcome.values()) {
+            assertThat(Texts.of("en").keys()).contains("reporting.outcome." + outcome.wireName());
+        }
+    }
+
+    @Test
+    void theSwitchWinsThenTheBrowserThenEnglish() {
+        assertThat(Texts.choose("fr", "es")).isEqualTo("fr");
+        assertThat(Texts.choose("de", "es-MX,es;q=0.9,en;q=0.5")).isEqualTo("es");
+        assertThat(Texts.choose(null, "de-DE,fr;q=0.4")).isEqualTo("fr");
+        assertThat(Texts.choose(null, "de-DE")).isEqualTo("en");
+        assertThat(Texts.choose(null, ";;;q=x")).isEqualTo("en");
+        assertThat(Texts.choose(null, null)).isEqualTo("en");
+    }
+}
