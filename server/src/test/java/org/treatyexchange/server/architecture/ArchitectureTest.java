@@ -80,6 +80,28 @@ class ArchitectureTest {
         assertThat(DOMAIN.matcher("import org.treatyexchange.server.storage.Thing;").find()).isFalse();
     }
 
+    /**
+     * A test whose precondition is missing fails, it never skips: no JUnit assumption, no disabled test
+     * and no condition that turns a test off, in the server's or the SDK's tests (CI would stay green).
+     */
+    @Test
+    void noTestCanSkipItself() throws IOException {
+        Pattern skips = Pattern.compile("\\bassume(True|False|That)\\s*\\(|Assumptions\\.|@Disabled|@(Enabled|Disabled)(If|On)[A-Za-z]*\\b");
+        List<String> offenders = new java.util.ArrayList<>();
+        for (Path tests : List.of(Path.of("src/test/java"), Path.of("../client-sdk/src/test/java"))) {
+            try (Stream<Path> s = Files.walk(tests)) {
+                for (Path p : s.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    if (!p.getFileName().toString().equals("ArchitectureTest.java") && skips.matcher(Files.readString(p)).find()) {
+                        offenders.add(p.toString());
+                    }
+                }
+            }
+        }
+        assertThat(offenders).as("test sources that can skip instead of failing").isEmpty();
+        assertThat(skips.matcher("assumeTrue(x)").find()).isTrue();
+        assertThat(skips.matcher("@DisabledOnOs(OS.WINDOWS)").find()).isTrue();
+    }
+
     @Test
     void noJavaDeserialization() throws IOException {
         assertThat(offenders(Pattern.compile("ObjectInputStream|readObject\\s*\\("), "\0")).isEmpty();
