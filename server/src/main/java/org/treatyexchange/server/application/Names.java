@@ -11,18 +11,13 @@ import org.treatyexchange.sdk.wire.DocumentNames;
  */
 public final class Names {
 
-    /** The longest document name, in UTF-8 bytes (what SFTP clients and file systems accept). */
-    public static final int MAX_NAME_BYTES = DocumentNames.MAX_NAME_BYTES;
-    /** The longest title, in characters. */
-    public static final int MAX_TITLE_CHARS = DocumentNames.MAX_TITLE_CHARS;
-
     private Names() {
     }
 
     /**
      * The NFC form of a document name.
      *
-     * @param maxBytes the configured maximum length in UTF-8 bytes (at most {@link #MAX_NAME_BYTES})
+     * @param maxBytes the configured maximum length in UTF-8 bytes (at most {@link DocumentNames#MAX_NAME_BYTES})
      * @throws Refusal {@link Refusal.Reason#INVALID_NAME} naming the rule broken
      */
     public static String document(String name, int maxBytes) throws Refusal {
@@ -36,7 +31,7 @@ public final class Names {
 
     /**
      * The NFC form of a title shown to other States (e.g. of a secretariat message): the character
-     * rules of {@link #document}, path separators allowed, at most {@link #MAX_TITLE_CHARS} characters.
+     * rules of {@link #document}, path separators allowed, at most {@link DocumentNames#MAX_TITLE_CHARS} characters.
      */
     public static String title(String title) throws Refusal {
         String nfc = title == null ? null : Normalizer.normalize(title, Normalizer.Form.NFC);
