@@ -94,9 +94,6 @@ final class DeskGateway implements ApiGateway {
 
     @Override
     public byte[] withdrawFiling(Caller caller, String filingId, String reason) throws Refusal {
-        if (caller.isSecretariat()) {
-            throw new Refusal(Refusal.Reason.FORBIDDEN, "a State withdraws its own filings; the secretariat uses the admin CLI");
-        }
         states.withdraw(caller, filingId, reason);
         return json(status(filingId, "withdrawn"));
     }

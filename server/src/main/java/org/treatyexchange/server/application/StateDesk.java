@@ -134,6 +134,10 @@ public final class StateDesk {
 
     /** Withdraws one of the State's own filings; another State's answers as a missing one. Withdrawing twice changes nothing. */
     public void withdraw(Caller caller, String filingId, String reason) throws Refusal {
+        if (caller.isSecretariat()) {
+            throw new Refusal(Refusal.Reason.FORBIDDEN, "a State withdraws its own filings; the secretariat withdraws at a State's"
+                    + " request with the admin CLI");
+        }
         String state = requireState(caller);
         if (!FilingIds.isWellFormed(filingId)) {
             throw new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + FilingRules.printable(filingId) + " of " + state);
