@@ -91,6 +91,9 @@ final class DropBoxProvider extends FileSystemProvider {
             throw DropBoxException.unsupported("a document cannot be read and written through one handle");
         }
         if (write) {
+            if (p.hasParentReference()) {
+                throw DropBoxException.denied("upload paths may not contain '..'");
+            }
             if (options.contains(StandardOpenOption.CREATE_NEW) && exists(view, p)) {
                 // an exclusive create must not quietly file a new version
                 throw new FileAlreadyExistsException(p.toString());

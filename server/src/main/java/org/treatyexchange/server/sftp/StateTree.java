@@ -194,9 +194,6 @@ final class StateTree implements AccountView {
      */
     @Override
     public SeekableByteChannel openUpload(DropBoxPath path) throws IOException {
-        if (path.hasParentReference()) {
-            throw DropBoxException.denied("upload paths may not contain '..'");
-        }
         List<String> s = path.segments();
         if (s.size() == 2 && s.get(0).equals("withdraw")) {
             String id = AccountView.actionFileId(s.get(1));
