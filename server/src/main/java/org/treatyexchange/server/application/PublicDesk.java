@@ -115,7 +115,7 @@ public final class PublicDesk {
         if (year < 1900 || year > 9999) {
             throw new Refusal(Refusal.Reason.MALFORMED, "the year must have four digits");
         }
-        return StateDesk.storeCall(() -> reports.annualStatus(year));
+        return StoreCalls.call(() -> reports.annualStatus(year));
     }
 
     /** The last complete reporting year: the calendar year before today's (UTC). */
@@ -129,7 +129,7 @@ public final class PublicDesk {
     }
 
     private List<FilingRecord> publicRecords() throws Refusal {
-        return StateDesk.storeCall(release::publicFilings).stream().filter(f -> !"withdrawn".equals(f.status())).toList();
+        return StoreCalls.call(release::publicFilings).stream().filter(f -> !"withdrawn".equals(f.status())).toList();
     }
 
     private static String blankToNull(String s) {

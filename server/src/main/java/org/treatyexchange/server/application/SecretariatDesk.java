@@ -65,7 +65,7 @@ public final class SecretariatDesk {
     /** Filings waiting for the secretariat (pending and held) with their plans, oldest first; audited. */
     public List<Filing.Planned> pending(Caller caller) throws Refusal {
         requireSecretariat(caller);
-        List<Filing.Planned> out = StateDesk.storeCall(release::awaitingWithPlans).stream()
+        List<Filing.Planned> out = StoreCalls.call(release::awaitingWithPlans).stream()
                 .map(p -> new Filing.Planned(Filing.of(p.filing()), p.plan().map(Filing.Plan::of))).toList();
         audit.record(event(caller, "pending.listed", "-"));
         return out;
@@ -74,7 +74,7 @@ public final class SecretariatDesk {
     /** The ids of the filings waiting for a decision, oldest first (a folder listing; not audited). */
     public List<String> pendingIds(Caller caller) throws Refusal {
         requireSecretariat(caller);
-        return StateDesk.storeCall(release::awaitingDecision);
+        return StoreCalls.call(release::awaitingDecision);
     }
 
     /** One filing with its plan. */
@@ -83,7 +83,7 @@ public final class SecretariatDesk {
         if (!FilingIds.isWellFormed(filingId)) {
             return Optional.empty();
         }
-        return StateDesk.storeCall(() -> release.planned(filingId))
+        return StoreCalls.call(() -> release.planned(filingId))
                 .map(p -> new Filing.Planned(Filing.of(p.filing()), p.plan().map(Filing.Plan::of)));
     }
 
@@ -93,14 +93,14 @@ public final class SecretariatDesk {
     public Filing.Plan release(Caller caller, String filingId) throws Refusal {
         requireSecretariat(caller);
         requireFilingId(filingId);
-        return Filing.Plan.of(StateDesk.storeAct(() -> release.release(filingId, caller.account(), caller.source())));
+        return Filing.Plan.of(StoreCalls.act(() -> release.release(filingId, caller.account(), caller.source())));
     }
 
     /** Holds a pending filing; the reason is required. */
     public void hold(Caller caller, String filingId, String reason) throws Refusal {
         requireSecretariat(caller);
         requireFilingId(filingId);
-        StateDesk.storeAct(() -> {
+        StoreCalls.act(() -> {
             release.hold(filingId, reason == null ? null : reason.strip(), caller.account(), caller.source());
             return null;
         });
@@ -112,7 +112,7 @@ public final class SecretariatDesk {
         requireFilingId(filingId);
         FilingRecord f = record(filingId).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + filingId));
         String why = reason == null || reason.isBlank() ? "withdrawn at the State's request (" + caller.account() + ")" : reason.strip();
-        StateDesk.storeAct(() -> {
+        StoreCalls.act(() -> {
             release.withdraw(filingId, f.state(), caller.account(), caller.source(), why);
             return null;
         });
@@ -145,7 +145,7 @@ public final class SecretariatDesk {
     /** One State's filings, oldest first (a folder listing; not audited). */
     public List<Filing> stateFilings(Caller caller, String state) throws Refusal {
         requireSecretariat(caller);
-        return Filing.all(read(tx -> tx.filings().list(FilingQuery.ofState(state))));
+        return Filing.all(StoreCalls.read(store, tx -> tx.filings().list(FilingQuery.ofState(state))));
     }
 
     public Optional<Filing> filing(Caller caller, String filingId) throws Refusal {
@@ -156,7 +156,7 @@ public final class SecretariatDesk {
     /** How a filing was decided, oldest first. */
     public List<Filing.Decision> decisions(Caller caller, String filingId) throws Refusal {
         requireSecretariat(caller);
-        return StateDesk.storeCall(() -> release.history(filingId)).stream()
+        return StoreCalls.call(() -> release.history(filingId)).stream()
                 .map(d -> new Filing.Decision(d.status(), d.actor(), d.reason(), d.decidedAt())).toList();
     }
 
@@ -165,7 +165,7 @@ public final class SecretariatDesk {
         if (record(filingId).isEmpty()) {
             return Optional.empty();
         }
-        return read(tx -> tx.filings().receipt(filingId));
+        return StoreCalls.read(store, tx -> tx.filings().receipt(filingId));
     }
 
     /** A filing's document, decrypted; audited as a download. */
@@ -223,7 +223,7 @@ public final class SecretariatDesk {
         if (year < 1900 || year > 9999) {
             throw new Refusal(Refusal.Reason.MALFORMED, "the year must have four digits");
         }
-        List<StateStatus> status = StateDesk.storeCall(() -> reports.annualStatus(year));
+        List<StateStatus> status = StoreCalls.call(() -> reports.annualStatus(year));
         audit.record(event(caller, "reporting-status.read", Integer.toString(year)));
         return status;
     }
@@ -231,7 +231,7 @@ public final class SecretariatDesk {
     /** The national points of contact (text); audited. */
     public byte[] contacts(Caller caller) throws Refusal {
         requireSecretariat(caller);
-        byte[] list = StateDesk.storeCall(reports::contactListDocument);
+        byte[] list = StoreCalls.call(reports::contactListDocument);
         audit.record(event(caller, "contacts.read", "-"));
         return list;
     }
@@ -242,7 +242,7 @@ public final class SecretariatDesk {
         if (state != null && registry.current().state(state).isEmpty()) {
             throw new Refusal(Refusal.Reason.NOT_FOUND, "no State " + FilingRules.printable(state) + " in the registry");
         }
-        List<StandingInstructions.InForce> rows = StateDesk.storeCall(() -> instructions.inForce(state));
+        List<StandingInstructions.InForce> rows = StoreCalls.call(() -> instructions.inForce(state));
         audit.record(event(caller, "instructions.read", state == null ? "-" : state));
         return rows;
     }
@@ -265,7 +265,7 @@ public final class SecretariatDesk {
         if (level != null && ConfidentialityLevel.fromWireName(level).isEmpty()) {
             throw new Refusal(Refusal.Reason.MALFORMED, "unknown level '" + FilingRules.printable(level) + "'");
         }
-        return Filing.all(read(tx -> tx.filings().list(new FilingQuery(state, null, reportType, 10_000)))).stream()
+        return Filing.all(StoreCalls.read(store, tx -> tx.filings().list(new FilingQuery(state, null, reportType, 10_000)))).stream()
                 .filter(f -> period == null || period.equals(f.period()))
                 .filter(f -> level == null || level.equals(f.level().wireName()))
                 .filter(f -> status == null || status.equals(f.status()))
@@ -276,18 +276,10 @@ public final class SecretariatDesk {
         if (!FilingIds.isWellFormed(filingId)) {
             return Optional.empty();
         }
-        return read(tx -> tx.filings().byId(filingId));
+        return StoreCalls.read(store, tx -> tx.filings().byId(filingId));
     }
 
     private static AuditEvent event(Caller caller, String type, String subject) {
         return AuditEvent.ok(type, caller.account(), caller.source(), subject).withDetail("channel", caller.channel().wireName());
-    }
-
-    private <T> T read(Store.TxWork<T> work) throws Refusal {
-        try {
-            return store.read(work);
-        } catch (StoreException e) {
-            throw StateDesk.unavailable(e);
-        }
     }
 }

@@ -142,7 +142,7 @@ public final class StateDesk {
         if (!FilingIds.isWellFormed(filingId)) {
             throw new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + FilingRules.printable(filingId) + " of " + state);
         }
-        storeAct(() -> {
+        StoreCalls.act(() -> {
             release.withdraw(filingId, state, caller.account(), caller.source(), reason == null || reason.isBlank() ? null : reason.strip());
             return null;
         });
@@ -153,7 +153,7 @@ public final class StateDesk {
     /** Every filing of the caller's State, oldest first. */
     public List<Filing> ownFilings(Caller caller) throws Refusal {
         String state = requireState(caller);
-        return Filing.all(read(tx -> tx.filings().list(FilingQuery.ofState(state))));
+        return Filing.all(StoreCalls.read(store, tx -> tx.filings().list(FilingQuery.ofState(state))));
     }
 
     /** One filing of the caller's State (empty for another State's, as for a missing one). */
@@ -165,7 +165,7 @@ public final class StateDesk {
     /** The filing a drop-folder path shows: the newest of that name in that folder, unless it was withdrawn. */
     public Optional<Filing> currentInFolder(Caller caller, String reportType, ConfidentialityLevel level, String name) throws Refusal {
         String state = requireState(caller);
-        return read(tx -> tx.filings().currentByName(state, reportType, level.wireName(), name)).map(Filing::of)
+        return StoreCalls.read(store, tx -> tx.filings().currentByName(state, reportType, level.wireName(), name)).map(Filing::of)
                 .filter(f -> !f.status().equals(ReleaseService.WITHDRAWN));
     }
 
@@ -202,7 +202,7 @@ public final class StateDesk {
         if (own(state, filingId).isEmpty()) {
             return Optional.empty();
         }
-        return read(tx -> tx.filings().receipt(filingId));
+        return StoreCalls.read(store, tx -> tx.filings().receipt(filingId));
     }
 
     // ---- what reached the State --------------------------------------------------------------------
@@ -213,13 +213,13 @@ public final class StateDesk {
      */
     public List<Filing> distributed(Caller caller) throws Refusal {
         String state = requireState(caller);
-        return current(Filing.all(storeCall(() -> release.distributedTo(state))));
+        return current(Filing.all(StoreCalls.call(() -> release.distributedTo(state))));
     }
 
     /** Released, not withdrawn public filings, oldest first; of a document released in several versions, only the current one. */
     public List<Filing> publicFilings(Caller caller) throws Refusal {
         requireState(caller);
-        return current(Filing.all(storeCall(release::publicFilings)));
+        return current(Filing.all(StoreCalls.call(release::publicFilings)));
     }
 
     /**
@@ -230,10 +230,10 @@ public final class StateDesk {
         String state = requireState(caller);
         Optional<FilingRecord> readable = own(state, filingId);
         if (readable.isEmpty()) {
-            readable = storeCall(() -> release.distributedTo(state)).stream().filter(r -> r.id().equals(filingId)).findFirst();
+            readable = StoreCalls.call(() -> release.distributedTo(state)).stream().filter(r -> r.id().equals(filingId)).findFirst();
         }
         if (readable.isEmpty()) {
-            readable = storeCall(release::publicFilings).stream().filter(r -> r.id().equals(filingId)).findFirst();
+            readable = StoreCalls.call(release::publicFilings).stream().filter(r -> r.id().equals(filingId)).findFirst();
         }
         FilingRecord f = readable.orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such document"));
         return filings.openDocument(f, caller.account(), caller.source());
@@ -244,14 +244,14 @@ public final class StateDesk {
     /** Unacknowledged entries with seq greater than {@code after}, oldest first, at most {@code limit} (1 to 1000). */
     public List<InboxEntry> inbox(Caller caller, long after, int limit) throws Refusal {
         String state = requireState(caller);
-        return read(tx -> tx.inbox().list(state, Math.max(0, after), Math.max(1, Math.min(limit, 1000)), false)).stream()
+        return StoreCalls.read(store, tx -> tx.inbox().list(state, Math.max(0, after), Math.max(1, Math.min(limit, 1000)), false)).stream()
                 .map(StateDesk::entry).toList();
     }
 
     /** Every entry of the queue, acknowledged or not, with the size of its signed item (for a folder listing). */
     public List<Queued> allQueued(Caller caller) throws Refusal {
         String state = requireState(caller);
-        return read(tx -> tx.inbox().list(state, 0, 10_000, true)).stream().map(e -> new Queued(entry(e), e.itemSize())).toList();
+        return StoreCalls.read(store, tx -> tx.inbox().list(state, 0, 10_000, true)).stream().map(e -> new Queued(entry(e), e.itemSize())).toList();
     }
 
     /** An inbox entry with the size of its signed item. */
@@ -261,11 +261,11 @@ public final class StateDesk {
     /** The server-signed CMS of one entry of the caller's State's queue; audited. */
     public byte[] inboxItem(Caller caller, long seq) throws Refusal {
         String state = requireState(caller);
-        InboxRecords.InboxEntry entry = read(tx -> tx.inbox().get(state, seq))
+        InboxRecords.InboxEntry entry = StoreCalls.read(store, tx -> tx.inbox().get(state, seq))
                 .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such inbox entry"));
         byte[] item;
         try {
-            DocumentKey key = read(tx -> tx.documentKeys().byBlobId(entry.itemBlobId()))
+            DocumentKey key = StoreCalls.read(store, tx -> tx.documentKeys().byBlobId(entry.itemBlobId()))
                     .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such inbox entry"));
             try (InputStream in = vault.openStream(key)) {
                 item = in.readAllBytes();
@@ -292,7 +292,7 @@ public final class StateDesk {
                 return ok;
             });
         } catch (StoreException e) {
-            throw unavailable(e);
+            throw StoreCalls.unavailable(e);
         }
         if (!found) {
             throw new Refusal(Refusal.Reason.NOT_FOUND, "no such inbox entry");
@@ -312,7 +312,7 @@ public final class StateDesk {
         if (!isStateParty(caller)) {
             throw new Refusal(Refusal.Reason.FORBIDDEN, "the points of contact are for States Parties only");
         }
-        byte[] list = storeCall(reports::contactListDocument);
+        byte[] list = StoreCalls.call(reports::contactListDocument);
         audit.recordQuietly(AuditEvent.ok("contacts.read", caller.account(), caller.source(), "-")
                 .withDetail("channel", caller.channel().wireName()));
         return list;
@@ -321,7 +321,7 @@ public final class StateDesk {
     /** The confidentiality in force for the State's filings that say no level. */
     public List<StandingInstructions.InForce> instructions(Caller caller) throws Refusal {
         String state = requireState(caller);
-        List<StandingInstructions.InForce> rows = storeCall(() -> instructions.inForce(state));
+        List<StandingInstructions.InForce> rows = StoreCalls.call(() -> instructions.inForce(state));
         audit.recordQuietly(AuditEvent.ok("instructions.read", caller.account(), caller.source(), state)
                 .withDetail("channel", caller.channel().wireName()));
         return rows;
@@ -340,7 +340,7 @@ public final class StateDesk {
         if (!FilingIds.isWellFormed(filingId)) {
             return Optional.empty();
         }
-        return read(tx -> tx.filings().byId(filingId)).filter(f -> f.state().equals(state));
+        return StoreCalls.read(store, tx -> tx.filings().byId(filingId)).filter(f -> f.state().equals(state));
     }
 
     /** The manifest slot of a document: its State, report type, folder ({@code -} for the report type's own) and name. */
@@ -361,45 +361,5 @@ public final class StateDesk {
 
     private static InboxEntry entry(InboxRecords.InboxEntry e) {
         return new InboxEntry(e.seq(), e.kind(), e.itemId(), e.title(), e.createdAt());
-    }
-
-    private <T> T read(Store.TxWork<T> work) throws Refusal {
-        try {
-            return store.read(work);
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    /** A call into a service that reads the store. */
-    @FunctionalInterface
-    interface StoreCall<T> {
-        T call() throws StoreException;
-    }
-
-    static <T> T storeCall(StoreCall<T> call) throws Refusal {
-        try {
-            return call.call();
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    /** A call into a service that reads or writes the store and may refuse. */
-    @FunctionalInterface
-    interface RefusableStoreCall<T> {
-        T call() throws Refusal, StoreException;
-    }
-
-    static <T> T storeAct(RefusableStoreCall<T> call) throws Refusal {
-        try {
-            return call.call();
-        } catch (StoreException e) {
-            throw unavailable(e);
-        }
-    }
-
-    static Refusal unavailable(StoreException e) {
-        return new Refusal(Refusal.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
     }
 }
