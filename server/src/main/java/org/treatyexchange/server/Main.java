@@ -111,6 +111,7 @@ public final class Main implements Callable<Integer> {
             config = config.withApiPort(Integer.parseInt(envApiPort));
         }
         config = config.withDatabase(databaseFromEnvironment(config.database()));
+        config = config.withStorage(config.storage().withObjectStore(objectStoreFromEnvironment(config.storage().objectStore())));
         String envPortalPort = System.getenv("EXCHANGE_PORTAL_PORT");
         if (portalPort != null) {
             config = config.withPortalPort(portalPort);
@@ -168,6 +169,40 @@ public final class Main implements Callable<Integer> {
             mode = database.sslMode();
         }
         return database.withTls(mode, root);
+    }
+
+    /**
+     * {@code store.blobs} with the environment's overrides: {@code EXCHANGE_BLOB_STORE},
+     * {@code EXCHANGE_S3_ENDPOINT}, {@code EXCHANGE_S3_REGION} (the credentials only ever come from the file
+     * named by {@code EXCHANGE_S3_CREDENTIALS_FILE}). Checked like the file's keys, and named in the message.
+     */
+    static ServerConfig.ObjectStore objectStoreFromEnvironment(ServerConfig.ObjectStore store) throws ConfigException {
+        Path source = Path.of("environment");
+        String url = System.getenv("EXCHANGE_BLOB_STORE");
+        if (url != null && !url.isEmpty()) {
+            String problem = ServerConfigLoader.objectStoreUrlProblem(url.strip());
+            if (problem != null) {
+                throw new ConfigException(source, "EXCHANGE_BLOB_STORE (overrides store.blobs.url)", problem);
+            }
+            store = store.withUrl(url.strip());
+        }
+        String endpoint = System.getenv("EXCHANGE_S3_ENDPOINT");
+        if (endpoint != null && !endpoint.isEmpty()) {
+            String problem = ServerConfigLoader.objectStoreEndpointProblem(endpoint.strip());
+            if (problem != null) {
+                throw new ConfigException(source, "EXCHANGE_S3_ENDPOINT (overrides store.blobs.endpoint)", problem);
+            }
+            store = store.withEndpoint(endpoint.strip());
+        }
+        String region = System.getenv("EXCHANGE_S3_REGION");
+        if (region != null && !region.isEmpty()) {
+            String problem = ServerConfigLoader.objectStoreRegionProblem(region.strip());
+            if (problem != null) {
+                throw new ConfigException(source, "EXCHANGE_S3_REGION (overrides store.blobs.region)", problem);
+            }
+            store = store.withRegion(region.strip());
+        }
+        return store;
     }
 
     /** The graceful-stop bound: 1 to 600 seconds, written like {@code 15s} or {@code 15}. */

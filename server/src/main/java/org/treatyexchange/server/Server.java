@@ -50,6 +50,7 @@ import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
 import org.treatyexchange.server.config.ConfigException;
 import org.treatyexchange.server.home.DatabasePassword;
+import org.treatyexchange.server.home.SecretFile;
 import org.treatyexchange.server.store.DatabaseServer;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
@@ -132,7 +133,10 @@ public final class Server implements AutoCloseable {
 
         Store store = openStore(env);
         started.add(store);
-        BlobStore blobs = BlobStores.local(home.blobDir(), config.storage().fsync());
+        BlobStore blobs = openBlobs(env, clock);
+        if (blobs instanceof AutoCloseable closeable) {
+            started.add(closeable);
+        }
         StartupRecovery.run(store, blobs); // before any channel accepts work
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
@@ -228,6 +232,31 @@ public final class Server implements AutoCloseable {
             if (password != null) {
                 java.util.Arrays.fill(password, '\0');
             }
+        }
+    }
+
+    /**
+     * The blob store the configuration names: the home's blob directory by default, else the object store
+     * of {@code store.blobs}, with the credentials from the file named by {@code EXCHANGE_S3_CREDENTIALS_FILE}.
+     */
+    private BlobStore openBlobs(Map<String, String> env, Clock clock) throws Exception {
+        ServerConfig.ObjectStore os = config.storage().objectStore();
+        if (!os.enabled()) {
+            return BlobStores.local(home.blobDir(), config.storage().fsync());
+        }
+        String credentials = SecretFile.read(env, os.credentialsFileEnv(), "the object store credentials file",
+                "in the AWS credentials format: [default] with aws_access_key_id and aws_secret_access_key");
+        if (credentials == null) {
+            throw new ConfigException(Path.of("server configuration"), "store.blobs.credentialsFileEnv (" + os.credentialsFileEnv() + ")",
+                    "the object store needs credentials: set " + os.credentialsFileEnv() + " to the path of a file (mode 600) in the AWS "
+                            + "credentials format");
+        }
+        try {
+            return BlobStores.objectStore(new BlobStores.ObjectStoreSettings(os.endpoint().isEmpty() ? null : java.net.URI.create(os.endpoint()),
+                    os.region(), os.bucket(), os.prefix(), credentials, os.partSize(), os.orphanGrace()), clock);
+        } catch (java.io.IOException e) {
+            throw new ConfigException(Path.of("server configuration"), "store.blobs (EXCHANGE_BLOB_STORE, EXCHANGE_S3_ENDPOINT, "
+                    + "EXCHANGE_S3_REGION, the file named by " + os.credentialsFileEnv() + ")", "cannot use the object store: " + e.getMessage());
         }
     }
 

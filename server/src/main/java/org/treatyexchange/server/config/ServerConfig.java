@@ -93,6 +93,11 @@ public record ServerConfig(
         return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal);
     }
 
+    /** The same configuration with another document storage (environment overrides, tests). */
+    public ServerConfig withStorage(Storage newStorage) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal);
+    }
+
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal);
@@ -603,10 +608,77 @@ public record ServerConfig(
      *     then holds a receipt for a document the secretariat no longer has. Only for tests and
      *     benchmarks.
      */
-    public record Storage(int segmentSize, boolean fsync) {
+    public record Storage(int segmentSize, boolean fsync, ObjectStore objectStore) {
         public static final int MIN_SEGMENT_SIZE = 4 << 10;
         public static final int MAX_SEGMENT_SIZE = 8 << 20;
-        public static final Storage DEFAULTS = new Storage(64 << 10, true);
+        public static final Storage DEFAULTS = new Storage(64 << 10, true, ObjectStore.NONE);
+
+        public Storage {
+            Objects.requireNonNull(objectStore, "objectStore");
+        }
+
+        /** Documents in the local blob directory under the home. */
+        public Storage(int segmentSize, boolean fsync) {
+            this(segmentSize, fsync, ObjectStore.NONE);
+        }
+
+        public Storage withObjectStore(ObjectStore newObjectStore) {
+            return new Storage(segmentSize, fsync, newObjectStore);
+        }
+    }
+
+    /**
+     * Where the encrypted documents live when not in the home's blob directory ({@code store.blobs}):
+     * an S3-compatible object store shared by every node. Never the secret key: only the name of the
+     * environment variable that names the credentials file.
+     *
+     * @param url                empty for the local blob directory; else {@code s3://BUCKET[/PREFIX]}
+     * @param endpoint           the service's URL ({@code https://…}); empty for AWS's own endpoint of the region
+     * @param region             the signing region
+     * @param credentialsFileEnv name of the environment variable holding the path of an AWS-style
+     *                           credentials file (profile {@code default}, mode 600)
+     * @param partSize           bytes per multipart part, 5MiB..512MiB: also the memory one upload in flight holds
+     * @param orphanGrace        how old an unreferenced object or unfinished upload must be before start-up
+     *                           recovery removes it: longer than any upload takes, since another node may be
+     *                           writing it
+     */
+    public record ObjectStore(String url, String endpoint, String region, String credentialsFileEnv, int partSize,
+            Duration orphanGrace) {
+        public static final int MIN_PART_SIZE = 5 << 20;
+        public static final int MAX_PART_SIZE = 512 << 20;
+        public static final ObjectStore NONE = new ObjectStore("", "", "us-east-1", "EXCHANGE_S3_CREDENTIALS_FILE", 8 << 20,
+                Duration.ofHours(6));
+
+        public boolean enabled() {
+            return !url.isEmpty();
+        }
+
+        public ObjectStore withUrl(String newUrl) {
+            return new ObjectStore(newUrl, endpoint, region, credentialsFileEnv, partSize, orphanGrace);
+        }
+
+        public ObjectStore withEndpoint(String newEndpoint) {
+            return new ObjectStore(url, newEndpoint, region, credentialsFileEnv, partSize, orphanGrace);
+        }
+
+        public ObjectStore withRegion(String newRegion) {
+            return new ObjectStore(url, endpoint, newRegion, credentialsFileEnv, partSize, orphanGrace);
+        }
+
+        /** The bucket of {@code s3://BUCKET[/PREFIX]}. */
+        public String bucket() {
+            String rest = url.substring("s3://".length());
+            int slash = rest.indexOf('/');
+            return slash < 0 ? rest : rest.substring(0, slash);
+        }
+
+        /** The key prefix of {@code s3://BUCKET/PREFIX}, ending in {@code /}; empty when none. */
+        public String prefix() {
+            String rest = url.substring("s3://".length());
+            int slash = rest.indexOf('/');
+            String p = slash < 0 ? "" : rest.substring(slash + 1);
+            return p.isEmpty() || p.endsWith("/") ? p : p + "/";
+        }
     }
 
     /**

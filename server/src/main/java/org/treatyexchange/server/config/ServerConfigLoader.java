@@ -69,7 +69,7 @@ public final class ServerConfigLoader {
                 sftp,
                 api(root.get("api"), sftp),
                 limits(root.get("limits")),
-                storage(root.get("storage")),
+                storage(root.get("storage")).withObjectStore(objectStore(root.get("store").get("blobs"))),
                 store(root.get("store")),
                 keys(root.get("keys")),
                 admin(root.get("admin")),
@@ -435,7 +435,7 @@ public final class ServerConfigLoader {
 
     /** {@code store}: where the metadata lives ({@code database}). */
     private static Database store(ConfigNode n) throws ConfigException {
-        n.requireKeys("database");
+        n.requireKeys("database", "blobs");
         ConfigNode db = n.get("database");
         db.requireKeys("url", "user", "sslMode", "sslRootCert", "passwordFileEnv", "poolSize");
         Database d = Database.DEFAULTS;
@@ -469,6 +469,73 @@ public final class ServerConfigLoader {
         }
         return new Database(url, user, mode, root, envName(db.get("passwordFileEnv"), d.passwordFileEnv()),
                 db.get("poolSize").integer(d.poolSize(), 1, 100));
+    }
+
+    /** {@code store.blobs}: the object store the documents go to, when not the home's blob directory. */
+    private static ServerConfig.ObjectStore objectStore(ConfigNode n) throws ConfigException {
+        n.requireKeys("url", "endpoint", "region", "credentialsFileEnv", "partSize", "orphanGrace");
+        ServerConfig.ObjectStore d = ServerConfig.ObjectStore.NONE;
+        ConfigNode urlNode = n.get("url");
+        String url = urlNode.textOrEmpty(d.url());
+        String urlProblem = objectStoreUrlProblem(url);
+        if (urlProblem != null) {
+            throw urlNode.error(urlProblem);
+        }
+        ConfigNode endpointNode = n.get("endpoint");
+        String endpoint = endpointNode.textOrEmpty(d.endpoint());
+        String endpointProblem = objectStoreEndpointProblem(endpoint);
+        if (endpointProblem != null) {
+            throw endpointNode.error(endpointProblem);
+        }
+        ConfigNode regionNode = n.get("region");
+        String region = regionNode.text(d.region());
+        String regionProblem = objectStoreRegionProblem(region);
+        if (regionProblem != null) {
+            throw regionNode.error(regionProblem);
+        }
+        return new ServerConfig.ObjectStore(url, endpoint, region, envName(n.get("credentialsFileEnv"), d.credentialsFileEnv()),
+                (int) n.get("partSize").bytes(d.partSize(), ServerConfig.ObjectStore.MIN_PART_SIZE, ServerConfig.ObjectStore.MAX_PART_SIZE),
+                n.get("orphanGrace").duration(d.orphanGrace(), Duration.ofMinutes(10), Duration.ofDays(30)));
+    }
+
+    private static final Pattern OBJECT_STORE_URL = Pattern.compile("s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/[A-Za-z0-9!_.*'()/-]{0,512})?");
+
+    /** What is wrong with a {@code store.blobs.url} (or {@code EXCHANGE_BLOB_STORE}), with the fix; null if nothing. */
+    public static String objectStoreUrlProblem(String url) {
+        if (url.isEmpty() || OBJECT_STORE_URL.matcher(url).matches() && !url.substring("s3://".length()).contains("//")
+                && !url.contains("/../") && !url.endsWith("/..")) {
+            return null;
+        }
+        return "must be empty (the blob directory under the home) or s3://BUCKET[/PREFIX] with a bucket name of 3-63 lower-case "
+                + "letters, digits, '.' and '-', and a prefix of plain key characters";
+    }
+
+    /** What is wrong with a {@code store.blobs.endpoint} (or {@code EXCHANGE_S3_ENDPOINT}), with the fix; null if nothing. */
+    public static String objectStoreEndpointProblem(String endpoint) {
+        if (endpoint.isEmpty()) {
+            return null;
+        }
+        try {
+            java.net.URI u = new java.net.URI(endpoint);
+            if (("https".equals(u.getScheme()) || "http".equals(u.getScheme()) && isLoopback(u.getHost())) && u.getHost() != null
+                    && u.getUserInfo() == null && (u.getPath() == null || u.getPath().isEmpty() || u.getPath().equals("/"))
+                    && u.getQuery() == null) {
+                return null;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // answered below
+        }
+        return "must be empty (AWS's endpoint of the region) or https://HOST[:PORT] without user, path or query; plain http only to "
+                + "a loopback address (the documents are encrypted, but the credentials' signatures and object names are not)";
+    }
+
+    private static boolean isLoopback(String host) {
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    }
+
+    /** What is wrong with a signing region, or null. */
+    public static String objectStoreRegionProblem(String region) {
+        return region.matches("[a-z0-9][a-z0-9-]{0,62}") ? null : "must be a region name such as us-east-1 or eu-central-1";
     }
 
     /** URL parameters the operator may set; everything else either belongs to a key of its own or loads code. */

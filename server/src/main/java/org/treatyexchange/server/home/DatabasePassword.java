@@ -1,13 +1,6 @@
 package org.treatyexchange.server.home;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The password of the PostgreSQL role: only ever from a file named by an environment variable
@@ -28,29 +21,7 @@ public final class DatabasePassword {
      *     by other users
      */
     public static char[] resolve(Map<String, String> env, String fileEnv) throws HomeException {
-        String name = env.get(fileEnv);
-        if (name == null || name.isEmpty()) {
-            return null;
-        }
-        Path file = Path.of(name);
-        try {
-            PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-            if (view != null) {
-                Set<PosixFilePermission> perms = view.readAttributes().permissions();
-                if (perms.contains(PosixFilePermission.OTHERS_READ) || perms.contains(PosixFilePermission.OTHERS_WRITE)
-                        || perms.contains(PosixFilePermission.GROUP_WRITE)) {
-                    throw new HomeException("the database password file named by " + fileEnv
-                            + " can be read or changed by other users; chmod 600 it");
-                }
-            }
-            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (text.isEmpty()) {
-                throw new HomeException("the database password file named by " + fileEnv + " is empty");
-            }
-            return text.toCharArray();
-        } catch (IOException e) {
-            throw new HomeException("the database password file named by " + fileEnv + " could not be read; set " + fileEnv
-                    + " to the path of a file (mode 600) that holds the password of store.database.user");
-        }
+        String text = SecretFile.read(env, fileEnv, "the database password file", "that holds the password of store.database.user");
+        return text == null ? null : text.toCharArray();
     }
 }

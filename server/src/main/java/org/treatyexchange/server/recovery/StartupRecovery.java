@@ -18,8 +18,9 @@ import org.treatyexchange.server.store.blob.BlobStore;
  * release and every distribution it makes commit in one transaction, and each (filing, State)
  * distribution is unique in the database, so a crash leaves either all of it or none.
  *
- * <p>Only for a blob store this node owns alone (the local one): with a shared object store another
- * node's just-committed document would look like an orphan.
+ * <p>On an object store shared by several nodes, only blobs older than the store's grace period are
+ * candidates ({@link BlobStore#orphanCandidates()}): another node's just-committed document, whose
+ * filing is about to be recorded, is not an orphan.
  */
 public final class StartupRecovery {
 
@@ -36,7 +37,7 @@ public final class StartupRecovery {
     public static Report run(Store store, BlobStore blobs) throws IOException, StoreException {
         int temporaries = blobs.removeTemporaries();
         Set<String> referenced = new HashSet<>(store.read(tx -> tx.documentKeys().allBlobIds()));
-        List<String> orphans = blobs.list().stream().filter(id -> !referenced.contains(id)).toList();
+        List<String> orphans = blobs.orphanCandidates().stream().filter(id -> !referenced.contains(id)).toList();
         for (String id : orphans) {
             blobs.delete(id);
         }

@@ -100,6 +100,11 @@ final class TempDirBlobStore implements BlobStore {
     }
 
     @Override
+    public List<String> orphanCandidates() throws IOException {
+        return list();
+    }
+
+    @Override
     public List<String> list() throws IOException {
         try (Stream<Path> s = Files.list(blobs)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -28,6 +28,14 @@ public interface BlobStore {
     /** Every committed blob id. */
     List<String> list() throws IOException;
 
+    /**
+     * Committed blobs old enough that no filing being recorded right now can still come to refer to
+     * them: every blob of a store this node owns alone; of a store shared by several nodes, those
+     * committed before its grace period (another node may be between its blob's commit and its
+     * filing's). Start-up recovery deletes those of them that no record refers to.
+     */
+    List<String> orphanCandidates() throws IOException;
+
     /** Removes a committed blob; used only to clear orphans that no record refers to. */
     void delete(String blobId) throws IOException;
 

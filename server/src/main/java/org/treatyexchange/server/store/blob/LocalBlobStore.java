@@ -19,7 +19,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,15 +34,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link BlobStore} on a local directory. Ids are 26 characters of lower-case base32 (128 random bits);
- * every id from a caller is matched against that alphabet before it becomes part of a path, so no
- * caller can name a file outside the store. Error messages carry ids only, never host paths.
+ * {@link BlobStore} on a local directory: {@code ab/cd/<id>} ({@link BlobIds}), owned by this node alone.
+ * Error messages carry ids only, never host paths.
  */
 final class LocalBlobStore implements BlobStore {
     private static final Logger log = LoggerFactory.getLogger(LocalBlobStore.class);
 
-    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
-    private static final Pattern ID = Pattern.compile("[a-z2-7]{26}");
     private static final Pattern FAN = Pattern.compile("[a-z2-7]{2}");
     private static final String TMP = "tmp";
     private static final String TMP_SUFFIX = ".part";
@@ -62,7 +58,7 @@ final class LocalBlobStore implements BlobStore {
         return t;
     });
 
-    private final SecureRandom random = new SecureRandom();
+    private final BlobIds ids = new BlobIds();
     private final Path root;
     private final Path tmp;
     private final boolean fsync;
@@ -96,7 +92,7 @@ final class LocalBlobStore implements BlobStore {
 
     @Override
     public Writer create() throws IOException {
-        String id = newId();
+        String id = ids.next();
         Path temp = tmp.resolve(id + TMP_SUFFIX);
         FileChannel channel = posix
                 ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -161,7 +157,7 @@ final class LocalBlobStore implements BlobStore {
                         try (DirectoryStream<Path> files = Files.newDirectoryStream(b)) {
                             for (Path f : files) {
                                 String id = f.getFileName().toString();
-                                if (ID.matcher(id).matches() && id.startsWith(an + bn)
+                                if (BlobIds.isId(id) && id.startsWith(an + bn)
                                         && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                                     ids.add(id);
                                 }
@@ -173,6 +169,12 @@ final class LocalBlobStore implements BlobStore {
         }
         Collections.sort(ids);
         return ids;
+    }
+
+    /** Every blob: this node is the only writer, and recovery runs before it accepts work. */
+    @Override
+    public List<String> orphanCandidates() throws IOException {
+        return list();
     }
 
     @Override
@@ -212,28 +214,8 @@ final class LocalBlobStore implements BlobStore {
 
     /** The only way from an id to a path: validated first, fanned out as ab/cd/id. */
     private Path pathOf(String blobId) {
-        if (blobId == null || !ID.matcher(blobId).matches()) {
-            throw new IllegalArgumentException("not a blob id");
-        }
+        BlobIds.checked(blobId);
         return root.resolve(blobId.substring(0, 2)).resolve(blobId.substring(2, 4)).resolve(blobId);
-    }
-
-    private String newId() {
-        byte[] bits = new byte[16];
-        random.nextBytes(bits);
-        StringBuilder s = new StringBuilder(26);
-        int buffer = 0;
-        int count = 0;
-        for (byte b : bits) {
-            buffer = (buffer << 8) | (b & 0xff);
-            count += 8;
-            while (count >= 5) {
-                s.append(ALPHABET[(buffer >>> (count - 5)) & 31]);
-                count -= 5;
-            }
-        }
-        s.append(ALPHABET[(buffer << (5 - count)) & 31]); // the last 3 bits, zero-padded
-        return s.toString();
     }
 
     private static IOException notFound(String blobId) {
