@@ -121,6 +121,19 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
         return t;
     }
 
+    /**
+     * As {@link #start(Path, TestDatabase, java.util.function.UnaryOperator)}, with more environment variables
+     * (an object store's credentials file).
+     */
+    public static TestExchange start(Path home, TestDatabase database, Map<String, String> environment,
+            java.util.function.UnaryOperator<ServerConfig> change) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(database.passwordEnvironment());
+        env.putAll(environment);
+        TestExchange t = new TestExchange(change.apply(database.configure(shippedConfig(home))), Map.copyOf(env));
+        t.restart();
+        return t;
+    }
+
     static ServerConfig shippedConfig(Path home) throws ConfigException {
         ServerConfig c = ServerConfigLoader.load(REPO.resolve("config/server.yaml")).withHome(home).withSftpPort(0).withApiPort(0).withPortalPort(0);
         return c.withRegistryFile(REPO.resolve("config/registry.yaml"));

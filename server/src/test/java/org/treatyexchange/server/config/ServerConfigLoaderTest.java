@@ -597,6 +597,34 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void anObjectStoreIsReadWithItsBucketPrefixAndSettings() throws Exception {
+        ServerConfig c = ServerConfigLoader.load(write("store:\n  blobs:\n    url: s3://exchange-docs/node-set-1\n"
+                + "    endpoint: https://objects.example.org:9000\n    region: eu-central-1\n    partSize: 16MiB\n    orphanGrace: 12h\n"));
+        ServerConfig.ObjectStore os = c.storage().objectStore();
+        assertThat(os.enabled()).isTrue();
+        assertThat(os.bucket()).isEqualTo("exchange-docs");
+        assertThat(os.prefix()).isEqualTo("node-set-1/");
+        assertThat(os).isEqualTo(new ServerConfig.ObjectStore("s3://exchange-docs/node-set-1", "https://objects.example.org:9000",
+                "eu-central-1", "EXCHANGE_S3_CREDENTIALS_FILE", 16 << 20, java.time.Duration.ofHours(12)));
+        assertThat(ServerConfigLoader.load(SHIPPED).storage().objectStore().enabled()).as("the local blob directory stays the default").isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "url | 'https://bucket.example.org/x' | must be empty (the blob directory under the home) or s3://BUCKET[/PREFIX]",
+        "url | 's3://Upper_Case' | must be empty (the blob directory under the home) or s3://BUCKET[/PREFIX]",
+        "url | 's3://docs/a/../b' | must be empty (the blob directory under the home) or s3://BUCKET[/PREFIX]",
+        "endpoint | 'http://objects.example.org' | plain http only to a loopback address",
+        "endpoint | 'https://AKID:secret-value@objects.example.org' | without user, path or query",
+        "region | 'Europe West' | must be a region name",
+        "partSize | 1MiB | ",
+        "orphanGrace | 1m | "})
+    void aBadObjectStoreSettingIsRefusedByKeyWithoutRepeatingASecret(String key, String value, String problem) throws Exception {
+        ConfigException e = fails("store:\n  blobs:\n    " + key + ": " + value + "\n", "store.blobs." + key);
+        assertThat(e.getMessage()).contains(problem == null ? "" : problem).doesNotContain("secret-value");
+    }
+
+    @Test
     void thePortalSectionIsReadAndCheckedAtStartUp() throws Exception {
         ServerConfig.Portal d = ServerConfig.defaults().portal();
         assertThat(d.enabled()).isTrue();
