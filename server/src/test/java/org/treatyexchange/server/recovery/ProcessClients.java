@@ -47,11 +47,16 @@ final class ProcessClients implements AutoCloseable {
 
     /** An SFTP client logged in as a demo account; closing it closes its session. */
     SftpClient sftp(String account) throws Exception {
+        return sftp(account, server.sftpPort());
+    }
+
+    /** As {@link #sftp(String)}, through another port (a load balancer in front of the server). */
+    SftpClient sftp(String account, int port) throws Exception {
         KeyPair key;
         try (InputStream in = Files.newInputStream(server.demo(account))) {
             key = SecurityUtils.loadKeyPairIdentities(null, () -> account, in, FilePasswordProvider.EMPTY).iterator().next();
         }
-        ClientSession session = ssh.connect(account, "127.0.0.1", server.sftpPort()).verify(Duration.ofSeconds(10)).getSession();
+        ClientSession session = ssh.connect(account, "127.0.0.1", port).verify(Duration.ofSeconds(10)).getSession();
         try {
             session.addPublicKeyIdentity(key);
             session.auth().verify(Duration.ofSeconds(10));
