@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.treatyexchange.server.config.ConfigException;
 import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.config.StorageEnvironment;
 import org.treatyexchange.server.config.ServerConfigLoader;
 import org.treatyexchange.server.home.HomeException;
 import picocli.CommandLine;
@@ -110,8 +111,8 @@ public final class Main implements Callable<Integer> {
         } else if (envApiPort != null && !envApiPort.isEmpty()) {
             config = config.withApiPort(Integer.parseInt(envApiPort));
         }
-        config = config.withDatabase(databaseFromEnvironment(config.database()));
-        config = config.withStorage(config.storage().withObjectStore(objectStoreFromEnvironment(config.storage().objectStore())));
+        config = config.withDatabase(StorageEnvironment.database(config.database(), System.getenv()));
+        config = config.withStorage(config.storage().withObjectStore(StorageEnvironment.objectStore(config.storage().objectStore(), System.getenv())));
         String envPortalPort = System.getenv("EXCHANGE_PORTAL_PORT");
         if (portalPort != null) {
             config = config.withPortalPort(portalPort);
@@ -124,85 +125,6 @@ public final class Main implements Callable<Integer> {
             config = config.withSftpBind(chosenBind).withApiBind(chosenBind).withPortalBind(chosenBind);
         }
         return config;
-    }
-
-    /**
-     * {@code store.database} with the environment's overrides: {@code EXCHANGE_DATABASE_URL},
-     * {@code EXCHANGE_DATABASE_USER}, {@code EXCHANGE_DATABASE_SSLMODE}, {@code EXCHANGE_DATABASE_SSLROOTCERT}
-     * (the password only ever comes from the file named by {@code EXCHANGE_DATABASE_PASSWORD_FILE}).
-     * Checked like the file's keys, and named in the message.
-     */
-    static ServerConfig.Database databaseFromEnvironment(ServerConfig.Database database) throws ConfigException {
-        Path source = Path.of("environment");
-        String url = System.getenv("EXCHANGE_DATABASE_URL");
-        if (url != null && !url.isEmpty()) {
-            String problem = ServerConfigLoader.databaseUrlProblem(url.strip());
-            if (problem != null) {
-                throw new ConfigException(source, "EXCHANGE_DATABASE_URL (overrides store.database.url)", problem);
-            }
-            database = database.withUrl(url.strip());
-        }
-        String user = System.getenv("EXCHANGE_DATABASE_USER");
-        if (user != null && !user.isEmpty()) {
-            String problem = ServerConfigLoader.databaseUserProblem(user.strip());
-            if (problem != null) {
-                throw new ConfigException(source, "EXCHANGE_DATABASE_USER (overrides store.database.user)", problem);
-            }
-            database = database.withUser(user.strip());
-        }
-        String mode = System.getenv("EXCHANGE_DATABASE_SSLMODE");
-        Path root = database.sslRootCert();
-        String rootEnv = System.getenv("EXCHANGE_DATABASE_SSLROOTCERT");
-        if (rootEnv != null && !rootEnv.isEmpty()) {
-            root = Path.of(rootEnv).toAbsolutePath().normalize();
-            String problem = ServerConfigLoader.sslRootCertProblem(root);
-            if (problem != null) {
-                throw new ConfigException(source, "EXCHANGE_DATABASE_SSLROOTCERT (overrides store.database.sslRootCert)", problem);
-            }
-        }
-        if (mode != null && !mode.isEmpty()) {
-            String problem = ServerConfigLoader.sslModeProblem(mode);
-            if (problem != null) {
-                throw new ConfigException(source, "EXCHANGE_DATABASE_SSLMODE (overrides store.database.sslMode)", problem);
-            }
-        } else {
-            mode = database.sslMode();
-        }
-        return database.withTls(mode, root);
-    }
-
-    /**
-     * {@code store.blobs} with the environment's overrides: {@code EXCHANGE_BLOB_STORE},
-     * {@code EXCHANGE_S3_ENDPOINT}, {@code EXCHANGE_S3_REGION} (the credentials only ever come from the file
-     * named by {@code EXCHANGE_S3_CREDENTIALS_FILE}). Checked like the file's keys, and named in the message.
-     */
-    static ServerConfig.ObjectStore objectStoreFromEnvironment(ServerConfig.ObjectStore store) throws ConfigException {
-        Path source = Path.of("environment");
-        String url = System.getenv("EXCHANGE_BLOB_STORE");
-        if (url != null && !url.isEmpty()) {
-            String problem = ServerConfigLoader.objectStoreUrlProblem(url.strip());
-            if (problem != null) {
-                throw new ConfigException(source, "EXCHANGE_BLOB_STORE (overrides store.blobs.url)", problem);
-            }
-            store = store.withUrl(url.strip());
-        }
-        String endpoint = System.getenv("EXCHANGE_S3_ENDPOINT");
-        if (endpoint != null && !endpoint.isEmpty()) {
-            String problem = ServerConfigLoader.objectStoreEndpointProblem(endpoint.strip());
-            if (problem != null) {
-                throw new ConfigException(source, "EXCHANGE_S3_ENDPOINT (overrides store.blobs.endpoint)", problem);
-            }
-            store = store.withEndpoint(endpoint.strip());
-        }
-        String region = System.getenv("EXCHANGE_S3_REGION");
-        if (region != null && !region.isEmpty()) {
-            String problem = ServerConfigLoader.objectStoreRegionProblem(region.strip());
-            if (problem != null) {
-                throw new ConfigException(source, "EXCHANGE_S3_REGION (overrides store.blobs.region)", problem);
-            }
-            store = store.withRegion(region.strip());
-        }
-        return store;
     }
 
     /** The graceful-stop bound: 1 to 600 seconds, written like {@code 15s} or {@code 15}. */

@@ -49,14 +49,9 @@ import org.treatyexchange.server.release.RoutingPolicy;
 import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
 import org.treatyexchange.server.config.ConfigException;
-import org.treatyexchange.server.home.DatabasePassword;
-import org.treatyexchange.server.home.SecretFile;
-import org.treatyexchange.server.store.DatabaseServer;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
-import org.treatyexchange.server.store.Stores;
 import org.treatyexchange.server.store.blob.BlobStore;
-import org.treatyexchange.server.store.blob.BlobStores;
 import java.time.Duration;
 
 /**
@@ -131,9 +126,9 @@ public final class Server implements AutoCloseable {
             }
         }
 
-        Store store = openStore(env);
+        Store store = ConfiguredStorage.openStore(config.database(), home, env);
         started.add(store);
-        BlobStore blobs = openBlobs(env, clock);
+        BlobStore blobs = ConfiguredStorage.openBlobs(config.storage(), home, env, clock);
         if (blobs instanceof AutoCloseable closeable) {
             started.add(closeable);
         }
@@ -197,76 +192,6 @@ public final class Server implements AutoCloseable {
             LOG.info("demo: accounts and their keys are listed in {}", accounts);
         }
         LOG.info("Treaty Exchange started; data directory {}", home.root());
-    }
-
-    /**
-     * The metadata store the configuration names: embedded Derby under the home by default, else the
-     * PostgreSQL server of {@code store.database}, with the password from the file named by
-     * {@code EXCHANGE_DATABASE_PASSWORD_FILE}. A server that cannot be reached, refuses the login or the
-     * TLS handshake stops the start with a message that names the setting to look at.
-     */
-    private Store openStore(Map<String, String> env) throws Exception {
-        ServerConfig.Database db = config.database();
-        if (db.embedded()) {
-            return Stores.derby(home.databaseDir());
-        }
-        DatabaseServer server = new DatabaseServer(db.url(), db.user().isEmpty() ? null : db.user(),
-                DatabaseServer.Tls.ofMode(db.sslMode()).orElseThrow(), db.sslRootCert(), db.poolSize());
-        char[] password = DatabasePassword.resolve(env, db.passwordFileEnv());
-        try {
-            return Stores.postgresql(server, password);
-        } catch (StoreException e) {
-            String cause = causeOf(e);
-            String state = e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null ? sql.getSQLState() : "";
-            String keys;
-            if (state.startsWith("28")) {
-                keys = "store.database.user (EXCHANGE_DATABASE_USER) and the file named by " + db.passwordFileEnv();
-            } else if (cause.contains("SSL") || cause.contains("certificate") || cause.contains("TLS")) {
-                keys = "store.database.sslMode and store.database.sslRootCert (EXCHANGE_DATABASE_SSLMODE, EXCHANGE_DATABASE_SSLROOTCERT)";
-            } else {
-                keys = "store.database.url (EXCHANGE_DATABASE_URL)";
-            }
-            throw new ConfigException(Path.of("server configuration"), keys,
-                    "cannot use the PostgreSQL database: " + e.getMessage() + cause);
-        } finally {
-            if (password != null) {
-                java.util.Arrays.fill(password, '\0');
-            }
-        }
-    }
-
-    /**
-     * The blob store the configuration names: the home's blob directory by default, else the object store
-     * of {@code store.blobs}, with the credentials from the file named by {@code EXCHANGE_S3_CREDENTIALS_FILE}.
-     */
-    private BlobStore openBlobs(Map<String, String> env, Clock clock) throws Exception {
-        ServerConfig.ObjectStore os = config.storage().objectStore();
-        if (!os.enabled()) {
-            return BlobStores.local(home.blobDir(), config.storage().fsync());
-        }
-        String credentials = SecretFile.read(env, os.credentialsFileEnv(), "the object store credentials file",
-                "in the AWS credentials format: [default] with aws_access_key_id and aws_secret_access_key");
-        if (credentials == null) {
-            throw new ConfigException(Path.of("server configuration"), "store.blobs.credentialsFileEnv (" + os.credentialsFileEnv() + ")",
-                    "the object store needs credentials: set " + os.credentialsFileEnv() + " to the path of a file (mode 600) in the AWS "
-                            + "credentials format");
-        }
-        try {
-            return BlobStores.objectStore(new BlobStores.ObjectStoreSettings(os.endpoint().isEmpty() ? null : java.net.URI.create(os.endpoint()),
-                    os.region(), os.bucket(), os.prefix(), credentials, os.partSize(), os.orphanGrace()), clock);
-        } catch (java.io.IOException e) {
-            throw new ConfigException(Path.of("server configuration"), "store.blobs (EXCHANGE_BLOB_STORE, EXCHANGE_S3_ENDPOINT, "
-                    + "EXCHANGE_S3_REGION, the file named by " + os.credentialsFileEnv() + ")", "cannot use the object store: " + e.getMessage());
-        }
-    }
-
-    /** The driver's own words (a refused login, a failed TLS handshake); it never holds the password. */
-    private static String causeOf(StoreException e) {
-        Throwable c = e.getCause();
-        while (c != null && c.getCause() != null && c.getMessage() == null) {
-            c = c.getCause();
-        }
-        return c == null || c.getMessage() == null ? "" : " (" + c.getMessage() + ")";
     }
 
     private SftpSettings sftpSettings() {

@@ -13,8 +13,15 @@ import java.util.concurrent.Callable;
 import org.treatyexchange.server.audit.AuditRowJson;
 import org.treatyexchange.server.audit.AuditVerification;
 import org.treatyexchange.server.audit.AuditVerifier;
+import org.treatyexchange.server.config.ConfigException;
+import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.config.ServerConfigLoader;
+import org.treatyexchange.server.config.StorageEnvironment;
+import org.treatyexchange.server.home.ExchangeHome;
+import org.treatyexchange.server.home.HomeException;
 import java.time.Clock;
 import org.treatyexchange.server.recovery.Backups;
+import org.treatyexchange.server.recovery.StoreMigration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,7 +40,7 @@ import picocli.CommandLine.Spec;
             AdminCli.ExportAudit.class,
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Register.class, AdminCli.Send.class, AdminCli.Pending.class,
             AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
-            AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class,
+            AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class, AdminCli.MigrateStore.class,
             HashPassword.class})
 public final class AdminCli {
 
@@ -69,6 +76,9 @@ public final class AdminCli {
     /** Standard input (a secret is read from the console instead when there is one). */
     java.io.InputStream in = System.in;
 
+    /** The environment: where offline commands find the secrets' files, as the server does. */
+    java.util.Map<String, String> env = System.getenv();
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -80,8 +90,14 @@ public final class AdminCli {
 
     /** Runs the CLI with the given streams, {@code in} for commands that read secrets; returns the exit code. */
     public static int run(String[] args, java.io.InputStream in, PrintWriter out, PrintWriter err) {
+        return run(args, in, out, err, System.getenv());
+    }
+
+    /** Runs the CLI with the given streams and environment; returns the exit code. */
+    public static int run(String[] args, java.io.InputStream in, PrintWriter out, PrintWriter err, java.util.Map<String, String> env) {
         AdminCli admin = new AdminCli();
         admin.in = in;
+        admin.env = env;
         CommandLine cli = new CommandLine(admin);
         cli.setOut(out);
         cli.setErr(err);
@@ -89,12 +105,7 @@ public final class AdminCli {
     }
 
     AdminClient client() {
-        Path h = home;
-        if (h == null) {
-            String env = System.getenv("EXCHANGE_HOME");
-            h = Path.of(env == null || env.isEmpty() ? "data" : env);
-        }
-        return new AdminClient(h.toAbsolutePath().resolve("run").resolve("admin.sock"));
+        return new AdminClient(homeDirectory(this).toAbsolutePath().resolve("run").resolve("admin.sock"));
     }
 
     static void putIfSet(ObjectNode r, String key, String value) {
@@ -608,5 +619,65 @@ public final class AdminCli {
                 return REFUSED;
             }
         }
+    }
+
+    @Command(name = "migrate-store", description = "Move a STOPPED server's embedded database (and, with --to-blobs, its documents) "
+            + "into an empty PostgreSQL database (and object store), then check every row, document and the audit chain there. "
+            + "The home is left as it was. The database user, password file and TLS settings, and the object store's endpoint, "
+            + "region and credentials file come from the same EXCHANGE_* variables the server reads.")
+    static final class MigrateStore implements Callable<Integer> {
+        @ParentCommand
+        AdminCli parent;
+
+        @Option(names = "--to-database", required = true, description = "jdbc:postgresql://HOST[:PORT]/DATABASE of an empty database.")
+        String database;
+
+        @Option(names = "--to-blobs", description = "s3://BUCKET[/PREFIX] of an empty object store; without it the documents stay in the home.")
+        String blobs;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = parent.spec.commandLine().getOut();
+            PrintWriter err = parent.spec.commandLine().getErr();
+            try {
+                String problem = ServerConfigLoader.databaseUrlProblem(database);
+                if (problem != null) {
+                    err.println("--to-database: " + problem);
+                    return BAD_INPUT;
+                }
+                if (blobs != null && (problem = ServerConfigLoader.objectStoreUrlProblem(blobs)) != null) {
+                    err.println("--to-blobs: " + problem);
+                    return BAD_INPUT;
+                }
+                var db = StorageEnvironment.database(
+                        ServerConfig.Database.DEFAULTS, parent.env).withUrl(database);
+                var os = StorageEnvironment.objectStore(
+                        ServerConfig.ObjectStore.NONE, parent.env);
+                os = os.withUrl(blobs == null ? "" : blobs);
+                var home = ExchangeHome.open(homeDirectory(parent));
+                StoreMigration.Migrated m = StoreMigration.run(home, db, os, parent.env, Clock.systemUTC());
+                out.printf("moved %d rows in %d tables into %s; %d documents %s; every document's SHA-256 matches; "
+                        + "audit chain intact (%d events)%n", m.totalRows(), m.rows().size(), database, m.documents(),
+                        m.documentsMoved() ? "(into the object store " + blobs + ")" : "(left in the home's blobs/)", m.auditEvents());
+                out.printf("next: start the server with EXCHANGE_DATABASE_URL=%s%s; the embedded database in %s is unchanged%n",
+                        database, m.documentsMoved() ? " and EXCHANGE_BLOB_STORE=" + blobs : "", home.databaseDir());
+                return 0;
+            } catch (ConfigException | HomeException e) {
+                err.println("refused: " + e.getMessage());
+                return BAD_INPUT;
+            } catch (StoreMigration.MigrationException e) {
+                err.println("refused: " + e.getMessage());
+                return REFUSED;
+            }
+        }
+    }
+
+    /** --home, else $EXCHANGE_HOME, else ./data: the server's own rule. */
+    static Path homeDirectory(AdminCli parent) {
+        if (parent.home != null) {
+            return parent.home;
+        }
+        String env = parent.env.get("EXCHANGE_HOME");
+        return Path.of(env == null || env.isEmpty() ? "data" : env);
     }
 }

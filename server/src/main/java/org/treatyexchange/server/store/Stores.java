@@ -1,6 +1,7 @@
 package org.treatyexchange.server.store;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.treatyexchange.server.store.jdbc.JdbcStores;
 
 /**
@@ -32,5 +33,29 @@ public final class Stores {
      */
     public static Store postgresql(DatabaseServer server, char[] password) throws StoreException {
         return JdbcStores.postgresql(server, password);
+    }
+
+    /**
+     * Copies every record of {@code source} into {@code target} (both opened here, so at the same schema
+     * version) in one transaction on the target; returns the rows copied per table.
+     *
+     * @throws StoreException {@code ABORTED}, nothing copied, when the target holds anything its migrations did not seed
+     */
+    public static Map<String, Long> copy(Store source, Store target) throws StoreException {
+        return JdbcStores.copy(source, target);
+    }
+
+    /**
+     * Refuses a store holding anything its migrations did not seed.
+     *
+     * @throws StoreException {@code ABORTED}, naming a table that holds rows
+     */
+    public static void requireEmpty(Store store) throws StoreException {
+        JdbcStores.requireEmpty(store);
+    }
+
+    /** Rows per table of every table of the store's schema, for checking a copy. */
+    public static Map<String, Long> rowCounts(Store store) throws StoreException {
+        return JdbcStores.rowCounts(store);
     }
 }

@@ -48,6 +48,10 @@ final class JdbcStore implements Store {
         this.durability = durability;
     }
 
+    ConnectionPool pool() {
+        return pool;
+    }
+
     @Override
     public java.util.Optional<String> durabilityWeakness() {
         return java.util.Optional.ofNullable(durability.get());

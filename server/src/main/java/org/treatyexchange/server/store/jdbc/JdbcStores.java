@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
@@ -86,6 +87,28 @@ public final class JdbcStores {
                 server.poolSize(), false);
         log.info("connected to the PostgreSQL database (TLS {})", server.tls().mode());
         return new JdbcStore(pool, () -> { }, null, () -> postgresqlDurabilityWeakness(pool));
+    }
+
+    /** See {@link org.treatyexchange.server.store.Stores#copy}. */
+    public static Map<String, Long> copy(Store source, Store target) throws StoreException {
+        return JdbcStoreCopy.copy(jdbc(source).pool(), jdbc(target).pool());
+    }
+
+    /** See {@link org.treatyexchange.server.store.Stores#rowCounts}. */
+    public static Map<String, Long> rowCounts(Store store) throws StoreException {
+        return JdbcStoreCopy.rowCounts(jdbc(store).pool());
+    }
+
+    /** See {@link org.treatyexchange.server.store.Stores#requireEmpty}. */
+    public static void requireEmpty(Store store) throws StoreException {
+        JdbcStoreCopy.requireEmpty(jdbc(store).pool());
+    }
+
+    private static JdbcStore jdbc(Store store) {
+        if (store instanceof JdbcStore s) {
+            return s;
+        }
+        throw new IllegalArgumentException("not a store opened by Stores: " + store.getClass().getName());
     }
 
     static Properties postgresqlProperties(DatabaseServer server) {
