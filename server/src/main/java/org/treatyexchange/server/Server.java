@@ -114,7 +114,13 @@ public final class Server implements AutoCloseable {
         if (demo) {
             DemoAccounts.ensureKeys(home.demoDir(), RegistryLoader.demoKeyAccounts(config.registryFile()));
         }
-        registry = new RegistryService(config.registryFile(), config.reportTypeIds(), demo ? home.demoDir() : null);
+        Store store = ConfiguredStorage.openStore(config.database(), home, env);
+        started.add(store);
+        // Alone, the node's file is the registry; nodes sharing a database share the registry published in it.
+        registry = config.database().embedded()
+                ? new RegistryService(config.registryFile(), config.reportTypeIds(), demo ? home.demoDir() : null)
+                : new RegistryService(config.registryFile(), config.reportTypeIds(), demo ? home.demoDir() : null,
+                        new DatabaseRegistry(store, clock));
         ServerConfig.Api api = config.api();
         ServerConfig.Portal portal = config.portal();
         LocalCertificateAuthority ca = null;
@@ -126,8 +132,6 @@ public final class Server implements AutoCloseable {
             }
         }
 
-        Store store = ConfiguredStorage.openStore(config.database(), home, env);
-        started.add(store);
         BlobStore blobs = ConfiguredStorage.openBlobs(config.storage(), home, env, clock);
         if (blobs instanceof AutoCloseable closeable) {
             started.add(closeable);

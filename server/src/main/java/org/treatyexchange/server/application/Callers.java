@@ -35,7 +35,7 @@ public final class Callers {
      */
     public Optional<Caller> byCertificate(X509Certificate certificate, Caller.Channel channel, String source) {
         String fingerprint = LocalCertificateAuthority.fingerprint(certificate);
-        Registry current = registry.current();
+        Registry current = registry.fresh();
         Optional<Account> account = current.accountByCertificate(fingerprint);
         if (account.isPresent()) {
             return Optional.of(of(account.get(), channel, fingerprint, source));

@@ -51,17 +51,26 @@ public final class ConfigNode {
      *     not a mapping
      */
     public static ConfigNode read(Path file) throws ConfigException {
-        JsonNode tree;
-        try (var reader = Files.newBufferedReader(file)) {
-            tree = MAPPER.readTree(reader);
+        String text;
+        try {
+            text = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file, "(file)", "does not exist; create it or point to an existing file");
+        } catch (IOException e) {
+            throw new ConfigException(file, "(file)", "cannot be read (" + e.getClass().getSimpleName()
+                    + "); check that it is a readable UTF-8 file");
+        }
+        return parse(text, file);
+    }
+
+    /** Reads YAML text as {@link #read} reads a file; {@code file} names it in errors. */
+    public static ConfigNode parse(String text, Path file) throws ConfigException {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw new ConfigException(file, "(line " + e.getLocation().getLineNr() + ")",
                     "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("syntax error"));
-        } catch (IOException e) {
-            throw new ConfigException(file, "(file)", "cannot be read (" + e.getClass().getSimpleName()
-                    + "); check that it is a readable file");
         }
         ConfigNode root = new ConfigNode(file, "", tree);
         if (root.node != null && !root.node.isObject()) {

@@ -74,7 +74,17 @@ public final class RegistryLoader {
      */
     public static Registry load(Path file, Set<String> reportTypeIds, Path demoKeyDirectory, Clock clock)
             throws ConfigException {
-        ConfigNode root = ConfigNode.read(file).requireKeys("states", "accounts");
+        return build(ConfigNode.read(file), reportTypeIds, demoKeyDirectory, clock);
+    }
+
+    /** {@link #load(Path, Set, Path)} of a registry text, e.g. as published in the shared database; {@code name} labels errors. */
+    public static Registry parse(String text, Path name, Set<String> reportTypeIds, Path demoKeyDirectory) throws ConfigException {
+        return build(ConfigNode.parse(text, name), reportTypeIds, demoKeyDirectory, Clock.systemUTC());
+    }
+
+    private static Registry build(ConfigNode document, Set<String> reportTypeIds, Path demoKeyDirectory, Clock clock)
+            throws ConfigException {
+        ConfigNode root = document.requireKeys("states", "accounts");
 
         // First pass: codes and statuses, so that instructions may name States declared later.
         List<ConfigNode> stateNodes = root.get("states").elements();

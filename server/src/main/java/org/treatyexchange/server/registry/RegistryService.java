@@ -1,5 +1,6 @@
 package org.treatyexchange.server.registry;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Set;
@@ -10,6 +11,13 @@ import org.treatyexchange.server.config.ConfigException;
 
 /**
  * Holds the current registry and reloads it on request.
+ *
+ * <p>Alone, a node's registry is its {@code config/registry.yaml}. In a cluster ({@link SharedRegistry}),
+ * the registry is the newest text published in the shared database: a reload publishes the node's file
+ * to every node, the first node to start on an empty database imports its file, and {@link #fresh()}
+ * compares generations so that a change published through one node holds on every node from the next
+ * authentication on. A node that cannot read or load the newest generation refuses to authenticate
+ * anyone (fail closed) rather than go on with an older registry.
  *
  * <p>Threading: {@link #current()} is lock-free and may be called from any thread, including
  * event loops; it returns an immutable snapshot. {@link #reload()} reads the file on the calling
@@ -24,6 +32,9 @@ public final class RegistryService {
     private final Set<String> reportTypeIds;
     private final Path demoKeyDirectory;
     private final AtomicReference<Registry> current;
+    private final SharedRegistry shared;
+    /** The generation of {@link #current} in {@link #shared}; 0 when alone. */
+    private volatile long generation;
 
     /**
      * Loads the registry; see {@link RegistryLoader#load(Path, Set, Path)} for the parameters.
@@ -34,7 +45,72 @@ public final class RegistryService {
         this.file = Objects.requireNonNull(file, "file");
         this.reportTypeIds = Set.copyOf(reportTypeIds);
         this.demoKeyDirectory = demoKeyDirectory;
+        this.shared = null;
         this.current = new AtomicReference<>(RegistryLoader.load(file, this.reportTypeIds, demoKeyDirectory));
+    }
+
+    /**
+     * A node of a cluster: the registry is the newest published in {@code shared}; when there is none yet,
+     * this node's file (valid) is published as the first. A file that differs from the published registry
+     * is only warned about: {@code reload-registry} publishes it.
+     *
+     * @throws ConfigException if the file, or the published registry, does not load here
+     * @throws IOException if the shared database cannot be read
+     */
+    public RegistryService(Path file, Set<String> reportTypeIds, Path demoKeyDirectory, SharedRegistry shared)
+            throws ConfigException, IOException {
+        this.file = Objects.requireNonNull(file, "file");
+        this.reportTypeIds = Set.copyOf(reportTypeIds);
+        this.demoKeyDirectory = demoKeyDirectory;
+        this.shared = Objects.requireNonNull(shared, "shared");
+        String fileText = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        Registry fromFile = RegistryLoader.load(file, this.reportTypeIds, demoKeyDirectory);
+        this.current = new AtomicReference<>(fromFile);
+        if (shared.newest().isEmpty() && shared.publish(0, fileText, "import of " + file.getFileName() + " at first start")) {
+            generation = 1;
+            LOG.info("registry: imported {} into the shared database as generation 1", file.getFileName());
+            return;
+        }
+        SharedRegistry.Publication newest = shared.newest().orElseThrow();
+        adopt(newest);
+        if (!newest.text().equals(fileText)) {
+            LOG.warn("registry: {} differs from the registry published in the shared database (generation {}), which is used; "
+                    + "scripts/admin reload-registry publishes this node's file to every node", file, newest.generation());
+        }
+    }
+
+    /**
+     * The current snapshot, first brought up to the newest published generation when in a cluster. Call
+     * it where a caller is authenticated (never on an event loop: it may read the database).
+     *
+     * @throws IllegalStateException when the shared registry cannot be read or does not load here: the
+     *     caller is then refused, never let in on an older registry
+     */
+    public Registry fresh() {
+        if (shared == null) {
+            return current();
+        }
+        try {
+            if (shared.newestGeneration() != generation) {
+                synchronized (this) {
+                    SharedRegistry.Publication newest = shared.newest().orElseThrow();
+                    if (newest.generation() != generation) {
+                        adopt(newest);
+                    }
+                }
+            }
+            return current();
+        } catch (IOException | ConfigException | java.util.NoSuchElementException e) {
+            LOG.error("registry: the shared registry cannot be used, so nobody is authenticated on this node: {}", e.getMessage());
+            throw new IllegalStateException("the shared registry cannot be read", e);
+        }
+    }
+
+    private void adopt(SharedRegistry.Publication p) throws ConfigException {
+        Registry next = RegistryLoader.parse(p.text(), file.resolveSibling(file.getFileName() + " (published generation " + p.generation()
+                + ")"), reportTypeIds, demoKeyDirectory);
+        current.set(next);
+        generation = p.generation();
     }
 
     /** The current snapshot. */
@@ -50,11 +126,32 @@ public final class RegistryService {
      */
     public synchronized RegistryChange reload() throws ConfigException {
         Registry next = RegistryLoader.load(file, reportTypeIds, demoKeyDirectory);
+        if (shared != null) {
+            publish(next);
+        }
         Registry previous = current.getAndSet(next);
         RegistryChange change = RegistryChange.between(previous, next);
         LOG.info("registry reloaded: {} added, {} removed, {} changed", change.added().size(), change.removed().size(),
                 change.changed().size());
         return change;
+    }
+
+    /** Publishes the node's (validated) file as the newest generation; retried once if another node was first. */
+    private void publish(Registry next) throws ConfigException {
+        try {
+            String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+            for (int attempt = 0; attempt < 2; attempt++) {
+                long after = shared.newestGeneration();
+                if (shared.publish(after, text, "reload-registry")) {
+                    generation = after + 1;
+                    LOG.info("registry: published {} as generation {} for every node", file.getFileName(), generation);
+                    return;
+                }
+            }
+            throw new ConfigException(file, "(file)", "another node published the registry at the same moment; run reload-registry again");
+        } catch (IOException e) {
+            throw new ConfigException(file, "(file)", "cannot be published to the shared database (" + e.getMessage() + ")");
+        }
     }
 
     /**

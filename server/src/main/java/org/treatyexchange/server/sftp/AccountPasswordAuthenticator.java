@@ -37,6 +37,10 @@ final class AccountPasswordAuthenticator implements PasswordAuthenticator {
         this.guard = guard;
     }
 
+    /** The hash the password was proven against, so that a change published since can be noticed before the first request. */
+    static final org.apache.sshd.common.AttributeRepository.AttributeKey<String> PASSWORD_HASH =
+            new org.apache.sshd.common.AttributeRepository.AttributeKey<>();
+
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
         Optional<Account> account = registry.current().account(username).filter(a -> !a.disabled());
@@ -52,6 +56,7 @@ final class AccountPasswordAuthenticator implements PasswordAuthenticator {
         if (matches && !lockedOut) {
             session.removeAttribute(AccountAuthenticator.CANDIDATE_FINGERPRINT);
             session.setAttribute(PASSWORD_PROVEN, Boolean.TRUE);
+            session.setAttribute(PASSWORD_HASH, hash.encoded());
             return true;
         }
         return refused(username, session, lockedOut ? "locked-out"

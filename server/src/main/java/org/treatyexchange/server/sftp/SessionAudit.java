@@ -50,6 +50,38 @@ final class SessionAudit implements AutoCloseable {
         }
     }
 
+    /**
+     * Off the calling thread: asks {@code refusal} (which may read the store) whether the act may go on;
+     * if it names a reason, records {@code refused} with it and fails, else records {@code event}. The
+     * future completes once the row is committed.
+     */
+    CompletableFuture<Void> recordUnless(java.util.function.Supplier<String> refusal, AuditEvent event,
+            java.util.function.Function<String, AuditEvent> refused) {
+        try {
+            return CompletableFuture.runAsync(() -> {
+                String reason;
+                try {
+                    reason = refusal.get();
+                } catch (RuntimeException e) {
+                    reason = "registry-unavailable";
+                }
+                try {
+                    if (reason != null) {
+                        audit.record(refused.apply(reason));
+                        throw new IllegalStateException("login refused: " + reason);
+                    }
+                    audit.record(event);
+                } catch (IllegalStateException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }, executor);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the session audit queue is full", e));
+        }
+    }
+
     /** Records the event once {@code before} has finished (either way), keeping the chain in the order of the acts. */
     CompletableFuture<Void> recordAfter(CompletableFuture<?> before, AuditEvent event) {
         return before.handle((ok, failed) -> null).thenCompose(ignored -> record(event));

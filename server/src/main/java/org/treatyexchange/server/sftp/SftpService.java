@@ -259,17 +259,44 @@ public final class SftpService implements AutoCloseable {
             Account a = account.get();
             server.setAttribute(IDENTITY, Callers.of(a, Caller.Channel.SFTP, fingerprint, source));
             AuditEvent login = AuditEvent.ok("auth.success", a.name(), source, "-").withDetail("channel", "sftp");
-            CompletableFuture<Void> audited = audit.record(AccountPasswordAuthenticator.CREDENTIAL.equals(fingerprint)
-                    ? login.withDetail("method", "password")
-                    : login.withDetail("keyFingerprint", fingerprint));
+            String passwordHash = server.getAttribute(AccountPasswordAuthenticator.PASSWORD_HASH);
+            // The I/O thread decided on this node's snapshot; the shared registry (several nodes) is read
+            // here, off that thread, before the SFTP subsystem serves the first request (LoginAuditGate).
+            CompletableFuture<Void> audited = audit.recordUnless(() -> withdrawnSince(a.name(), fingerprint, passwordHash),
+                    AccountPasswordAuthenticator.CREDENTIAL.equals(fingerprint)
+                            ? login.withDetail("method", "password")
+                            : login.withDetail("keyFingerprint", fingerprint),
+                    reason -> AuditEvent.refused("auth.failure", a.name(), source, "-").withDetail("channel", "sftp")
+                            .withDetail("reason", reason));
             server.setAttribute(LOGIN_AUDITED, audited);
             audited.whenComplete((ok, failed) -> {
                 if (failed != null) {
-                    LOG.error("audit of a login by {} could not be written; closing the session: {}", a.name(),
-                            SessionAudit.rootMessage(failed));
+                    String why = SessionAudit.rootMessage(failed);
+                    if (why != null && why.startsWith("login refused")) {
+                        LOG.info("{} of {}: the newest registry no longer admits it; closing the session", why, a.name());
+                    } else {
+                        LOG.error("audit of a login by {} could not be written; closing the session: {}", a.name(), why);
+                    }
                     closeQuietly(server);
                 }
             });
+        }
+
+        /**
+         * Why the credential just proven no longer admits the account in the newest registry (disabled,
+         * removed, key or password withdrawn through another node), or null when it still does.
+         */
+        private String withdrawnSince(String account, String fingerprint, String passwordHash) {
+            Optional<Account> now = registry.fresh().account(account).filter(x -> !x.disabled());
+            if (now.isEmpty()) {
+                return "unknown-or-disabled-account";
+            }
+            if (AccountPasswordAuthenticator.CREDENTIAL.equals(fingerprint)) {
+                return now.get().passwordHash() != null && now.get().passwordHash().encoded().equals(passwordHash) ? null : "password-withdrawn";
+            }
+            boolean keyStillRegistered = now.get().sshKeys().stream()
+                    .anyMatch(k -> org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(k.key()).equals(fingerprint));
+            return keyStillRegistered ? null : "key-not-registered";
         }
 
         @Override

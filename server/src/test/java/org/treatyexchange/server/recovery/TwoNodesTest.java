@@ -56,7 +56,7 @@ class TwoNodesTest {
         env.put("EXCHANGE_S3_ENDPOINT", s3.endpoint().toString());
         env.putAll(s3.environment(tmp.resolve("s3-credentials")));
         Path first = tmp.resolve("node1");
-        nodes.put("node1", ServerProcess.start(first, "384m", env));
+        nodes.put("node1", ServerProcess.start(first, "384m", env, "--config", ownRegistry(tmp.resolve("node1-config")).toString()));
         Path second = tmp.resolve("node2");
         joinKeys(first, second);
         nodes.put("node2", ServerProcess.start(second, "384m", env));
@@ -86,6 +86,18 @@ class TwoNodesTest {
                 Files.copy(d, to.resolve("demo").resolve(d.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
+    }
+
+    /**
+     * The shipped configuration naming a copy of the shipped registry, so that a test can change the
+     * registry on this node only; returns the configuration file.
+     */
+    static Path ownRegistry(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path registry = Files.copy(org.treatyexchange.server.TestExchange.REPO.resolve("config/registry.yaml"), dir.resolve("registry.yaml"));
+        String config = Files.readString(org.treatyexchange.server.TestExchange.REPO.resolve("config/server.yaml"));
+        assertThat(config).contains("registry: config/registry.yaml");
+        return Files.writeString(dir.resolve("server.yaml"), config.replace("registry: config/registry.yaml", "registry: " + registry));
     }
 
     @AfterAll
@@ -209,6 +221,34 @@ class TwoNodesTest {
 
     @Test
     @Order(4)
+    void anAccountDisabledThroughTheFirstNodeIsRefusedByTheSecondFromItsNextLoginWithoutAReloadThere() throws Exception {
+        int second = nodes.get("node2").sftpPort();
+        try (SftpClient sftp = clients.sftp("calvera-system", second)) {
+            assertThat(sftp.canonicalPath(".")).isEqualTo("/");
+        }
+        Path registry = tmp.resolve("node1-config").resolve("registry.yaml");
+        String text = Files.readString(registry);
+        String entry = "  - name: calvera-system\n    state: CAL\n    role: state-system\n";
+        assertThat(text).contains(entry);
+        Files.writeString(registry, text.replace(entry, entry + "    disabled: true\n"));
+
+        ProcessClients.AdminResult reloaded = admin("node1", "reload-registry");
+        assertThat(reloaded.code()).as(reloaded.output()).isZero();
+
+        // Node 2 may still let the SSH login through on its snapshot, but closes the session before the
+        // first SFTP request, once it has read the newest registry off the I/O thread.
+        assertThatThrownBy(() -> clients.sftp("calvera-system", second).close()).as("node 2, whose own file still enables it")
+                .isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> clients.sftp("calvera-system", nodes.get("node1").sftpPort()).close())
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(Files.readString(tmp.resolve("node2-server.log"))).contains("login refused: unknown-or-disabled-account of calvera-system");
+        try (SftpClient sftp = clients.sftp("calvera-officer", second)) {
+            assertThat(sftp.canonicalPath(".")).as("the other accounts are untouched").isEqualTo("/");
+        }
+    }
+
+    @Test
+    @Order(5)
     void aNodeKilledMidUploadLosesNothingAndTheRetryThroughTheBalancerFilesExactlyOnceOnTheOther() throws Exception {
         byte[] document = new byte[24 << 20];
         new java.util.Random(4).nextBytes(document);

@@ -11,12 +11,12 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /** Real keys generated for the tests, written as OpenSSH public key lines. */
-final class TestKeys {
+public final class TestKeys {
     private static final String SSH_ED25519 = "ssh-ed25519";
 
     private TestKeys() {}
 
-    static KeyPair ed25519() {
+    public static KeyPair ed25519() {
         try {
             return KeyUtils.generateKeyPair(SSH_ED25519, 256);
         } catch (GeneralSecurityException e) {
@@ -43,7 +43,7 @@ final class TestKeys {
     }
 
     /** {@code type base64 comment}, as in a .pub file. */
-    static String line(PublicKey key, String comment) {
+    public static String line(PublicKey key, String comment) {
         return PublicKeyEntry.toString(key) + " " + comment;
     }
 

@@ -11,6 +11,7 @@ import org.treatyexchange.server.store.DocumentKeyRecords;
 import org.treatyexchange.server.store.FilingRecords;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
+import org.treatyexchange.server.store.RegistryRecords;
 import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.RoutingRecords;
@@ -34,6 +35,7 @@ final class JdbcTx implements Tx {
     private JdbcRoutingRecords routing;
     private JdbcManifestRecords manifests;
     private JdbcInstructionRecords instructions;
+    private JdbcRegistryRecords registry;
     private JdbcSubmissionRecords submissions;
 
     JdbcTx(Connection connection) {
@@ -117,6 +119,15 @@ final class JdbcTx implements Tx {
             instructions = new JdbcInstructionRecords(this);
         }
         return instructions;
+    }
+
+    @Override
+    public RegistryRecords registry() {
+        connection();
+        if (registry == null) {
+            registry = new JdbcRegistryRecords(this);
+        }
+        return registry;
     }
 
     @Override

@@ -1,0 +1,145 @@
+package org.treatyexchange.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.registry.Account;
+import org.treatyexchange.server.registry.RegistryService;
+import org.treatyexchange.server.registry.TestKeys;
+import org.treatyexchange.server.store.Store;
+
+/**
+ * Nodes sharing one PostgreSQL database share one registry: what one node publishes, every other node
+ * uses from its next authentication on, without a reload of its own; a registry it cannot trust stops it
+ * from authenticating anyone.
+ */
+class SharedRegistryTest {
+
+    static final Set<String> REPORT_TYPES = Set.of("annual-report", "national-report");
+
+    @TempDir
+    Path dir;
+    TestDatabase database;
+    Store store;
+    PublicKey officerKey;
+    PublicKey secretariatKey;
+
+    @BeforeEach
+    void open() throws Exception {
+        database = TestDatabase.create(TestDatabase.Kind.POSTGRESQL);
+        store = database.open(null);
+        officerKey = TestKeys.ed25519().getPublic();
+        secretariatKey = TestKeys.ed25519().getPublic();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        store.close();
+        database.close();
+    }
+
+    private Path registryFile(String name, boolean officerDisabled, String padding) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, """
+                # %s
+                states:
+                  - code: ARC
+                    name: Arcadia
+                    status: state-party
+                    instructions: {}
+                    contacts: []
+                accounts:
+                  - name: secretariat
+                    role: secretariat
+                    sshKeys: ["%s"]
+                  - name: arcadia-officer
+                    state: ARC
+                    role: state-officer
+                    disabled: %s
+                    sshKeys: ["%s"]
+                """.formatted(padding, TestKeys.line(secretariatKey, "sec"), officerDisabled, TestKeys.line(officerKey, "officer")));
+        return file;
+    }
+
+    private RegistryService node(Path file) throws Exception {
+        return new RegistryService(file, REPORT_TYPES, null, new DatabaseRegistry(store, Clock.systemUTC()));
+    }
+
+    private static boolean enabled(RegistryService registry, String account) {
+        return registry.fresh().account(account).filter(a -> !a.disabled()).isPresent();
+    }
+
+    @Test
+    void theFirstNodeImportsItsFileAndALaterNodeUsesThePublishedRegistryNotItsOwnFile() throws Exception {
+        RegistryService first = node(registryFile("first.yaml", false, "first"));
+        RegistryService second = node(registryFile("second.yaml", true, "second (stale)"));
+
+        assertThat(enabled(first, "arcadia-officer")).isTrue();
+        assertThat(enabled(second, "arcadia-officer")).as("the published registry, not the node's differing file").isTrue();
+    }
+
+    @Test
+    void anAccountDisabledThroughOneNodeIsRefusedByTheOtherFromItsNextAuthenticationWithoutAReloadThere() throws Exception {
+        Path firstFile = registryFile("first.yaml", false, "v1");
+        RegistryService first = node(firstFile);
+        RegistryService second = node(registryFile("second.yaml", false, "v1"));
+        assertThat(enabled(second, "arcadia-officer")).isTrue();
+
+        registryFile("first.yaml", true, "v2");
+        first.reload();
+
+        assertThat(enabled(second, "arcadia-officer")).as("node 2, no reload of its own").isFalse();
+        assertThat(enabled(first, "arcadia-officer")).isFalse();
+        assertThat(second.fresh().accounts()).extracting(Account::name).containsExactly("secretariat", "arcadia-officer");
+    }
+
+    @Test
+    void aRegistryLongerThanOneChunkWithCharactersOutsideTheBasicPlaneTravelsExactly() throws Exception {
+        // 8000-char chunks: put a surrogate pair across every boundary the split could cut
+        StringBuilder padding = new StringBuilder();
+        while (padding.length() < 30_000) {
+            padding.append("Ωé\uD83D\uDCC4 ");
+        }
+        RegistryService first = node(registryFile("first.yaml", false, padding.toString()));
+        Path secondFile = registryFile("second.yaml", true, "other");
+        node(secondFile);
+
+        try (Connection c = database.connect(null); Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT COUNT(*) FROM registry_chunk WHERE generation = 1")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isGreaterThan(3);
+        }
+        String published = new DatabaseRegistry(store, Clock.systemUTC()).newest().orElseThrow().text();
+        assertThat(published).isEqualTo(Files.readString(dir.resolve("first.yaml")));
+        assertThat(enabled(first, "arcadia-officer")).isTrue();
+    }
+
+    @Test
+    void aPublishedRegistryThatNoLongerMatchesItsDigestStopsEveryAuthenticationOnTheNodeInsteadOfBeingUsed() throws Exception {
+        RegistryService first = node(registryFile("first.yaml", false, "v1"));
+        registryFile("first.yaml", true, "v2");
+        first.reload();
+        RegistryService second = node(registryFile("second.yaml", false, "v1"));
+        assertThat(enabled(second, "arcadia-officer")).isFalse();
+
+        registryFile("first.yaml", false, "v3");
+        first.reload();
+        try (Connection c = database.connect(null); Statement st = c.createStatement()) {
+            // an edit behind the nodes' back, without the digest
+            st.executeUpdate("UPDATE registry_chunk SET content = REPLACE(content, 'disabled: false', 'disabled: true') WHERE generation = 3");
+        }
+
+        assertThatThrownBy(second::fresh).isInstanceOf(IllegalStateException.class).hasMessageContaining("shared registry");
+    }
+}
