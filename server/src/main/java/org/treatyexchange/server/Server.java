@@ -12,6 +12,8 @@ import org.treatyexchange.server.application.Administration;
 import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.FilingRules;
+import org.treatyexchange.server.application.LoginLockout;
+import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StandingInstructions;
@@ -29,6 +31,8 @@ import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.TlsCredentials;
 import org.treatyexchange.server.crypto.MasterKeys;
 import org.treatyexchange.server.crypto.ReceiptSigner;
+import org.treatyexchange.server.crypto.SealedSecrets;
+import org.treatyexchange.server.crypto.Totp;
 import org.treatyexchange.server.demo.DemoAccounts;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.filing.Manifests;
@@ -113,6 +117,7 @@ public final class Server implements AutoCloseable {
 
         if (demo) {
             DemoAccounts.ensureKeys(home.demoDir(), RegistryLoader.demoKeyAccounts(config.registryFile()));
+            DemoAccounts.ensurePasswords(home.demoDir(), RegistryLoader.demoPasswordAccounts(config.registryFile()));
         }
         Store store = ConfiguredStorage.openStore(config.database(), home, env);
         started.add(store);
@@ -158,7 +163,10 @@ public final class Server implements AutoCloseable {
         SftpSettings sftpSettings = sftpSettings();
         Path hostKeyStore = home.keyDir().resolve(HostKeyStore.FILE_NAME); // what backups carry of the host keys
         HostKeyStore.restoreMissing(hostKeyStore, sftpSettings.hostKeyFiles(), password);
-        sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail);
+        // one lockout for every channel: a password or code guessed on the portal counts for SSH, and the other way round
+        LoginLockout lockout = new LoginLockout(sftpSettings.lockoutMaxFailures(), sftpSettings.lockoutWindow(),
+                sftpSettings.lockoutDuration(), clock);
+        sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail, lockout);
         started.add(sftp);
         HostKeyStore.save(hostKeyStore, sftpSettings.hostKeyFiles(), password);
         IssuedCredential tls = null;
@@ -173,16 +181,19 @@ public final class Server implements AutoCloseable {
             apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail);
             started.add(apiServer);
         }
+        PortalLogins logins = new PortalLogins(registry, store, new SealedSecrets(masterKeys), lockout, trail, clock, portal.sessionIdle(),
+                portal.sessionAbsolute());
         if (portal.enabled()) {
             PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
             portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                     portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
-                    publicDesk);
+                    publicDesk, logins, clock);
             started.add(portalServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
                 new AdminOperations(secretariat, new Administration(store, masterKeys, trail), registry, trail)
-                        .withBackups(Backups.online(store, blobs, home, clock)));
+                        .withBackups(Backups.online(store, blobs, home, clock))
+                        .withDemoTotp(demo ? logins : null, clock));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
@@ -191,8 +202,15 @@ public final class Server implements AutoCloseable {
                 .withDetail("apiPort", Integer.toString(apiPort()))
                 .withDetail("portalPort", Integer.toString(portalPort())));
         if (demo) {
+            // the demo's people are enrolled with the secrets of demo/<account>.totp, unless they enrolled another at login
+            Map<String, String> totpSecrets = new java.util.HashMap<>();
+            for (String person : RegistryLoader.demoPasswordAccounts(config.registryFile())) {
+                String secret = java.nio.file.Files.readString(DemoAccounts.totpFile(home.demoDir(), person)).strip();
+                totpSecrets.put(person, Totp.base32(logins.enrolIfAbsent(person, Totp.fromBase32(secret))));
+            }
             Path accounts = DemoAccounts.writeAccountsFile(home.demoDir(), registry.current(), config.sftp().bind(), sftp.port(),
-                    receiptCertificate, api.bind(), apiPort(), ca == null ? null : home.resolve(config.keys().caCertificate()));
+                    receiptCertificate, api.bind(), apiPort(), ca == null ? null : home.resolve(config.keys().caCertificate()),
+                    portal.bind(), portalPort(), totpSecrets);
             LOG.info("demo: accounts and their keys are listed in {}", accounts);
         }
         LOG.info("Treaty Exchange started; data directory {}", home.root());

@@ -25,6 +25,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
+import java.time.Clock;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -35,12 +36,15 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.PublicDesk;
+import org.treatyexchange.server.crypto.ClientCertificateTrust;
 
 /**
  * The browser portal's HTTPS listener: TLS with the server's certificate (the API's, issued by the local
- * CA), HTTP/1.1, pages and files from {@link PortalRoutes}. Client certificates are not asked for at this
- * step: browsers would prompt for one, and nothing on the portal uses it yet. Event loops only decode and
+ * CA), HTTP/1.1, pages and files from {@link PortalRoutes}. Client certificates are optional: a browser may
+ * present one, accepted if valid now (like the API, without a CA: the registry pins certificates), and at
+ * login a certificate registered to the account stands in for the TOTP code. Event loops only decode and
  * write; routes run on an executor of {@code executorThreads} with a bounded queue (full: 503).
  */
 public final class PortalServer implements AutoCloseable {
@@ -70,11 +74,12 @@ public final class PortalServer implements AutoCloseable {
      * @throws IllegalArgumentException if a configured cipher suite is not supported by this JDK
      * @throws Exception if the TLS context cannot be built or the address cannot be bound
      */
-    public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk)
-            throws Exception {
+    public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk,
+            PortalLogins logins, Clock clock) throws Exception {
         Objects.requireNonNull(publicDesk, "publicDesk");
-        SslContext tls = sslContext(settings, serverKey, serverChain);
-        PortalRoutes routes = new PortalRoutes(publicDesk);
+        Objects.requireNonNull(logins, "logins");
+        SslContext tls = sslContext(settings, serverKey, serverChain, clock);
+        PortalRoutes routes = new PortalRoutes(publicDesk, logins);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("portal-worker", true),
                 new ThreadPoolExecutor.AbortPolicy());
@@ -113,7 +118,7 @@ public final class PortalServer implements AutoCloseable {
         }
     }
 
-    static SslContext sslContext(PortalSettings settings, PrivateKey key, List<X509Certificate> chain) throws Exception {
+    static SslContext sslContext(PortalSettings settings, PrivateKey key, List<X509Certificate> chain, Clock clock) throws Exception {
         Objects.requireNonNull(key, "serverKey");
         if (chain == null || chain.isEmpty()) {
             throw new IllegalArgumentException("the server certificate chain is empty");
@@ -128,7 +133,8 @@ public final class PortalServer implements AutoCloseable {
                 .sslProvider(SslProvider.JDK)
                 .protocols(settings.tlsProtocols())
                 .ciphers(settings.cipherSuites(), IdentityCipherSuiteFilter.INSTANCE)
-                .clientAuth(ClientAuth.NONE)
+                .clientAuth(ClientAuth.OPTIONAL)
+                .trustManager(new ClientCertificateTrust(clock))
                 .build();
     }
 

@@ -14,6 +14,7 @@ import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.RegistryRecords;
 import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.MessageRecords;
+import org.treatyexchange.server.store.PortalRecords;
 import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.SubmissionRecords;
@@ -37,6 +38,7 @@ final class JdbcTx implements Tx {
     private JdbcInstructionRecords instructions;
     private JdbcRegistryRecords registry;
     private JdbcSubmissionRecords submissions;
+    private JdbcPortalRecords portal;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -137,6 +139,15 @@ final class JdbcTx implements Tx {
             submissions = new JdbcSubmissionRecords(this);
         }
         return submissions;
+    }
+
+    @Override
+    public PortalRecords portal() {
+        connection();
+        if (portal == null) {
+            portal = new JdbcPortalRecords(this);
+        }
+        return portal;
     }
 
     @Override
