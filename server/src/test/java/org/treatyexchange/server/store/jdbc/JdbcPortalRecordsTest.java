@@ -17,6 +17,7 @@ import org.treatyexchange.server.TestDatabase;
 import org.treatyexchange.server.store.PortalRecords.Session;
 import org.treatyexchange.server.store.PortalRecords.TotpSecret;
 import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.store.Tx;
 
 /** The portal's sessions and TOTP rows (V9), on embedded Derby and on a real PostgreSQL server. */
 @ParameterizedClass
@@ -57,20 +58,20 @@ class JdbcPortalRecordsTest {
             tx.portal().insertSession(b);
             return null;
         });
-        assertThat(store.read(tx -> tx.portal().session(a.idHash()))).contains(a);
+        assertThat(store.read((Tx tx) -> tx.portal().session(a.idHash()))).contains(a);
         Instant later = T0.plus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.MILLIS);
         store.inTransaction(tx -> {
             tx.portal().touchSession(a.idHash(), later);
             return null;
         });
-        assertThat(store.read(tx -> tx.portal().session(a.idHash())).orElseThrow().lastSeenAt()).isEqualTo(later);
+        assertThat(store.read((Tx tx) -> tx.portal().session(a.idHash())).orElseThrow().lastSeenAt()).isEqualTo(later);
         // b is older than the absolute limit: it goes, a stays
         int gone = store.inTransaction(tx -> tx.portal().deleteExpiredSessions(T0.minus(Duration.ofMinutes(15)), T0.minus(Duration.ofHours(8))));
         assertThat(gone).isEqualTo(1);
-        assertThat(store.read(tx -> tx.portal().session(b.idHash()))).isEmpty();
-        assertThat(store.inTransaction(tx -> tx.portal().deleteSession(a.idHash()))).isTrue();
-        assertThat(store.inTransaction(tx -> tx.portal().deleteSession(a.idHash()))).isFalse();
-        assertThat(store.read(tx -> tx.portal().session(a.idHash()))).isEmpty();
+        assertThat(store.read((Tx tx) -> tx.portal().session(b.idHash()))).isEmpty();
+        assertThat(store.inTransaction((Tx tx) -> tx.portal().deleteSession(a.idHash()))).isTrue();
+        assertThat(store.inTransaction((Tx tx) -> tx.portal().deleteSession(a.idHash()))).isFalse();
+        assertThat(store.read((Tx tx) -> tx.portal().session(a.idHash()))).isEmpty();
     }
 
     @Test
@@ -85,11 +86,11 @@ class JdbcPortalRecordsTest {
         assertThat(read.confirmed()).isFalse();
         assertThat(read.lastStep()).isEqualTo(-1);
 
-        assertThat(store.inTransaction(tx -> tx.portal().useStep("arcadia-officer", 1000, T0))).isTrue();
-        assertThat(store.inTransaction(tx -> tx.portal().useStep("arcadia-officer", 1000, T0))).as("the same step again").isFalse();
-        assertThat(store.inTransaction(tx -> tx.portal().useStep("arcadia-officer", 999, T0))).as("an earlier step").isFalse();
-        assertThat(store.inTransaction(tx -> tx.portal().useStep("arcadia-officer", 1001, T0))).isTrue();
-        assertThat(store.inTransaction(tx -> tx.portal().useStep("nobody", 5, T0))).isFalse();
+        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("arcadia-officer", 1000, T0))).isTrue();
+        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("arcadia-officer", 1000, T0))).as("the same step again").isFalse();
+        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("arcadia-officer", 999, T0))).as("an earlier step").isFalse();
+        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("arcadia-officer", 1001, T0))).isTrue();
+        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("nobody", 5, T0))).isFalse();
         TotpSecret used = store.read(tx -> tx.portal().totp("arcadia-officer")).orElseThrow();
         assertThat(used.confirmed()).isTrue();
         assertThat(used.lastStep()).isEqualTo(1001);
