@@ -621,7 +621,7 @@ public final class AdminCli {
             PrintWriter err = parent.spec.commandLine().getErr();
             Path target = to != null ? to : parent.home;
             if (target == null) {
-                String env = System.getenv("EXCHANGE_HOME");
+                String env = parent.env.get("EXCHANGE_HOME");
                 if (env == null || env.isEmpty()) {
                     err.println("name the new data directory with --to (or --home)");
                     return 2;
