@@ -73,6 +73,9 @@ public final class Server implements AutoCloseable {
     private SftpService sftp;
     private ApiServer apiServer;
     private PortalServer portalServer;
+    /** The use cases the portal calls (for tests that drive the portal's pages with their own session guard). */
+    private StateDesk stateDesk;
+    private PublicDesk publicDesk;
     private Path receiptCertificate;
     private RegistryService registry;
     private FilingService filings;
@@ -153,6 +156,7 @@ public final class Server implements AutoCloseable {
                 config.limits().maxFileSize(), config.reportTypeIds()), rules, registry, filings, vault, blobs, receiptSigner, audit, store, clock);
         StateDesk states = new StateDesk(rules, filings, new Manifests(store, audit, clock), messages, release, reports, instructions,
                 registry, vault, store, trail, clock);
+        this.stateDesk = states;
         SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
                 trail, clock);
 
@@ -178,7 +182,9 @@ public final class Server implements AutoCloseable {
             PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
             portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                     portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
-                    publicDesk);
+                    publicDesk, states, java.nio.file.Files.readAllBytes(receiptCertificate),
+                    new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()));
+            this.publicDesk = publicDesk;
             started.add(portalServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
@@ -296,6 +302,16 @@ public final class Server implements AutoCloseable {
     /** The HTTPS port actually bound, or 0 when the API is disabled. */
     public int apiPort() {
         return apiServer == null ? 0 : apiServer.port();
+    }
+
+    /** The States' use cases, as every edge calls them (for tests that start an edge of their own). */
+    public StateDesk stateDesk() {
+        return stateDesk;
+    }
+
+    /** The public's use cases, or null when the portal is disabled. */
+    public PublicDesk publicDesk() {
+        return publicDesk;
     }
 
     /** The browser portal's HTTPS port actually bound, or 0 when the portal is disabled. */

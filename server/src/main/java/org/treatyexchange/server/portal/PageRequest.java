@@ -19,11 +19,17 @@ import java.util.Optional;
  * @param acceptLanguage the browser's {@code Accept-Language}, or null
  * @param cookies the request's cookies by name (the first of each name)
  * @param source the remote address, for the audit trail
+ * @param form the fields of a url-encoded form body (empty for any other request)
  */
 record PageRequest(String method, String path, Map<String, List<String>> query, String acceptLanguage, Map<String, String> cookies,
-        String source) {
+        String source, Map<String, List<String>> form) {
 
     static PageRequest of(String method, String uri, HttpHeaders headers, String source) {
+        return of(method, uri, headers, source, null);
+    }
+
+    /** As {@link #of(String, String, HttpHeaders, String)}, with a url-encoded form body (null: none). */
+    static PageRequest of(String method, String uri, HttpHeaders headers, String source, String formBody) {
         QueryStringDecoder d = new QueryStringDecoder(uri);
         java.util.HashMap<String, String> cookies = new java.util.HashMap<>();
         String cookieHeader = headers.get(HttpHeaderNames.COOKIE);
@@ -32,8 +38,21 @@ record PageRequest(String method, String path, Map<String, List<String>> query, 
                 cookies.putIfAbsent(c.name(), c.value());
             }
         }
+        Map<String, List<String>> form = formBody == null || formBody.isEmpty() ? Map.of()
+                : Map.copyOf(new QueryStringDecoder(formBody, java.nio.charset.StandardCharsets.UTF_8, false).parameters());
         return new PageRequest(method, d.path(), Map.copyOf(d.parameters()), headers.get(HttpHeaderNames.ACCEPT_LANGUAGE),
-                Map.copyOf(cookies), source);
+                Map.copyOf(cookies), source, form);
+    }
+
+    /** The first value of a form field, or null. */
+    String field(String name) {
+        List<String> v = form.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** Every value of a form field (checkboxes), possibly none. */
+    List<String> fields(String name) {
+        return form.getOrDefault(name, List.of());
     }
 
     /** The first value of a query parameter, or null. */

@@ -58,7 +58,10 @@ final class PortalHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean head = request.method().name().equals("HEAD");
         PageRequest page;
         try {
-            page = PageRequest.of(request.method().name(), request.uri(), request.headers(), source);
+            String contentType = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
+            String form = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
+                    ? request.content().toString(java.nio.charset.StandardCharsets.UTF_8) : null;
+            page = PageRequest.of(request.method().name(), request.uri(), request.headers(), source, form);
         } catch (IllegalArgumentException e) {
             // a malformed %-escape in the query: answered with a page, not a dropped connection
             try {
@@ -82,7 +85,7 @@ final class PortalHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private static void write(ChannelHandlerContext ctx, PageResponse r, HttpResponseStatus status, boolean keepAlive, boolean head) {
+    static void write(ChannelHandlerContext ctx, PageResponse r, HttpResponseStatus status, boolean keepAlive, boolean head) {
         ByteBuf body = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         r.headers().forEach(res.headers()::set);

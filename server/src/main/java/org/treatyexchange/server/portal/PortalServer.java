@@ -36,12 +36,14 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.application.PublicDesk;
+import org.treatyexchange.server.application.StateDesk;
 
 /**
  * The browser portal's HTTPS listener: TLS with the server's certificate (the API's, issued by the local
  * CA), HTTP/1.1, pages and files from {@link PortalRoutes}. Client certificates are not asked for at this
  * step: browsers would prompt for one, and nothing on the portal uses it yet. Event loops only decode and
- * write; routes run on an executor of {@code executorThreads} with a bounded queue (full: 503).
+ * write; routes run on an executor of {@code executorThreads} with a bounded queue (full: 503). The States'
+ * filing form is the one request not aggregated: {@link UploadHandler} streams it to the executor.
  */
 public final class PortalServer implements AutoCloseable {
 
@@ -73,8 +75,41 @@ public final class PortalServer implements AutoCloseable {
     public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk)
             throws Exception {
         Objects.requireNonNull(publicDesk, "publicDesk");
+        return start(settings, serverKey, serverChain, new PortalRoutes(publicDesk), 0);
+    }
+
+    /**
+     * Binds and starts serving the public site and the States' area.
+     *
+     * @param states the States' use cases
+     * @param receiptCertificatePem the receipt-signing certificate, offered for {@code openssl cms -verify}
+     * @param limits the filing form's limits (the other channels' document size and count)
+     */
+    public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk,
+            StateDesk states, byte[] receiptCertificatePem, FilingLimits limits) throws Exception {
+        return start(settings, serverKey, serverChain, publicDesk, states, SessionGuard.NOBODY, receiptCertificatePem, limits);
+    }
+
+    /** The filing form's limits: as on the other channels. */
+    public record FilingLimits(long maxFileSize, int maxDocuments) {
+        /** The largest filing form body: every document at its largest, plus the form's fields and part headers. */
+        long maxBody() {
+            return maxDocuments * (maxFileSize + MultipartParser.MAX_HEADER_BYTES + 256) + 2L * FilingUpload.MAX_PARTS
+                    * (FilingUpload.MAX_FIELD_BYTES + MultipartParser.MAX_HEADER_BYTES);
+        }
+    }
+
+    static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk,
+            StateDesk states, SessionGuard guard, byte[] receiptCertificatePem, FilingLimits limits) throws Exception {
+        Objects.requireNonNull(publicDesk, "publicDesk");
+        Objects.requireNonNull(states, "states");
+        return start(settings, serverKey, serverChain, new PortalRoutes(publicDesk, states, guard, receiptCertificatePem,
+                limits.maxDocuments()), limits.maxBody());
+    }
+
+    private static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PortalRoutes routes,
+            long maxUploadBody) throws Exception {
         SslContext tls = sslContext(settings, serverKey, serverChain);
-        PortalRoutes routes = new PortalRoutes(publicDesk);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("portal-worker", true),
                 new ThreadPoolExecutor.AbortPolicy());
@@ -97,6 +132,8 @@ public final class PortalServer implements AutoCloseable {
                             ch.pipeline().addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                                     .setMaxInitialLineLength(MAX_INITIAL_LINE)
                                     .setMaxHeaderSize(settings.maxHeaderBytes())));
+                            // the filing form streams past the aggregator; every other request is aggregated (small)
+                            ch.pipeline().addLast("upload", new UploadHandler(routes, executor, maxUploadBody));
                             ch.pipeline().addLast("aggregate", new HttpObjectAggregator(settings.maxFormBytes()));
                             ch.pipeline().addLast("portal", new PortalHandler(routes, executor));
                         }
