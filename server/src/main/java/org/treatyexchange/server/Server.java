@@ -12,6 +12,8 @@ import org.treatyexchange.server.application.Administration;
 import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.FilingRules;
+import org.treatyexchange.server.application.LoginLockout;
+import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StandingInstructions;
@@ -29,6 +31,8 @@ import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.TlsCredentials;
 import org.treatyexchange.server.crypto.MasterKeys;
 import org.treatyexchange.server.crypto.ReceiptSigner;
+import org.treatyexchange.server.crypto.SealedSecrets;
+import org.treatyexchange.server.crypto.Totp;
 import org.treatyexchange.server.demo.DemoAccounts;
 import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.filing.Manifests;
@@ -73,9 +77,6 @@ public final class Server implements AutoCloseable {
     private SftpService sftp;
     private ApiServer apiServer;
     private PortalServer portalServer;
-    /** The use cases the portal calls (for tests that drive the portal's pages with their own session guard). */
-    private StateDesk stateDesk;
-    private PublicDesk publicDesk;
     private Path receiptCertificate;
     private RegistryService registry;
     private FilingService filings;
@@ -121,6 +122,7 @@ public final class Server implements AutoCloseable {
 
         if (demo) {
             DemoAccounts.ensureKeys(home.demoDir(), RegistryLoader.demoKeyAccounts(config.registryFile()));
+            DemoAccounts.ensurePasswords(home.demoDir(), RegistryLoader.demoPasswordAccounts(config.registryFile()));
         }
         registry = new RegistryService(config.registryFile(), config.reportTypeIds(), demo ? home.demoDir() : null);
         ServerConfig.Api api = config.api();
@@ -156,14 +158,16 @@ public final class Server implements AutoCloseable {
                 config.limits().maxFileSize(), config.reportTypeIds()), rules, registry, filings, vault, blobs, receiptSigner, audit, store, clock);
         StateDesk states = new StateDesk(rules, filings, new Manifests(store, audit, clock), messages, release, reports, instructions,
                 registry, vault, store, trail, clock);
-        this.stateDesk = states;
         SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
                 trail, clock);
 
         SftpSettings sftpSettings = sftpSettings();
         Path hostKeyStore = home.keyDir().resolve(HostKeyStore.FILE_NAME); // what backups carry of the host keys
         HostKeyStore.restoreMissing(hostKeyStore, sftpSettings.hostKeyFiles(), password);
-        sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail);
+        // one lockout for every channel: a password or code guessed on the portal counts for SSH, and the other way round
+        LoginLockout lockout = new LoginLockout(sftpSettings.lockoutMaxFailures(), sftpSettings.lockoutWindow(),
+                sftpSettings.lockoutDuration(), clock);
+        sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail, lockout);
         started.add(sftp);
         HostKeyStore.save(hostKeyStore, sftpSettings.hostKeyFiles(), password);
         IssuedCredential tls = null;
@@ -178,18 +182,20 @@ public final class Server implements AutoCloseable {
             apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail);
             started.add(apiServer);
         }
+        PortalLogins logins = new PortalLogins(registry, store, new SealedSecrets(masterKeys), lockout, trail, clock, portal.sessionIdle(),
+                portal.sessionAbsolute());
         if (portal.enabled()) {
             PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
             portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                     portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
-                    publicDesk, states, java.nio.file.Files.readAllBytes(receiptCertificate),
-                    new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()));
-            this.publicDesk = publicDesk;
+                    publicDesk, logins, states, java.nio.file.Files.readAllBytes(receiptCertificate),
+                    new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()), clock);
             started.add(portalServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
                 new AdminOperations(secretariat, new Administration(store, masterKeys, trail), registry, trail)
-                        .withBackups(Backups.online(store, blobs, home, clock)));
+                        .withBackups(Backups.online(store, blobs, home, clock))
+                        .withDemoTotp(demo ? logins : null, clock));
         started.add(admin);
 
         audit.record(store, AuditEvent.ok("server.started", "server", "local", "-")
@@ -198,8 +204,15 @@ public final class Server implements AutoCloseable {
                 .withDetail("apiPort", Integer.toString(apiPort()))
                 .withDetail("portalPort", Integer.toString(portalPort())));
         if (demo) {
+            // the demo's people are enrolled with the secrets of demo/<account>.totp, unless they enrolled another at login
+            Map<String, String> totpSecrets = new java.util.HashMap<>();
+            for (String person : RegistryLoader.demoPasswordAccounts(config.registryFile())) {
+                String secret = java.nio.file.Files.readString(DemoAccounts.totpFile(home.demoDir(), person)).strip();
+                totpSecrets.put(person, Totp.base32(logins.enrolIfAbsent(person, Totp.fromBase32(secret))));
+            }
             Path accounts = DemoAccounts.writeAccountsFile(home.demoDir(), registry.current(), config.sftp().bind(), sftp.port(),
-                    receiptCertificate, api.bind(), apiPort(), ca == null ? null : home.resolve(config.keys().caCertificate()));
+                    receiptCertificate, api.bind(), apiPort(), ca == null ? null : home.resolve(config.keys().caCertificate()),
+                    portal.bind(), portalPort(), totpSecrets);
             LOG.info("demo: accounts and their keys are listed in {}", accounts);
         }
         LOG.info("Treaty Exchange started; data directory {}", home.root());
@@ -302,16 +315,6 @@ public final class Server implements AutoCloseable {
     /** The HTTPS port actually bound, or 0 when the API is disabled. */
     public int apiPort() {
         return apiServer == null ? 0 : apiServer.port();
-    }
-
-    /** The States' use cases, as every edge calls them (for tests that start an edge of their own). */
-    public StateDesk stateDesk() {
-        return stateDesk;
-    }
-
-    /** The public's use cases, or null when the portal is disabled. */
-    public PublicDesk publicDesk() {
-        return publicDesk;
     }
 
     /** The browser portal's HTTPS port actually bound, or 0 when the portal is disabled. */

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Register.class, AdminCli.Send.class, AdminCli.Pending.class,
             AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
             AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class,
-            HashPassword.class})
+            AdminCli.DemoTotp.class, HashPassword.class})
 public final class AdminCli {
 
     /** Exit codes: 0 done; the others say why not (README, "Operations"). */
@@ -384,6 +384,26 @@ public final class AdminCli {
                         plan.path("publicArea").asBoolean() ? " + public" : "", plan.path("needsReview").asBoolean() ? "  REVIEW: "
                         + plan.path("reviewReasons").toString() : "", f.path("fileName").asText());
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "demo-totp", description = "Print a demo person's current portal login code (demo only: refused, exit 4, "
+            + "when demo.enabled is false).")
+    static final class DemoTotp extends Sub {
+        @Parameters(paramLabel = "ACCOUNT")
+        String account;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("demo-totp").put("account", account));
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.println(result.path("code").asText());
+            err.printf("(for %s; valid for %d more seconds, each code works once)%n", result.path("account").asText(),
+                    result.path("validForSeconds").asLong());
             return 0;
         }
     }

@@ -47,12 +47,49 @@ public final class AdminOperations {
     private final RegistryService registry;
     private final AuditTrail audit;
     private Backups.Online backups;
+    private org.treatyexchange.server.application.PortalLogins demoLogins;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     public AdminOperations(SecretariatDesk secretariat, Administration administration, RegistryService registry, AuditTrail audit) {
         this.secretariat = secretariat;
         this.administration = administration;
         this.registry = registry;
         this.audit = audit;
+    }
+
+    /**
+     * Enables {@code demo-totp}: the demo people's current codes. {@code logins} is null unless
+     * {@code demo.enabled} is true, and then the operation is refused: a real person's second factor is
+     * never printed.
+     */
+    public AdminOperations withDemoTotp(org.treatyexchange.server.application.PortalLogins logins, java.time.Clock clock) {
+        this.demoLogins = logins;
+        this.clock = clock;
+        return this;
+    }
+
+    /** The current TOTP code of a demo person (demo only); audited, without the code. */
+    ObjectNode demoTotp(String account) throws Refusal {
+        if (demoLogins == null) {
+            auditRefused("admin.demo-totp", "demo.enabled is false");
+            throw new Refusal(Refusal.Reason.FORBIDDEN, "demo-totp works only when demo.enabled is true: a real person's "
+                    + "second factor is never printed");
+        }
+        if (account == null || registry.current().account(account).isEmpty()) {
+            throw new Refusal(Refusal.Reason.NOT_FOUND, "no account '" + account + "' in the registry");
+        }
+        byte[] secret = demoLogins.totpSecret(account).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND,
+                "account '" + account + "' has no TOTP secret (not a demo person, or not enrolled yet)"));
+        java.time.Instant now = clock.instant();
+        long step = org.treatyexchange.server.crypto.Totp.step(now);
+        String code = org.treatyexchange.server.crypto.Totp.code(secret, step);
+        java.util.Arrays.fill(secret, (byte) 0);
+        audit.record(AuditEvent.ok("admin.demo-totp", OPERATOR.account(), OPERATOR.source(), account));
+        ObjectNode result = mapper.createObjectNode();
+        result.put("account", account);
+        result.put("code", code);
+        result.put("validForSeconds", (step + 1) * org.treatyexchange.server.crypto.Totp.STEP_SECONDS - now.getEpochSecond());
+        return result;
     }
 
     /** Enables {@code backup}: wired by the server once its store, documents and keys are open. */

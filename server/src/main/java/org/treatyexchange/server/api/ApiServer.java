@@ -40,6 +40,7 @@ import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StateDesk;
+import org.treatyexchange.server.crypto.ClientCertificateTrust;
 import org.slf4j.LoggerFactory;
 
 /**

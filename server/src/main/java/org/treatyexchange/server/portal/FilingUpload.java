@@ -29,7 +29,7 @@ final class FilingUpload implements PortalRoutes.UploadRequest, MultipartParser.
     private final SessionGuard guard;
     private final Pages pages;
     private final PageRequest request;
-    private final View v;
+    private View v;
     private final MultipartParser parser;
     private final Map<String, List<String>> fields = new LinkedHashMap<>();
     private SignedIn who;
@@ -53,13 +53,15 @@ final class FilingUpload implements PortalRoutes.UploadRequest, MultipartParser.
         try {
             Optional<SignedIn> signed = guard.signedIn(request);
             if (signed.isEmpty()) {
-                refusedWith = PageResponse.redirect(PortalRoutes.LOGIN);
+                refusedWith = PageResponse.redirect(request.cookie(SessionCookie.SESSION).isPresent() ? PortalRoutes.LOGIN + "?ended=1"
+                        : PortalRoutes.LOGIN);
             } else if (signed.get().caller().isSecretariat() || statePages.uploadTarget(request.path()).isEmpty()) {
                 refusedWith = pages.error(v, HttpResponseStatus.NOT_FOUND, v.t("error.notfound"));
             } else if (parser == null) {
                 refusedWith = pages.error(v, HttpResponseStatus.BAD_REQUEST, v.t("error.malformed"));
             } else {
                 who = signed.get();
+                v = v.signedIn(who);
             }
         } catch (RuntimeException e) {
             LOG.error("POST {}: {}", request.path(), e.toString(), e);

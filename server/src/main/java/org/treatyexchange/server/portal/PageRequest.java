@@ -19,17 +19,33 @@ import java.util.Optional;
  * @param acceptLanguage the browser's {@code Accept-Language}, or null
  * @param cookies the request's cookies by name (the first of each name)
  * @param source the remote address, for the audit trail
- * @param form the fields of a url-encoded form body (empty for any other request)
+ * @param form the fields of an {@code application/x-www-form-urlencoded} body (empty for any other body)
+ * @param clientCertificate SHA-256 fingerprint of the certificate the browser presented, or null
  */
 record PageRequest(String method, String path, Map<String, List<String>> query, String acceptLanguage, Map<String, String> cookies,
-        String source, Map<String, List<String>> form) {
+        String source, Map<String, List<String>> form, String clientCertificate) {
+
+    /** Most fields one form may carry: the portal's forms have a handful. */
+    static final int MAX_FORM_FIELDS = 64;
 
     static PageRequest of(String method, String uri, HttpHeaders headers, String source) {
-        return of(method, uri, headers, source, null);
+        return of(method, uri, headers, null, null, source);
     }
 
-    /** As {@link #of(String, String, HttpHeaders, String)}, with a url-encoded form body (null: none). */
-    static PageRequest of(String method, String uri, HttpHeaders headers, String source, String formBody) {
+    /**
+     * The request, with its url-encoded form body decoded (the aggregator has already refused a body larger
+     * than {@code portal.maxFormSize}).
+     *
+     * @throws IllegalArgumentException for a malformed %-escape in the query or the form
+     */
+    static PageRequest of(String method, String uri, HttpHeaders headers, byte[] body, String clientCertificate, String source) {
+        Map<String, List<String>> form = Map.of();
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        if (body != null && body.length > 0 && type != null
+                && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            form = Map.copyOf(new QueryStringDecoder(new String(body, java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8,
+                    false, MAX_FORM_FIELDS).parameters());
+        }
         QueryStringDecoder d = new QueryStringDecoder(uri);
         java.util.HashMap<String, String> cookies = new java.util.HashMap<>();
         String cookieHeader = headers.get(HttpHeaderNames.COOKIE);
@@ -38,10 +54,8 @@ record PageRequest(String method, String path, Map<String, List<String>> query, 
                 cookies.putIfAbsent(c.name(), c.value());
             }
         }
-        Map<String, List<String>> form = formBody == null || formBody.isEmpty() ? Map.of()
-                : Map.copyOf(new QueryStringDecoder(formBody, java.nio.charset.StandardCharsets.UTF_8, false).parameters());
         return new PageRequest(method, d.path(), Map.copyOf(d.parameters()), headers.get(HttpHeaderNames.ACCEPT_LANGUAGE),
-                Map.copyOf(cookies), source, form);
+                Map.copyOf(cookies), source, form, clientCertificate);
     }
 
     /** The first value of a form field, or null. */

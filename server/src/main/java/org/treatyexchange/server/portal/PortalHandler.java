@@ -18,12 +18,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +62,12 @@ final class PortalHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean head = request.method().name().equals("HEAD");
         PageRequest page;
         try {
-            String contentType = request.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
-            String form = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")
-                    ? request.content().toString(java.nio.charset.StandardCharsets.UTF_8) : null;
-            page = PageRequest.of(request.method().name(), request.uri(), request.headers(), source, form);
+            byte[] body = null;
+            if (request.content().isReadable()) {
+                body = new byte[request.content().readableBytes()];
+                request.content().getBytes(request.content().readerIndex(), body);
+            }
+            page = PageRequest.of(request.method().name(), request.uri(), request.headers(), body, clientCertificate(ctx), source);
         } catch (IllegalArgumentException e) {
             // a malformed %-escape in the query: answered with a page, not a dropped connection
             try {
@@ -85,10 +91,25 @@ final class PortalHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    /** The SHA-256 of the certificate the browser presented (optional on this listener), or null. */
+    private static String clientCertificate(ChannelHandlerContext ctx) {
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null) {
+            return null;
+        }
+        try {
+            java.security.cert.Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? LocalCertificateAuthority.fingerprint(leaf) : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
     static void write(ChannelHandlerContext ctx, PageResponse r, HttpResponseStatus status, boolean keepAlive, boolean head) {
         ByteBuf body = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         r.headers().forEach(res.headers()::set);
+        r.cookies().forEach(c -> res.headers().add(HttpHeaderNames.SET_COOKIE, c));
         SecurityHeaders.apply(res.headers());
         res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         if (!keepAlive) {
@@ -104,6 +125,7 @@ final class PortalHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try (SeekableByteChannel doc = r.document()) {
             HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status());
             r.headers().forEach(res.headers()::set);
+            r.cookies().forEach(c -> res.headers().add(HttpHeaderNames.SET_COOKIE, c));
             SecurityHeaders.apply(res.headers());
             HttpUtil.setContentLength(res, r.documentSize());
             if (!keepAlive) {

@@ -1,37 +1,47 @@
 package org.treatyexchange.server.portal;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.Refusal;
 import org.treatyexchange.server.application.StateDesk;
 
 /**
- * Decides which page answers a request: static files, then the public pages; everything else is a 404
- * page. Runs on the portal's executor, never on an event loop. The language comes from the switch
- * ({@code ?lang=}, remembered in a cookie), else from {@code Accept-Language}.
+ * Decides which page answers a request: static files, the login pages, the signed-in areas
+ * ({@code /state/}, {@code /secretariat/}) behind the {@link SessionGuard}, then the public pages; everything
+ * else is a 404 page. Runs on the portal's executor, never on an event loop. The language comes from the
+ * switch ({@code ?lang=}, remembered in a cookie), else from {@code Accept-Language}.
+ *
+ * <p>In the signed-in areas: no live session → 303 to {@code /login}; a POST without the session's
+ * anti-forgery token (form field {@code csrf}) → 403 and nothing done; a State's person sees only their
+ * own State's pages (another State's, or the secretariat's, answer as missing), the secretariat's people
+ * only the secretariat's.
  */
 final class PortalRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortalRoutes.class);
     static final String LANGUAGE_COOKIE = "__Host-lang";
+    /** A State code as the first segment under /state/ (e.g. /state/ARC/filings). */
+    private static final Pattern STATE_SEGMENT = Pattern.compile("/state/([A-Z]{2,3})(/.*)?");
 
     private final Pages pages;
     private final PublicPages publicPages;
     private final SessionGuard guard;
+    private final LoginPages loginPages;
     private final StatePages statePages;
 
-    PortalRoutes(PublicDesk publicDesk) {
-        this(publicDesk, null, SessionGuard.NOBODY, new byte[0], 1);
-    }
-
-    PortalRoutes(PublicDesk publicDesk, StateDesk stateDesk, SessionGuard guard, byte[] receiptCertificatePem, int maxDocuments) {
+    PortalRoutes(PublicDesk publicDesk, PortalLogins logins, StateDesk states, byte[] receiptCertificatePem, int maxDocuments) {
         this.pages = new Pages(new Templates());
         this.publicPages = new PublicPages(publicDesk, pages);
-        this.guard = guard;
-        this.statePages = stateDesk == null ? null : new StatePages(stateDesk, pages, guard, receiptCertificatePem, maxDocuments);
+        this.guard = new PortalSessionGuard(logins);
+        this.loginPages = new LoginPages(logins, guard, pages);
+        this.statePages = new StatePages(states, pages, receiptCertificatePem, maxDocuments);
     }
 
     private static View view(PageRequest r) {
@@ -55,18 +65,22 @@ final class PortalRoutes {
     }
 
     private PageResponse answer(PageRequest r, View v) {
-        Optional<PageResponse> file = StaticFiles.serve(r.path());
-        if (file.isPresent()) {
-            return isRead(r) ? file.get() : methodNotAllowed(v);
-        }
-        if (statePages != null && (r.path().equals("/state") || r.path().startsWith("/state/"))) {
-            return state(r, v);
-        }
-        if (!isRead(r)) {
-            return methodNotAllowed(v);
-        }
         try {
-            return publicPages.get(r, v).orElseGet(() -> pages.error(v, HttpResponseStatus.NOT_FOUND, v.t("error.notfound")));
+            Optional<PageResponse> file = StaticFiles.serve(r.path());
+            if (file.isPresent()) {
+                return isRead(r) ? file.get() : methodNotAllowed(v);
+            }
+            Optional<PageResponse> login = loginPages.handle(r, v);
+            if (login.isPresent()) {
+                return login.get();
+            }
+            if (isSignedInArea(r.path())) {
+                return signedInArea(r, v);
+            }
+            if (!isRead(r)) {
+                return methodNotAllowed(v);
+            }
+            return publicPages.get(r, v).orElseGet(() -> notFound(v));
         } catch (Refusal e) {
             return pages.refused(v, e);
         } catch (RuntimeException e) {
@@ -75,29 +89,41 @@ final class PortalRoutes {
         }
     }
 
-    /** The States' area: only for a person signed in for a State; a form must carry the session's CSRF token. */
-    private PageResponse state(PageRequest r, View v) {
-        try {
-            Optional<SignedIn> who = guard.signedIn(r);
-            if (who.isEmpty()) {
-                return PageResponse.redirect(LOGIN);
-            }
-            if (who.get().caller().isSecretariat()) {
-                return pages.error(v, HttpResponseStatus.NOT_FOUND, v.t("error.notfound"));
-            }
-            if (r.method().equals("POST") && !guard.csrfMatches(who.get(), r.field(StatePages.CSRF_FIELD))) {
-                return pages.error(v, HttpResponseStatus.FORBIDDEN, v.t("error.csrf"));
-            }
-            if (!isRead(r) && !r.method().equals("POST")) {
-                return methodNotAllowed(v);
-            }
-            return statePages.handle(r, v, who.get()).orElseGet(() -> pages.error(v, HttpResponseStatus.NOT_FOUND, v.t("error.notfound")));
-        } catch (Refusal e) {
-            return pages.refused(v, e);
-        } catch (RuntimeException e) {
-            LOG.error("{} {}: {}", r.method(), r.path(), e.toString(), e);
-            return pages.error(v, HttpResponseStatus.INTERNAL_SERVER_ERROR, v.t("error.unavailable"));
+    static boolean isSignedInArea(String path) {
+        return path.equals("/state") || path.startsWith("/state/") || path.equals("/secretariat") || path.startsWith("/secretariat/");
+    }
+
+    private PageResponse signedInArea(PageRequest r, View anonymous) throws Refusal {
+        if (!isRead(r) && !r.method().equals("POST")) {
+            return methodNotAllowed(anonymous).withHeader("Allow", "GET, HEAD, POST");
         }
+        Optional<SignedIn> signedIn = guard.signedIn(r);
+        if (signedIn.isEmpty()) {
+            // a cookie that no longer opens a session: back to the login, which says why
+            return r.cookie(SessionCookie.SESSION).isPresent()
+                    ? PageResponse.redirect("/login?ended=1").withHeader("Set-Cookie", SessionCookie.clear(SessionCookie.SESSION))
+                    : PageResponse.redirect("/login");
+        }
+        SignedIn who = signedIn.get();
+        View v = anonymous.signedIn(who);
+        if (r.method().equals("POST") && !guard.csrfMatches(who, r.field("csrf"))) {
+            LOG.warn("{} {}: a form without the session's anti-forgery token was refused", who.caller().account(), r.path());
+            return loginPages.forbidden(v);
+        }
+        boolean secretariatPath = r.path().equals("/secretariat") || r.path().startsWith("/secretariat/");
+        if (who.caller().isSecretariat() != secretariatPath) {
+            return notFound(v); // the other kind of area: as if it did not exist
+        }
+        if (secretariatPath) {
+            // the secretariat's console is issue 17; for now a page that says who is signed in
+            return isRead(r) && (r.path().equals("/secretariat") || r.path().equals("/secretariat/"))
+                    ? pages.page("secretariat", v, Map.of()) : notFound(v);
+        }
+        Matcher m = STATE_SEGMENT.matcher(r.path());
+        if (m.matches() && !m.group(1).equals(who.caller().state())) {
+            return notFound(v); // another State's pages: never opened, never confirmed to exist
+        }
+        return statePages.handle(r, v, who).orElseGet(() -> notFound(v));
     }
 
     /** Where a request without a live session is sent. */
@@ -105,7 +131,7 @@ final class PortalRoutes {
 
     /** Whether a POST to {@code path} carries documents (streamed by {@link UploadHandler}, never aggregated). */
     boolean isUpload(String path) {
-        return statePages != null && StatePages.isUpload(path);
+        return StatePages.isUpload(path);
     }
 
     /** The streamed filing form posted to {@code r}'s path; {@code boundary} null when the body is not multipart. */
@@ -132,6 +158,10 @@ final class PortalRoutes {
 
         /** The request ends without an answer (the browser left, or a limit): nothing is kept. */
         void abandon();
+    }
+
+    private PageResponse notFound(View v) {
+        return pages.error(v, HttpResponseStatus.NOT_FOUND, v.t("error.notfound"));
     }
 
     private PageResponse methodNotAllowed(View v) {

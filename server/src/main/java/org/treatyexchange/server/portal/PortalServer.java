@@ -25,6 +25,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.security.PrivateKey;
+import java.time.Clock;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -35,13 +36,16 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.StateDesk;
+import org.treatyexchange.server.crypto.ClientCertificateTrust;
 
 /**
  * The browser portal's HTTPS listener: TLS with the server's certificate (the API's, issued by the local
- * CA), HTTP/1.1, pages and files from {@link PortalRoutes}. Client certificates are not asked for at this
- * step: browsers would prompt for one, and nothing on the portal uses it yet. Event loops only decode and
+ * CA), HTTP/1.1, pages and files from {@link PortalRoutes}. Client certificates are optional: a browser may
+ * present one, accepted if valid now (like the API, without a CA: the registry pins certificates), and at
+ * login a certificate registered to the account stands in for the TOTP code. Event loops only decode and
  * write; routes run on an executor of {@code executorThreads} with a bounded queue (full: 503). The States'
  * filing form is the one request not aggregated: {@link UploadHandler} streams it to the executor.
  */
@@ -72,44 +76,14 @@ public final class PortalServer implements AutoCloseable {
      * @throws IllegalArgumentException if a configured cipher suite is not supported by this JDK
      * @throws Exception if the TLS context cannot be built or the address cannot be bound
      */
-    public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk)
-            throws Exception {
-        Objects.requireNonNull(publicDesk, "publicDesk");
-        return start(settings, serverKey, serverChain, new PortalRoutes(publicDesk), 0);
-    }
-
-    /**
-     * Binds and starts serving the public site and the States' area.
-     *
-     * @param states the States' use cases
-     * @param receiptCertificatePem the receipt-signing certificate, offered for {@code openssl cms -verify}
-     * @param limits the filing form's limits (the other channels' document size and count)
-     */
     public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk,
-            StateDesk states, byte[] receiptCertificatePem, FilingLimits limits) throws Exception {
-        return start(settings, serverKey, serverChain, publicDesk, states, SessionGuard.NOBODY, receiptCertificatePem, limits);
-    }
-
-    /** The filing form's limits: as on the other channels. */
-    public record FilingLimits(long maxFileSize, int maxDocuments) {
-        /** The largest filing form body: every document at its largest, plus the form's fields and part headers. */
-        long maxBody() {
-            return maxDocuments * (maxFileSize + MultipartParser.MAX_HEADER_BYTES + 256) + 2L * FilingUpload.MAX_PARTS
-                    * (FilingUpload.MAX_FIELD_BYTES + MultipartParser.MAX_HEADER_BYTES);
-        }
-    }
-
-    static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk,
-            StateDesk states, SessionGuard guard, byte[] receiptCertificatePem, FilingLimits limits) throws Exception {
+            PortalLogins logins, StateDesk states, byte[] receiptCertificatePem, FilingLimits limits, Clock clock) throws Exception {
         Objects.requireNonNull(publicDesk, "publicDesk");
+        Objects.requireNonNull(logins, "logins");
         Objects.requireNonNull(states, "states");
-        return start(settings, serverKey, serverChain, new PortalRoutes(publicDesk, states, guard, receiptCertificatePem,
-                limits.maxDocuments()), limits.maxBody());
-    }
-
-    private static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PortalRoutes routes,
-            long maxUploadBody) throws Exception {
-        SslContext tls = sslContext(settings, serverKey, serverChain);
+        SslContext tls = sslContext(settings, serverKey, serverChain, clock);
+        PortalRoutes routes = new PortalRoutes(publicDesk, logins, states, receiptCertificatePem, limits.maxDocuments());
+        long maxUploadBody = limits.maxBody();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("portal-worker", true),
                 new ThreadPoolExecutor.AbortPolicy());
@@ -150,7 +124,21 @@ public final class PortalServer implements AutoCloseable {
         }
     }
 
-    static SslContext sslContext(PortalSettings settings, PrivateKey key, List<X509Certificate> chain) throws Exception {
+    /**
+     * The filing form's limits, as on the other channels.
+     *
+     * @param maxFileSize the largest document (the layer refuses a larger one as it streams in)
+     * @param maxDocuments most documents in one filing form
+     */
+    public record FilingLimits(long maxFileSize, int maxDocuments) {
+        /** The largest filing form body: every document at its largest, plus the form's fields and part headers. */
+        long maxBody() {
+            return maxDocuments * (maxFileSize + MultipartParser.MAX_HEADER_BYTES + 256) + 2L * FilingUpload.MAX_PARTS
+                    * (FilingUpload.MAX_FIELD_BYTES + MultipartParser.MAX_HEADER_BYTES);
+        }
+    }
+
+    static SslContext sslContext(PortalSettings settings, PrivateKey key, List<X509Certificate> chain, Clock clock) throws Exception {
         Objects.requireNonNull(key, "serverKey");
         if (chain == null || chain.isEmpty()) {
             throw new IllegalArgumentException("the server certificate chain is empty");
@@ -165,7 +153,8 @@ public final class PortalServer implements AutoCloseable {
                 .sslProvider(SslProvider.JDK)
                 .protocols(settings.tlsProtocols())
                 .ciphers(settings.cipherSuites(), IdentityCipherSuiteFilter.INSTANCE)
-                .clientAuth(ClientAuth.NONE)
+                .clientAuth(ClientAuth.OPTIONAL)
+                .trustManager(new ClientCertificateTrust(clock))
                 .build();
     }
 

@@ -14,17 +14,4 @@ interface SessionGuard {
 
     /** Whether {@code token} is the anti-forgery token of {@code who}'s session (compared in constant time). */
     boolean csrfMatches(SignedIn who, String token);
-
-    /** The guard while there are no logins: nobody is signed in, no token matches. */
-    SessionGuard NOBODY = new SessionGuard() {
-        @Override
-        public Optional<SignedIn> signedIn(PageRequest r) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean csrfMatches(SignedIn who, String token) {
-            return false;
-        }
-    };
 }

@@ -50,7 +50,7 @@ final class StatePages {
     private final byte[] receiptCertificatePem;
     private final int maxDocuments;
 
-    StatePages(StateDesk desk, Pages pages, SessionGuard guard, byte[] receiptCertificatePem, int maxDocuments) {
+    StatePages(StateDesk desk, Pages pages, byte[] receiptCertificatePem, int maxDocuments) {
         this.desk = desk;
         this.pages = pages;
         this.receiptCertificatePem = receiptCertificatePem.clone();

@@ -18,10 +18,33 @@ public final class View {
 
     private final Texts texts;
     private final String path;
+    private final String person;
+    private final String csrf;
 
     View(Texts texts, String path) {
+        this(texts, path, null, null);
+    }
+
+    private View(Texts texts, String path, String person, String csrf) {
         this.texts = texts;
         this.path = path;
+        this.person = person;
+        this.csrf = csrf;
+    }
+
+    /** This view for a signed-in person: the header names them and offers the logout form. */
+    View signedIn(SignedIn who) {
+        return new View(texts, path, who.caller().account(), who.csrfToken());
+    }
+
+    /** The signed-in person's account name, or null on a page seen without login. */
+    public String person() {
+        return person;
+    }
+
+    /** The signed-in session's anti-forgery token, for the hidden {@code csrf} field of every form; null without login. */
+    public String csrf() {
+        return csrf;
     }
 
     /** The text of {@code key} in the page's language. */

@@ -47,7 +47,7 @@ public final class RegistryLoader {
     private static final int MIN_RSA_BITS = 2048;
     private static final String ED25519 = "ssh-ed25519";
     private static final String[] ACCOUNT_KEYS = {"name", "state", "role", "sshKeys", "certificates",
-        "revokedCertificates", "demoKey", "disabled", "passwordHash"};
+        "revokedCertificates", "demoKey", "disabled", "passwordHash", "demoPassword"};
     private static final Pattern FINGERPRINT = RegisteredCertificate.FINGERPRINT;
     /** Largest certificate file read; a PEM certificate is a few KiB. */
     private static final long MAX_CERTIFICATE_FILE = 64 * 1024;
@@ -132,6 +132,28 @@ public final class RegistryLoader {
             }
         }
         return List.copyOf(names);
+    }
+
+    /**
+     * The names of the accounts marked {@code demoPassword: true} (the demo's people, who log in to the
+     * portal), so that the server can generate their passwords before {@link #load}.
+     */
+    public static List<String> demoPasswordAccounts(Path file) throws ConfigException {
+        ConfigNode root = ConfigNode.read(file).requireKeys("states", "accounts");
+        List<String> names = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (ConfigNode n : root.get("accounts").elements()) {
+            ConfigNode account = accountNode(n, seen);
+            if (account.get("demoPassword").bool(false)) {
+                names.add(account.get("name").text());
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** The Argon2id hash of a demo person's generated password: {@code <demoKeyDirectory>/<account>.password-hash}. */
+    public static Path demoPasswordHashFile(Path demoKeyDirectory, String account) {
+        return demoKeyDirectory.resolve(account + ".password-hash");
     }
 
     /** The demo SSH public key of {@code account}: {@code <demoKeyDirectory>/<account>.pub}. */
@@ -282,7 +304,30 @@ public final class RegistryLoader {
             throw n.get("sshKeys").error("account '" + name + "' is enabled but has no key or certificate; list an "
                     + "OpenSSH public key under sshKeys or a certificate under certificates, or set disabled: true");
         }
-        return new Account(name, stateCode, role, keys, certificates, demoKey, disabled, passwordHash(n.get("passwordHash")));
+        return new Account(name, stateCode, role, keys, certificates, demoKey, disabled, password(n, name, demoKeyDirectory));
+    }
+
+    /** The registered hash, or with {@code demoPassword: true} the demo's generated one; never both. */
+    private static PasswordHash password(ConfigNode n, String name, Path demoKeyDirectory) throws ConfigException {
+        ConfigNode demo = n.get("demoPassword");
+        if (!demo.bool(false)) {
+            return passwordHash(n.get("passwordHash"));
+        }
+        if (demoKeyDirectory == null) {
+            throw demo.error("account '" + name + "' asks for a demo password but demo.enabled is false; "
+                    + "register its passwordHash instead (scripts/admin hash-password)");
+        }
+        if (n.get("passwordHash").isPresent()) {
+            throw demo.error("account '" + name + "' has both passwordHash and demoPassword; keep one");
+        }
+        Path file = demoPasswordHashFile(demoKeyDirectory, name);
+        try {
+            return PasswordHash.parse(Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.io.IOException e) {
+            throw demo.error("demo password file " + file + " cannot be read; it is generated at start-up when demo.enabled is true");
+        } catch (IllegalArgumentException e) {
+            throw demo.error("demo password file " + file + " " + e.getMessage() + "; delete it so that the server generates another");
+        }
     }
 
     /** The account's password hash, or null; a plaintext or weak value is an error that does not repeat it. */

@@ -1,20 +1,18 @@
 package org.treatyexchange.server.sftp;
 
-import java.util.Optional;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.audit.AuditEvent;
-import org.treatyexchange.server.crypto.PasswordHash;
-import org.treatyexchange.server.registry.Account;
+import org.treatyexchange.server.application.Passwords;
 import org.treatyexchange.server.registry.RegistryService;
 
 /**
- * Password authentication against the registry's Argon2id hashes; installed only when
- * {@code sftp.passwordAuthentication} is on. Every attempt costs one KDF run, whether the account
- * exists, has a hash, is locked out or not, so neither the answer nor its timing tells these apart.
+ * Password authentication against the registry's Argon2id hashes ({@link Passwords}, the rule the portal
+ * shares); installed only when {@code sftp.passwordAuthentication} is on. Every attempt costs one KDF run,
+ * whether the account exists, has a hash, is locked out or not, so neither the answer nor its timing tells these apart.
  * Each wrong password counts towards the lockout at once. Neither the password nor the hash is ever
  * logged or audited.
  */
@@ -39,24 +37,14 @@ final class AccountPasswordAuthenticator implements PasswordAuthenticator {
 
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
-        Optional<Account> account = registry.current().account(username).filter(a -> !a.disabled());
-        PasswordHash hash = account.map(Account::passwordHash).orElse(null);
-        char[] chars = password.toCharArray();
-        boolean matches;
-        try {
-            matches = hash != null ? hash.matches(chars) : PasswordHash.matchesNothing(chars);
-        } finally {
-            java.util.Arrays.fill(chars, '\0');
-        }
+        Passwords.Check check = Passwords.check(registry.current(), username, password.toCharArray());
         boolean lockedOut = guard.lockedOut(username, session);
-        if (matches && !lockedOut) {
+        if (check.proved() && !lockedOut) {
             session.removeAttribute(AccountAuthenticator.CANDIDATE_FINGERPRINT);
             session.setAttribute(PASSWORD_PROVEN, Boolean.TRUE);
             return true;
         }
-        return refused(username, session, lockedOut ? "locked-out"
-                : account.isEmpty() ? "unknown-or-disabled-account"
-                : hash == null ? "no-password-registered" : "wrong-password");
+        return refused(username, session, lockedOut ? "locked-out" : check.failure());
     }
 
     /** Passwords are changed in the registry, never over SSH; the request counts as a failure (not a free probe). */

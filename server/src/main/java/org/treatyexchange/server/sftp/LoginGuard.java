@@ -2,7 +2,6 @@ package org.treatyexchange.server.sftp;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -10,6 +9,7 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.server.application.LoginLockout;
 import org.treatyexchange.server.audit.AuditEvent;
 
 /**
@@ -19,32 +19,28 @@ import org.treatyexchange.server.audit.AuditEvent;
  * connects (before key exchange, so it costs almost nothing); a locked-out account is refused
  * whatever key it offers, with the same answer as a wrong key. Account names are counted whether
  * they exist or not, so the lockout itself reveals nothing about which accounts exist. A wrong
- * password counts at once, every one (see {@link #failedPassword}).
+ * password counts at once, every one (see {@link #failedPassword}). The counting itself is the
+ * exchange's one {@link LoginLockout}, shared with the portal: a failure on either counts on both.
  */
 final class LoginGuard implements SessionListener {
 
     /** Bounds the names one connection can charge: MINA caps the attempts anyway. */
     static final int MAX_NAMES_PER_CONNECTION = 8;
-    static final int MAX_TRACKED = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(LoginGuard.class);
     private static final AttributeKey<Set<String>> REFUSED_NAMES = new AttributeKey<>();
 
-    private final LoginThrottle sources;
-    private final LoginThrottle accounts;
+    private final LoginLockout lockout;
     private final SessionAudit audit;
 
-    LoginGuard(SftpSettings settings, Clock clock, SessionAudit audit) {
-        this.sources = new LoginThrottle(settings.lockoutMaxFailures(), settings.lockoutWindow(), settings.lockoutDuration(),
-                MAX_TRACKED, clock);
-        this.accounts = new LoginThrottle(settings.lockoutMaxFailures(), settings.lockoutWindow(), settings.lockoutDuration(),
-                MAX_TRACKED, clock);
+    LoginGuard(LoginLockout lockout, SessionAudit audit) {
+        this.lockout = lockout;
         this.audit = audit;
     }
 
     /** Whether a login as {@code username} over {@code session} must be refused without looking at the key. */
     boolean lockedOut(String username, Session session) {
-        return accounts.isLockedOut(username) || sources.isLockedOut(address(session));
+        return lockout.lockedOut(username, address(session));
     }
 
     /** Notes that {@code session} was refused a key for {@code username}; counted when the connection ends unauthenticated. */
@@ -63,10 +59,10 @@ final class LoginGuard implements SessionListener {
      */
     void failedPassword(String username, Session session) {
         String source = address(session);
-        if (sources.fail(source)) {
+        if (lockout.failSource(source)) {
             lockedOutNow("source", source, source);
         }
-        if (accounts.fail(username)) {
+        if (lockout.failAccount(username)) {
             lockedOutNow("account", username, source);
         }
     }
@@ -74,7 +70,7 @@ final class LoginGuard implements SessionListener {
     @Override
     public void sessionCreated(Session session) {
         String source = address(session);
-        if (sources.isLockedOut(source)) {
+        if (lockout.sourceLockedOut(source)) {
             LOG.debug("disconnecting {}: locked out after repeated failed logins", source);
             session.close(true);
         }
@@ -83,7 +79,7 @@ final class LoginGuard implements SessionListener {
     @Override
     public void sessionEvent(Session session, Event event) {
         if (event == Event.Authenticated && session.getUsername() != null) {
-            accounts.succeed(session.getUsername());
+            lockout.succeeded(session.getUsername());
             session.removeAttribute(REFUSED_NAMES);
         }
     }
@@ -95,12 +91,12 @@ final class LoginGuard implements SessionListener {
             return;
         }
         String source = address(session);
-        if (sources.fail(source)) {
+        if (lockout.failSource(source)) {
             lockedOutNow("source", source, source);
         }
         synchronized (names) {
             for (String name : names) {
-                if (accounts.fail(name)) {
+                if (lockout.failAccount(name)) {
                     lockedOutNow("account", name, source);
                 }
             }

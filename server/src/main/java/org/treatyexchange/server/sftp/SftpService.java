@@ -9,7 +9,6 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Caller;
 import org.treatyexchange.server.application.Callers;
+import org.treatyexchange.server.application.LoginLockout;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.audit.AuditEvent;
@@ -91,7 +91,7 @@ public final class SftpService implements AutoCloseable {
      * @throws IllegalArgumentException when a configured algorithm is unknown to this build
      */
     public static SftpService start(SftpSettings settings, RegistryService registry, StateDesk states, SecretariatDesk secretariat,
-            AuditTrail audit)
+            AuditTrail audit, LoginLockout lockout)
             throws IOException, GeneralSecurityException {
         SshServer sshd = ServerBuilder.builder().build();
         // Chosen explicitly: MINA would switch to another I/O back-end by itself if one appeared on the classpath.
@@ -111,7 +111,7 @@ public final class SftpService implements AutoCloseable {
 
         // Public keys; passwords only when configured. No keyboard-interactive, GSS or host-based authentication.
         SessionAudit sessionAudit = new SessionAudit(audit);
-        LoginGuard guard = new LoginGuard(settings, Clock.systemUTC(), sessionAudit);
+        LoginGuard guard = new LoginGuard(lockout, sessionAudit);
         sshd.setPublickeyAuthenticator(new AccountAuthenticator(registry, sessionAudit, guard));
         if (settings.passwordAuthentication()) {
             sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));

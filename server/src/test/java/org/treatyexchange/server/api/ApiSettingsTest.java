@@ -1,5 +1,6 @@
 package org.treatyexchange.server.api;
 
+import org.treatyexchange.server.crypto.ClientCertificateTrust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -18,7 +18,6 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,8 @@ import org.treatyexchange.server.TestExchange;
 import org.treatyexchange.server.config.ServerConfig;
 
 /**
- * The States' area over HTTPS against a real exchange (pages, the streamed filing form, downloads), with
- * a test session guard until logins exist ({@link StatePortal}). A document larger than the aggregator's
+ * The States' area over HTTPS against a real exchange (pages, the streamed filing form, downloads), each
+ * person logged in with password and TOTP ({@link PortalLogin}). A document larger than the aggregator's
  * limit is filed through the streamed form and comes back byte for byte; its receipt verifies with
  * {@code openssl cms -verify}; every refused form leaves every table and the blob store as they were; a
  * State never sees another State's filings; a new version supersedes, a withdrawal needs a reason and
@@ -48,22 +47,17 @@ class StateAreaTest {
     @TempDir
     static Path dir;
     static StatePortal portal;
+    static StatePortal.Session syl;
     static StatePortal.Session arc;
     static StatePortal.Session bor;
     static final int LAST_YEAR = LocalDate.now(ZoneOffset.UTC).getYear() - 1;
 
     @BeforeAll
     static void start() throws Exception {
-        portal = StatePortal.start(exchange, dir, MAX_FILE, 4);
-        arc = portal.signIn("arcadia-officer", "ARC");
-        bor = portal.signIn("borealia-officer", "BOR");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (portal != null) {
-            portal.close();
-        }
+        portal = StatePortal.of(exchange);
+        arc = portal.signIn("arcadia-officer");
+        bor = portal.signIn("borealia-officer");
+        syl = portal.signIn("sylvania-officer");
     }
 
     static StatePortal.Multipart form(StatePortal.Session s, String type, String level, String title) {
@@ -153,8 +147,13 @@ class StateAreaTest {
         cases.put("a document over the size limit, after a good one", form(arc, "annual-report", "public", "t")
                 .file("document", "fine.pdf", doc).file("document", "huge.pdf", randomBytes((int) MAX_FILE + 1, 2)));
         cases.put("a bad document name", form(arc, "annual-report", "public", "t").file("document", "..", doc));
-        cases.put("more documents than allowed", form(arc, "annual-report", "public", "t").file("document", "1.pdf", doc)
-                .file("document", "2.pdf", doc).file("document", "3.pdf", doc).file("document", "4.pdf", doc).file("document", "5.pdf", doc));
+        StatePortal.Multipart tooMany = form(arc, "annual-report", "public", "t");
+        int maxDocuments = org.treatyexchange.server.config.ServerConfigLoader.load(TestExchange.REPO.resolve("config/server.yaml")).api()
+                .maxDocuments(); // the signed-message channel's limit, the same for the form
+        for (int i = 0; i <= maxDocuments; i++) {
+            tooMany.file("document", i + ".pdf", doc);
+        }
+        cases.put("more documents than allowed", tooMany);
         Map<String, Integer> expectedStatus = Map.ofEntries(Map.entry("a wrong CSRF token", 403), Map.entry("the CSRF token not first", 403),
                 Map.entry("a document over the size limit, after a good one", 413), Map.entry("more documents than allowed", 413));
 
@@ -186,10 +185,10 @@ class StateAreaTest {
     void aBodyAboveTheLargestFormIsRefusedBeforeItIsRead() throws Exception {
         List<Path> blobsBefore = portal.blobFiles();
         javax.net.ssl.SSLContext ctx = PublicSiteTest.trusting(portal.caPem);
-        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", portal.portal.port())) {
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", portal.port())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
-            out.write(("POST /state/file HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + StatePortal.COOKIE + "=" + arc.cookie()
+            out.write(("POST /state/file HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + SessionCookie.SESSION + "=" + arc.cookie()
                     + "\r\nContent-Type: multipart/form-data; boundary=xyz\r\nContent-Length: 99999999999\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -205,7 +204,7 @@ class StateAreaTest {
         StatePortal.Session nobody = new StatePortal.Session("unknown", "none");
         HttpResponse<String> page = portal.get(nobody, "/state/filings");
         assertThat(page.statusCode()).isEqualTo(303);
-        assertThat(page.headers().firstValue("Location")).hasValue("/login");
+        assertThat(page.headers().firstValue("Location").orElseThrow()).startsWith("/login");
         Map<String, Long> before = portal.rowsByTable();
         HttpResponse<String> r = portal.postMultipart(nobody, "/state/file", form(nobody, "annual-report", "public", "t")
                 .file("document", "x.pdf", randomBytes(200 * 1024, 3)));
@@ -267,11 +266,10 @@ class StateAreaTest {
 
     @Test
     void theOverviewShowsTheAnnualCyclesAndTheLatestFilings() throws Exception {
-        HttpResponse<String> before = portal.get(portal.signIn("sylvania-officer", "SYL"), "/state/");
+        HttpResponse<String> before = portal.get(syl, "/state/");
         assertThat(before.statusCode()).isEqualTo(200);
         assertThat(before.body()).contains("data-period=\"" + LAST_YEAR + "\" data-outcome=\"missing\"",
                 "data-period=\"" + (LAST_YEAR - 4) + "\"");
-        StatePortal.Session syl = portal.signIn("sylvania-officer", "SYL");
         String id = fileOne(syl, "syl-annual.pdf", "states-parties", "SYL annual".getBytes(StandardCharsets.UTF_8));
         String after = portal.get(syl, "/state/").body();
         assertThat(after).doesNotContain("data-period=\"" + LAST_YEAR + "\" data-outcome=\"missing\"").contains(id);
@@ -283,7 +281,7 @@ class StateAreaTest {
         assertThat(contacts).contains("id=\"contacts\"", "Kingdom of Borealia");
         HttpResponse<byte[]> list = portal.download(arc, "/state/contacts.txt");
         assertThat(list.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("attachment;");
-        StatePortal.Session cal = portal.signIn("calvera-officer", "CAL");
+        StatePortal.Session cal = portal.signIn("calvera-officer");
         assertThat(portal.get(cal, "/state/contacts").body()).contains("id=\"contacts-refused\"").doesNotContain("Kingdom of Borealia");
         assertThat(portal.get(cal, "/state/contacts.txt").statusCode()).isEqualTo(404);
 

@@ -12,90 +12,67 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.treatyexchange.server.TestExchange;
-import org.treatyexchange.server.application.Caller;
-import org.treatyexchange.server.config.ServerConfigLoader;
-import org.treatyexchange.server.crypto.IssuedCredential;
-import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 
 /**
- * The portal's States' area over a real exchange, before logins exist: a second portal listener on port 0
- * over the exchange's own {@code StateDesk} and {@code PublicDesk}, with a session guard that knows the
- * sessions this fixture hands out (cookie {@code test-session}, token per session). Everything else is
- * the production path: TLS, the pipeline, the streamed upload, the pages, the application layer, the store.
+ * The States' area of a real exchange's portal for HTTP-level tests: people log in with password and TOTP
+ * ({@link PortalLogin}), then get pages, download, post small forms and stream the filing form. Also reads
+ * the exchange's tables and blob store, so that a test can prove a refused request kept nothing.
  */
-final class StatePortal implements AutoCloseable {
-
-    static final String COOKIE = "test-session";
+final class StatePortal {
 
     final TestExchange exchange;
-    final PortalServer portal;
     final HttpClient http;
     final Path caPem;
-    private final Sessions sessions;
 
-    private StatePortal(TestExchange exchange, PortalServer portal, HttpClient http, Path caPem, Sessions sessions) {
+    private StatePortal(TestExchange exchange, HttpClient http, Path caPem) {
         this.exchange = exchange;
-        this.portal = portal;
         this.http = http;
         this.caPem = caPem;
-        this.sessions = sessions;
     }
 
-    static StatePortal start(TestExchange exchange, Path dir, long maxFileSize, int maxDocuments) throws Exception {
-        LocalCertificateAuthority ca = LocalCertificateAuthority.openOrCreate(dir.resolve("ca.p12"), dir.resolve("ca.pem"),
-                "test-ca-password".toCharArray(), "State portal test CA", Clock.systemUTC());
-        IssuedCredential tls = ca.issueServerCertificate(List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1));
-        var shipped = ServerConfigLoader.load(TestExchange.REPO.resolve("config/server.yaml"));
-        Sessions sessions = new Sessions();
-        PortalServer portal = PortalServer.start(new PortalSettings("127.0.0.1", 0, 16 * 1024, 64 * 1024, Duration.ofSeconds(30), 4,
-                shipped.api().tls().protocols(), shipped.api().tls().cipherSuites()), tls.key(), tls.chain(), exchange.server().publicDesk(),
-                exchange.server().stateDesk(), sessions, Files.readAllBytes(exchange.server().receiptCertificate()),
-                new PortalServer.FilingLimits(maxFileSize, maxDocuments));
-        HttpClient http = HttpClient.newBuilder().sslContext(PublicSiteTest.trusting(dir.resolve("ca.pem")))
-                .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
-        return new StatePortal(exchange, portal, http, dir.resolve("ca.pem"), sessions);
+    static StatePortal of(TestExchange exchange) throws Exception {
+        return new StatePortal(exchange, PortalLogin.client(exchange), exchange.server().caCertificate());
     }
 
-    /** A signed-in officer of {@code state} (account {@code account}): the cookie value, and its CSRF token. */
+    /** A signed-in person: the session cookie's value, and its CSRF token. */
     record Session(String cookie, String csrf) {
     }
 
-    Session signIn(String account, String state) {
-        String id = "s-" + account + "-" + sessions.sessions.size();
-        SignedIn who = new SignedIn(new Caller(account, state, Caller.Role.STATE_OFFICER, Caller.Channel.PORTAL, "password", "127.0.0.1"),
-                "csrf-" + id);
-        sessions.sessions.put(id, who);
-        return new Session(id, who.csrfToken());
+    /** Logs the demo person {@code account} in (password, then a TOTP code computed here). */
+    Session signIn(String account) throws Exception {
+        PortalLogin.Session s = PortalLogin.login(exchange, account);
+        return new Session(s.sessionId(), s.csrf());
+    }
+
+    int port() {
+        return exchange.server().portalPort();
     }
 
     String url(String path) {
-        return "https://127.0.0.1:" + portal.port() + path;
+        return exchange.portalUrl(path);
+    }
+
+    private HttpRequest.Builder request(Session s, String path) {
+        return HttpRequest.newBuilder(URI.create(url(path))).header("Cookie", SessionCookie.SESSION + "=" + s.cookie());
     }
 
     HttpResponse<String> get(Session s, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Cookie", COOKIE + "=" + s.cookie()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(request(s, path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<byte[]> download(Session s, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Cookie", COOKIE + "=" + s.cookie()).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        return http.send(request(s, path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     HttpResponse<String> postForm(Session s, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Cookie", COOKIE + "=" + s.cookie())
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(request(s, path).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A multipart/form-data body built in the order given, as a browser sends the form's fields in document order. */
@@ -126,8 +103,7 @@ final class StatePortal implements AutoCloseable {
     }
 
     HttpResponse<String> postMultipart(Session s, String path, Multipart form) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).header("Cookie", COOKIE + "=" + s.cookie())
-                .header("Content-Type", "multipart/form-data; boundary=" + form.boundary)
+        return http.send(request(s, path).header("Content-Type", "multipart/form-data; boundary=" + form.boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.bytes())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -182,27 +158,6 @@ final class StatePortal implements AutoCloseable {
         }
         try (Stream<Path> all = Files.walk(blobs)) {
             return all.filter(Files::isRegularFile).sorted().toList();
-        }
-    }
-
-    @Override
-    public void close() {
-        portal.close();
-    }
-
-    /** The test's session guard: the sessions handed out by {@link #signIn}, the cookie {@value #COOKIE}. */
-    static final class Sessions implements SessionGuard {
-        final Map<String, SignedIn> sessions = new ConcurrentHashMap<>();
-
-        @Override
-        public Optional<SignedIn> signedIn(PageRequest r) {
-            return r.cookie(COOKIE).map(sessions::get);
-        }
-
-        @Override
-        public boolean csrfMatches(SignedIn who, String token) {
-            return token != null && java.security.MessageDigest.isEqual(who.csrfToken().getBytes(StandardCharsets.UTF_8),
-                    token.getBytes(StandardCharsets.UTF_8));
         }
     }
 }

@@ -13,6 +13,7 @@ import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.MessageRecords;
+import org.treatyexchange.server.store.PortalRecords;
 import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.SubmissionRecords;
@@ -35,6 +36,7 @@ final class JdbcTx implements Tx {
     private JdbcManifestRecords manifests;
     private JdbcInstructionRecords instructions;
     private JdbcSubmissionRecords submissions;
+    private JdbcPortalRecords portal;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -126,6 +128,15 @@ final class JdbcTx implements Tx {
             submissions = new JdbcSubmissionRecords(this);
         }
         return submissions;
+    }
+
+    @Override
+    public PortalRecords portal() {
+        connection();
+        if (portal == null) {
+            portal = new JdbcPortalRecords(this);
+        }
+        return portal;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.treatyexchange.server.api;
+package org.treatyexchange.server.crypto;
 
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -12,15 +12,15 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Accepts any well-formed client leaf certificate that is valid now, without a CA: States bring their
  * own certificates and the registry pins them, so who the client is gets decided per request by
- * {@code MessageGateway.identify}, not here. Refuses an empty chain and an expired or not-yet-valid
+ * the edge (API: per request; portal: at login), not here. Refuses an empty chain and an expired or not-yet-valid
  * leaf (the handshake fails). The TLS handshake itself proves the client holds the private key.
  * Never trusts a server (this trust manager is only for client authentication).
  */
-final class ClientCertificateTrust extends X509ExtendedTrustManager {
+public final class ClientCertificateTrust extends X509ExtendedTrustManager {
 
     private final Clock clock;
 
-    ClientCertificateTrust(Clock clock) {
+    public ClientCertificateTrust(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

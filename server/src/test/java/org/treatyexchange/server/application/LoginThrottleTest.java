@@ -1,4 +1,4 @@
-package org.treatyexchange.server.sftp;
+package org.treatyexchange.server.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

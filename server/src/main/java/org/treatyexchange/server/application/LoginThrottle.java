@@ -1,4 +1,4 @@
-package org.treatyexchange.server.sftp;
+package org.treatyexchange.server.application;
 
 import java.time.Clock;
 import java.time.Duration;
