@@ -45,6 +45,8 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
     /** For {@link #perClass}: the change to the shipped configuration, and the temporary home to delete. */
     private final java.util.function.UnaryOperator<ServerConfig> change;
     private Path ownHome;
+    /** The server's clock: the system's, or one a test moves (session timeouts, expiry). */
+    private Clock clock = Clock.systemUTC();
 
     private TestExchange(ServerConfig config, Map<String, String> env) {
         this.config = config;
@@ -94,6 +96,12 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
                 }
             }
         }
+    }
+
+    /** This exchange with its server on {@code serverClock} (set before it starts; a test moves it to expire things). */
+    public TestExchange withClock(Clock serverClock) {
+        this.clock = java.util.Objects.requireNonNull(serverClock, "serverClock");
+        return this;
     }
 
     /** Starts a server with the shipped configuration and demo registry in {@code home}. */
@@ -199,7 +207,7 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
         }
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put(config.keys().passwordEnv(), PASSWORD);
-        server = Server.start(config, all, Clock.systemUTC());
+        server = Server.start(config, all, clock);
     }
 
     /** Stops the server (the home stays). */

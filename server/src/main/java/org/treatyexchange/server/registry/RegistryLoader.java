@@ -300,11 +300,13 @@ public final class RegistryLoader {
         List<RegisteredCertificate> certificates = certificates(n, name, demoKey ? demoKeyDirectory : null,
                 certificateOwners, now);
         boolean disabled = n.get("disabled").bool(false);
-        if (keys.isEmpty() && certificates.stream().allMatch(RegisteredCertificate::revoked) && !disabled) {
+        PasswordHash password = password(n, name, demoKeyDirectory);
+        // a person may have only a password (and a second factor): they log in to the portal only
+        if (keys.isEmpty() && certificates.stream().allMatch(RegisteredCertificate::revoked) && password == null && !disabled) {
             throw n.get("sshKeys").error("account '" + name + "' is enabled but has no key or certificate; list an "
                     + "OpenSSH public key under sshKeys or a certificate under certificates, or set disabled: true");
         }
-        return new Account(name, stateCode, role, keys, certificates, demoKey, disabled, password(n, name, demoKeyDirectory));
+        return new Account(name, stateCode, role, keys, certificates, demoKey, disabled, password);
     }
 
     /** The registered hash, or with {@code demoPassword: true} the demo's generated one; never both. */

@@ -34,7 +34,10 @@ import org.treatyexchange.server.TestExchange;
 public final class PortalLogin {
 
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
-    /** The last step whose code this JVM sent, per account (the server refuses it and every earlier one). */
+    /**
+     * The last step whose code this JVM sent, per TOTP secret (the server refuses it and every earlier one).
+     * By secret, not account name: every test server generates its own secrets.
+     */
     private static final Map<String, Long> LAST_STEP = new ConcurrentHashMap<>();
 
     private PortalLogin() {
@@ -74,16 +77,21 @@ public final class PortalLogin {
 
     /**
      * A code of {@code person} that this JVM has not sent yet: the current step's, else the next one's (the
-     * server accepts ±1 step), else waits for the clock. Uses the system clock: the server's must be it too.
+     * server accepts ±1 step), else waits for the clock (at most two steps). Uses the system clock: the
+     * server's must be it too.
      */
     public static String freshCode(Person person) {
+        Instant giveUp = Instant.now().plusSeconds(75);
         while (true) {
             long now = step(Instant.now());
-            long last = LAST_STEP.getOrDefault(person.account(), Long.MIN_VALUE);
+            long last = LAST_STEP.getOrDefault(person.totpSecret(), Long.MIN_VALUE);
             long use = Math.max(now, last + 1);
             if (use <= now + 1) {
-                LAST_STEP.put(person.account(), use);
+                LAST_STEP.put(person.totpSecret(), use);
                 return code(person.totpSecret(), use);
+            }
+            if (Instant.now().isAfter(giveUp)) {
+                throw new AssertionError("no unused TOTP step for " + person.account() + " (last sent " + last + ", now " + now + ")");
             }
             try {
                 Thread.sleep(1000);
@@ -94,9 +102,9 @@ public final class PortalLogin {
         }
     }
 
-    /** Notes that a code of {@code step} was used for {@code account} outside this helper (a test that typed one). */
-    public static void used(String account, long step) {
-        LAST_STEP.merge(account, step, Math::max);
+    /** Notes that a code of {@code step} was sent for {@code person} outside {@link #freshCode} (a test that made its own). */
+    public static void used(Person person, long step) {
+        LAST_STEP.merge(person.totpSecret(), step, Math::max);
     }
 
     /** A signed-in HTTPS session: its cookie and anti-forgery token, and requests that carry them. */
@@ -238,6 +246,19 @@ public final class PortalLogin {
             }
         }
         return out.toByteArray();
+    }
+
+    /** The audit export's lines of event type {@code type} (prefix) that contain every one of {@code containing}. */
+    public static List<String> auditLines(TestExchange exchange, String type, String... containing) throws IOException {
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("portal-audit-", ".jsonl");
+        try {
+            java.nio.file.Files.delete(out);
+            assertThat(exchange.admin("export-audit", "-o", out.toString())).startsWith("0\n");
+            return java.nio.file.Files.readAllLines(out).stream().filter(l -> l.contains("\"type\":\"" + type))
+                    .filter(l -> java.util.Arrays.stream(containing).allMatch(l::contains)).toList();
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
+        }
     }
 
     static List<String> accounts() {

@@ -93,6 +93,7 @@ class RegistryLoaderTest {
         for (String account : demoAccounts) {
             generated.put(account, TestKeys.writeDemoKey(demoKeys, account));
         }
+        org.treatyexchange.server.demo.DemoAccounts.ensurePasswords(demoKeys, RegistryLoader.demoPasswordAccounts(SHIPPED));
 
         Registry registry = RegistryLoader.load(SHIPPED, server.reportTypeIds(), demoKeys);
 
@@ -128,6 +129,7 @@ class RegistryLoaderTest {
         for (String account : RegistryLoader.demoKeyAccounts(SHIPPED)) {
             TestKeys.writeDemoKey(demoKeys, account);
         }
+        org.treatyexchange.server.demo.DemoAccounts.ensurePasswords(demoKeys, RegistryLoader.demoPasswordAccounts(SHIPPED));
         Registry registry = RegistryLoader.load(SHIPPED, REPORT_TYPES, demoKeys);
         assertThat(registry.states()).extracting(StateEntry::code).hasSize(4).doesNotContainAnyElementsOf(iso);
     }
@@ -453,7 +455,7 @@ class RegistryLoaderTest {
     void unknownKeysAreRefused() throws Exception {
         ConfigException e = fails(base("", "- name: x\n  state: ARC\n  role: state-officer\n  sshkeys: []\n"),
                 "accounts[2].sshkeys", "unknown key — did you mean 'accounts[2].sshKeys'? Allowed here: name, state, "
-                        + "role, sshKeys, certificates, revokedCertificates, demoKey, disabled, passwordHash");
+                        + "role, sshKeys, certificates, revokedCertificates, demoKey, disabled, passwordHash, demoPassword");
         assertThat(e).isNotNull();
         fails("state: []\n", "state", "unknown key — did you mean 'states'? Allowed here: states, accounts");
         fails(base("- code: SYL\n  name: S\n  status: state-party\n  contact: []\n", ""), "states[3].contact",
