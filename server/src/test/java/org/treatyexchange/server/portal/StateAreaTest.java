@@ -200,6 +200,34 @@ class StateAreaTest {
     }
 
     @Test
+    void anUploadCutOffMidwayKeepsNothing() throws Exception {
+        Map<String, Long> rowsBefore = portal.rowsByTable();
+        List<Path> blobsBefore = portal.blobFiles();
+        long auditHead = portal.auditHead();
+        StatePortal.Multipart form = form(arc, "annual-report", "public", "cut off").file("document", "cut.pdf",
+                randomBytes(600 * 1024, 4));
+        byte[] body = form.bytes();
+        javax.net.ssl.SSLContext ctx = PublicSiteTest.trusting(portal.caPem);
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", portal.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /state/file HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + SessionCookie.SESSION + "=" + arc.cookie()
+                    + "\r\nContent-Type: multipart/form-data; boundary=" + form.boundary + "\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, body.length / 2); // half the document, then the browser goes away
+            out.flush();
+        }
+        // the document had begun (its intake audits its discarding); then nothing of it is left
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> portal.auditSince(auditHead).contains("filing.refused:refused"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                .until(() -> portal.blobFiles().equals(blobsBefore));
+        Map<String, Long> rowsAfter = portal.rowsByTable();
+        rowsAfter.keySet().removeIf(t -> t.endsWith(".\"AUDIT_EVENT\""));
+        rowsBefore.keySet().removeIf(t -> t.endsWith(".\"AUDIT_EVENT\""));
+        assertThat(rowsAfter).isEqualTo(rowsBefore);
+    }
+
+    @Test
     void withoutASessionTheAreaSendsToLoginAndAnUploadKeepsNothing() throws Exception {
         StatePortal.Session nobody = new StatePortal.Session("unknown", "none");
         HttpResponse<String> page = portal.get(nobody, "/state/filings");
