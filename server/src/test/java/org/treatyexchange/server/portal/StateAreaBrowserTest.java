@@ -77,9 +77,11 @@ class StateAreaBrowserTest {
         arcadia.driver.findElement(By.id("level-public")).click();
         arcadia.driver.findElement(By.id("title")).sendKeys("Annual report " + LAST_YEAR);
         arcadia.driver.findElement(By.id("document")).sendKeys(report.toString());
+        arcadia.driver.executeScript("window.scrollTo(0, 0)");
         arcadia.screenshot("state-file-form");
         arcadia.driver.findElement(By.cssSelector("#file-form button[type=submit]")).click();
         await().atMost(Duration.ofSeconds(30)).until(() -> arcadia.driver.getPageSource().contains("Report received"));
+        arcadia.driver.executeScript("window.scrollTo(0, 0)"); // the page as it opens, not where the click left it
         arcadia.screenshot("state-receipt");
         String id = arcadia.driver.findElement(By.cssSelector(".filing-id")).getText();
         assertThat(arcadia.driver.getPageSource()).contains("arcadia-annual-" + LAST_YEAR + ".pdf",
