@@ -187,7 +187,8 @@ public final class Server implements AutoCloseable {
             PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
             portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                     portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
-                    publicDesk, logins, clock);
+                    publicDesk, logins, states, java.nio.file.Files.readAllBytes(receiptCertificate),
+                    new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()), clock);
             started.add(portalServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),

@@ -329,24 +329,23 @@ public final class PortalLogins {
     private Step signIn(Account a, String credential, String method, String source, String pendingHash) throws Refusal {
         Instant now = clock.instant();
         String id = newId();
+        AuditEvent event = AuditEvent.ok("auth.success", a.name(), source, "-").withDetail("channel", CHANNEL).withDetail("method", method);
+        AuditEvent audited = credential.startsWith("password") ? event : event.withDetail("certificateFingerprint", credential);
         try {
+            // the session and its audit row commit together: a login that cannot be audited does not happen
             store.inTransaction(tx -> {
                 if (pendingHash != null) {
                     tx.portal().deleteSession(pendingHash);
                 }
                 tx.portal().insertSession(new Session(hash(id), a.name(), SIGNED_IN, credential, source, now, now));
                 tx.portal().deleteExpiredSessions(now.minus(idle), now.minus(absolute));
+                audit.append(tx, audited);
                 return null;
             });
         } catch (StoreException e) {
             throw new Refusal(Refusal.Reason.UNAVAILABLE, "the login could not be recorded; try again", e);
         }
         lockout.succeeded(a.name());
-        AuditEvent event = AuditEvent.ok("auth.success", a.name(), source, "-").withDetail("channel", CHANNEL).withDetail("method", method);
-        if (!credential.startsWith("password")) {
-            event = event.withDetail("certificateFingerprint", credential);
-        }
-        audit.record(event); // a login that cannot be audited does not happen: the caller gets UNAVAILABLE
         return new Step(Next.SIGNED_IN, id, Callers.of(a, Caller.Channel.PORTAL, credential, source));
     }
 

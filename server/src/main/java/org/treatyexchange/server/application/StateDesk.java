@@ -23,12 +23,14 @@ import org.treatyexchange.server.filing.Submission;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
+import org.treatyexchange.server.reporting.StateStatus;
 import org.treatyexchange.server.release.ReleaseService;
 import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.InboxRecords;
+import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
@@ -90,6 +92,53 @@ public final class StateDesk {
         rules.period(reportType, submission.period());
         rules.routing(state, level != null ? level : submission.manifestLevel(), submission.namedStates());
         return new Upload(filings.begin(submission));
+    }
+
+    /**
+     * What a filing form says for all of its documents (the portal's "file a report").
+     *
+     * @param reportType  a configured report type
+     * @param period      the reporting period, or blank for the report type's implied one
+     * @param level       the level the filing says, or null: the State's standing instruction applies
+     * @param namedStates for {@link ConfidentialityLevel#NAMED}: the named States Parties
+     * @param withheld    the State withheld sensitive information (ATT Art. 13.3)
+     */
+    public record FilingForm(String reportType, String period, ConfidentialityLevel level, List<String> namedStates, boolean withheld) {
+        public FilingForm {
+            namedStates = List.copyOf(namedStates == null ? List.of() : namedStates);
+        }
+    }
+
+    /**
+     * Starts a filing of one or more documents, after checking every rule of {@link FilingRules} that
+     * does not depend on a document: nothing is kept before the first document byte is accepted.
+     */
+    public FilingBatch beginFiling(Caller caller, FilingForm form, int maxDocuments) throws Refusal {
+        String state = requireState(caller);
+        rules.reportType(form.reportType());
+        String period = form.period() == null || form.period().isBlank() ? impliedPeriod(form.reportType()) : form.period().strip();
+        rules.period(form.reportType(), period);
+        rules.routing(state, form.level(), form.namedStates());
+        return new FilingBatch(filings, rules, new Submission(state, caller.account(), caller.credential(), caller.channel().wireName(),
+                caller.source(), "-", form.reportType(), period, form.level(), form.namedStates(), form.withheld()), null, maxDocuments);
+    }
+
+    /**
+     * Starts a new version of one of the State's own filings: one document, filed under the same report
+     * type, level and name, so that it supersedes the current version. Its period and withheld flag may
+     * change. A withdrawn filing, or another State's, cannot be replaced.
+     */
+    public FilingBatch beginNewVersion(Caller caller, String filingId, String period, boolean withheld) throws Refusal {
+        String state = requireState(caller);
+        FilingRecord old = own(state, filingId).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such filing"));
+        if (old.status().equals(ReleaseService.WITHDRAWN)) {
+            throw new Refusal(Refusal.Reason.CONFLICT, "a withdrawn filing cannot be replaced; file a new report instead");
+        }
+        String p = period == null || period.isBlank() ? old.period() : period.strip();
+        rules.period(old.reportType(), p);
+        rules.routing(state, old.level(), old.namedStates());
+        return new FilingBatch(filings, rules, new Submission(state, caller.account(), caller.credential(), caller.channel().wireName(),
+                caller.source(), old.fileName(), old.reportType(), p, old.level(), old.namedStates(), withheld), old.fileName(), 1);
     }
 
     /**
@@ -203,6 +252,81 @@ public final class StateDesk {
             return Optional.empty();
         }
         return StoreCalls.read(store, tx -> tx.filings().receipt(filingId));
+    }
+
+    /** How one of the State's own filings was decided (held with a reason, released, withdrawn), oldest first. */
+    public List<Filing.Decision> decisions(Caller caller, String filingId) throws Refusal {
+        String state = requireState(caller);
+        if (own(state, filingId).isEmpty()) {
+            return List.of();
+        }
+        return StoreCalls.call(() -> release.history(filingId)).stream()
+                .map(d -> new Filing.Decision(d.status(), d.actor(), d.reason(), d.decidedAt())).toList();
+    }
+
+    /** One annual reporting cycle of the caller's State: the period, its due date and how the State stands. */
+    public record Obligation(String reportType, String period, LocalDate due, StateStatus.Outcome outcome, java.time.Instant filedAt) {
+    }
+
+    /**
+     * The caller's State's annual reports for the last {@code cycles} reporting years, newest first: on
+     * time, late or missing by the due date ({@link Reports#annualStatus}); empty for a signatory.
+     */
+    public List<Obligation> obligations(Caller caller, int cycles) throws Refusal {
+        String state = requireState(caller);
+        int last = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).getYear() - 1;
+        List<Obligation> out = new java.util.ArrayList<>();
+        for (int year = last; year > last - cycles; year--) {
+            int y = year;
+            LocalDate due = reports.annualDueDate(y);
+            StoreCalls.call(() -> reports.annualStatus(y)).stream().filter(s -> s.state().equals(state)).findFirst()
+                    .ifPresent(s -> out.add(new Obligation("annual-report", Integer.toString(y), due, s.outcome(), s.filedAt())));
+        }
+        return out;
+    }
+
+    /** The configured report types, in configuration order. */
+    public List<String> reportTypes() {
+        return rules.reportTypes();
+    }
+
+    /** A State as a form offers it. */
+    public record StateChoice(String code, String name) {
+    }
+
+    /** The States Parties other than the caller's: those a filing or an instruction may name. */
+    public List<StateChoice> otherStatesParties(Caller caller) throws Refusal {
+        String state = requireState(caller);
+        return registry.current().statesParties().stream().filter(s -> !s.code().equals(state))
+                .map(s -> new StateChoice(s.code(), s.name())).toList();
+    }
+
+    /**
+     * Sets (or, with {@code level} null, withdraws) the State's standing instruction for a report type:
+     * the level its filings get when they say none. Checked by the same rules as a signed instruction
+     * message; recorded and audited the same way, under a generated instruction id.
+     */
+    public void setInstruction(Caller caller, String reportType, ConfidentialityLevel level, List<String> named) throws Refusal {
+        String state = requireState(caller);
+        rules.reportType(reportType);
+        List<String> n = level == ConfidentialityLevel.NAMED ? List.copyOf(named) : List.of();
+        rules.instruction(state, level, n);
+        String id = caller.channel().wireName() + "-" + java.util.UUID.randomUUID();
+        java.time.Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        try {
+            store.inTransaction(tx -> {
+                tx.instructions().put(new InstructionRecords.SetInstruction(state, reportType, level, n, id, caller.account(), at));
+                audit.append(tx, AuditEvent.ok("instruction.set", caller.account(), caller.source(), id)
+                        .withDetail("state", state)
+                        .withDetail("reportType", reportType)
+                        .withDetail("level", level == null ? "withdrawn" : level.wireName())
+                        .withDetail("namedStates", String.join(",", n))
+                        .withDetail("channel", caller.channel().wireName()));
+                return null;
+            });
+        } catch (StoreException e) {
+            throw StoreCalls.unavailable(e);
+        }
     }
 
     // ---- what reached the State --------------------------------------------------------------------

@@ -64,6 +64,11 @@ record PageRequest(String method, String path, Map<String, List<String>> query, 
         return v == null || v.isEmpty() ? null : v.get(0);
     }
 
+    /** Every value of a form field (checkboxes), possibly none. */
+    List<String> fields(String name) {
+        return form.getOrDefault(name, List.of());
+    }
+
     /** The first value of a query parameter, or null. */
     String param(String name) {
         List<String> v = query.get(name);

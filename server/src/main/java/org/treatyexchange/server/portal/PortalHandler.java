@@ -105,7 +105,7 @@ final class PortalHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private static void write(ChannelHandlerContext ctx, PageResponse r, HttpResponseStatus status, boolean keepAlive, boolean head) {
+    static void write(ChannelHandlerContext ctx, PageResponse r, HttpResponseStatus status, boolean keepAlive, boolean head) {
         ByteBuf body = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         r.headers().forEach(res.headers()::set);

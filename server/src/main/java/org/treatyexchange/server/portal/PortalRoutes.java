@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.Refusal;
+import org.treatyexchange.server.application.StateDesk;
 
 /**
  * Decides which page answers a request: static files, the login pages, the signed-in areas
@@ -35,19 +36,26 @@ final class PortalRoutes {
     private final LoginPages loginPages;
     private final StatePages statePages;
 
-    PortalRoutes(PublicDesk publicDesk, PortalLogins logins) {
+    PortalRoutes(PublicDesk publicDesk, PortalLogins logins, StateDesk states, byte[] receiptCertificatePem, int maxDocuments) {
         this.pages = new Pages(new Templates());
         this.publicPages = new PublicPages(publicDesk, pages);
         this.guard = new PortalSessionGuard(logins);
         this.loginPages = new LoginPages(logins, guard, pages);
-        this.statePages = new StatePages();
+        this.statePages = new StatePages(states, pages, receiptCertificatePem, maxDocuments);
+    }
+
+    private static View view(PageRequest r) {
+        String switched = r.param("lang");
+        boolean validSwitch = switched != null && Texts.LANGUAGES.contains(switched);
+        String language = Texts.choose(validSwitch ? switched : r.cookie(LANGUAGE_COOKIE).orElse(null), r.acceptLanguage());
+        return new View(Texts.of(language), r.pathWithoutLanguage());
     }
 
     PageResponse handle(PageRequest r) {
         String switched = r.param("lang");
         boolean validSwitch = switched != null && Texts.LANGUAGES.contains(switched);
-        String language = Texts.choose(validSwitch ? switched : r.cookie(LANGUAGE_COOKIE).orElse(null), r.acceptLanguage());
-        View v = new View(Texts.of(language), r.pathWithoutLanguage());
+        View v = view(r);
+        String language = v.lang();
         PageResponse response = answer(r, v);
         if (validSwitch) {
             response = response.withHeader("Set-Cookie", LANGUAGE_COOKIE + "=" + language
@@ -116,6 +124,40 @@ final class PortalRoutes {
             return notFound(v); // another State's pages: never opened, never confirmed to exist
         }
         return statePages.handle(r, v, who).orElseGet(() -> notFound(v));
+    }
+
+    /** Where a request without a live session is sent. */
+    static final String LOGIN = "/login";
+
+    /** Whether a POST to {@code path} carries documents (streamed by {@link UploadHandler}, never aggregated). */
+    boolean isUpload(String path) {
+        return StatePages.isUpload(path);
+    }
+
+    /** The streamed filing form posted to {@code r}'s path; {@code boundary} null when the body is not multipart. */
+    UploadRequest upload(PageRequest r, String boundary) {
+        return new FilingUpload(statePages, guard, pages, r, view(r), boundary);
+    }
+
+    /** An upload larger than the largest filing form, refused before its body is read. */
+    PageResponse uploadTooLarge() {
+        View v = new View(Texts.of("en"), "/state/file");
+        return pages.error(v, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, v.t("error.toolarge"));
+    }
+
+    /** A streamed upload as {@link UploadHandler} drives it, all on the executor, in this order. */
+    interface UploadRequest {
+        /** Before the first byte: who is signed in. */
+        void begin();
+
+        /** The next bytes of the body, in order. */
+        void feed(byte[] chunk);
+
+        /** The body's end: the answer (the receipt page, or the form with what is wrong). */
+        PageResponse finish();
+
+        /** The request ends without an answer (the browser left, or a limit): nothing is kept. */
+        void abandon();
     }
 
     private PageResponse notFound(View v) {

@@ -38,6 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.PublicDesk;
+import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.crypto.ClientCertificateTrust;
 
 /**
@@ -45,7 +46,8 @@ import org.treatyexchange.server.crypto.ClientCertificateTrust;
  * CA), HTTP/1.1, pages and files from {@link PortalRoutes}. Client certificates are optional: a browser may
  * present one, accepted if valid now (like the API, without a CA: the registry pins certificates), and at
  * login a certificate registered to the account stands in for the TOTP code. Event loops only decode and
- * write; routes run on an executor of {@code executorThreads} with a bounded queue (full: 503).
+ * write; routes run on an executor of {@code executorThreads} with a bounded queue (full: 503). The States'
+ * filing form is the one request not aggregated: {@link UploadHandler} streams it to the executor.
  */
 public final class PortalServer implements AutoCloseable {
 
@@ -75,11 +77,13 @@ public final class PortalServer implements AutoCloseable {
      * @throws Exception if the TLS context cannot be built or the address cannot be bound
      */
     public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk,
-            PortalLogins logins, Clock clock) throws Exception {
+            PortalLogins logins, StateDesk states, byte[] receiptCertificatePem, FilingLimits limits, Clock clock) throws Exception {
         Objects.requireNonNull(publicDesk, "publicDesk");
         Objects.requireNonNull(logins, "logins");
+        Objects.requireNonNull(states, "states");
         SslContext tls = sslContext(settings, serverKey, serverChain, clock);
-        PortalRoutes routes = new PortalRoutes(publicDesk, logins);
+        PortalRoutes routes = new PortalRoutes(publicDesk, logins, states, receiptCertificatePem, limits.maxDocuments());
+        long maxUploadBody = limits.maxBody();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("portal-worker", true),
                 new ThreadPoolExecutor.AbortPolicy());
@@ -102,6 +106,8 @@ public final class PortalServer implements AutoCloseable {
                             ch.pipeline().addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                                     .setMaxInitialLineLength(MAX_INITIAL_LINE)
                                     .setMaxHeaderSize(settings.maxHeaderBytes())));
+                            // the filing form streams past the aggregator; every other request is aggregated (small)
+                            ch.pipeline().addLast("upload", new UploadHandler(routes, executor, maxUploadBody));
                             ch.pipeline().addLast("aggregate", new HttpObjectAggregator(settings.maxFormBytes()));
                             ch.pipeline().addLast("portal", new PortalHandler(routes, executor));
                         }
@@ -115,6 +121,20 @@ public final class PortalServer implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             executor.shutdownNow();
             throw e;
+        }
+    }
+
+    /**
+     * The filing form's limits, as on the other channels.
+     *
+     * @param maxFileSize the largest document (the layer refuses a larger one as it streams in)
+     * @param maxDocuments most documents in one filing form
+     */
+    public record FilingLimits(long maxFileSize, int maxDocuments) {
+        /** The largest filing form body: every document at its largest, plus the form's fields and part headers. */
+        long maxBody() {
+            return maxDocuments * (maxFileSize + MultipartParser.MAX_HEADER_BYTES + 256) + 2L * FilingUpload.MAX_PARTS
+                    * (FilingUpload.MAX_FIELD_BYTES + MultipartParser.MAX_HEADER_BYTES);
         }
     }
 

@@ -87,9 +87,12 @@ public final class Reports {
             filed.add(new FiledReport(f.state(), f.reportType(), f.period(), f.receivedAt(), f.reportType().equals("nil-annual-report"),
                     f.level() == ConfidentialityLevel.PUBLIC, status));
         }
-        LocalDate due = Deadlines.dueDate("annual-report", Integer.toString(year), annualDeadline)
-                .orElse(LocalDate.of(year + 1, 12, 31));
-        return ReportingStatus.forYear(year, parties, filed, due);
+        return ReportingStatus.forYear(year, parties, filed, annualDueDate(year));
+    }
+
+    /** The last day on which the annual report for {@code year} is on time (31 May of the next year, as configured). */
+    public LocalDate annualDueDate(int year) {
+        return Deadlines.dueDate("annual-report", Integer.toString(year), annualDeadline).orElse(LocalDate.of(year + 1, 12, 31));
     }
 
     /**

@@ -17,7 +17,6 @@ import org.treatyexchange.server.TestDatabase;
 import org.treatyexchange.server.store.PortalRecords.Session;
 import org.treatyexchange.server.store.PortalRecords.TotpSecret;
 import org.treatyexchange.server.store.Store;
-import org.treatyexchange.server.store.Tx;
 
 /** The portal's sessions and TOTP rows (V9), on embedded Derby and on a real PostgreSQL server. */
 @ParameterizedClass
@@ -48,6 +47,22 @@ class JdbcPortalRecordsTest {
         database.close();
     }
 
+    java.util.Optional<Session> session(String idHash) throws Exception {
+        return store.read(tx -> tx.portal().session(idHash));
+    }
+
+    boolean delete(String idHash) throws Exception {
+        return store.inTransaction(tx -> tx.portal().deleteSession(idHash));
+    }
+
+    boolean use(String account, long step, Instant at) throws Exception {
+        return store.inTransaction(tx -> tx.portal().useStep(account, step, at));
+    }
+
+    java.util.Optional<TotpSecret> totp(String account) throws Exception {
+        return store.read(tx -> tx.portal().totp(account));
+    }
+
     @Test
     void sessionsAreStoredTouchedDeletedAndExpired() throws Exception {
         Session a = new Session("a".repeat(64), "arcadia-officer", "signed-in", "password+totp", "127.0.0.1", T0, T0);
@@ -58,20 +73,21 @@ class JdbcPortalRecordsTest {
             tx.portal().insertSession(b);
             return null;
         });
-        assertThat(store.read((Tx tx) -> tx.portal().session(a.idHash()))).contains(a);
+        assertThat(session(a.idHash())).contains(a);
         Instant later = T0.plus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.MILLIS);
         store.inTransaction(tx -> {
             tx.portal().touchSession(a.idHash(), later);
             return null;
         });
-        assertThat(store.read((Tx tx) -> tx.portal().session(a.idHash())).orElseThrow().lastSeenAt()).isEqualTo(later);
+        assertThat(session(a.idHash()).orElseThrow().lastSeenAt()).isEqualTo(later);
         // b is older than the absolute limit: it goes, a stays
-        int gone = store.inTransaction(tx -> tx.portal().deleteExpiredSessions(T0.minus(Duration.ofMinutes(15)), T0.minus(Duration.ofHours(8))));
+        int gone = store.<Integer>inTransaction(tx -> tx.portal().deleteExpiredSessions(T0.minus(Duration.ofMinutes(15)),
+                T0.minus(Duration.ofHours(8))));
         assertThat(gone).isEqualTo(1);
-        assertThat(store.read((Tx tx) -> tx.portal().session(b.idHash()))).isEmpty();
-        assertThat(store.inTransaction((Tx tx) -> tx.portal().deleteSession(a.idHash()))).isTrue();
-        assertThat(store.inTransaction((Tx tx) -> tx.portal().deleteSession(a.idHash()))).isFalse();
-        assertThat(store.read((Tx tx) -> tx.portal().session(a.idHash()))).isEmpty();
+        assertThat(session(b.idHash())).isEmpty();
+        assertThat(delete(a.idHash())).isTrue();
+        assertThat(delete(a.idHash())).isFalse();
+        assertThat(session(a.idHash())).isEmpty();
     }
 
     @Test
@@ -81,17 +97,17 @@ class JdbcPortalRecordsTest {
             tx.portal().putTotp(new TotpSecret("arcadia-officer", "mk-1", sealed, false, -1, T0));
             return null;
         });
-        TotpSecret read = store.read(tx -> tx.portal().totp("arcadia-officer")).orElseThrow();
+        TotpSecret read = totp("arcadia-officer").orElseThrow();
         assertThat(read.sealedSecret()).isEqualTo(sealed);
         assertThat(read.confirmed()).isFalse();
         assertThat(read.lastStep()).isEqualTo(-1);
 
-        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("arcadia-officer", 1000, T0))).isTrue();
-        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("arcadia-officer", 1000, T0))).as("the same step again").isFalse();
-        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("arcadia-officer", 999, T0))).as("an earlier step").isFalse();
-        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("arcadia-officer", 1001, T0))).isTrue();
-        assertThat(store.inTransaction((Tx tx) -> tx.portal().useStep("nobody", 5, T0))).isFalse();
-        TotpSecret used = store.read(tx -> tx.portal().totp("arcadia-officer")).orElseThrow();
+        assertThat(use("arcadia-officer", 1000, T0)).isTrue();
+        assertThat(use("arcadia-officer", 1000, T0)).as("the same step again").isFalse();
+        assertThat(use("arcadia-officer", 999, T0)).as("an earlier step").isFalse();
+        assertThat(use("arcadia-officer", 1001, T0)).isTrue();
+        assertThat(use("nobody", 5, T0)).isFalse();
+        TotpSecret used = totp("arcadia-officer").orElseThrow();
         assertThat(used.confirmed()).isTrue();
         assertThat(used.lastStep()).isEqualTo(1001);
 
@@ -100,7 +116,7 @@ class JdbcPortalRecordsTest {
             tx.portal().putTotp(new TotpSecret("arcadia-officer", "mk-2", new byte[] {9}, false, -1, T0));
             return null;
         });
-        TotpSecret replaced = store.read(tx -> tx.portal().totp("arcadia-officer")).orElseThrow();
+        TotpSecret replaced = totp("arcadia-officer").orElseThrow();
         assertThat(replaced.masterKeyId()).isEqualTo("mk-2");
         assertThat(replaced.lastStep()).isEqualTo(-1);
     }
