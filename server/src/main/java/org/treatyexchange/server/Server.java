@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,9 @@ import org.treatyexchange.server.crypto.IssuedCredential;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.TlsCredentials;
 import org.treatyexchange.server.crypto.MasterKeys;
+import org.treatyexchange.server.audit.AuditCheckpoints;
+import org.treatyexchange.server.audit.BrokenChainException;
+import org.treatyexchange.server.audit.StartupAuditCheck;
 import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.demo.DemoAccounts;
 import org.treatyexchange.server.filing.FilingService;
@@ -66,6 +70,8 @@ import java.time.Duration;
 public final class Server implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    /** The newest signed audit checkpoint, kept in the home beside the database. */
+    static final String CHECKPOINT_FILE = "audit-checkpoint.p7s";
 
     private final ServerConfig config;
     private final ExchangeHome home;
@@ -138,6 +144,16 @@ public final class Server implements AutoCloseable {
             started.add(closeable);
         }
         StartupRecovery.run(store, blobs); // before any channel accepts work
+        AuditCheckpoints checkpoints = new AuditCheckpoints(store, receiptSigner::sign, clock, home.root().resolve(CHECKPOINT_FILE));
+        started.add(checkpoints);
+        Optional<String> brokenChain = StartupAuditCheck.problem(store, checkpoints, receiptSigner.certificate());
+        if (brokenChain.isPresent()) {
+            if (!config.audit().startOnBrokenChain()) {
+                throw new BrokenChainException(brokenChain.get() + "; find out what happened (scripts/admin verify-audit --file with "
+                        + "receipts and checkpoints as --anchors) before starting once with --start-on-broken-audit-chain (audited)");
+            }
+            LOG.error("starting on a broken audit chain, as told (--start-on-broken-audit-chain): {}", brokenChain.get());
+        }
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
@@ -182,7 +198,7 @@ public final class Server implements AutoCloseable {
             started.add(portalServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(secretariat, new Administration(store, masterKeys, trail), registry, trail)
+                new AdminOperations(secretariat, new Administration(store, masterKeys, trail, receiptSigner, checkpoints, clock), registry, trail)
                         .withBackups(Backups.online(store, blobs, home, clock)));
         started.add(admin);
 
@@ -191,6 +207,12 @@ public final class Server implements AutoCloseable {
                 .withDetail("sftpPort", Integer.toString(sftp.port()))
                 .withDetail("apiPort", Integer.toString(apiPort()))
                 .withDetail("portalPort", Integer.toString(portalPort())));
+        if (brokenChain.isPresent()) {
+            audit.record(store, AuditEvent.failed("server.started-on-broken-chain", "server", "local", "-")
+                    .withDetail("problem", brokenChain.get()));
+        }
+        checkpoints.checkpointNow(); // the head as this start leaves it, signed at once
+        checkpoints.start(config.audit().checkpointInterval());
         if (demo) {
             Path accounts = DemoAccounts.writeAccountsFile(home.demoDir(), registry.current(), config.sftp().bind(), sftp.port(),
                     receiptCertificate, api.bind(), apiPort(), ca == null ? null : home.resolve(config.keys().caCertificate()));
