@@ -191,7 +191,7 @@ public final class Server implements AutoCloseable {
             started.add(apiServer);
         }
         if (portal.enabled()) {
-            PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
+            PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock, checkpoints);
             portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                     portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
                     publicDesk);

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +50,7 @@ class AuditAnchorTest {
 
     @BeforeAll
     static void start() throws Exception {
-        exchange = TestExchange.start(tmp.resolve("home"), c -> c.withApiPort(0));
+        exchange = TestExchange.start(tmp.resolve("home"), c -> c.withApiPort(0).withPortalPort(0));
         try (InputStream in = Files.newInputStream(exchange.server().receiptCertificate())) {
             receiptCertificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
@@ -165,6 +171,51 @@ class AuditAnchorTest {
         assertThat(exchange.admin("verify-audit", "--file", export.toString(), "--anchors", receipts.toString())).startsWith("0\n")
                 .contains("not used: forged.p7s (not signed by the receipt certificate").contains("not used: notes.txt")
                 .contains("2 anchors agree");
+    }
+
+    @Test
+    void theNewestCheckpointIsOnThePublicSiteAndAnyoneCanCheckAnExportAgainstIt() throws Exception {
+        AuditEvidence.fileAndKeepReceipt(exchange, "arcadia-officer", "/submit/correspondence/secretariat/public-cp.txt",
+                "checkpointed".getBytes(StandardCharsets.UTF_8), tmp.resolve("unused"));
+        String made = exchange.admin("checkpoint");
+        assertThat(made).startsWith("0\n");
+        long seq = Long.parseLong(made.replaceAll("(?s).*audit checkpoint at event (\\d+).*", "$1"));
+
+        HttpResponse<byte[]> got = HttpClient.newBuilder().sslContext(trusting(exchange.server().caCertificate())).build()
+                .send(HttpRequest.newBuilder(URI.create(exchange.portalUrl("/audit/checkpoint.p7s"))).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).startsWith("attachment"));
+        AuditStatement statement = AuditStatement.fromBytes(ReceiptSigner.verify(got.body(), receiptCertificate));
+        assertThat(statement.kind()).isEqualTo(AuditStatement.CHECKPOINT);
+        assertThat(statement.seq()).isEqualTo(seq);
+
+        Path evidence = tmp.resolve("public-checkpoint");
+        Files.createDirectories(evidence);
+        Files.write(evidence.resolve("audit-checkpoint.p7s"), got.body());
+        Path export = AuditEvidence.export(exchange, tmp.resolve("checkpointed.jsonl"));
+        assertThat(exchange.admin("verify-audit", "--file", export.toString(), "--anchors", evidence.toString())).startsWith("0\n")
+                .contains("2 anchors agree");
+        Path cut = tmp.resolve("checkpointed-cut.jsonl");
+        AuditEvidence.write(cut, AuditEvidence.rows(export).subList(0, (int) seq - 1));
+        Files.copy(tmp.resolve("checkpointed.jsonl.p7s"), tmp.resolve("checkpointed-cut.jsonl.p7s"));
+        assertThat(exchange.admin("verify-audit", "--file", cut.toString(), "--anchors", evidence.toString())).startsWith("1\n")
+                .contains("audit export CUT at event " + seq).contains("the checkpoint of");
+    }
+
+    static SSLContext trusting(Path caPem) throws Exception {
+        X509Certificate ca;
+        try (InputStream in = Files.newInputStream(caPem)) {
+            ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("exchange-ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     static List<Path> sorted(Path dir) throws Exception {
