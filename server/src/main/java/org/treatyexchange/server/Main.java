@@ -46,6 +46,11 @@ public final class Main implements Callable<Integer> {
             + "(default: $EXCHANGE_SHUTDOWN_GRACE, else 15s).")
     String shutdownGrace;
 
+    @Option(names = "--start-on-broken-audit-chain", description = "Start even though the audit chain is broken, or cut or rewritten "
+            + "behind its latest signed checkpoint (refused otherwise). For the one start that must investigate; audited as "
+            + "server.started-on-broken-chain. Never set in a file.")
+    boolean startOnBrokenChain;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));
     }
@@ -77,7 +82,7 @@ public final class Main implements Callable<Integer> {
         Server server;
         try {
             server = Server.start(config, System.getenv(), Clock.systemUTC());
-        } catch (HomeException | ConfigException e) {
+        } catch (HomeException | ConfigException | org.treatyexchange.server.audit.BrokenChainException e) {
             System.err.println("cannot start: " + e.getMessage());
             return 2;
         }
@@ -123,6 +128,9 @@ public final class Main implements Callable<Integer> {
         String chosenBind = bind != null ? bind : envBind;
         if (chosenBind != null && !chosenBind.isEmpty()) {
             config = config.withSftpBind(chosenBind).withApiBind(chosenBind).withPortalBind(chosenBind);
+        }
+        if (startOnBrokenChain) {
+            config = config.withAudit(config.audit().withStartOnBrokenChain(true));
         }
         return config;
     }

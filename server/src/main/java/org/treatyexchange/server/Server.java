@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,9 @@ import org.treatyexchange.server.crypto.IssuedCredential;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.TlsCredentials;
 import org.treatyexchange.server.crypto.MasterKeys;
+import org.treatyexchange.server.audit.AuditCheckpoints;
+import org.treatyexchange.server.audit.BrokenChainException;
+import org.treatyexchange.server.audit.StartupAuditCheck;
 import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.crypto.SealedSecrets;
 import org.treatyexchange.server.crypto.Totp;
@@ -65,6 +69,8 @@ import java.time.Duration;
 public final class Server implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+    /** The newest signed audit checkpoint, kept in the home beside the database. */
+    static final String CHECKPOINT_FILE = "audit-checkpoint.p7s";
 
     private final ServerConfig config;
     private final ExchangeHome home;
@@ -142,6 +148,16 @@ public final class Server implements AutoCloseable {
             started.add(closeable);
         }
         StartupRecovery.run(store, blobs); // before any channel accepts work
+        AuditCheckpoints checkpoints = new AuditCheckpoints(store, receiptSigner::sign, clock, home.root().resolve(CHECKPOINT_FILE));
+        started.add(checkpoints);
+        Optional<String> brokenChain = StartupAuditCheck.problem(store, checkpoints, receiptSigner.certificate());
+        if (brokenChain.isPresent()) {
+            if (!config.audit().startOnBrokenChain()) {
+                throw new BrokenChainException(brokenChain.get() + "; find out what happened (scripts/admin verify-audit --file with "
+                        + "receipts and checkpoints as --anchors) before starting once with --start-on-broken-audit-chain (audited)");
+            }
+            LOG.error("starting on a broken audit chain, as told (--start-on-broken-audit-chain): {}", brokenChain.get());
+        }
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
@@ -184,7 +200,7 @@ public final class Server implements AutoCloseable {
         PortalLogins logins = new PortalLogins(registry, store, new SealedSecrets(masterKeys), lockout, trail, clock, portal.sessionIdle(),
                 portal.sessionAbsolute());
         if (portal.enabled()) {
-            PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
+            PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock, checkpoints);
             portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                     portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
                     publicDesk, logins, states, java.nio.file.Files.readAllBytes(receiptCertificate),
@@ -192,7 +208,7 @@ public final class Server implements AutoCloseable {
             started.add(portalServer);
         }
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
-                new AdminOperations(secretariat, new Administration(store, masterKeys, trail), registry, trail)
+                new AdminOperations(secretariat, new Administration(store, masterKeys, trail, receiptSigner, checkpoints, clock), registry, trail)
                         .withBackups(Backups.online(store, blobs, home, clock))
                         .withDemoTotp(demo ? logins : null, clock));
         started.add(admin);
@@ -202,6 +218,12 @@ public final class Server implements AutoCloseable {
                 .withDetail("sftpPort", Integer.toString(sftp.port()))
                 .withDetail("apiPort", Integer.toString(apiPort()))
                 .withDetail("portalPort", Integer.toString(portalPort())));
+        if (brokenChain.isPresent()) {
+            audit.record(store, AuditEvent.failed("server.started-on-broken-chain", "server", "local", "-")
+                    .withDetail("problem", brokenChain.get()));
+        }
+        checkpoints.checkpointNow(); // the head as this start leaves it, signed at once
+        checkpoints.start(config.audit().checkpointInterval());
         if (demo) {
             // the demo's people are enrolled with the secrets of demo/<account>.totp, unless they enrolled another at login
             Map<String, String> totpSecrets = new java.util.HashMap<>();

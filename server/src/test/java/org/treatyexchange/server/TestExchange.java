@@ -210,6 +210,22 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
         server = Server.start(config, all, clock);
     }
 
+    /** Starts again on the same home with a changed configuration (kept for later restarts). */
+    public void restart(java.util.function.UnaryOperator<ServerConfig> change) throws Exception {
+        config = change.apply(config);
+        restart();
+    }
+
+    /** Starts again on the same home, once, even on a broken audit chain (what {@code --start-on-broken-audit-chain} does). */
+    public void restartOnBrokenChain() throws Exception {
+        ServerConfig before = config;
+        try {
+            restart(c -> c.withAudit(c.audit().withStartOnBrokenChain(true)));
+        } finally {
+            config = before;
+        }
+    }
+
     /** Stops the server (the home stays). */
     public void stop() {
         if (server != null) {

@@ -500,6 +500,9 @@ public final class ExchangeCli implements Callable<Integer> {
                     if (document != null) {
                         checkDocument(r);
                     }
+                    // the audit event that recorded it: what an auditor checks an audit export against (verify-audit --anchors)
+                    org.treatyexchange.sdk.internal.Cms.anchorOf(cms)
+                            .ifPresent(a -> n.putObject("auditAnchor").put("seq", a.seq()).put("hash", a.hash()));
                 } catch (VerificationException notAReceipt) {
                     if (notAReceipt.reason() != VerificationException.Reason.CONTENT || document != null) {
                         throw notAReceipt;
@@ -510,6 +513,8 @@ public final class ExchangeCli implements Callable<Integer> {
                 }
                 return n;
             }, n -> "Verification successful: " + n.get("kind").asText() + " signed by the exchange\n"
+                    + (n.has("auditAnchor") ? "Audit anchor: event " + n.get("auditAnchor").get("seq").asLong() + ", hash "
+                            + n.get("auditAnchor").get("hash").asText() + "\n" : "")
                     + n.get("content").toPrettyString());
         }
 

@@ -11,11 +11,18 @@ import java.security.interfaces.RSAKey;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -63,6 +70,7 @@ import org.bouncycastle.operator.bc.BcRSAContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.treatyexchange.sdk.VerificationException.Reason;
 import org.treatyexchange.sdk.VerificationException;
+import org.treatyexchange.sdk.wire.AuditAnchor;
 
 /**
  * CMS SignedData (RFC 5652) as the exchange uses it: content encapsulated ({@code id-data}), one
@@ -76,6 +84,8 @@ public final class Cms {
 
     private static final Set<ASN1ObjectIdentifier> ACCEPTED_DIGESTS = Set.of(
             NISTObjectIdentifiers.id_sha256, NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
+
+    private static final ASN1ObjectIdentifier ANCHOR = new ASN1ObjectIdentifier(AuditAnchor.ATTRIBUTE_OID);
 
     private Cms() {
     }
@@ -210,9 +220,22 @@ public final class Cms {
     /** DER SignedData over {@code content} signed by {@code key}, whose certificate is {@code chain.get(0)}. */
     public static byte[] sign(byte[] content, SigningKey key, List<X509Certificate> chain, Instant signingTime)
             throws GeneralSecurityException {
+        return sign(content, key, chain, signingTime, null);
+    }
+
+    /**
+     * As {@link #sign(byte[], SigningKey, List, Instant)}, with the audit chain's {@code anchor} (null: none)
+     * as one more signed attribute ({@link AuditAnchor#ATTRIBUTE_OID}).
+     */
+    public static byte[] sign(byte[] content, SigningKey key, List<X509Certificate> chain, Instant signingTime, AuditAnchor anchor)
+            throws GeneralSecurityException {
         try {
             AttributeTable time = new AttributeTable(new Attribute(CMSAttributes.signingTime,
                     new DERSet(new Time(Date.from(signingTime)))));
+            if (anchor != null) {
+                time = time.add(ANCHOR, new DERSequence(new ASN1Encodable[] {
+                    new ASN1Integer(anchor.seq()), new DEROctetString(HexFormat.of().parseHex(anchor.hash()))}));
+            }
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             // The default generator adds content-type, message-digest and CMS algorithm protection.
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
@@ -224,6 +247,42 @@ public final class Cms {
             return signed.getEncoded(ASN1Encoding.DER);
         } catch (OperatorCreationException | CMSException | IOException e) {
             throw new GeneralSecurityException("CMS signing failed", e);
+        }
+    }
+
+    /**
+     * The audit anchor signed into {@code cms}'s one signer info, if any. Call it on signed data that
+     * {@link #verify} accepted: it does not check the signature itself.
+     *
+     * @throws VerificationException when the attribute is there but malformed
+     */
+    public static java.util.Optional<AuditAnchor> anchorOf(byte[] cms) throws VerificationException {
+        try {
+            CMSSignedData signed = new CMSSignedData(cms);
+            Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
+            if (signers.size() != 1) {
+                throw new VerificationException(Reason.SIGNER_COUNT, "expected exactly one signer, found " + signers.size());
+            }
+            AttributeTable attributes = signers.iterator().next().getSignedAttributes();
+            Attribute a = attributes == null ? null : attributes.get(ANCHOR);
+            if (a == null) {
+                return java.util.Optional.empty();
+            }
+            if (a.getAttrValues().size() != 1) {
+                throw new VerificationException(Reason.MALFORMED, "the audit anchor attribute must have one value");
+            }
+            ASN1Sequence value = ASN1Sequence.getInstance(a.getAttrValues().getObjectAt(0));
+            if (value.size() != 2) {
+                throw new VerificationException(Reason.MALFORMED, "the audit anchor is not (seq, hash)");
+            }
+            long seq = ASN1Integer.getInstance(value.getObjectAt(0)).longValueExact();
+            byte[] hash = ASN1OctetString.getInstance(value.getObjectAt(1)).getOctets();
+            if (hash.length != 32) {
+                throw new VerificationException(Reason.MALFORMED, "the audit anchor's hash is not 32 bytes");
+            }
+            return java.util.Optional.of(new AuditAnchor(seq, HexFormat.of().formatHex(hash)));
+        } catch (CMSException | RuntimeException e) {
+            throw new VerificationException(Reason.MALFORMED, "the audit anchor cannot be read");
         }
     }
 

@@ -10,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
-import org.treatyexchange.server.audit.AuditRowJson;
-import org.treatyexchange.server.audit.AuditVerification;
-import org.treatyexchange.server.audit.AuditVerifier;
 import org.treatyexchange.server.config.ConfigException;
 import org.treatyexchange.server.config.ServerConfig;
 import org.treatyexchange.server.config.ServerConfigLoader;
@@ -37,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "admin", mixinStandardHelpOptions = true, version = "treaty-exchange admin 0.1",
         description = "Operator commands for a running Treaty Exchange server.",
         subcommands = {AdminCli.ListFilings.class, AdminCli.Show.class, AdminCli.Export.class, AdminCli.VerifyAudit.class,
-            AdminCli.ExportAudit.class,
+            AdminCli.ExportAudit.class, AdminCli.Checkpoint.class, AdminCli.ExportCheckpoints.class,
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Register.class, AdminCli.Send.class, AdminCli.Pending.class,
             AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
             AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class, AdminCli.MigrateStore.class,
@@ -105,7 +102,17 @@ public final class AdminCli {
     }
 
     AdminClient client() {
-        return new AdminClient(homeDirectory(this).toAbsolutePath().resolve("run").resolve("admin.sock"));
+        return new AdminClient(homeDirectory().resolve("run").resolve("admin.sock"));
+    }
+
+    /** --home, else $EXCHANGE_HOME, else ./data: the server's own rule. */
+    Path homeDirectory() {
+        Path h = home;
+        if (h == null) {
+            String env = this.env.get("EXCHANGE_HOME");
+            h = Path.of(env == null || env.isEmpty() ? "data" : env);
+        }
+        return h.toAbsolutePath();
     }
 
     static void putIfSet(ObjectNode r, String key, String value) {
@@ -247,16 +254,93 @@ public final class AdminCli {
 
         @Override
         int print(JsonNode result, PrintWriter out, PrintWriter err) {
-            out.printf("exported %d audit events to %s%n", result.path("events").asLong(), target);
+            Path signature = target.resolveSibling(target.getFileName() + ".p7s");
+            try {
+                Files.write(signature, java.util.Base64.getDecoder().decode(result.path("signature").asText()));
+            } catch (IOException e) {
+                err.println("cannot write the export's signature " + signature + ": " + e.getMessage());
+                return REFUSED;
+            }
+            out.printf("exported %d audit events to %s (signed in %s)%n", result.path("events").asLong(), target, signature.getFileName());
+            return 0;
+        }
+    }
+
+    @Command(name = "checkpoint", description = "Sign a checkpoint of the audit chain's head now (the server also signs one every "
+            + "audit.checkpointInterval); with -o, write it to a file.")
+    static final class Checkpoint extends Sub {
+        @Option(names = {"-o", "--out"}, description = "File to write the signed checkpoint to; it must not exist yet.")
+        Path target;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            if (target != null && Files.exists(target)) {
+                return new AdminClient.Answer(false, null, target + " already exists", "conflict");
+            }
+            return client.call(AdminClient.request("audit-checkpoint"));
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            if (target != null) {
+                try {
+                    Files.write(target, java.util.Base64.getDecoder().decode(result.path("cms").asText()));
+                } catch (IOException e) {
+                    err.println("cannot write " + target + ": " + e.getMessage());
+                    return REFUSED;
+                }
+            }
+            out.printf("audit checkpoint at event %d%s%n", result.path("seq").asLong(), target == null ? "" : " written to " + target);
+            return 0;
+        }
+    }
+
+    @Command(name = "export-checkpoints", description = "Write every signed audit checkpoint (checkpoint-SEQ.p7s) to a new folder, "
+            + "for verify-audit --anchors.")
+    static final class ExportCheckpoints extends Sub {
+        @Option(names = {"-o", "--out"}, required = true, description = "Folder to create; it must not exist yet.")
+        Path folder;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            if (Files.exists(folder)) {
+                return new AdminClient.Answer(false, null, folder + " already exists", "conflict");
+            }
+            AdminClient.Answer a = client.call(AdminClient.request("audit-checkpoints"));
+            if (!a.ok()) {
+                return a;
+            }
+            Files.createDirectories(folder);
+            for (JsonNode c : a.result().path("checkpoints")) {
+                Files.write(folder.resolve("checkpoint-" + c.path("seq").asLong() + ".p7s"),
+                        java.util.Base64.getDecoder().decode(c.path("cms").asText()));
+            }
+            return a;
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            out.printf("exported %d audit checkpoints to %s%n", result.path("checkpoints").size(), folder);
             return 0;
         }
     }
 
     @Command(name = "verify-audit", description = "Verify the audit log's hash chain; exit 1 if it is broken. "
-            + "With --file, verify an export offline (no server needed).")
+            + "With --file, verify a signed export offline (no server needed): a cut or rewritten export is reported; "
+            + "with --anchors, also against receipts and checkpoints.")
     static final class VerifyAudit extends Sub {
-        @Option(names = "--file", description = "An export written by export-audit.")
+        @Option(names = "--file", description = "An export written by export-audit (its signature FILE.p7s beside it).")
         Path file;
+
+        @Option(names = "--signature", description = "The export's signature (default: FILE.p7s).")
+        Path signature;
+
+        @Option(names = "--certificate", description = "The receipt certificate (default: HOME/keys/receipt-cert.pem).")
+        Path certificate;
+
+        @Option(names = "--anchors", description = "A folder of receipts (.p7s), checkpoints and export signatures to check the export "
+                + "against: any that disagrees proves tampering, and the report names the event.")
+        Path anchors;
 
         @Override
         public Integer call() {
@@ -265,13 +349,9 @@ public final class AdminCli {
             }
             PrintWriter out = parent.spec.commandLine().getOut();
             PrintWriter err = parent.spec.commandLine().getErr();
-            try (java.io.BufferedReader reader = Files.newBufferedReader(file)) {
-                AuditVerification v = AuditVerifier.verifyRows(AuditRowJson.rows(reader));
-                return print(AdminProtocol.MAPPER.valueToTree(v), out, err);
-            } catch (IOException | java.io.UncheckedIOException e) {
-                err.println("cannot verify " + file + ": " + e.getMessage());
-                return REFUSED;
-            }
+            Path sig = signature != null ? signature : file.resolveSibling(file.getFileName() + ".p7s");
+            Path cert = certificate != null ? certificate : parent.homeDirectory().resolve("keys").resolve("receipt-cert.pem");
+            return OfflineAuditCheck.run(file, sig, cert, anchors, out, err);
         }
 
         @Override
@@ -674,7 +754,7 @@ public final class AdminCli {
                 var os = StorageEnvironment.objectStore(
                         ServerConfig.ObjectStore.NONE, parent.env);
                 os = os.withUrl(blobs == null ? "" : blobs);
-                var home = ExchangeHome.open(homeDirectory(parent));
+                var home = ExchangeHome.open(parent.homeDirectory());
                 StoreMigration.Migrated m = StoreMigration.run(home, db, os, parent.env, Clock.systemUTC());
                 out.printf("moved %d rows in %d tables into %s; %d documents %s; every document's SHA-256 matches; "
                         + "audit chain intact (%d events)%n", m.totalRows(), m.rows().size(), database, m.documents(),
@@ -692,12 +772,4 @@ public final class AdminCli {
         }
     }
 
-    /** --home, else $EXCHANGE_HOME, else ./data: the server's own rule. */
-    static Path homeDirectory(AdminCli parent) {
-        if (parent.home != null) {
-            return parent.home;
-        }
-        String env = parent.env.get("EXCHANGE_HOME");
-        return Path.of(env == null || env.isEmpty() ? "data" : env);
-    }
 }

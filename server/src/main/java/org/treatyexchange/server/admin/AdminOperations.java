@@ -208,9 +208,23 @@ public final class AdminOperations {
         return secretariat.filing(OPERATOR, id).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + id));
     }
 
-    /** Writes every audit event, in seq order, as JSON lines; returns how many. */
-    long exportAudit(OutputStream out) throws Refusal, IOException {
+    /** Writes every audit event, in seq order, as JSON lines; returns how many and the export's signature. */
+    Administration.AuditExport exportAudit(OutputStream out) throws Refusal, IOException {
         return administration.exportAudit(OPERATOR, out);
+    }
+
+    ObjectNode checkpointAudit() throws Refusal {
+        Administration.SignedCheckpoint c = administration.checkpointAudit(OPERATOR);
+        return mapper.createObjectNode().put("seq", c.seq()).put("cms", Base64.getEncoder().encodeToString(c.cms()));
+    }
+
+    ObjectNode auditCheckpoints() throws Refusal {
+        ObjectNode result = mapper.createObjectNode();
+        ArrayNode list = result.putArray("checkpoints");
+        for (Administration.SignedCheckpoint c : administration.auditCheckpoints(OPERATOR)) {
+            list.addObject().put("seq", c.seq()).put("cms", Base64.getEncoder().encodeToString(c.cms()));
+        }
+        return result;
     }
 
     ObjectNode verifyAudit() throws Refusal {

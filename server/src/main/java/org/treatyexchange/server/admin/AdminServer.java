@@ -100,6 +100,8 @@ public final class AdminServer implements AutoCloseable {
                     case "export" -> export(out, request.path("id").asText(""));
                     case "export-audit" -> exportAudit(out);
                     case "verify-audit" -> ok(out, ops.verifyAudit());
+                    case "audit-checkpoint" -> ok(out, ops.checkpointAudit());
+                    case "audit-checkpoints" -> ok(out, ops.auditCheckpoints());
                     case "rotate-master-key" -> ok(out, ops.rotateMasterKey());
                     case "reload-registry" -> ok(out, ops.reloadRegistry());
                     case "register-keys" -> ok(out, ops.registerKeys(request.path("account").asText(""), textOrNull(request, "sshKey"),
@@ -144,9 +146,10 @@ public final class AdminServer implements AutoCloseable {
         AdminProtocol.writeLine(out, AdminProtocol.MAPPER.createObjectNode().put("ok", true).put("stream", true));
         AdminProtocol.FrameOutput frames = new AdminProtocol.FrameOutput(out);
         try {
-            long events = ops.exportAudit(frames);
+            org.treatyexchange.server.application.Administration.AuditExport export = ops.exportAudit(frames);
             frames.end();
-            ok(out, AdminProtocol.MAPPER.createObjectNode().put("events", events));
+            ok(out, AdminProtocol.MAPPER.createObjectNode().put("events", export.events())
+                    .put("signature", java.util.Base64.getEncoder().encodeToString(export.signature())));
         } catch (Refusal e) {
             frames.end();
             fail(out, e);

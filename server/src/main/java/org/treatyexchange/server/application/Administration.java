@@ -3,12 +3,22 @@ package org.treatyexchange.server.application;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.List;
+import org.treatyexchange.server.audit.AuditCheckpoints;
 import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.audit.AuditRowJson;
+import org.treatyexchange.server.audit.AuditStatement;
 import org.treatyexchange.server.audit.AuditVerification;
 import org.treatyexchange.server.audit.AuditVerifier;
 import org.treatyexchange.server.crypto.MasterKeys;
+import org.treatyexchange.server.crypto.ReceiptSigner;
+import org.treatyexchange.server.store.AuditRecords;
 import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.Store;
@@ -28,18 +38,69 @@ public final class Administration {
     private final MasterKeys masterKeys;
     private final AuditTrail audit;
 
-    public Administration(Store store, MasterKeys masterKeys, AuditTrail audit) {
+    private final ReceiptSigner signer;
+    private final AuditCheckpoints checkpoints;
+    private final Clock clock;
+
+    public Administration(Store store, MasterKeys masterKeys, AuditTrail audit, ReceiptSigner signer, AuditCheckpoints checkpoints,
+            Clock clock) {
         this.store = store;
         this.masterKeys = masterKeys;
         this.audit = audit;
+        this.signer = signer;
+        this.checkpoints = checkpoints;
+        this.clock = clock;
     }
 
-    /** Writes every audit event, in seq order, as JSON lines (the offline auditor's copy); returns how many. */
-    public long exportAudit(Caller caller, OutputStream out) throws Refusal, IOException {
+    /** A signed checkpoint of the audit chain's head: its seq and the server's CMS signature (DER). */
+    public record SignedCheckpoint(long seq, byte[] cms) {
+    }
+
+    /** Signs a checkpoint of the audit chain's head now (unless the newest one names it already); audited first. */
+    public SignedCheckpoint checkpointAudit(Caller caller) throws Refusal {
+        requireOperator(caller);
+        audit.record(AuditEvent.ok("admin.audit-checkpoint", caller.account(), caller.source(), "audit"));
+        try {
+            AuditRecords.Checkpoint c = checkpoints.checkpointNow().orElseThrow(() -> new IllegalStateException("the chain is empty"));
+            return new SignedCheckpoint(c.seq(), c.cms());
+        } catch (StoreException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the audit checkpoint could not be signed", e);
+        }
+    }
+
+    /** Every signed checkpoint kept, in seq order (audited). */
+    public List<SignedCheckpoint> auditCheckpoints(Caller caller) throws Refusal {
+        requireOperator(caller);
+        audit.record(AuditEvent.ok("admin.export-checkpoints", caller.account(), caller.source(), "audit"));
+        try {
+            return checkpoints.all().stream().map(c -> new SignedCheckpoint(c.seq(), c.cms())).toList();
+        } catch (StoreException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the audit checkpoints could not be read", e);
+        }
+    }
+
+    /** An export written: how many events, and the server's CMS signature over its {@link AuditStatement}. */
+    public record AuditExport(long events, byte[] signature) {
+    }
+
+    /**
+     * Writes every audit event, in seq order, as JSON lines (the offline auditor's copy), and signs what
+     * it wrote: the statement names the last event's seq and hash and the bytes' SHA-256, and its signature
+     * carries that last event as its anchor, so a cut or rewritten copy no longer matches its signature.
+     */
+    public AuditExport exportAudit(Caller caller, OutputStream out) throws Refusal, IOException {
         requireOperator(caller);
         audit.record(AuditEvent.ok("admin.export-audit", caller.account(), caller.source(), "audit"));
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+        DigestOutputStream digested = new DigestOutputStream(out, sha256);
         long count = 0;
         long after = 0;
+        String lastHash = "0".repeat(64);
         while (true) {
             final long from = after;
             List<AuditRow> page;
@@ -49,14 +110,18 @@ public final class Administration {
                 throw new Refusal(Refusal.Reason.UNAVAILABLE, "the audit log could not be read", e);
             }
             for (AuditRow row : page) {
-                out.write((AuditRowJson.toLine(row) + "\n").getBytes(StandardCharsets.UTF_8));
+                digested.write((AuditRowJson.toLine(row) + "\n").getBytes(StandardCharsets.UTF_8));
                 after = row.seq();
+                lastHash = row.hash();
                 count++;
             }
             if (page.size() < PAGE) {
-                return count;
+                break;
             }
         }
+        AuditStatement statement = AuditStatement.export(after, lastHash, count, HexFormat.of().formatHex(sha256.digest()),
+                clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        return new AuditExport(count, signer.sign(statement.toBytes(), statement.anchor().orElse(null)));
     }
 
     /** Checks the audit log's hash chain from its first event to its head. */

@@ -105,7 +105,7 @@ public final class FilingBatch implements Closeable {
             throw fail(new Refusal(Refusal.Reason.MALFORMED, "choose at least one document"));
         }
         done = true;
-        List<FilingService.Accepted> accepted = filings.record(List.copyOf(received), (tx, f, at, r) -> {
+        List<FilingService.Accepted> accepted = filings.record(List.copyOf(received), (tx, f, at) -> {
         });
         received.clear();
         return accepted.stream().map(a -> new Upload.Filed(Filing.of(a.filing()), a.signedReceipt())).toList();

@@ -2,6 +2,7 @@ package org.treatyexchange.server.application;
 
 import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
+import org.treatyexchange.server.audit.AuditCheckpoints;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
@@ -35,15 +36,38 @@ public final class PublicDesk {
     private final RegistryService registry;
     private final Set<String> reportTypes;
     private final Clock clock;
+    private final AuditCheckpoints checkpoints;
 
     public PublicDesk(ReleaseService release, Reports reports, FilingService filings, RegistryService registry, Set<String> reportTypes,
             Clock clock) {
+        this(release, reports, filings, registry, reportTypes, clock, null);
+    }
+
+    /** As above, also publishing the audit chain's newest signed checkpoint ({@code checkpoints} null: none). */
+    public PublicDesk(ReleaseService release, Reports reports, FilingService filings, RegistryService registry, Set<String> reportTypes,
+            Clock clock, AuditCheckpoints checkpoints) {
         this.release = release;
         this.reports = reports;
         this.filings = filings;
         this.registry = registry;
         this.reportTypes = Set.copyOf(reportTypes);
         this.clock = clock;
+        this.checkpoints = checkpoints;
+    }
+
+    /**
+     * The audit chain's newest signed checkpoint (CMS, DER), for anyone to keep: an anchor outside the server
+     * that a later audit export must agree with ({@code verify-audit --anchors}).
+     */
+    public java.util.Optional<byte[]> latestAuditCheckpoint() throws Refusal {
+        if (checkpoints == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return checkpoints.latestStored().map(c -> c.cms());
+        } catch (org.treatyexchange.server.store.StoreException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the audit checkpoint could not be read", e);
+        }
     }
 
     /** A State as the public pages name it. */

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.sdk.wire.AuditAnchor;
 import org.treatyexchange.server.store.AuditRecords;
 import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.Store;
@@ -44,6 +45,20 @@ public final class AuditLog {
         Objects.requireNonNull(event, "event");
         String details = canonicalDetails(event); // fails now, in the act, rather than at commit
         tx.beforeCommit(() -> appendNow(tx, event, details));
+    }
+
+    /**
+     * Chains the event at once (not at the end of the transaction) and returns its anchor: the seq and
+     * hash it gets, which is the chain's head at this transaction's commit for what it records, so that
+     * the receipt signed next can name it. Every write transaction already holds the writers' lock (the
+     * head, taken first by the store), so chaining early holds it no longer; events appended with
+     * {@link #append} in the same transaction are chained after this one.
+     */
+    public AuditAnchor appendNow(Tx tx, AuditEvent event) throws StoreException {
+        Objects.requireNonNull(tx, "tx");
+        Objects.requireNonNull(event, "event");
+        AuditRow row = appendNow(tx, event, canonicalDetails(event));
+        return new AuditAnchor(row.seq(), row.hash());
     }
 
     /** Appends the event in a transaction of its own. */

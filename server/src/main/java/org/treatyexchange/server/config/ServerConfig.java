@@ -28,6 +28,8 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param keys where the key stores are and where their password comes from
  * @param admin the operator's admin channel
  * @param reportTypes the report types States may file, ids unique
+ * @param portal the browser portal
+ * @param audit the audit chain's checkpoints and start-up check
  */
 public record ServerConfig(
         Path home,
@@ -41,12 +43,19 @@ public record ServerConfig(
         Keys keys,
         Admin admin,
         List<ReportType> reportTypes,
-        Portal portal) {
+        Portal portal,
+        Audit audit) {
 
     /** As the canonical constructor, with the portal's defaults (for callers that predate the portal). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
             Keys keys, Admin admin, List<ReportType> reportTypes) {
-        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS);
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS, Audit.DEFAULTS);
+    }
+
+    /** As the canonical constructor, with the audit's defaults (for callers that predate checkpoints). */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
+            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, Audit.DEFAULTS);
     }
 
     public ServerConfig {
@@ -61,6 +70,7 @@ public record ServerConfig(
         Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(portal, "portal");
+        Objects.requireNonNull(audit, "audit");
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
         reportTypes = List.copyOf(reportTypes);
@@ -75,32 +85,37 @@ public record ServerConfig(
 
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal);
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal);
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit);
     }
 
     /** The same configuration with other HTTPS API settings. */
     public ServerConfig withApi(Api newApi) {
-        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal);
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal);
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit);
     }
 
     /** The same configuration with another document storage (environment overrides, tests). */
     public ServerConfig withStorage(Storage newStorage) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit);
     }
 
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit);
+    }
+
+    /** The same configuration with other audit settings (the start-up override, tests). */
+    public ServerConfig withAudit(Audit newAudit) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
@@ -111,7 +126,7 @@ public record ServerConfig(
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit);
     }
 
     /**
@@ -124,7 +139,7 @@ public record ServerConfig(
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit);
     }
 
     /**
@@ -137,7 +152,7 @@ public record ServerConfig(
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit);
     }
 
     /**
@@ -148,7 +163,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
-                reportTypes, portal);
+                reportTypes, portal, audit);
     }
 
     /**
@@ -158,7 +173,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiBind(String bind) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
-                reportTypes, portal);
+                reportTypes, portal, audit);
     }
 
     /**
@@ -167,12 +182,12 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the port is not in 0..65535 or equals another listener's
      */
     public ServerConfig withPortalPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port));
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit);
     }
 
     /** A copy whose browser portal listens on another address (command-line or environment override). */
     public ServerConfig withPortalBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind));
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit);
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
@@ -764,6 +779,31 @@ public record ServerConfig(
      */
     public record Admin(Path socket) {
         public static final Admin DEFAULTS = new Admin(Path.of("run", "admin.sock"));
+    }
+
+    /**
+     * The audit chain's anchors kept by the server itself.
+     *
+     * @param checkpointInterval how often the server signs a checkpoint of the chain's head (when it moved); 1 minute to 1 day
+     * @param startOnBrokenChain start even when the chain is broken, or cut or rewritten behind its latest checkpoint. Never
+     *     from {@code server.yaml}: only the command line's {@code --start-on-broken-audit-chain} sets it, for the one start that
+     *     must investigate; that start is audited ({@code server.started-on-broken-chain}). It opens exactly what the check
+     *     closes: a server that runs on a chain someone cut or rewrote, and signs new receipts and checkpoints over it.
+     */
+    public record Audit(Duration checkpointInterval, boolean startOnBrokenChain) {
+        public static final Audit DEFAULTS = new Audit(Duration.ofHours(1), false);
+
+        public Audit {
+            Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            if (checkpointInterval.compareTo(Duration.ofMinutes(1)) < 0 || checkpointInterval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("audit.checkpointInterval must be between 1 minute and 1 day");
+            }
+        }
+
+        /** The same settings, allowed (or not) to start on a broken chain. */
+        public Audit withStartOnBrokenChain(boolean allowed) {
+            return new Audit(checkpointInterval, allowed);
+        }
     }
 
     /**

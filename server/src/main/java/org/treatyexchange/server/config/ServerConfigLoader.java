@@ -59,7 +59,7 @@ public final class ServerConfigLoader {
      */
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
-                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal");
+                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -75,7 +75,15 @@ public final class ServerConfigLoader {
                 admin(root.get("admin")),
                 reportTypes(root.get("reportTypes")),
                 portal(root.get("portal"), sftp, root.get("api").get("enabled").bool(ServerConfig.Api.DEFAULTS.enabled())
-                        ? root.get("api").get("port").integer(ServerConfig.Api.DEFAULTS.port(), 0, 65535) : -1));
+                        ? root.get("api").get("port").integer(ServerConfig.Api.DEFAULTS.port(), 0, 65535) : -1),
+                audit(root.get("audit")));
+    }
+
+    /** Only the interval: starting on a broken chain is a command-line decision, never a setting left in a file. */
+    private static ServerConfig.Audit audit(ConfigNode n) throws ConfigException {
+        n.requireKeys("checkpointInterval");
+        return new ServerConfig.Audit(n.get("checkpointInterval").duration(ServerConfig.Audit.DEFAULTS.checkpointInterval(),
+                java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(1)), false);
     }
 
     private static ServerConfig.Portal portal(ConfigNode n, Sftp sftp, int apiPort) throws ConfigException {

@@ -28,6 +28,7 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
@@ -52,7 +53,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.treatyexchange.sdk.VerificationException;
 import org.treatyexchange.sdk.internal.Cms;
+import org.treatyexchange.sdk.wire.AuditAnchor;
 
 /**
  * The server's receipt key: signs receipts as DER CMS SignedData (RFC 5652) that anyone can check
@@ -131,10 +134,19 @@ public final class ReceiptSigner {
 
     /** DER CMS SignedData over {@code content}, encapsulated, certificate included. */
     public byte[] sign(byte[] content) {
+        return sign(content, null);
+    }
+
+    /**
+     * As {@link #sign(byte[])}, with {@code anchor} (the audit chain at the event that records what is
+     * signed; null for none) as a signed attribute: a receipt's anchor, outside the JSON so that readers
+     * that predate it read the receipt as before.
+     */
+    public byte[] sign(byte[] content, AuditAnchor anchor) {
         Objects.requireNonNull(content, "content");
         try {
             // Bouncy Castle's ECDSA with the key converted once (Cms.SigningKey): one or two per filing or message.
-            return Cms.sign(content, signingKey, List.of(certificate), clock.instant());
+            return Cms.sign(content, signingKey, List.of(certificate), clock.instant(), anchor);
         } catch (GeneralSecurityException e) {
             // Only a broken runtime gets here: the key and algorithms were checked at start-up.
             throw new IllegalStateException("receipt signing failed: " + e.getClass().getSimpleName(), e);
@@ -209,6 +221,19 @@ public final class ReceiptSigner {
             throw new SignatureCheckException(SignatureCheckException.Reason.MALFORMED, "unsupported signature algorithm");
         }
         return content;
+    }
+
+    /**
+     * The audit anchor signed into {@code cms}, if any; check the signature first ({@link #verify}).
+     *
+     * @throws SignatureCheckException when the anchor attribute is malformed
+     */
+    public static Optional<AuditAnchor> anchorOf(byte[] cms) throws SignatureCheckException {
+        try {
+            return Cms.anchorOf(cms);
+        } catch (VerificationException e) {
+            throw new SignatureCheckException(SignatureCheckException.Reason.MALFORMED, e.getMessage());
+        }
     }
 
     private static ReceiptSigner create(Path keystoreFile, char[] password, String commonName, Clock clock)

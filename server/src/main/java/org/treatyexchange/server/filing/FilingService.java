@@ -299,21 +299,14 @@ public final class FilingService {
     /** More work for the transaction that records filings (e.g. the message they came in). */
     public interface AlsoInTransaction {
         /**
-         * Runs in the recording transaction, after the filings; {@code at} is their received-at time and
-         * {@code receipts} signs whatever receipt this work adds ({@link SignedAhead#sign}).
+         * Runs in the recording transaction, after the filings; {@code at} is their received-at time. A
+         * receipt it issues is signed here, once its audit event is chained ({@link AuditLog#appendNow}),
+         * so that it can name its anchor.
          */
-        void run(Tx tx, List<Accepted> filings, Instant at, SignedAhead receipts) throws Exception;
-
-        /**
-         * The receipt content {@link #run} will most likely sign for these filings, so that it is signed
-         * before the transaction; empty when it signs none. Must not write anything.
-         */
-        default Optional<byte[]> receiptToSignAhead(List<Accepted> likely, Instant at) {
-            return Optional.empty();
-        }
+        void run(Tx tx, List<Accepted> filings, Instant at) throws Exception;
     }
 
-    private static final AlsoInTransaction NO_MORE = (tx, filings, at, receipts) -> {
+    private static final AlsoInTransaction NO_MORE = (tx, filings, at) -> {
     };
 
     /**
@@ -333,14 +326,13 @@ public final class FilingService {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (int attempt = 1; ; attempt++) {
             List<String> ids = received.stream().map(r -> FilingIds.next(receivedAt)).toList();
-            SignedAhead receipts = signAhead(received, ids, receivedAt, more);
             try {
                 return store.inTransaction(tx -> {
                     List<Accepted> accepted = new java.util.ArrayList<>();
                     for (int i = 0; i < received.size(); i++) {
-                        accepted.add(recordOne(tx, received.get(i), ids.get(i), receivedAt, receipts));
+                        accepted.add(recordOne(tx, received.get(i), ids.get(i), receivedAt));
                     }
-                    more.run(tx, accepted, receivedAt, receipts);
+                    more.run(tx, accepted, receivedAt);
                     return accepted;
                 });
             } catch (StoreException e) {
@@ -367,40 +359,6 @@ public final class FilingService {
         }
     }
 
-    /**
-     * Signs, before the write transaction and outside it, the receipts it will most likely issue: drafted
-     * from a read of the same state that transaction will read (routing, previous version). Anything
-     * doubtful (a resend, a failed read) is simply not signed ahead: the transaction signs it.
-     */
-    private SignedAhead signAhead(List<Received> received, List<String> ids, Instant receivedAt, AlsoInTransaction more) {
-        SignedAhead receipts = new SignedAhead(receiptSigner);
-        try {
-            List<Draft> drafts = store.read(tx -> {
-                List<Draft> all = new java.util.ArrayList<>();
-                for (int i = 0; i < received.size(); i++) {
-                    Submission s = received.get(i).submission();
-                    if (s.submissionId() != null && tx.submissions().find(s.state(), s.submissionId()).isPresent()) {
-                        return null; // a resend: answered with the original's receipt
-                    }
-                    all.add(draft(tx, received.get(i), ids.get(i), receivedAt));
-                }
-                return all;
-            });
-            if (drafts == null) {
-                return receipts;
-            }
-            List<Accepted> likely = new java.util.ArrayList<>();
-            for (Draft d : drafts) {
-                receipts.signAhead(d.receipt());
-                likely.add(new Accepted(d.filing(), null));
-            }
-            more.receiptToSignAhead(likely, receivedAt).ifPresent(receipts::signAhead);
-        } catch (Exception e) {
-            LOG.debug("receipts not signed ahead ({}); the transaction signs them", e.getClass().getSimpleName());
-        }
-        return receipts;
-    }
-
     /** A filing as it would be recorded now, and the content of its receipt. */
     private record Draft(FilingRecord filing, FilingPolicy.Routed routed, byte[] receipt) {
     }
@@ -424,7 +382,7 @@ public final class FilingService {
         return new Draft(filing, routed, ReceiptJson.toBytes(receipt));
     }
 
-    private Accepted recordOne(Tx tx, Received r, String id, Instant receivedAt, SignedAhead receipts) throws Exception {
+    private Accepted recordOne(Tx tx, Received r, String id, Instant receivedAt) throws Exception {
         Submission s = r.submission();
         DocumentVault.StoredDocument doc = r.document();
         if (s.submissionId() != null) {
@@ -443,10 +401,8 @@ public final class FilingService {
         FilingRecord filing = draft.filing();
         FilingPolicy.Routed routed = draft.routed();
         String supersedes = filing.supersedes();
-        byte[] signed = receipts.sign(draft.receipt());
         tx.documentKeys().insert(doc.key());
         tx.filings().insert(filing);
-        tx.filings().insertReceipt(id, signed);
         if (s.submissionId() != null) {
             // A clash here (another node got in first) is DUPLICATE: recordAll tries again, and that try's
             // lookup above finds the committed row and answers "already filed".
@@ -466,7 +422,10 @@ public final class FilingService {
         if (supersedes != null) {
             event = event.withDetail("supersedes", supersedes);
         }
-        audit.append(tx, event);
+        // Chained now, under the writers' lock every write transaction holds: the receipt names this event
+        // as its anchor, so its signature is made here rather than ahead of the transaction.
+        byte[] signed = receiptSigner.sign(draft.receipt(), audit.appendNow(tx, event));
+        tx.filings().insertReceipt(id, signed);
         policy.onRecorded(tx, filing, routed); // its plan, and its release where the policy says at once
         tx.afterCommit(() -> LOG.info("filing {} accepted: state={} account={} size={} level={}", id, s.state(), s.account(),
                 doc.size(), routed.level().wireName()));

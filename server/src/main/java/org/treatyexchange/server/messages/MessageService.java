@@ -25,6 +25,7 @@ import org.treatyexchange.sdk.wire.Envelope;
 import org.treatyexchange.sdk.wire.EnvelopeJson;
 import org.treatyexchange.sdk.wire.InboxItem;
 import org.treatyexchange.sdk.wire.InboxItemJson;
+import org.treatyexchange.sdk.wire.AuditAnchor;
 import org.treatyexchange.sdk.wire.MessageReceipt;
 import org.treatyexchange.sdk.wire.MessageReceiptJson;
 import org.treatyexchange.sdk.wire.WireFormatException;
@@ -44,7 +45,6 @@ import org.treatyexchange.server.application.MessageIntake.ExpectedDocument;
 import org.treatyexchange.server.application.Names;
 import org.treatyexchange.server.application.Refusal;
 import org.treatyexchange.server.filing.FilingService;
-import org.treatyexchange.server.filing.SignedAhead;
 import org.treatyexchange.server.filing.Submission;
 import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.Registry;
@@ -314,18 +314,7 @@ public final class MessageService {
             List<FilingService.Received> docs = List.copyOf(received.values());
             byte[][] receipt = new byte[1][];
             try {
-                filings.record(docs, new FilingService.AlsoInTransaction() {
-                    @Override
-                    public Optional<byte[]> receiptToSignAhead(List<FilingService.Accepted> likely, Instant at) {
-                        return Optional.of(receiptContent(likely, at));
-                    }
-
-                    @Override
-                    public void run(Tx tx, List<FilingService.Accepted> accepted, Instant at, SignedAhead receipts) throws Exception {
-                        receipt[0] = receipts.sign(receiptContent(accepted, at));
-                        recordMessage(tx, accepted, at, envelopeBlob, receipt[0]);
-                    }
-                });
+                filings.record(docs, (tx, accepted, at) -> receipt[0] = recordMessage(tx, accepted, at, envelopeBlob));
             } catch (Refusal ex) {
                 received.clear(); // record() has discarded them
                 discardBlob(envelopeBlob.blobId());
@@ -360,11 +349,21 @@ public final class MessageService {
                     List.of()));
         }
 
-        /** The message itself, in the transaction that records its filings. */
-        private void recordMessage(Tx tx, List<FilingService.Accepted> accepted, Instant at, DocumentVault.StoredDocument envelopeBlob,
-                byte[] signedReceipt) throws Exception {
+        /**
+         * The message itself, in the transaction that records its filings; returns its signed receipt, which
+         * names the {@code message.accepted} event as its anchor.
+         */
+        private byte[] recordMessage(Tx tx, List<FilingService.Accepted> accepted, Instant at, DocumentVault.StoredDocument envelopeBlob)
+                throws Exception {
             Envelope e = checked.envelope();
             tx.documentKeys().insert(envelopeBlob.key());
+            AuditAnchor anchor = audit.appendNow(tx, AuditEvent.ok("message.accepted", client.account(), client.source(), e.messageId())
+                    .withDetail("state", e.state())
+                    .withDetail("type", e.type().wireName())
+                    .withDetail("envelopeSha256", checked.digest())
+                    .withDetail("signerFingerprint", checked.signerFingerprint())
+                    .withDetail("documents", Integer.toString(accepted.size())));
+            byte[] signedReceipt = signer.sign(receiptContent(accepted, at), anchor);
             try {
                 tx.messages().insert(new MessageRecord(e.state(), e.messageId(), e.type().wireName(), client.account(), checked.signerFingerprint(),
                         checked.digest(), envelopeBlob.blobId(), envelopeBlob.size(), at, signedReceipt),
@@ -384,12 +383,7 @@ public final class MessageService {
                         .withDetail("level", level == null ? "withdrawn" : level.wireName())
                         .withDetail("namedStates", String.join(",", e.namedStates())));
             }
-            audit.append(tx, AuditEvent.ok("message.accepted", client.account(), client.source(), e.messageId())
-                    .withDetail("state", e.state())
-                    .withDetail("type", e.type().wireName())
-                    .withDetail("envelopeSha256", checked.digest())
-                    .withDetail("signerFingerprint", checked.signerFingerprint())
-                    .withDetail("documents", Integer.toString(accepted.size())));
+            return signedReceipt;
         }
 
         private Refusal fail(Refusal.Reason reason, String why) {
@@ -480,8 +474,8 @@ public final class MessageService {
             }
             MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, MessageReceipt.Kind.SECRETARIAT_MESSAGE, messageId, null, account,
                     signerFingerprint, digest, at, null, null, null, List.of(), states);
-            byte[] receipt = signer.sign(MessageReceiptJson.toBytes(r));
-            store.inTransaction(tx -> {
+            byte[] content = MessageReceiptJson.toBytes(r);
+            return store.inTransaction(tx -> {
                 for (DocumentVault.StoredDocument blob : stored) {
                     tx.documentKeys().insert(blob.key());
                 }
@@ -490,14 +484,14 @@ public final class MessageService {
                     tx.inbox().insert(new InboxRecords.InboxEntry(seq, entry.state(), entry.kind(), entry.itemId(), entry.title(),
                             entry.createdAt(), entry.itemBlobId(), entry.itemSize(), null));
                 }
-                tx.messages().insert(new MessageRecord(SECRETARIAT, messageId, "secretariat-message", account, signerFingerprint, digest,
-                        envelopeBlob.blobId(), envelopeBlob.size(), at, receipt), List.of());
-                audit.append(tx, AuditEvent.ok("secretariat-message.sent", account, source, messageId)
+                AuditAnchor anchor = audit.appendNow(tx, AuditEvent.ok("secretariat-message.sent", account, source, messageId)
                         .withDetail("recipients", String.join(",", states))
                         .withDetail("title", title));
-                return null;
+                byte[] receipt = signer.sign(content, anchor);
+                tx.messages().insert(new MessageRecord(SECRETARIAT, messageId, "secretariat-message", account, signerFingerprint, digest,
+                        envelopeBlob.blobId(), envelopeBlob.size(), at, receipt), List.of());
+                return receipt;
             });
-            return receipt;
         } catch (StoreException e) {
             stored.forEach(b -> discardBlob(b.blobId()));
             if (e.reason() == StoreException.Reason.DUPLICATE) {

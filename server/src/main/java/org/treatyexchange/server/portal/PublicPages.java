@@ -14,7 +14,8 @@ import org.treatyexchange.server.reporting.StateStatus;
 
 /**
  * The public site, without login: the released public reports (filtered by report type, period, State),
- * a page per State, the reporting table, and downloads as attachments. Every answer comes from
+ * a page per State, the reporting table, downloads as attachments, and the audit chain's newest signed
+ * checkpoint ({@code /audit/checkpoint.p7s}). Every answer comes from
  * {@link PublicDesk}; a refusal becomes a page with its message ({@link Pages#refused}).
  */
 final class PublicPages {
@@ -49,6 +50,11 @@ final class PublicPages {
         }
         if (path.equals("/reporting")) {
             return Optional.of(reporting(r, v));
+        }
+        if (path.equals("/audit/checkpoint.p7s")) {
+            byte[] cms = desk.latestAuditCheckpoint().orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no audit checkpoint yet"));
+            return Optional.of(PageResponse.bytes("application/pkcs7-mime", cms, "no-store")
+                    .withHeader("Content-Disposition", ContentDisposition.attachment("audit-checkpoint.p7s")));
         }
         m = DOWNLOAD.matcher(path);
         if (m.matches()) {

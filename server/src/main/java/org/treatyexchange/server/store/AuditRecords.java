@@ -1,6 +1,8 @@
 package org.treatyexchange.server.store;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The append-only audit table. There is no update or delete. */
 public interface AuditRecords {
@@ -23,4 +25,24 @@ public interface AuditRecords {
 
     /** The head as stored (without locking). */
     Head head() throws StoreException;
+
+    /**
+     * A signed checkpoint of the chain's head.
+     *
+     * @param seq      the head's seq
+     * @param hash     the head's hash
+     * @param signedAt when the server signed it
+     * @param cms      the server's CMS SignedData (DER) over the checkpoint statement
+     */
+    record Checkpoint(long seq, String hash, Instant signedAt, byte[] cms) {
+    }
+
+    /** Keeps a checkpoint; one per seq ({@link StoreException.Reason#DUPLICATE} when that seq has one). */
+    void insertCheckpoint(Checkpoint checkpoint) throws StoreException;
+
+    /** The checkpoint of the highest seq, if any. */
+    Optional<Checkpoint> latestCheckpoint() throws StoreException;
+
+    /** Checkpoints with seq greater than {@code afterSeq}, in seq order, at most {@code limit}. */
+    List<Checkpoint> checkpointsAfter(long afterSeq, int limit) throws StoreException;
 }

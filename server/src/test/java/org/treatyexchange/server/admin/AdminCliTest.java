@@ -72,7 +72,7 @@ class AdminCliTest {
         assertThat(lines).anyMatch(l -> l.contains("\"filing.accepted\"") && l.contains("borealia-officer"));
         assertThat(lines).anyMatch(l -> l.contains("\"sftp.refused\"") && l.contains("audit-me.txt") && l.contains("REMOVE"));
         assertThat(lines).anyMatch(l -> l.contains("\"auth.success\""));
-        assertThat(exchange.admin("verify-audit", "--file", export.toString())).startsWith("0\n").contains("intact");
+        assertThat(exchange.admin("verify-audit", "--file", export.toString())).startsWith("0\n").contains("audit export VERIFIED");
 
         // an auditor's copy with one edited event is caught, and the event is named
         String edited = lines.get(2).replaceFirst("\"source\":\"[^\"]*\"", "\"source\":\"elsewhere\"");
@@ -81,6 +81,7 @@ class AdminCliTest {
         tampered.set(2, edited);
         Path bad = tmp.resolve("audit-edited.jsonl");
         Files.write(bad, tampered);
+        Files.copy(tmp.resolve("audit.jsonl.p7s"), tmp.resolve("audit-edited.jsonl.p7s"));
         assertThat(exchange.admin("verify-audit", "--file", bad.toString())).startsWith("1\n").contains("BROKEN at event 3");
     }
 

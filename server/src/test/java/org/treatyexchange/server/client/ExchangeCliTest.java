@@ -189,7 +189,8 @@ class ExchangeCliTest {
 
         Run verify = cli("verify-receipt", receipt.toString(), "--document", report.toString());
         assertThat(verify.code()).as(verify.err()).isZero();
-        assertThat(verify.out()).startsWith("Verification successful").contains(filed.get("filingId").asText());
+        assertThat(verify.out()).startsWith("Verification successful").contains(filed.get("filingId").asText())
+                .containsPattern("Audit anchor: event \\d+, hash [0-9a-f]{64}");
         Processes.Result openssl = Processes.run(tmp, List.of("openssl", "cms", "-verify", "-inform", "DER", "-in", receipt.toString(),
                 "-CAfile", exchange.server().receiptCertificate().toString()));
         assertThat(openssl.exitCode()).as(openssl.output()).isZero();

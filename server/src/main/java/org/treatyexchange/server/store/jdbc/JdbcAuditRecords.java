@@ -4,8 +4,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.treatyexchange.server.store.AuditRecords;
 import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.StoreException;
@@ -28,6 +30,12 @@ final class JdbcAuditRecords implements AuditRecords {
             "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ?";
     private static final String AFTER = "SELECT seq, occurred_at, type, actor, source, subject, outcome, details,"
             + " prev_hash, hash FROM audit_event WHERE seq > ? ORDER BY seq FETCH FIRST ? ROWS ONLY";
+
+    private static final String INSERT_CHECKPOINT = "INSERT INTO audit_checkpoint (seq, hash, signed_at, cms) VALUES (?, ?, ?, ?)";
+    private static final String CHECKPOINTS_AFTER = "SELECT seq, hash, signed_at, cms FROM audit_checkpoint WHERE seq > ?"
+            + " ORDER BY seq FETCH FIRST ? ROWS ONLY";
+    private static final String LATEST_CHECKPOINT = "SELECT seq, hash, signed_at, cms FROM audit_checkpoint"
+            + " ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY";
 
     private final JdbcTx tx;
     private boolean locked;
@@ -124,5 +132,54 @@ final class JdbcAuditRecords implements AuditRecords {
         } catch (SQLException e) {
             throw SqlErrors.map(e, "read audit head");
         }
+    }
+
+    @Override
+    public void insertCheckpoint(Checkpoint c) throws StoreException {
+        Objects.requireNonNull(c, "checkpoint");
+        try (PreparedStatement ps = tx.connection().prepareStatement(INSERT_CHECKPOINT)) {
+            ps.setLong(1, c.seq());
+            ps.setString(2, c.hash());
+            Timestamps.set(ps, 3, c.signedAt());
+            ps.setString(4, Base64.getEncoder().encodeToString(c.cms()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "insert audit checkpoint");
+        }
+    }
+
+    @Override
+    public Optional<Checkpoint> latestCheckpoint() throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(LATEST_CHECKPOINT)) {
+            List<Checkpoint> found = checkpoints(ps);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "read audit checkpoints");
+        }
+    }
+
+    @Override
+    public List<Checkpoint> checkpointsAfter(long afterSeq, int limit) throws StoreException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        try (PreparedStatement ps = tx.connection().prepareStatement(CHECKPOINTS_AFTER)) {
+            ps.setLong(1, afterSeq);
+            ps.setInt(2, limit);
+            return checkpoints(ps);
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "read audit checkpoints");
+        }
+    }
+
+    private static List<Checkpoint> checkpoints(PreparedStatement ps) throws SQLException {
+        List<Checkpoint> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Checkpoint(rs.getLong("seq"), rs.getString("hash"), Timestamps.get(rs, "signed_at"),
+                        Base64.getDecoder().decode(rs.getString("cms"))));
+            }
+        }
+        return out;
     }
 }

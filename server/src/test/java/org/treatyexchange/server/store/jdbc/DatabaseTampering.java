@@ -64,6 +64,57 @@ public final class DatabaseTampering {
         });
     }
 
+    /** Deletes every event after {@code keepThrough} and moves the head back to it: the cut the chain alone cannot show. */
+    public static void cutAuditChain(Path databaseDirectory, long keepThrough, String hashThere) throws SQLException {
+        withDatabase(databaseDirectory, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM audit_event WHERE seq > ?");
+                    PreparedStatement head = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+                delete.setLong(1, keepThrough);
+                if (delete.executeUpdate() == 0) {
+                    throw new SQLException("nothing after " + keepThrough + " to cut");
+                }
+                head.setLong(1, keepThrough);
+                head.setString(2, hashThere);
+                expectOne(head.executeUpdate(), 1);
+            }
+        });
+    }
+
+    /**
+     * Writes the given subjects and hashes over the stored events of the same seqs and moves the head to the
+     * last: an edit with the chain recomputed after it, which the chain alone no longer shows.
+     */
+    public static void rewriteAuditEvents(Path databaseDirectory, java.util.List<org.treatyexchange.server.store.AuditRow> rows)
+            throws SQLException {
+        withDatabase(databaseDirectory, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_event SET subject = ?, prev_hash = ?, hash = ? WHERE seq = ?");
+                    PreparedStatement head = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
+                for (org.treatyexchange.server.store.AuditRow r : rows) {
+                    ps.setString(1, r.subject());
+                    ps.setString(2, r.prevHash());
+                    ps.setString(3, r.hash());
+                    ps.setLong(4, r.seq());
+                    expectOne(ps.executeUpdate(), r.seq());
+                }
+                org.treatyexchange.server.store.AuditRow last = rows.get(rows.size() - 1);
+                head.setLong(1, last.seq());
+                head.setString(2, last.hash());
+                expectOne(head.executeUpdate(), 1);
+            }
+        });
+    }
+
+    /** Removes every signed checkpoint kept in the database (a thorough intruder's next step). */
+    public static void deleteAuditCheckpoints(Path databaseDirectory) throws SQLException {
+        withDatabase(databaseDirectory, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM audit_checkpoint")) {
+                if (ps.executeUpdate() == 0) {
+                    throw new SQLException("no checkpoint to delete");
+                }
+            }
+        });
+    }
+
     /** Shuts the embedded database down (a clean shutdown is Derby's SQLState 08006). */
     public static void shutdown(Path databaseDirectory) throws SQLException {
         try {
