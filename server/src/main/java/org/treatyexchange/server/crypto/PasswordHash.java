@@ -67,6 +67,18 @@ public final class PasswordHash {
     }
 
     /**
+     * Hashes a password that is itself a long random secret (the demo's generated 100-bit passwords) at the
+     * floor parameters ({@link #MIN_MEMORY_KIB}, {@link #MIN_ITERATIONS}): guessing such a password is
+     * hopeless however fast the hash, and the floor keeps start-up and login cheap. Never for a password a
+     * person chose.
+     */
+    public static PasswordHash createForRandomSecret(char[] password) {
+        byte[] salt = random(SALT_BYTES);
+        return new PasswordHash(MIN_MEMORY_KIB, MIN_ITERATIONS, PARALLELISM, salt,
+                derive(password, salt, MIN_MEMORY_KIB, MIN_ITERATIONS, PARALLELISM, HASH_BYTES));
+    }
+
+    /**
      * Reads a PHC string.
      *
      * @throws IllegalArgumentException saying what is wrong, without repeating the value (it might be

@@ -63,7 +63,7 @@ public final class DemoAccounts {
             if (!Files.exists(password, LinkOption.NOFOLLOW_LINKS) || !Files.exists(hash, LinkOption.NOFOLLOW_LINKS)) {
                 String p = newPassword();
                 writeOwnerOnly(password, p);
-                writeOwnerOnly(hash, PasswordHash.create(p.toCharArray()).encoded());
+                writeOwnerOnly(hash, PasswordHash.createForRandomSecret(p.toCharArray()).encoded()); // 100 random bits
                 LOG.info("demo: generated portal password for account {}", account);
             }
             Path totp = totpFile(demoDir, account);

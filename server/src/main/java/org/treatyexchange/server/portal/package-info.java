@@ -1,5 +1,6 @@
 /**
- * The browser edge: HTTPS for people (public pages now; the States' area next), server-rendered pages
+ * The browser edge: HTTPS for people (public pages; login with password and TOTP, sessions, CSRF tokens; the
+ * signed-in areas behind the session guard), server-rendered pages
  * from templates compiled at build time, security headers, static files. It decodes HTTP, calls the
  * application layer and maps a refusal to a page; it holds no rule of its own.
  */

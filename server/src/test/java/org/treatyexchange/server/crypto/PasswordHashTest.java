@@ -88,4 +88,15 @@ class PasswordHashTest {
         assertThat(hash.toString()).isEqualTo("argon2id(m=65536,t=3,p=1)")
                 .doesNotContain(fields[4]).doesNotContain(fields[5]);
     }
+
+    @Test
+    void aGeneratedRandomPasswordIsHashedAtTheFloorAndStillParsesAndMatches() {
+        char[] password = "k7m2q-x9fh3-abcde-23456".toCharArray();
+        PasswordHash hash = PasswordHash.createForRandomSecret(password.clone());
+        assertThat(hash.memoryKib()).isEqualTo(PasswordHash.MIN_MEMORY_KIB);
+        assertThat(hash.iterations()).isEqualTo(PasswordHash.MIN_ITERATIONS);
+        PasswordHash parsed = PasswordHash.parse(hash.encoded());
+        assertThat(parsed.matches(password.clone())).isTrue();
+        assertThat(parsed.matches("k7m2q-x9fh3-abcde-23457".toCharArray())).isFalse();
+    }
 }

@@ -35,7 +35,8 @@ import org.treatyexchange.server.TestExchange;
  * a withdrawal — with documents that carry random marker strings; then every file the server wrote
  * with the production logging configuration (its console log, {@code logs/audit.jsonl}, the whole
  * database directory, the blob store, the backup) and the audit export
- * are searched for the markers (as text, hex and base64) and for the keystore password.
+ * are searched for the markers (as text, hex and base64), for the keystore password, and for the demo
+ * people's portal passwords and TOTP secrets.
  */
 class NoSecretAtRestTest {
 
@@ -116,6 +117,24 @@ class NoSecretAtRestTest {
             needles.put(m + " (hex)", HexFormat.of().formatHex(text).getBytes(StandardCharsets.US_ASCII));
             needles.put(m + " (base64)", Base64.getEncoder().encodeToString(text).substring(0, 16).getBytes(StandardCharsets.US_ASCII));
         }
+        // the demo people's portal passwords and TOTP secrets (sealed in the database, never in clear)
+        com.fasterxml.jackson.databind.JsonNode demoAccounts = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(server.home().resolve("demo").resolve("accounts.json").toFile());
+        int people = 0;
+        for (com.fasterxml.jackson.databind.JsonNode a : demoAccounts.path("accounts")) {
+            if (a.hasNonNull("totpSecret")) {
+                String name = a.path("name").asText();
+                byte[] raw = org.treatyexchange.server.crypto.Totp.fromBase32(a.path("totpSecret").asText());
+                needles.put(name + " TOTP secret (base32)", a.path("totpSecret").asText().getBytes(StandardCharsets.US_ASCII));
+                needles.put(name + " TOTP secret (raw)", raw);
+                needles.put(name + " TOTP secret (hex)", HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII));
+                needles.put(name + " TOTP secret (base64)", Base64.getEncoder().encodeToString(raw).substring(0, 16)
+                        .getBytes(StandardCharsets.US_ASCII));
+                needles.put(name + " portal password", a.path("portalPassword").asText().getBytes(StandardCharsets.US_ASCII));
+                people++;
+            }
+        }
+        assertThat(people).as("demo people with a TOTP secret").isGreaterThanOrEqualTo(5);
         List<Path> searched = new ArrayList<>(List.of(server.consoleLog(), audit));
         for (Path dir : List.of(server.home(), tmp.resolve("backup"))) {
             try (Stream<Path> all = Files.walk(dir)) {
