@@ -15,6 +15,7 @@ import org.treatyexchange.server.application.FilingRules;
 import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StandingInstructions;
+import org.treatyexchange.server.application.RefusalNotices;
 import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.admin.AdminServer;
 import org.treatyexchange.server.api.ApiServer;
@@ -152,7 +153,7 @@ public final class Server implements AutoCloseable {
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
                 config.limits().maxFileSize(), config.reportTypeIds()), rules, registry, filings, vault, blobs, receiptSigner, audit, store, clock);
         StateDesk states = new StateDesk(rules, filings, new Manifests(store, audit, clock), messages, release, reports, instructions,
-                registry, vault, store, trail, clock);
+                registry, vault, store, trail, new RefusalNotices(store, clock, config.limits().refusalNoticeRetention()), clock);
         SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
                 trail, clock);
 

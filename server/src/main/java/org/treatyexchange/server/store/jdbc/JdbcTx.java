@@ -12,6 +12,7 @@ import org.treatyexchange.server.store.FilingRecords;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.ManifestRecords;
+import org.treatyexchange.server.store.RefusalNoticeRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.RoutingRecords;
 import org.treatyexchange.server.store.StoreException;
@@ -35,6 +36,7 @@ final class JdbcTx implements Tx {
     private JdbcManifestRecords manifests;
     private JdbcInstructionRecords instructions;
     private JdbcSubmissionRecords submissions;
+    private JdbcRefusalNoticeRecords refusalNotices;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -126,6 +128,15 @@ final class JdbcTx implements Tx {
             submissions = new JdbcSubmissionRecords(this);
         }
         return submissions;
+    }
+
+    @Override
+    public RefusalNoticeRecords refusalNotices() {
+        connection();
+        if (refusalNotices == null) {
+            refusalNotices = new JdbcRefusalNoticeRecords(this);
+        }
+        return refusalNotices;
     }
 
     @Override
