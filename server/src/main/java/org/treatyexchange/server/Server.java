@@ -145,7 +145,8 @@ public final class Server implements AutoCloseable {
         Reports reports = new Reports(store, registry, vault,
                 config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
         filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
-                config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
+                config.limits().accountQuota(), config.limits().maxConcurrentUploadsPerAccount(), config.limits().freeSpaceReserve(),
+                new RoutingPolicy(registry, config.reportTypes(), release));
 
         AuditTrail trail = new AuditTrail(audit, store);
         FilingRules rules = new FilingRules(List.copyOf(config.reportTypes().stream().map(ServerConfig.ReportType::id).toList()), registry, clock, config.limits().maxFileNameLength());
