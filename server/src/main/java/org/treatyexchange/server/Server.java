@@ -18,6 +18,7 @@ import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StandingInstructions;
+import org.treatyexchange.server.application.RefusalNotices;
 import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.admin.AdminServer;
 import org.treatyexchange.server.api.ApiServer;
@@ -164,7 +165,8 @@ public final class Server implements AutoCloseable {
         Reports reports = new Reports(store, registry, vault,
                 config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
         filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
-                config.limits().accountQuota(), new RoutingPolicy(registry, config.reportTypes(), release));
+                config.limits().accountQuota(), config.limits().maxConcurrentUploadsPerAccount(), config.limits().freeSpaceReserve(),
+                new RoutingPolicy(registry, config.reportTypes(), release));
 
         AuditTrail trail = new AuditTrail(audit, store);
         FilingRules rules = new FilingRules(List.copyOf(config.reportTypes().stream().map(ServerConfig.ReportType::id).toList()), registry, clock, config.limits().maxFileNameLength());
@@ -172,7 +174,7 @@ public final class Server implements AutoCloseable {
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
                 config.limits().maxFileSize(), config.reportTypeIds()), rules, registry, filings, vault, blobs, receiptSigner, audit, store, clock);
         StateDesk states = new StateDesk(rules, filings, new Manifests(store, audit, clock), messages, release, reports, instructions,
-                registry, vault, store, trail, clock);
+                registry, vault, store, trail, new RefusalNotices(store, clock, config.limits().refusalNoticeRetention()), clock);
         SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
                 trail, clock);
 

@@ -54,11 +54,13 @@ public final class StateDesk {
     private final DocumentVault vault;
     private final Store store;
     private final AuditTrail audit;
+    private final RefusalNotices notices;
     private final Clock clock;
 
     public StateDesk(FilingRules rules, FilingService filings, Manifests manifests, MessageService messages, ReleaseService release,
             Reports reports, StandingInstructions instructions, RegistryService registry, DocumentVault vault, Store store, AuditTrail audit,
-            Clock clock) {
+            RefusalNotices notices, Clock clock) {
+        this.notices = notices;
         this.rules = rules;
         this.filings = filings;
         this.manifests = manifests;
@@ -83,15 +85,21 @@ public final class StateDesk {
      */
     public Upload beginUpload(Caller caller, String reportType, ConfidentialityLevel level, String name) throws Refusal {
         String state = requireState(caller);
-        rules.reportType(reportType);
-        String nfc = rules.documentName(name);
-        Optional<Manifests.Applied> manifest = manifests.waitingFor(slot(state, reportType, level, nfc));
-        Submission plain = new Submission(state, caller.account(), caller.credential(), caller.channel().wireName(), caller.source(), nfc,
-                reportType, impliedPeriod(reportType), level, List.of(), false);
-        Submission submission = manifest.map(m -> m.applyTo(plain)).orElse(plain);
-        rules.period(reportType, submission.period());
-        rules.routing(state, level != null ? level : submission.manifestLevel(), submission.namedStates());
-        return new Upload(filings.begin(submission));
+        String target = RefusalNotices.target(reportType, level, name);
+        try {
+            rules.reportType(reportType);
+            String nfc = rules.documentName(name);
+            Optional<Manifests.Applied> manifest = manifests.waitingFor(slot(state, reportType, level, nfc));
+            Submission plain = new Submission(state, caller.account(), caller.credential(), caller.channel().wireName(), caller.source(),
+                    nfc, reportType, impliedPeriod(reportType), level, List.of(), false);
+            Submission submission = manifest.map(m -> m.applyTo(plain)).orElse(plain);
+            rules.period(reportType, submission.period());
+            rules.routing(state, level != null ? level : submission.manifestLevel(), submission.namedStates());
+            return new Upload(filings.begin(submission), caller, target, notices);
+        } catch (Refusal r) {
+            notices.note(caller, target, r, 0);
+            throw r;
+        }
     }
 
     /**
@@ -147,6 +155,16 @@ public final class StateDesk {
      */
     public void keepManifest(Caller caller, String reportType, ConfidentialityLevel level, String documentName, byte[] json) throws Refusal {
         String state = requireState(caller);
+        try {
+            keepCheckedManifest(caller, state, reportType, level, documentName, json);
+        } catch (Refusal r) {
+            notices.note(caller, RefusalNotices.target(reportType, level, documentName + Manifest.SUFFIX), r, json.length);
+            throw r;
+        }
+    }
+
+    private void keepCheckedManifest(Caller caller, String state, String reportType, ConfidentialityLevel level, String documentName,
+            byte[] json) throws Refusal {
         rules.reportType(reportType);
         String nfc = rules.documentName(documentName);
         ManifestRecords.Slot slot = slot(state, reportType, level, nfc);
@@ -327,6 +345,18 @@ public final class StateDesk {
         } catch (StoreException e) {
             throw StoreCalls.unavailable(e);
         }
+    }
+
+    // ---- notices of refused uploads ----------------------------------------------------------------
+
+    /** The notices of the caller's State's refused uploads that have not expired, oldest first. */
+    public List<RefusalNotice> refusalNotices(Caller caller) throws Refusal {
+        return notices.of(requireState(caller));
+    }
+
+    /** One notice of the caller's State by its file name (empty once expired, or for another State's). */
+    public Optional<RefusalNotice> refusalNotice(Caller caller, String fileName) throws Refusal {
+        return notices.find(requireState(caller), fileName);
     }
 
     // ---- what reached the State --------------------------------------------------------------------

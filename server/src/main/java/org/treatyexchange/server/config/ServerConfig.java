@@ -599,18 +599,51 @@ public record ServerConfig(
      * Limits that bound what one client can cost the server.
      *
      * @param maxFileSize largest single upload, bytes
-     * @param accountQuota total bytes one account may hold, at least {@code maxFileSize}
+     * @param accountQuota total bytes one account may hold, at least {@code maxFileSize}; uploads in flight
+     *     count against it from their first byte
      * @param maxOpenHandles open SFTP file and directory handles per session
      * @param maxSessionsPerAccount concurrent sessions per account
      * @param maxFileNameLength longest file name, in bytes of UTF-8, at most 255
+     * @param maxConcurrentUploadsPerAccount uploads one account may have in flight at once, over all its
+     *     sessions and channels of this node
+     * @param freeSpaceReserve free space the document store keeps: a new upload is refused ("storage full")
+     *     while the store's free space is below it, so that a full disk never stops reads and the database
+     * @param refusalNoticeRetention how long a State can read the notice of a refused upload
+     *     ({@code /receipts/refused/})
      */
     public record Limits(
             long maxFileSize,
             long accountQuota,
             int maxOpenHandles,
             int maxSessionsPerAccount,
-            int maxFileNameLength) {
+            int maxFileNameLength,
+            int maxConcurrentUploadsPerAccount,
+            long freeSpaceReserve,
+            Duration refusalNoticeRetention) {
+        public static final int DEFAULT_CONCURRENT_UPLOADS = 16;
+        public static final long DEFAULT_FREE_SPACE_RESERVE = 1L << 30;
+        public static final Duration DEFAULT_NOTICE_RETENTION = Duration.ofDays(30);
         public static final Limits DEFAULTS = new Limits(2L << 30, 20L << 30, 64, 8, 255);
+
+        public Limits {
+            Objects.requireNonNull(refusalNoticeRetention, "refusalNoticeRetention");
+        }
+
+        /** The first five limits; the others at their defaults. */
+        public Limits(long maxFileSize, long accountQuota, int maxOpenHandles, int maxSessionsPerAccount, int maxFileNameLength) {
+            this(maxFileSize, accountQuota, maxOpenHandles, maxSessionsPerAccount, maxFileNameLength, DEFAULT_CONCURRENT_UPLOADS,
+                    DEFAULT_FREE_SPACE_RESERVE, DEFAULT_NOTICE_RETENTION);
+        }
+
+        public Limits withRefusalNoticeRetention(Duration retention) {
+            return new Limits(maxFileSize, accountQuota, maxOpenHandles, maxSessionsPerAccount, maxFileNameLength,
+                    maxConcurrentUploadsPerAccount, freeSpaceReserve, retention);
+        }
+
+        public Limits withUploadsInFlight(int maxConcurrentUploads, long reserve) {
+            return new Limits(maxFileSize, accountQuota, maxOpenHandles, maxSessionsPerAccount, maxFileNameLength, maxConcurrentUploads,
+                    reserve, refusalNoticeRetention);
+        }
     }
 
     /**

@@ -414,7 +414,8 @@ public final class ServerConfigLoader {
     }
 
     private static Limits limits(ConfigNode n) throws ConfigException {
-        n.requireKeys("maxFileSize", "accountQuota", "maxOpenHandles", "maxSessionsPerAccount", "maxFileNameLength");
+        n.requireKeys("maxFileSize", "accountQuota", "maxOpenHandles", "maxSessionsPerAccount", "maxFileNameLength",
+                "maxConcurrentUploadsPerAccount", "freeSpaceReserve", "refusalNoticeRetention");
         Limits d = Limits.DEFAULTS;
         long maxFileSize = n.get("maxFileSize").bytes(d.maxFileSize(), 1, MAX_FILE_SIZE);
         ConfigNode quotaNode = n.get("accountQuota");
@@ -430,7 +431,10 @@ public final class ServerConfigLoader {
                 n.get("maxOpenHandles").integer(d.maxOpenHandles(), 1, 4096),
                 n.get("maxSessionsPerAccount").integer(d.maxSessionsPerAccount(), 1, 1024),
                 // 255 bytes is the file-name limit of the common file systems the store may use.
-                n.get("maxFileNameLength").integer(d.maxFileNameLength(), 1, 255));
+                n.get("maxFileNameLength").integer(d.maxFileNameLength(), 1, 255),
+                n.get("maxConcurrentUploadsPerAccount").integer(d.maxConcurrentUploadsPerAccount(), 1, 4096),
+                n.get("freeSpaceReserve").bytes(d.freeSpaceReserve(), 0, MAX_QUOTA),
+                n.get("refusalNoticeRetention").duration(d.refusalNoticeRetention(), Duration.ofHours(1), Duration.ofDays(366)));
     }
 
     private static Storage storage(ConfigNode n) throws ConfigException {

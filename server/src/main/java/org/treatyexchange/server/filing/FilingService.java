@@ -51,14 +51,22 @@ public final class FilingService {
     private final long maxFileSize;
     private final long accountQuota;
     private final FilingPolicy policy;
+    private final UploadsInFlight uploads;
+    private final long freeSpaceReserve;
     /** Documents being received or stored but not yet recorded or discarded: what a graceful stop waits for. */
     private final Object inFlightLock = new Object();
     private int inFlight;
     private boolean draining;
 
+    /**
+     * @param maxUploadsPerAccount uploads one account may have in flight at once on this node
+     * @param freeSpaceReserve     free bytes the document store keeps: below it a new upload is refused as storage full
+     */
     public FilingService(Store store, DocumentVault vault, BlobStore blobs, ReceiptSigner receiptSigner, AuditLog audit,
-            Clock clock, long maxFileSize, long accountQuota, FilingPolicy policy) {
+            Clock clock, long maxFileSize, long accountQuota, int maxUploadsPerAccount, long freeSpaceReserve, FilingPolicy policy) {
         this.policy = policy;
+        this.uploads = new UploadsInFlight(accountQuota, maxUploadsPerAccount);
+        this.freeSpaceReserve = freeSpaceReserve;
         this.store = store;
         this.vault = vault;
         this.blobs = blobs;
@@ -74,7 +82,9 @@ public final class FilingService {
     }
 
     /**
-     * Starts receiving a document. Refuses at once when the account's quota is already used up.
+     * Starts receiving a document. Refuses at once when the document store's free space is below its
+     * reserve, when the account already has the most uploads in flight, or when its quota is used up by
+     * its filings and the uploads in flight.
      */
     public Intake begin(Submission submission) throws Refusal {
         long used;
@@ -83,13 +93,23 @@ public final class FilingService {
         } catch (StoreException e) {
             throw new Refusal(Refusal.Reason.UNAVAILABLE, "the store is unavailable; try again later", e);
         }
-        if (used >= accountQuota) {
-            refuse(submission, "quota-exceeded", 0);
-            throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota is used up");
-        }
-        Ticket ticket = enter();
+        requireFreeSpace(submission);
+        UploadsInFlight.Slot slot;
         try {
-            return new Intake(submission, vault.begin(), used, policy.contentRule(submission).orElse(null), ticket);
+            slot = uploads.begin(submission.account(), used);
+        } catch (Refusal r) {
+            refuse(submission, r.code(), 0);
+            throw r;
+        }
+        Ticket ticket;
+        try {
+            ticket = enter(slot);
+        } catch (Refusal r) {
+            slot.end(false);
+            throw r;
+        }
+        try {
+            return new Intake(submission, vault.begin(), policy.contentRule(submission).orElse(null), ticket);
         } catch (IOException e) {
             ticket.done();
             throw new Refusal(Refusal.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
@@ -99,33 +119,59 @@ public final class FilingService {
         }
     }
 
+    /** Refuses a new upload while the document store has less free space than its reserve (reads and records go on). */
+    private void requireFreeSpace(Submission submission) throws Refusal {
+        if (freeSpaceReserve <= 0) {
+            return;
+        }
+        java.util.OptionalLong free;
+        try {
+            free = blobs.usableSpace();
+        } catch (IOException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the document store is unavailable; try again later", e);
+        }
+        if (free.isPresent() && free.getAsLong() < freeSpaceReserve) {
+            LOG.error("the document store's free space is below its reserve ({} bytes): new uploads are refused", freeSpaceReserve);
+            refuse(submission, "storage-full", 0);
+            throw new Refusal(Refusal.Reason.STORAGE_FULL, "the server's storage is full; nothing was kept; try again later");
+        }
+    }
+
     /**
      * Marks one document in flight, from {@link #begin} until it is recorded or discarded. Released
      * exactly once, however many of the paths that end it run.
      */
     public static final class Ticket {
         private final FilingService owner;
+        private final UploadsInFlight.Slot slot;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        private Ticket(FilingService owner) {
+        private Ticket(FilingService owner, UploadsInFlight.Slot slot) {
             this.owner = owner;
+            this.slot = slot;
+        }
+
+        /** The document's bytes are now among its account's recorded ones. */
+        void recorded() {
+            slot.end(true);
         }
 
         void done() {
             if (done.compareAndSet(false, true)) {
+                slot.end(false);
                 owner.leave();
             }
         }
     }
 
-    private Ticket enter() throws Refusal {
+    private Ticket enter(UploadsInFlight.Slot slot) throws Refusal {
         synchronized (inFlightLock) {
             if (draining) {
                 throw new Refusal(Refusal.Reason.UNAVAILABLE, "the server is shutting down; try again shortly");
             }
             inFlight++;
         }
-        return new Ticket(this);
+        return new Ticket(this, slot);
     }
 
     private void leave() {
@@ -164,17 +210,15 @@ public final class FilingService {
     public final class Intake implements Closeable {
         private final Submission submission;
         private final DocumentVault.Upload upload;
-        private final long usedBefore;
         private final ContentRule rule;
         /** A copy of a structured document, to check when it ends; null when its report type has no format. */
         private final java.io.ByteArrayOutputStream structured;
         private final Ticket ticket;
         private boolean finished;
 
-        private Intake(Submission submission, DocumentVault.Upload upload, long usedBefore, ContentRule rule, Ticket ticket) {
+        private Intake(Submission submission, DocumentVault.Upload upload, ContentRule rule, Ticket ticket) {
             this.submission = submission;
             this.upload = upload;
-            this.usedBefore = usedBefore;
             this.rule = rule;
             this.structured = rule == null ? null : new java.io.ByteArrayOutputStream();
             this.ticket = ticket;
@@ -198,9 +242,11 @@ public final class FilingService {
                 abort("too-large");
                 throw new Refusal(Refusal.Reason.TOO_LARGE, "the document exceeds the maximum size of " + maxFileSize + " bytes");
             }
-            if (usedBefore + after > accountQuota) {
-                abort("quota-exceeded");
-                throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+            try {
+                ticket.slot.reserve(len); // before the bytes are kept: concurrent uploads share the quota
+            } catch (Refusal r) {
+                abort(r.code());
+                throw r;
             }
             if (structured != null) {
                 if (after > rule.maxBytes()) {
@@ -316,7 +362,13 @@ public final class FilingService {
      */
     public List<Accepted> record(List<Received> received, AlsoInTransaction more) throws Refusal {
         try {
-            return recordAll(received, more);
+            List<Accepted> accepted = recordAll(received, more);
+            for (int i = 0; i < received.size(); i++) {
+                if (accepted.get(i).filing().blobId().equals(received.get(i).document().blobId())) {
+                    received.get(i).ticket().recorded(); // not a resend answered with the original
+                }
+            }
+            return accepted;
         } finally {
             received.forEach(r -> r.ticket().done());
         }

@@ -14,6 +14,7 @@ import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.wire.Manifest;
 import org.treatyexchange.server.application.Caller;
 import org.treatyexchange.server.application.Filing;
+import org.treatyexchange.server.application.RefusalNotice;
 import org.treatyexchange.server.application.StateDesk;
 
 /**
@@ -23,6 +24,7 @@ import org.treatyexchange.server.application.StateDesk;
  * /submit/&lt;report-type&gt;/           or here, saying no level: the State's standing instruction applies;
  *                                    the filing is then listed in the folder of the level applied
  * /receipts/&lt;filing-id&gt;.p7s         signed receipt of each of this State's filings
+ * /receipts/refused/&lt;time&gt;-…txt     a notice of each refused upload: what, when, why, what to do
  * /distributed/                      what the secretariat passed on to this State
  * /public/                           what States chose to make public
  * /withdraw/                         write a file named &lt;filing-id&gt; (text: the reason) to withdraw that filing
@@ -36,6 +38,8 @@ final class StateTree implements AccountView {
             ConfidentialityLevel.SECRETARIAT, ConfidentialityLevel.NAMED);
     /** The national points of contact, generated for States Parties only (never public, never signatories). */
     static final String CONTACTS_FILE = "points-of-contact.txt";
+    /** Under {@code /receipts/}: the notices of refused uploads, kept for a configured time. */
+    static final String REFUSED_FOLDER = "refused";
 
     private final Caller caller;
     private final StateDesk desk;
@@ -95,6 +99,18 @@ final class StateTree implements AccountView {
             case "receipts":
                 if (s.size() == 1) {
                     return folder();
+                }
+                if (s.get(1).equals(REFUSED_FOLDER)) {
+                    if (s.size() == 2) {
+                        return folder();
+                    }
+                    if (s.size() == 3) {
+                        Optional<RefusalNotice> notice = AccountView.call(() -> desk.refusalNotice(caller, s.get(2)));
+                        if (notice.isPresent()) {
+                            return new Node.Generated(notice.get().text(), notice.get().refusedAt());
+                        }
+                    }
+                    break;
                 }
                 if (s.size() == 2 && s.get(1).endsWith(RECEIPT_SUFFIX)) {
                     Optional<Node> receipt = receiptOf(s.get(1).substring(0, s.get(1).length() - RECEIPT_SUFFIX.length()));
@@ -159,8 +175,14 @@ final class StateTree implements AccountView {
                 }
                 return AccountView.call(() -> desk.folder(caller, s.get(1), folderLevel(s.get(2)).orElseThrow())).stream()
                         .map(Filing::fileName).toList();
-            case "receipts":
-                return AccountView.call(() -> desk.ownFilings(caller)).stream().map(f -> f.id() + RECEIPT_SUFFIX).toList();
+            case "receipts": {
+                if (s.size() == 2) {
+                    return AccountView.call(() -> desk.refusalNotices(caller)).stream().map(RefusalNotice::fileName).toList();
+                }
+                List<String> names = new ArrayList<>(List.of(REFUSED_FOLDER));
+                AccountView.call(() -> desk.ownFilings(caller)).forEach(f -> names.add(f.id() + RECEIPT_SUFFIX));
+                return names;
+            }
             case "distributed": {
                 List<String> names = new ArrayList<>(queued().stream().map(q -> inboxFileName(q.entry())).toList());
                 AccountView.call(() -> desk.distributed(caller)).forEach(f -> names.add(AccountView.releasedName(f)));

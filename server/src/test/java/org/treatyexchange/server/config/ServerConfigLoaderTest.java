@@ -83,6 +83,7 @@ class ServerConfigLoaderTest {
                 "api.readTimeout", "api.minDataRate", "api.maxConnectionsPerClient", "api.clockSkew", "api.executorThreads", "api.tls.protocols",
                 "api.tls.cipherSuites", "api.serverNames", "limits.maxFileSize", "limits.accountQuota",
                 "limits.maxOpenHandles", "limits.maxSessionsPerAccount", "limits.maxFileNameLength",
+                "limits.maxConcurrentUploadsPerAccount", "limits.freeSpaceReserve", "limits.refusalNoticeRetention",
                 "storage.segmentSize", "storage.fsync", "keys.masterKeystore", "keys.receiptKeystore",
                 "keys.receiptCertificate", "keys.caKeystore", "keys.caCertificate", "keys.tlsKeystore", "keys.passwordEnv", "keys.passwordFileEnv", "admin.socket", "reportTypes",
                 "portal.enabled", "portal.bind", "portal.port", "portal.maxHeaderSize", "portal.maxFormSize", "portal.readTimeout",
@@ -137,6 +138,9 @@ class ServerConfigLoaderTest {
         assertThat(d.limits().maxOpenHandles()).isEqualTo(64);
         assertThat(d.limits().maxSessionsPerAccount()).isEqualTo(8);
         assertThat(d.limits().maxFileNameLength()).isEqualTo(255);
+        assertThat(d.limits().maxConcurrentUploadsPerAccount()).isEqualTo(16);
+        assertThat(d.limits().freeSpaceReserve()).isEqualTo(1L << 30);
+        assertThat(d.limits().refusalNoticeRetention()).isEqualTo(Duration.ofDays(30));
         assertThat(d.storage().segmentSize()).isEqualTo(64 * 1024);
         assertThat(d.storage().fsync()).isTrue();
         assertThat(d.keys().passwordEnv()).isEqualTo("EXCHANGE_MASTER_PASSWORD");
@@ -167,6 +171,9 @@ class ServerConfigLoaderTest {
                   maxFileSize: 512MiB
                   accountQuota: 1073741824
                   maxFileNameLength: 100
+                  maxConcurrentUploadsPerAccount: 4
+                  freeSpaceReserve: 10GiB
+                  refusalNoticeRetention: 7d
                 storage:
                   segmentSize: 4KiB
                   fsync: false
@@ -180,6 +187,9 @@ class ServerConfigLoaderTest {
         assertThat(c.limits().maxFileSize()).isEqualTo(512L << 20);
         assertThat(c.limits().accountQuota()).isEqualTo(1L << 30);
         assertThat(c.limits().maxFileNameLength()).isEqualTo(100);
+        assertThat(c.limits().maxConcurrentUploadsPerAccount()).isEqualTo(4);
+        assertThat(c.limits().freeSpaceReserve()).isEqualTo(10L << 30);
+        assertThat(c.limits().refusalNoticeRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(c.storage().segmentSize()).isEqualTo(4096);
         assertThat(c.storage().fsync()).isFalse();
         // Untouched sections keep their defaults.
@@ -373,6 +383,8 @@ class ServerConfigLoaderTest {
         "limits:\\n  maxOpenHandles: 0|limits.maxOpenHandles|must be in 1..4096, got 0",
         "limits:\\n  maxSessionsPerAccount: 5000|limits.maxSessionsPerAccount|must be in 1..1024, got 5000",
         "limits:\\n  maxFileNameLength: 256|limits.maxFileNameLength|must be in 1..255, got 256",
+        "limits:\\n  maxConcurrentUploadsPerAccount: 0|limits.maxConcurrentUploadsPerAccount|must be in 1..4096, got 0",
+        "limits:\\n  refusalNoticeRetention: 10m|limits.refusalNoticeRetention|must be between 1h and 8784h, got 10m",
         "storage:\\n  segmentSize: 2KiB|storage.segmentSize|must be between 4KiB and 8MiB, got 2KiB",
         "storage:\\n  segmentSize: 16MiB|storage.segmentSize|must be between 4KiB and 8MiB, got 16MiB",
         "storage:\\n  fsync: maybe|storage.fsync|must be true or false, got 'maybe'",

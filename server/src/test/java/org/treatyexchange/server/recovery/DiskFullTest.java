@@ -59,7 +59,8 @@ class DiskFullTest {
             throw new AssertionError("DiskFullTest must mount a small tmpfs to fill a real disk, and could not: run the build as "
                     + "root or with CAP_SYS_ADMIN (CI: .ci/run runs as root); mount said: " + r.output().strip());
         }
-        exchange = TestExchange.start(mount.resolve("home"));
+        // no free-space reserve: this test fills the disk itself, to the last byte (UploadsInFlightTest checks the reserve)
+        exchange = TestExchange.start(mount.resolve("home"), c -> c.withLimits(c.limits().withUploadsInFlight(16, 0)));
     }
 
     @AfterAll

@@ -446,7 +446,9 @@ class NoLeakTest {
                     probeList(sftp, "/submit/" + type + "/" + level, childrenOf("/submit/" + type + "/" + level));
                 }
             }
-            probeList(sftp, "/receipts", childrenOf("/receipts"));
+            Set<String> receipts = childrenOf("/receipts");
+            receipts.add("refused"); // the folder of the State's own notices of refused uploads
+            probeList(sftp, "/receipts", receipts);
             Set<String> distributed = childrenOf("/distributed");
             distributed.addAll(ownItems.keySet());
             if (NoLeakModel.PARTIES.contains(state)) {

@@ -36,7 +36,8 @@ class ConcurrentUploadsTest {
     // All the sessions log in from one address at the same instant: the per-source pre-authentication limits let them.
     @RegisterExtension
     static final TestExchange exchange = TestExchange.perClass(c -> c.withLimits(new ServerConfig.Limits(c.limits().maxFileSize(),
-                c.limits().accountQuota(), c.limits().maxOpenHandles(), SESSIONS, c.limits().maxFileNameLength()))
+                c.limits().accountQuota(), c.limits().maxOpenHandles(), SESSIONS, c.limits().maxFileNameLength())
+                .withUploadsInFlight(SESSIONS, c.limits().freeSpaceReserve()))
                 .withSftp(c.sftp().withPerSource(new ServerConfig.PerSource(SESSIONS, 100, 100))));
 
     @Test

@@ -85,6 +85,35 @@ class UploadIntegrityTest {
         assertThat(exchange.admin("filings", "--state", "BOR")).contains("closed.pdf");
     }
 
+    /**
+     * MINA closes the handles of an SFTP channel that ends while its session lives on, on a thread that
+     * is not interrupted: here a close that is not the client's CLOSE would file (the mutant "every close
+     * commits" survives the test above, whose teardowns interrupt the thread that would record).
+     */
+    @Test
+    void aFullyWrittenHandleLeftOpenWhenTheClientEndsOnlyItsSftpChannelNeverBecomesAFiling() throws Exception {
+        byte[] document = random(300_000);
+        String name = "channel-ended.pdf";
+        try (ClientSession session = exchange.login("sylvania-officer")) {
+            SftpClient sftp = exchange.sftp(session);
+            CloseableHandle handle = sftp.open("/submit/annual-report/secretariat/" + name, WRITE);
+            writeSequentially(sftp, handle, document);
+            sftp.close(); // ends the SFTP channel only, without CLOSE for the handle; the SSH session stays up
+            awaitRefusal(name, "connection-closed-before-close");
+            awaitNoTemporaries();
+            Thread.sleep(500); // a commit, had there been one, records its filing right after the temporary's rename
+            assertThat(session.isOpen()).as("the session outlived its SFTP channel").isTrue();
+            assertThat(exchange.admin("filings", "--state", "SYL")).doesNotContain(name);
+            // the same session, a new channel, the same bytes with CLOSE: a filing
+            try (SftpClient again = exchange.sftp(session)) {
+                try (CloseableHandle h = again.open("/submit/annual-report/secretariat/" + name, WRITE)) {
+                    writeSequentially(again, h, document);
+                }
+            }
+        }
+        assertThat(exchange.admin("filings", "--state", "SYL")).contains(name);
+    }
+
     @Test
     void writesThatAreNotSequentialAreRefusedAndKeepNothing() throws Exception {
         byte[] part = random(10_000);

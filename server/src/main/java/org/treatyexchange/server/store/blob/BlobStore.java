@@ -45,6 +45,14 @@ public interface BlobStore {
      */
     void restore(String blobId, InputStream content) throws IOException;
 
+    /**
+     * Bytes still free for new documents, where the store can say (a local disk); empty where it cannot
+     * (an object store).
+     */
+    default java.util.OptionalLong usableSpace() throws IOException {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Removes every uncommitted temporary left by a crash; returns how many. */
     int removeTemporaries() throws IOException;
 

@@ -196,6 +196,11 @@ final class LocalBlobStore implements BlobStore {
     }
 
     @Override
+    public java.util.OptionalLong usableSpace() throws IOException {
+        return java.util.OptionalLong.of(Files.getFileStore(root).getUsableSpace());
+    }
+
+    @Override
     public int removeTemporaries() throws IOException {
         int removed = 0;
         try (DirectoryStream<Path> temps = Files.newDirectoryStream(tmp)) {

@@ -13,6 +13,7 @@ import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.RegistryRecords;
 import org.treatyexchange.server.store.ManifestRecords;
+import org.treatyexchange.server.store.RefusalNoticeRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.PortalRecords;
 import org.treatyexchange.server.store.RoutingRecords;
@@ -39,6 +40,7 @@ final class JdbcTx implements Tx {
     private JdbcRegistryRecords registry;
     private JdbcSubmissionRecords submissions;
     private JdbcPortalRecords portal;
+    private JdbcRefusalNoticeRecords refusalNotices;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -148,6 +150,15 @@ final class JdbcTx implements Tx {
             portal = new JdbcPortalRecords(this);
         }
         return portal;
+    }
+
+    @Override
+    public RefusalNoticeRecords refusalNotices() {
+        connection();
+        if (refusalNotices == null) {
+            refusalNotices = new JdbcRefusalNoticeRecords(this);
+        }
+        return refusalNotices;
     }
 
     @Override
