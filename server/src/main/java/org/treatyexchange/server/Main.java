@@ -38,6 +38,10 @@ public final class Main implements Callable<Integer> {
             + "else configuration).")
     Integer portalPort;
 
+    @Option(names = "--monitoring-port", description = "Health and metrics HTTP port (loopback); 0 picks a free one "
+            + "(default: $EXCHANGE_MONITORING_PORT, else configuration).")
+    Integer monitoringPort;
+
     @Option(names = "--bind", description = "Address every listener uses (default: $EXCHANGE_BIND, else configuration).")
     String bind;
 
@@ -58,7 +62,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("configuration error: " + e.getMessage());
             return 2;
         } catch (NumberFormatException e) {
-            System.err.println("configuration error: EXCHANGE_SFTP_PORT, EXCHANGE_API_PORT and EXCHANGE_PORTAL_PORT must be numbers");
+            System.err.println("configuration error: EXCHANGE_SFTP_PORT, EXCHANGE_API_PORT, EXCHANGE_PORTAL_PORT and EXCHANGE_MONITORING_PORT must be numbers");
             return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("configuration error: " + e.getMessage());
@@ -117,6 +121,12 @@ public final class Main implements Callable<Integer> {
             config = config.withPortalPort(portalPort);
         } else if (envPortalPort != null && !envPortalPort.isEmpty()) {
             config = config.withPortalPort(Integer.parseInt(envPortalPort));
+        }
+        String envMonitoringPort = System.getenv("EXCHANGE_MONITORING_PORT");
+        if (monitoringPort != null) {
+            config = config.withMonitoringPort(monitoringPort);
+        } else if (envMonitoringPort != null && !envMonitoringPort.isEmpty()) {
+            config = config.withMonitoringPort(Integer.parseInt(envMonitoringPort));
         }
         String envBind = System.getenv("EXCHANGE_BIND");
         String chosenBind = bind != null ? bind : envBind;

@@ -36,6 +36,9 @@ import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
+import org.treatyexchange.server.monitoring.ExchangeMetrics;
+import org.treatyexchange.server.monitoring.HealthCheck;
+import org.treatyexchange.server.monitoring.MonitoringServer;
 import org.treatyexchange.server.portal.PortalServer;
 import org.treatyexchange.server.portal.PortalSettings;
 import org.treatyexchange.server.recovery.Backups;
@@ -76,6 +79,7 @@ public final class Server implements AutoCloseable {
     private Path receiptCertificate;
     private RegistryService registry;
     private FilingService filings;
+    private MonitoringServer monitoringServer;
 
     private Server(ServerConfig config, ExchangeHome home) {
         this.config = config;
@@ -131,15 +135,19 @@ public final class Server implements AutoCloseable {
             }
         }
 
+        ExchangeMetrics metrics = new ExchangeMetrics();
         Store store = openStore(env);
         started.add(store);
-        BlobStore blobs = openBlobs(env, clock);
-        if (blobs instanceof AutoCloseable closeable) {
+        store.observe(metrics);
+        BlobStore rawBlobs = openBlobs(env, clock);
+        if (rawBlobs instanceof AutoCloseable closeable) {
             started.add(closeable);
         }
-        StartupRecovery.run(store, blobs); // before any channel accepts work
+        StartupRecovery.run(store, rawBlobs); // before any channel accepts work
+        BlobStore blobs = metrics.timed(rawBlobs);
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
+        audit.observe(metrics);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
         Reports reports = new Reports(store, registry, vault,
                 config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
@@ -171,7 +179,8 @@ public final class Server implements AutoCloseable {
             tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()), password, api.serverNames(), addresses);
         }
         if (api.enabled()) {
-            apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail);
+            apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail,
+                    metrics.apiResponses());
             started.add(apiServer);
         }
         if (portal.enabled()) {
@@ -181,6 +190,7 @@ public final class Server implements AutoCloseable {
                     publicDesk);
             started.add(portalServer);
         }
+        startMonitoring(metrics, store, rawBlobs, masterKeys, receiptSigner, clock);
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
                 new AdminOperations(secretariat, new Administration(store, masterKeys, trail), registry, trail)
                         .withBackups(Backups.online(store, blobs, home, clock)));
@@ -197,6 +207,70 @@ public final class Server implements AutoCloseable {
             LOG.info("demo: accounts and their keys are listed in {}", accounts);
         }
         LOG.info("Treaty Exchange started; data directory {}", home.root());
+    }
+
+    /**
+     * The health and metrics listener ({@code monitoring:}), with the gauges read at each scrape and the
+     * readiness checks: the database answers, the blob store answers, the data directory has
+     * {@code monitoring.minFreeSpace} free, the keystores are loaded and the receipt certificate is valid.
+     */
+    private void startMonitoring(ExchangeMetrics metrics, Store store, BlobStore blobs, MasterKeys masterKeys, ReceiptSigner receipts,
+            Clock clock) throws java.io.IOException {
+        ServerConfig.Monitoring m = config.monitoring();
+        if (!m.enabled()) {
+            return;
+        }
+        java.nio.file.FileStore disk = java.nio.file.Files.getFileStore(home.root());
+        metrics.gauge("exchange.sftp.sessions", "SSH sessions open now", null, sftp::activeSessions);
+        metrics.gauge("exchange.uploads.in.flight", "Documents being received now, every channel", null, filings::inFlight);
+        metrics.gauge("exchange.disk.free", "Usable space of the data directory's file system", "bytes", () -> usable(disk));
+        metrics.gauge("exchange.audit.chain.length", "Events in the audit chain (its head's seq)", null, () -> chainLength(store));
+        Map<String, HealthCheck> checks = new java.util.LinkedHashMap<>();
+        checks.put("database", () -> {
+            store.read(tx -> tx.audit().head());
+            return null;
+        });
+        checks.put("blobStore", () -> {
+            blobs.exists("aaaaaaaaaaaaaaaaaaaaaaaaaa"); // any well-formed id: the store must answer
+            if (!config.storage().objectStore().enabled() && !java.nio.file.Files.isWritable(home.blobDir())) {
+                return "the blob directory is not writable";
+            }
+            return null;
+        });
+        checks.put("freeSpace", () -> {
+            long free = disk.getUsableSpace();
+            return free >= m.minFreeSpace() ? null : free + " bytes free, below monitoring.minFreeSpace (" + m.minFreeSpace() + ")";
+        });
+        Path masterFile = home.resolve(config.keys().masterKeystore());
+        checks.put("keystore", () -> {
+            if (masterKeys.activeKeyId() == null || !java.nio.file.Files.isReadable(masterFile)) {
+                return "the master keystore is not loaded or no longer readable";
+            }
+            try {
+                receipts.certificate().checkValidity(java.util.Date.from(clock.instant()));
+            } catch (java.security.cert.CertificateException e) {
+                return "the receipt-signing certificate is not valid now";
+            }
+            return null;
+        });
+        monitoringServer = MonitoringServer.start(m.bind(), m.port(), metrics, checks);
+        started.add(monitoringServer);
+    }
+
+    private static long usable(java.nio.file.FileStore disk) {
+        try {
+            return disk.getUsableSpace();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long chainLength(Store store) {
+        try {
+            return store.read(tx -> tx.audit().head().seq());
+        } catch (StoreException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -301,6 +375,11 @@ public final class Server implements AutoCloseable {
     /** The browser portal's HTTPS port actually bound, or 0 when the portal is disabled. */
     public int portalPort() {
         return portalServer == null ? 0 : portalServer.port();
+    }
+
+    /** The health and metrics port actually bound, or 0 when that listener is disabled. */
+    public int monitoringPort() {
+        return monitoringServer == null ? 0 : monitoringServer.port();
     }
 
     public Path caCertificate() {
