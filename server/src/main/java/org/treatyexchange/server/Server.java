@@ -167,7 +167,11 @@ public final class Server implements AutoCloseable {
         SftpSettings sftpSettings = sftpSettings();
         Path hostKeyStore = home.keyDir().resolve(HostKeyStore.FILE_NAME); // what backups carry of the host keys
         HostKeyStore.restoreMissing(hostKeyStore, sftpSettings.hostKeyFiles(), password);
-        sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail);
+        try {
+            sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail);
+        } catch (Exception e) {
+            throw portInUse(e, "sftp.port", sftpSettings.bind(), sftpSettings.port(), "--sftp-port", "EXCHANGE_SFTP_PORT");
+        }
         started.add(sftp);
         HostKeyStore.save(hostKeyStore, sftpSettings.hostKeyFiles(), password);
         IssuedCredential tls = null;
@@ -179,15 +183,23 @@ public final class Server implements AutoCloseable {
             tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()), password, api.serverNames(), addresses);
         }
         if (api.enabled()) {
-            apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail,
-                    metrics.apiResponses());
+            try {
+                apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail,
+                        metrics.apiResponses());
+            } catch (Exception e) {
+                throw portInUse(e, "api.port", api.bind(), api.port(), "--api-port", "EXCHANGE_API_PORT");
+            }
             started.add(apiServer);
         }
         if (portal.enabled()) {
             PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock);
-            portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
-                    portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
-                    publicDesk);
+            try {
+                portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
+                        portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
+                        publicDesk);
+            } catch (Exception e) {
+                throw portInUse(e, "portal.port", portal.bind(), portal.port(), "--portal-port", "EXCHANGE_PORTAL_PORT");
+            }
             started.add(portalServer);
         }
         startMonitoring(metrics, store, rawBlobs, masterKeys, receiptSigner, clock);
@@ -215,7 +227,7 @@ public final class Server implements AutoCloseable {
      * {@code monitoring.minFreeSpace} free, the keystores are loaded and the receipt certificate is valid.
      */
     private void startMonitoring(ExchangeMetrics metrics, Store store, BlobStore blobs, MasterKeys masterKeys, ReceiptSigner receipts,
-            Clock clock) throws java.io.IOException {
+            Clock clock) throws Exception {
         ServerConfig.Monitoring m = config.monitoring();
         if (!m.enabled()) {
             return;
@@ -253,8 +265,26 @@ public final class Server implements AutoCloseable {
             }
             return null;
         });
-        monitoringServer = MonitoringServer.start(m.bind(), m.port(), metrics, checks);
+        try {
+            monitoringServer = MonitoringServer.start(m.bind(), m.port(), metrics, checks);
+        } catch (java.io.IOException e) {
+            throw portInUse(e, "monitoring.port", m.bind(), m.port(), "--monitoring-port", "EXCHANGE_MONITORING_PORT");
+        }
         started.add(monitoringServer);
+    }
+
+    /**
+     * A listener that could not bind its port: one line that names the address and how to choose another
+     * (no stack trace for an everyday mistake); any other failure is rethrown as it is.
+     */
+    private static Exception portInUse(Exception e, String key, String bind, int port, String flag, String env) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+                return new ConfigException(Path.of("server configuration"), key, bind + ":" + port
+                        + " is already in use (is another server running?); choose another port with " + flag + ", " + env + " or " + key);
+            }
+        }
+        return e;
     }
 
     private static long usable(java.nio.file.FileStore disk) {

@@ -89,7 +89,7 @@ public final class Reports {
         }
         LocalDate due = Deadlines.dueDate("annual-report", Integer.toString(year), annualDeadline)
                 .orElse(LocalDate.of(year + 1, 12, 31));
-        return ReportingStatus.forYear(year, parties, filed, due);
+        return ReportingStatus.forYear(year, parties, filed, due, clock.instant());
     }
 
     /**
