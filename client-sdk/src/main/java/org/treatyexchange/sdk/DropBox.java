@@ -33,7 +33,16 @@ final class DropBox implements Closeable {
 
     static DropBox open(SshClient client, String host, int port, String account, SshIdentity identity, Duration timeout)
             throws IOException {
-        ClientSession session = client.connect(account, host, port).verify(timeout).getSession();
+        ClientSession session;
+        try {
+            session = client.connect(account, host, port).verify(timeout).getSession();
+        } catch (IOException e) {
+            // the TCP connection itself (the host key and the login come after): say where we tried
+            java.net.ConnectException named = new java.net.ConnectException("cannot connect to the SFTP server at " + host + ":" + port
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage().replaceAll("\\p{Cntrl}", " ") + ")"));
+            named.initCause(e);
+            throw named;
+        }
         try {
             session.addPublicKeyIdentity(identity.keyPair());
             session.auth().verify(timeout);
@@ -42,6 +51,21 @@ final class DropBox implements Closeable {
             session.close(true);
             throw e;
         }
+    }
+
+    /** The sub-folders of a folder (e.g. the report types under {@code /submit}). */
+    List<String> folders(String folder) throws IOException {
+        List<String> out = new ArrayList<>();
+        try {
+            sftp.readDir(folder).forEach(e -> {
+                if (!e.getFilename().equals(".") && !e.getFilename().equals("..") && e.getAttributes().isDirectory()) {
+                    out.add(e.getFilename());
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return out;
     }
 
     /** The regular files in a folder, in the order the exchange lists them. */

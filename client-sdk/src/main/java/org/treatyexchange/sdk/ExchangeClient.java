@@ -149,7 +149,9 @@ public final class ExchangeClient implements AutoCloseable {
      * @throws IOException              when the exchange could not be reached within the retry policy
      * @throws ExchangeException        when the exchange refused the document or its manifest
      *                                  ({@link ExchangeException#status()} is the SFTP status code and
-     *                                  {@link ExchangeException#problemType()} starts with {@code sftp-})
+     *                                  {@link ExchangeException#problemType()} starts with {@code sftp-}), or when
+     *                                  the exchange offers no such report type ({@code unknown-report-type}, before
+     *                                  anything is sent)
      * @throws VerificationException    when a receipt is not signed by the receipt certificate
      */
     public FilingResult submit(FilingRequest request)
@@ -167,6 +169,7 @@ public final class ExchangeClient implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             try (DropBox box = openDropBox()) {
                 if (before == null) {
+                    requireReportType(box, request.reportType());
                     before = new HashSet<>(receiptNames(box));
                     if (!request.newVersion()) {
                         Optional<Signed> current = currentIdentical(box, request, sha256);
@@ -204,6 +207,18 @@ public final class ExchangeClient implements AutoCloseable {
             } catch (IOException e) {
                 pause(attempt, e);
             }
+        }
+    }
+
+    /**
+     * A report type the exchange does not offer would otherwise surface as the drop folder's "no such
+     * file"; say what is wrong instead, and which report types there are.
+     */
+    private static void requireReportType(DropBox box, String reportType) throws IOException, ExchangeException {
+        List<String> offered = box.folders("/submit");
+        if (!offered.isEmpty() && !offered.contains(reportType)) {
+            throw new ExchangeException(0, "unknown-report-type", "the exchange has no report type '" + reportType
+                    + "'; it offers " + String.join(", ", offered));
         }
     }
 
@@ -277,6 +292,9 @@ public final class ExchangeClient implements AutoCloseable {
      */
     private Optional<Signed> currentIdentical(DropBox box, FilingRequest request, String sha256)
             throws IOException, VerificationException {
+        if (request.level() == null) {
+            return Optional.empty(); // the level is the exchange's to decide: no folder to look in (the submission id still holds)
+        }
         long size = Files.size(request.file());
         boolean listed = box.list(request.folder()).stream().anyMatch(f -> f.name().equals(request.name()) && f.size() == size);
         if (!listed) {

@@ -29,10 +29,18 @@ public final class ExchangeException extends Exception {
      * @param detail      the server's explanation, or a short description; may be empty
      */
     public ExchangeException(int status, String problemType, String detail) {
-        super("HTTP " + status + " " + problemType + (detail == null || detail.isEmpty() ? "" : ": " + detail));
+        super(prefix(status, problemType) + problemType + (detail == null || detail.isEmpty() ? "" : ": " + detail));
         this.status = status;
         this.problemType = problemType;
         this.detail = detail == null ? "" : detail;
+    }
+
+    /** "HTTP 409 ", "SFTP status 3 ", or nothing for a refusal the client found before any answer (status 0). */
+    private static String prefix(int status, String problemType) {
+        if (status == 0 && !UNEXPECTED_RESPONSE.equals(problemType)) {
+            return "";
+        }
+        return (problemType != null && problemType.startsWith("sftp-") ? "SFTP status " : "HTTP ") + status + " ";
     }
 
     /** The HTTP status code. */

@@ -18,7 +18,9 @@ import org.treatyexchange.sdk.wire.Manifest;
  * @param file        the document on the local disk
  * @param name        the name it is filed under (default: the file's name); stored NFC-normalised
  * @param reportType  a report type the exchange knows, e.g. {@code annual-report}
- * @param level       the confidentiality level (the drop folder)
+ * @param level       the confidentiality level (the drop folder), or null: the State's standing instruction for the
+ *                    report type applies (else the report type's default), as for a document dropped in
+ *                    {@code /submit/<reportType>/}
  * @param period      reporting period ({@code 2025} or {@code 2024-2025}), or null
  * @param namedStates for {@link ConfidentialityLevel#NAMED}: the States that may read it (sorted for you); empty otherwise
  * @param withheld    ATT Art. 13.3: the State withheld commercially sensitive or national-security information
@@ -37,7 +39,6 @@ public record FilingRequest(Path file, String name, String reportType, Confident
     public FilingRequest {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(reportType, "reportType");
-        Objects.requireNonNull(level, "level");
         name = Normalizer.normalize(name == null ? String.valueOf(file.getFileName()) : name, Normalizer.Form.NFC);
         if (name.isEmpty() || name.contains("/") || name.endsWith(Manifest.SUFFIX)) {
             throw new IllegalArgumentException("the name must be a plain file name that does not end in " + Manifest.SUFFIX);
@@ -109,7 +110,7 @@ public record FilingRequest(Path file, String name, String reportType, Confident
 
     /** The folder it is dropped into. */
     String folder() {
-        return "/submit/" + reportType + "/" + level.wireName();
+        return level == null ? "/submit/" + reportType : "/submit/" + reportType + "/" + level.wireName();
     }
 
     boolean fileIsRegular() {

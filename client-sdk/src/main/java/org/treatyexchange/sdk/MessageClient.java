@@ -301,7 +301,16 @@ public final class MessageClient {
     /** Sends, reads a bounded body, and maps anything but {@code expectedStatus} to an {@link ExchangeException}. */
     private Response exchange(HttpRequest request, int expectedStatus, String expectedType)
             throws IOException, InterruptedException, ExchangeException {
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            // say where we tried: "Connection refused" alone does not tell a wrong port from a stopped server
+            java.net.ConnectException named = new java.net.ConnectException("cannot connect to the exchange's HTTPS API at "
+                    + request.uri().getHost() + ":" + request.uri().getPort() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            named.initCause(e);
+            throw named;
+        }
         String type = response.headers().firstValue("Content-Type").orElse("")
                 .split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         byte[] body;

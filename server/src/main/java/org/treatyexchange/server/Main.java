@@ -39,8 +39,24 @@ public final class Main implements Callable<Integer> {
             + "else configuration).")
     Integer portalPort;
 
+    @Option(names = "--monitoring-port", description = "Health and metrics HTTP port (loopback); 0 picks a free one "
+            + "(default: $EXCHANGE_MONITORING_PORT, else configuration).")
+    Integer monitoringPort;
+
     @Option(names = "--bind", description = "Address every listener uses (default: $EXCHANGE_BIND, else configuration).")
     String bind;
+
+    @Option(names = "--log-format", description = "text or json: console log lines as JSON objects for a SIEM "
+            + "(default: $EXCHANGE_LOG_FORMAT, else text).")
+    String logFormat;
+
+    @Option(names = "--syslog", paramLabel = "HOST:PORT", description = "Forward every audit event to this syslog receiver, RFC 5424 "
+            + "over TCP (default: $EXCHANGE_SYSLOG; none when unset).")
+    String syslog;
+
+    @Option(names = "--syslog-tls", description = "Use TLS to the syslog receiver (RFC 5425; its certificate must chain to the JDK's "
+            + "trusted CAs and name the host) (default: $EXCHANGE_SYSLOG_TLS=true).")
+    Boolean syslogTls;
 
     @Option(names = "--shutdown-grace", description = "On SIGTERM, how long transfers in flight may take to finish, e.g. 15s "
             + "(default: $EXCHANGE_SHUTDOWN_GRACE, else 15s).")
@@ -64,7 +80,7 @@ public final class Main implements Callable<Integer> {
             System.err.println("configuration error: " + e.getMessage());
             return 2;
         } catch (NumberFormatException e) {
-            System.err.println("configuration error: EXCHANGE_SFTP_PORT, EXCHANGE_API_PORT and EXCHANGE_PORTAL_PORT must be numbers");
+            System.err.println("configuration error: EXCHANGE_SFTP_PORT, EXCHANGE_API_PORT, EXCHANGE_PORTAL_PORT and EXCHANGE_MONITORING_PORT must be numbers");
             return 2;
         } catch (IllegalArgumentException e) {
             System.err.println("configuration error: " + e.getMessage());
@@ -75,6 +91,12 @@ public final class Main implements Callable<Integer> {
         Duration grace;
         try {
             grace = shutdownGrace();
+        } catch (IllegalArgumentException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        }
+        try {
+            applySiemLogging();
         } catch (IllegalArgumentException e) {
             System.err.println("configuration error: " + e.getMessage());
             return 2;
@@ -124,6 +146,12 @@ public final class Main implements Callable<Integer> {
         } else if (envPortalPort != null && !envPortalPort.isEmpty()) {
             config = config.withPortalPort(Integer.parseInt(envPortalPort));
         }
+        String envMonitoringPort = System.getenv("EXCHANGE_MONITORING_PORT");
+        if (monitoringPort != null) {
+            config = config.withMonitoringPort(monitoringPort);
+        } else if (envMonitoringPort != null && !envMonitoringPort.isEmpty()) {
+            config = config.withMonitoringPort(Integer.parseInt(envMonitoringPort));
+        }
         String envBind = System.getenv("EXCHANGE_BIND");
         String chosenBind = bind != null ? bind : envBind;
         if (chosenBind != null && !chosenBind.isEmpty()) {
@@ -133,6 +161,27 @@ public final class Main implements Callable<Integer> {
             config = config.withAudit(config.audit().withStartOnBrokenChain(true));
         }
         return config;
+    }
+
+    /** JSON console lines and the audit forwarder, as the flags or the environment say. */
+    void applySiemLogging() {
+        String format = logFormat != null ? logFormat : env("EXCHANGE_LOG_FORMAT", "text");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new IllegalArgumentException("--log-format / EXCHANGE_LOG_FORMAT must be text or json, got '" + format + "'");
+        }
+        String target = syslog != null ? syslog : env("EXCHANGE_SYSLOG", "");
+        boolean tls = syslogTls != null ? syslogTls : Boolean.parseBoolean(env("EXCHANGE_SYSLOG_TLS", "false"));
+        int colon = target.lastIndexOf(':');
+        if (!target.isEmpty() && (colon < 1 || !target.substring(colon + 1).matches("\\d{1,5}")
+                || Integer.parseInt(target.substring(colon + 1)) > 65535)) {
+            throw new IllegalArgumentException("--syslog / EXCHANGE_SYSLOG must be HOST:PORT, got '" + target + "'");
+        }
+        if (format.equals("json")) {
+            org.treatyexchange.server.logging.SiemLogging.jsonConsole();
+        }
+        if (!target.isEmpty()) {
+            org.treatyexchange.server.logging.SiemLogging.forwardAudit(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)), tls);
+        }
     }
 
     /** The graceful-stop bound: 1 to 600 seconds, written like {@code 15s} or {@code 15}. */

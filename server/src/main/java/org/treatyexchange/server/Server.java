@@ -45,6 +45,9 @@ import org.treatyexchange.server.home.ExchangeHome;
 import org.treatyexchange.server.home.MasterPassword;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.messages.MessageSettings;
+import org.treatyexchange.server.monitoring.ExchangeMetrics;
+import org.treatyexchange.server.monitoring.HealthCheck;
+import org.treatyexchange.server.monitoring.MonitoringServer;
 import org.treatyexchange.server.portal.PortalServer;
 import org.treatyexchange.server.portal.PortalSettings;
 import org.treatyexchange.server.recovery.Backups;
@@ -82,6 +85,7 @@ public final class Server implements AutoCloseable {
     private Path receiptCertificate;
     private RegistryService registry;
     private FilingService filings;
+    private MonitoringServer monitoringServer;
 
     private Server(ServerConfig config, ExchangeHome home) {
         this.config = config;
@@ -144,11 +148,14 @@ public final class Server implements AutoCloseable {
             }
         }
 
-        BlobStore blobs = ConfiguredStorage.openBlobs(config.storage(), home, env, clock);
-        if (blobs instanceof AutoCloseable closeable) {
+        ExchangeMetrics metrics = new ExchangeMetrics();
+        store.observe(metrics);
+        BlobStore rawBlobs = ConfiguredStorage.openBlobs(config.storage(), home, env, clock);
+        if (rawBlobs instanceof AutoCloseable closeable) {
             started.add(closeable);
         }
-        StartupRecovery.run(store, blobs); // before any channel accepts work
+        StartupRecovery.run(store, rawBlobs); // before any channel accepts work
+        BlobStore blobs = metrics.timed(rawBlobs);
         AuditCheckpoints checkpoints = new AuditCheckpoints(store, receiptSigner::sign, clock, home.root().resolve(CHECKPOINT_FILE));
         started.add(checkpoints);
         Optional<String> brokenChain = StartupAuditCheck.problem(store, checkpoints, receiptSigner.certificate());
@@ -161,6 +168,7 @@ public final class Server implements AutoCloseable {
         }
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
+        audit.observe(metrics);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
         Reports reports = new Reports(store, registry, vault,
                 config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
@@ -184,7 +192,11 @@ public final class Server implements AutoCloseable {
         // one lockout for every channel: a password or code guessed on the portal counts for SSH, and the other way round
         LoginLockout lockout = new LoginLockout(sftpSettings.lockoutMaxFailures(), sftpSettings.lockoutWindow(),
                 sftpSettings.lockoutDuration(), clock);
-        sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail, lockout);
+        try {
+            sftp = SftpService.start(sftpSettings, registry, states, secretariat, trail, lockout);
+        } catch (Exception e) {
+            throw portInUse(e, "sftp.port", sftpSettings.bind(), sftpSettings.port(), "--sftp-port", "EXCHANGE_SFTP_PORT");
+        }
         started.add(sftp);
         HostKeyStore.save(hostKeyStore, sftpSettings.hostKeyFiles(), password);
         IssuedCredential tls = null;
@@ -196,19 +208,29 @@ public final class Server implements AutoCloseable {
             tls = TlsCredentials.openOrCreate(ca, home.resolve(config.keys().tlsKeystore()), password, api.serverNames(), addresses);
         }
         if (api.enabled()) {
-            apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail);
+            try {
+                apiServer = ApiServer.start(apiSettings(), tls.key(), tls.chain(), new Callers(registry, trail), states, secretariat, trail,
+                        metrics.apiResponses());
+            } catch (Exception e) {
+                throw portInUse(e, "api.port", api.bind(), api.port(), "--api-port", "EXCHANGE_API_PORT");
+            }
             started.add(apiServer);
         }
         PortalLogins logins = new PortalLogins(registry, store, new SealedSecrets(masterKeys), lockout, trail, clock, portal.sessionIdle(),
                 portal.sessionAbsolute());
         if (portal.enabled()) {
             PublicDesk publicDesk = new PublicDesk(release, reports, filings, registry, config.reportTypeIds(), clock, checkpoints);
-            portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
-                    portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
-                    publicDesk, logins, states, java.nio.file.Files.readAllBytes(receiptCertificate),
-                    new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()), clock);
+            try {
+                portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
+                        portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
+                        publicDesk, logins, states, java.nio.file.Files.readAllBytes(receiptCertificate),
+                        new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()), clock);
+            } catch (Exception e) {
+                throw portInUse(e, "portal.port", portal.bind(), portal.port(), "--portal-port", "EXCHANGE_PORTAL_PORT");
+            }
             started.add(portalServer);
         }
+        startMonitoring(metrics, store, rawBlobs, masterKeys, receiptSigner, clock);
         AdminServer admin = AdminServer.start(home.resolve(config.admin().socket()),
                 new AdminOperations(secretariat, new Administration(store, masterKeys, trail, receiptSigner, checkpoints, clock), registry, trail)
                         .withBackups(Backups.online(store, blobs, home, clock))
@@ -239,6 +261,88 @@ public final class Server implements AutoCloseable {
             LOG.info("demo: accounts and their keys are listed in {}", accounts);
         }
         LOG.info("Treaty Exchange started; data directory {}", home.root());
+    }
+
+    /**
+     * The health and metrics listener ({@code monitoring:}), with the gauges read at each scrape and the
+     * readiness checks: the database answers, the blob store answers, the data directory has
+     * {@code monitoring.minFreeSpace} free, the keystores are loaded and the receipt certificate is valid.
+     */
+    private void startMonitoring(ExchangeMetrics metrics, Store store, BlobStore blobs, MasterKeys masterKeys, ReceiptSigner receipts,
+            Clock clock) throws Exception {
+        ServerConfig.Monitoring m = config.monitoring();
+        if (!m.enabled()) {
+            return;
+        }
+        java.nio.file.FileStore disk = java.nio.file.Files.getFileStore(home.root());
+        metrics.gauge("exchange.sftp.sessions", "SSH sessions open now", null, sftp::activeSessions);
+        metrics.gauge("exchange.uploads.in.flight", "Documents being received now, every channel", null, filings::inFlight);
+        metrics.gauge("exchange.disk.free", "Usable space of the data directory's file system", "bytes", () -> usable(disk));
+        metrics.gauge("exchange.audit.chain.length", "Events in the audit chain (its head's seq)", null, () -> chainLength(store));
+        Map<String, HealthCheck> checks = new java.util.LinkedHashMap<>();
+        checks.put("database", () -> {
+            store.read(tx -> tx.audit().head());
+            return null;
+        });
+        checks.put("blobStore", () -> {
+            blobs.exists("aaaaaaaaaaaaaaaaaaaaaaaaaa"); // any well-formed id: the store must answer
+            if (!config.storage().objectStore().enabled() && !java.nio.file.Files.isWritable(home.blobDir())) {
+                return "the blob directory is not writable";
+            }
+            return null;
+        });
+        checks.put("freeSpace", () -> {
+            long free = disk.getUsableSpace();
+            return free >= m.minFreeSpace() ? null : free + " bytes free, below monitoring.minFreeSpace (" + m.minFreeSpace() + ")";
+        });
+        Path masterFile = home.resolve(config.keys().masterKeystore());
+        checks.put("keystore", () -> {
+            if (masterKeys.activeKeyId() == null || !java.nio.file.Files.isReadable(masterFile)) {
+                return "the master keystore is not loaded or no longer readable";
+            }
+            try {
+                receipts.certificate().checkValidity(java.util.Date.from(clock.instant()));
+            } catch (java.security.cert.CertificateException e) {
+                return "the receipt-signing certificate is not valid now";
+            }
+            return null;
+        });
+        try {
+            monitoringServer = MonitoringServer.start(m.bind(), m.port(), metrics, checks);
+        } catch (java.io.IOException e) {
+            throw portInUse(e, "monitoring.port", m.bind(), m.port(), "--monitoring-port", "EXCHANGE_MONITORING_PORT");
+        }
+        started.add(monitoringServer);
+    }
+
+    /**
+     * A listener that could not bind its port: one line that names the address and how to choose another
+     * (no stack trace for an everyday mistake); any other failure is rethrown as it is.
+     */
+    private static Exception portInUse(Exception e, String key, String bind, int port, String flag, String env) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+                return new ConfigException(Path.of("server configuration"), key, bind + ":" + port
+                        + " is already in use (is another server running?); choose another port with " + flag + ", " + env + " or " + key);
+            }
+        }
+        return e;
+    }
+
+    private static long usable(java.nio.file.FileStore disk) {
+        try {
+            return disk.getUsableSpace();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long chainLength(Store store) {
+        try {
+            return store.read(tx -> tx.audit().head().seq());
+        } catch (StoreException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private SftpSettings sftpSettings() {
@@ -273,6 +377,11 @@ public final class Server implements AutoCloseable {
     /** The browser portal's HTTPS port actually bound, or 0 when the portal is disabled. */
     public int portalPort() {
         return portalServer == null ? 0 : portalServer.port();
+    }
+
+    /** The health and metrics port actually bound, or 0 when that listener is disabled. */
+    public int monitoringPort() {
+        return monitoringServer == null ? 0 : monitoringServer.port();
     }
 
     public Path caCertificate() {

@@ -63,7 +63,7 @@ public final class ServerProcess implements AutoCloseable {
                 "-XX:+ExitOnOutOfMemoryError"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--home", home.toString(), "--sftp-port", "0", "--api-port", "0", "--portal-port", "0"));
+                "--home", home.toString(), "--sftp-port", "0", "--api-port", "0", "--portal-port", "0", "--monitoring-port", "0"));
         cmd.addAll(List.of(moreArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(TestExchange.REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

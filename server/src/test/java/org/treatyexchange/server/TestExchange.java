@@ -143,7 +143,7 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
     }
 
     static ServerConfig shippedConfig(Path home) throws ConfigException {
-        ServerConfig c = ServerConfigLoader.load(REPO.resolve("config/server.yaml")).withHome(home).withSftpPort(0).withApiPort(0).withPortalPort(0);
+        ServerConfig c = ServerConfigLoader.load(REPO.resolve("config/server.yaml")).withHome(home).withSftpPort(0).withApiPort(0).withPortalPort(0).withMonitoringPort(0);
         return c.withRegistryFile(REPO.resolve("config/registry.yaml"));
     }
 

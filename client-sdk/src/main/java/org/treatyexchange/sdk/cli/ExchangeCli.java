@@ -236,7 +236,8 @@ public final class ExchangeCli implements Callable<Integer> {
         @ParentCommand ExchangeCli cli;
         @Parameters(paramLabel = "FILE", description = "the document") Path file;
         @Option(names = "--report-type", required = true, description = "e.g. annual-report, national-report") String reportType;
-        @Option(names = "--level", required = true, description = "public, states-parties, secretariat or named") String level;
+        @Option(names = "--level", description = "public, states-parties, secretariat or named (default: your State's standing "
+                + "instruction for the report type, else the report type's default)") String level;
         @Option(names = "--period", description = "reporting period: 2025 or 2024-2025") String period;
         @Option(names = "--named-states", split = ",", description = "for --level named: the States, e.g. ARC,SYL") List<String> namedStates;
         @Option(names = "--withheld", description = "information was withheld (ATT Art. 13.3)") boolean withheld;
@@ -255,7 +256,8 @@ public final class ExchangeCli implements Callable<Integer> {
                 if (!Files.isRegularFile(file)) {
                     throw new IllegalArgumentException("no such file: " + file);
                 }
-                FilingRequest request = new FilingRequest(file, name, reportType, level(level), period, namedStates, withheld, newVersion,
+                FilingRequest request = new FilingRequest(file, name, reportType, level == null ? null : level(level), period, namedStates,
+                        withheld, newVersion,
                         submissionId);
                 ClientConfig c = cli.config();
                 try (ExchangeClient exchange = c.client(true, false, cli.progress())) {

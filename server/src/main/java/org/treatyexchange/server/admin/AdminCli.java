@@ -96,6 +96,7 @@ public final class AdminCli {
         admin.in = in;
         admin.env = env;
         CommandLine cli = new CommandLine(admin);
+        HelpOption.addToEverySubcommand(cli);
         cli.setOut(out);
         cli.setErr(err);
         return cli.execute(args);
@@ -167,6 +168,9 @@ public final class AdminCli {
         @Option(names = "--status", description = "Only this status (pending, held, released, withdrawn).")
         String status;
 
+        @Option(names = "--json", description = "JSON (every field of each filing) instead of a table.")
+        boolean json;
+
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             ObjectNode r = AdminClient.request("list-filings");
@@ -179,7 +183,10 @@ public final class AdminCli {
         }
 
         @Override
-        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+        int print(JsonNode result, PrintWriter out, PrintWriter err) throws IOException {
+            if (json) {
+                return super.print(result, out, err);
+            }
             for (JsonNode f : result.path("filings")) {
                 out.printf("%s  %s  %-22s %-15s %-9s %10d  %s%n", f.path("id").asText(), f.path("state").asText(),
                         f.path("reportType").asText(), f.path("level").asText(), f.path("status").asText(), f.path("size").asLong(),
@@ -459,13 +466,19 @@ public final class AdminCli {
 
     @Command(name = "pending", description = "Filings waiting for the secretariat's decision (pending or held), with their plans.")
     static final class Pending extends Sub {
+        @Option(names = "--json", description = "JSON (each filing, its plan and, when held, the hold reason) instead of a table.")
+        boolean json;
+
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
             return client.call(AdminClient.request("pending"));
         }
 
         @Override
-        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+        int print(JsonNode result, PrintWriter out, PrintWriter err) throws IOException {
+            if (json) {
+                return super.print(result, out, err);
+            }
             for (JsonNode f : result.path("filings")) {
                 JsonNode plan = f.path("plan");
                 java.util.List<String> recipients = new java.util.ArrayList<>();
@@ -473,7 +486,8 @@ public final class AdminCli {
                 out.printf("%s  %-8s %s  %-20s %-15s -> %s%s%s  %s%n", f.path("id").asText(), f.path("status").asText(), f.path("state").asText(),
                         f.path("reportType").asText(), plan.path("level").asText(), recipients.isEmpty() ? "secretariat only" : String.join(",", recipients),
                         plan.path("publicArea").asBoolean() ? " + public" : "", plan.path("needsReview").asBoolean() ? "  REVIEW: "
-                        + plan.path("reviewReasons").toString() : "", f.path("fileName").asText());
+                        + plan.path("reviewReasons").toString() : "", f.path("fileName").asText()
+                        + (f.hasNonNull("holdReason") ? "  (held: " + f.path("holdReason").asText() + ")" : ""));
             }
             return 0;
         }
@@ -631,9 +645,22 @@ public final class AdminCli {
 
     @Command(name = "contacts", description = "The current list of national points of contact (States Parties only).")
     static final class Contacts extends TextSub {
+        @Option(names = "--json", description = "JSON instead of text.")
+        boolean json;
+
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
-            return client.call(AdminClient.request("contacts"));
+            return client.call(AdminClient.request("contacts").put("format", json ? "json" : "text"));
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) {
+            if (json) {
+                out.println(result.path("contacts").toPrettyString());
+                out.flush();
+                return 0;
+            }
+            return super.print(result, out, err);
         }
     }
 

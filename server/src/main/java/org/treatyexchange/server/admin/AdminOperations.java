@@ -152,7 +152,14 @@ public final class AdminOperations {
     }
 
     /** The current list of national points of contact (text). */
-    ObjectNode contacts() throws Refusal {
+    ObjectNode contacts(String format) throws Refusal {
+        if ("json".equals(format)) {
+            try {
+                return mapper.createObjectNode().set("contacts", mapper.readTree(secretariat.contactsJson(OPERATOR)));
+            } catch (IOException e) {
+                throw new Refusal(Refusal.Reason.UNAVAILABLE, "the contact list could not be read", e);
+            }
+        }
         return mapper.createObjectNode().put("text", new String(secretariat.contacts(OPERATOR), StandardCharsets.UTF_8));
     }
 
@@ -315,7 +322,16 @@ public final class AdminOperations {
 
     /** Filings waiting for a decision (pending, held), with their plans. */
     ObjectNode pending() throws Refusal {
-        return FilingJson.list(secretariat.pending(OPERATOR));
+        ObjectNode result = FilingJson.list(secretariat.pending(OPERATOR));
+        for (com.fasterxml.jackson.databind.JsonNode item : result.path("filings")) {
+            if ("held".equals(item.path("status").asText())) {
+                String id = item.path("id").asText();
+                String reason = secretariat.decisions(OPERATOR, id).stream().filter(d -> "held".equals(d.status()))
+                        .reduce((a, b) -> b).map(Filing.Decision::reason).orElse(null);
+                ((ObjectNode) item).put("holdReason", reason);
+            }
+        }
+        return result;
     }
 
     ObjectNode release(String id) throws Refusal {

@@ -108,7 +108,7 @@ public final class AdminServer implements AutoCloseable {
                             textOrNull(request, "certificate")));
                     case "pending" -> ok(out, ops.pending());
                     case "status" -> ok(out, ops.reportingStatus(request.path("year").asInt(0), textOrNull(request, "format")));
-                    case "contacts" -> ok(out, ops.contacts());
+                    case "contacts" -> ok(out, ops.contacts(textOrNull(request, "format")));
                     case "instructions" -> ok(out, ops.instructions(textOrNull(request, "state"), textOrNull(request, "format")));
                     case "backup" -> ok(out, ops.backup(textOrNull(request, "target")));
                     case "demo-totp" -> ok(out, ops.demoTotp(textOrNull(request, "account")));

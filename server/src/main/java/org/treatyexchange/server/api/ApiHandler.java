@@ -354,6 +354,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     ex.action = (client, body) -> Reply.ok(format.equals("csv") ? "text/csv; charset=utf-8" : Reply.JSON,
                             gateway.reportingStatus(client, year, format));
                 }
+                case OPENAPI -> ex.action = (client, body) -> Reply.ok("application/yaml", OpenApiDocument.BYTES);
                 default -> throw new IllegalStateException("unrouted endpoint " + route.endpoint());
             }
         } catch (Refusal e) {

@@ -87,7 +87,13 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, Callers callers,
             StateDesk states, SecretariatDesk secretariat, AuditTrail audit) throws Exception {
-        return start(settings, serverKey, serverChain, new DeskGateway(callers, states, secretariat, audit), Clock.systemUTC());
+        return start(settings, serverKey, serverChain, new DeskGateway(callers, states, secretariat, audit), Clock.systemUTC(), status -> { });
+    }
+
+    /** As above; {@code responses} sees the status of every response sent (the metrics), on an event loop: it must be quick. */
+    public static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, Callers callers,
+            StateDesk states, SecretariatDesk secretariat, AuditTrail audit, java.util.function.IntConsumer responses) throws Exception {
+        return start(settings, serverKey, serverChain, new DeskGateway(callers, states, secretariat, audit), Clock.systemUTC(), responses);
     }
 
     /** As above, in front of any gateway (a test double). */
@@ -98,7 +104,13 @@ public final class ApiServer implements AutoCloseable {
 
     static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain,
             ApiGateway gateway, Clock clock) throws Exception {
+        return start(settings, serverKey, serverChain, gateway, clock, status -> { });
+    }
+
+    static ApiServer start(ApiSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain,
+            ApiGateway gateway, Clock clock, java.util.function.IntConsumer responses) throws Exception {
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(responses, "responses");
         Objects.requireNonNull(gateway, "gateway");
         refuseRenegotiation();
         restrictKeyExchangeGroups();
@@ -125,6 +137,7 @@ public final class ApiServer implements AutoCloseable {
                             ch.pipeline().addLast("tls", ssl);
                             addHttpHandlers(ch.pipeline(), settings, limiter, gateway, executor);
                             ch.pipeline().addAfter("http", "connections", new ClientConnections.Handler(connections, settings));
+                            ch.pipeline().addAfter("http", "responses", new ResponseCounter(responses)); // sees every handler's answers
                         }
                     });
             Channel server = b.bind(settings.bind(), settings.port()).sync().channel();

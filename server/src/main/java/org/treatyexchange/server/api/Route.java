@@ -31,7 +31,8 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
         WITHDRAW(HttpMethod.POST),
         CONTACTS(HttpMethod.GET),
         INSTRUCTIONS(HttpMethod.GET),
-        STATUS(HttpMethod.GET);
+        STATUS(HttpMethod.GET),
+        OPENAPI(HttpMethod.GET);
 
         final HttpMethod method;
 
@@ -62,6 +63,8 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
                 e = Endpoint.INSTRUCTIONS;
             } else if (rest.equals("secretariat/status")) {
                 e = Endpoint.STATUS;
+            } else if (rest.equals("openapi.yaml")) {
+                e = Endpoint.OPENAPI;
             } else if (rest.startsWith("secretariat/filings/")) {
                 String tail = rest.substring("secretariat/filings/".length());
                 int slash = tail.indexOf('/');

@@ -236,6 +236,14 @@ public final class SecretariatDesk {
         return list;
     }
 
+    /** The national points of contact as JSON (for scripts); audited like {@link #contacts}. */
+    public byte[] contactsJson(Caller caller) throws Refusal {
+        requireSecretariat(caller);
+        byte[] list = StoreCalls.call(reports::contactListJson);
+        audit.record(event(caller, "contacts.read", "-"));
+        return list;
+    }
+
     /** The confidentiality in force for filings that say no level, for one State or (null) all. */
     public List<StandingInstructions.InForce> instructions(Caller caller, String state) throws Refusal {
         requireSecretariat(caller);
@@ -261,9 +269,22 @@ public final class SecretariatDesk {
         }
     }
 
+    /** Filter values that match nothing by construction are refused, so a typo is not mistaken for "none". */
     private List<Filing> select(String state, String reportType, String period, String level, String status) throws Refusal {
         if (level != null && ConfidentialityLevel.fromWireName(level).isEmpty()) {
-            throw new Refusal(Refusal.Reason.MALFORMED, "unknown level '" + FilingRules.printable(level) + "'");
+            throw new Refusal(Refusal.Reason.MALFORMED, "unknown level '" + FilingRules.printable(level)
+                    + "'; one of public, states-parties, secretariat, named");
+        }
+        if (status != null && !List.of(ReleaseService.PENDING, ReleaseService.HELD, ReleaseService.RELEASED, ReleaseService.WITHDRAWN)
+                .contains(status)) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "unknown status '" + FilingRules.printable(status)
+                    + "'; one of pending, held, released, withdrawn");
+        }
+        if (state != null && registry.current().state(state).isEmpty()) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "no State '" + FilingRules.printable(state) + "' in the registry");
+        }
+        if (reportType != null && !instructions.isReportType(reportType)) {
+            throw new Refusal(Refusal.Reason.UNKNOWN_REPORT_TYPE, "unknown report type '" + FilingRules.printable(reportType) + "'");
         }
         return Filing.all(StoreCalls.read(store, tx -> tx.filings().list(new FilingQuery(state, null, reportType, 10_000)))).stream()
                 .filter(f -> period == null || period.equals(f.period()))

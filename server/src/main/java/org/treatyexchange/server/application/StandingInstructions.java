@@ -69,6 +69,11 @@ public final class StandingInstructions {
         this.reportTypes = List.copyOf(reportTypes);
     }
 
+    /** Whether {@code id} is a configured report type. */
+    boolean isReportType(String id) {
+        return reportTypes.stream().anyMatch(t -> t.id().equals(id));
+    }
+
     /** For one State, or every State when {@code state} is null; by State, then report type in configured order. */
     public List<InForce> inForce(String state) throws StoreException {
         Registry current = registry.current();

@@ -29,9 +29,15 @@ public final class AuditLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Clock clock;
+    private volatile AuditObserver observer = new AuditObserver() { };
 
     public AuditLog(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Who sees each event once committed (the metrics); replaces the previous observer. */
+    public void observe(AuditObserver newObserver) {
+        this.observer = Objects.requireNonNull(newObserver, "observer");
     }
 
     /**
@@ -78,7 +84,10 @@ public final class AuditLog {
                 event.subject(), event.outcome(), details, head.hash(), AuditChain.hash(unsigned));
         tx.audit().append(row);
         String line = logLine(row);
-        tx.afterCommit(() -> AUDIT.info(line));
+        tx.afterCommit(() -> {
+            AUDIT.info(line);
+            observer.committed(event, row.seq());
+        });
         return row;
     }
 

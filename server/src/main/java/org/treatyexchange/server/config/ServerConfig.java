@@ -30,6 +30,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param reportTypes the report types States may file, ids unique
  * @param portal the browser portal
  * @param audit the audit chain's checkpoints and start-up check
+ * @param monitoring the health and metrics listener (plain HTTP, loopback by default)
  */
 public record ServerConfig(
         Path home,
@@ -44,18 +45,19 @@ public record ServerConfig(
         Admin admin,
         List<ReportType> reportTypes,
         Portal portal,
-        Audit audit) {
+        Audit audit,
+        Monitoring monitoring) {
 
     /** As the canonical constructor, with the portal's defaults (for callers that predate the portal). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
             Keys keys, Admin admin, List<ReportType> reportTypes) {
-        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS, Audit.DEFAULTS);
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS, Audit.DEFAULTS, Monitoring.DEFAULTS);
     }
 
     /** As the canonical constructor, with the audit's defaults (for callers that predate checkpoints). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
             Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal) {
-        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, Audit.DEFAULTS);
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, Audit.DEFAULTS, Monitoring.DEFAULTS);
     }
 
     public ServerConfig {
@@ -71,6 +73,7 @@ public record ServerConfig(
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(portal, "portal");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(monitoring, "monitoring");
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
         reportTypes = List.copyOf(reportTypes);
@@ -85,37 +88,37 @@ public record ServerConfig(
 
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit);
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit);
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /** The same configuration with other HTTPS API settings. */
     public ServerConfig withApi(Api newApi) {
-        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit);
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit);
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /** The same configuration with another document storage (environment overrides, tests). */
     public ServerConfig withStorage(Storage newStorage) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /** The same configuration with other audit settings (the start-up override, tests). */
     public ServerConfig withAudit(Audit newAudit) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
@@ -126,7 +129,7 @@ public record ServerConfig(
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /**
@@ -139,7 +142,7 @@ public record ServerConfig(
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /**
@@ -152,7 +155,7 @@ public record ServerConfig(
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
     }
 
     /**
@@ -163,7 +166,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
-                reportTypes, portal, audit);
+                reportTypes, portal, audit, monitoring);
     }
 
     /**
@@ -173,7 +176,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiBind(String bind) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
-                reportTypes, portal, audit);
+                reportTypes, portal, audit, monitoring);
     }
 
     /**
@@ -182,12 +185,24 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the port is not in 0..65535 or equals another listener's
      */
     public ServerConfig withPortalPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring);
     }
 
     /** A copy whose browser portal listens on another address (command-line or environment override). */
     public ServerConfig withPortalBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring);
+    }
+
+    /** A copy whose health and metrics listener uses another port (command-line or environment override). */
+    public ServerConfig withMonitoringPort(int port) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
+                audit, monitoring.withPort(port));
+    }
+
+    /** A copy with other health and metrics listener settings. */
+    public ServerConfig withMonitoring(Monitoring newMonitoring) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
+                audit, newMonitoring);
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
@@ -518,6 +533,38 @@ public record ServerConfig(
 
         Portal withBind(String newBind) {
             return new Portal(enabled, newBind, port, maxHeaderSize, maxFormSize, readTimeout, executorThreads, sessionIdle, sessionAbsolute);
+        }
+    }
+
+    /**
+     * The health and metrics listener: plain HTTP for the local monitoring agent (Prometheus, a load
+     * balancer's health check), on its own port and on loopback by default. It serves no document and no
+     * secret; its metric labels carry no document name, title or State-confidential value. Binding it to
+     * another address exposes operational counts (filings per channel, refusal reasons) to that network.
+     *
+     * @param enabled start the listener
+     * @param bind listen address; loopback keeps it to the local agent
+     * @param port TCP port (0 = any free port)
+     * @param minFreeSpace {@code /health/ready} fails when the data directory has less free space than this
+     */
+    public record Monitoring(boolean enabled, String bind, int port, long minFreeSpace) {
+        public static final Monitoring DEFAULTS = new Monitoring(true, "127.0.0.1", 9464, 1L << 30);
+
+        public Monitoring {
+            Objects.requireNonNull(bind, "bind");
+            if (!ServerConfigLoader.isValidBind(bind)) {
+                throw new IllegalArgumentException("monitoring.bind must be an IP address or host name, got '" + bind + "'");
+            }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("monitoring.port must be in 0..65535, got " + port);
+            }
+            if (minFreeSpace < 0) {
+                throw new IllegalArgumentException("monitoring.minFreeSpace must not be negative, got " + minFreeSpace);
+            }
+        }
+
+        Monitoring withPort(int newPort) {
+            return new Monitoring(enabled, bind, newPort, minFreeSpace);
         }
     }
 

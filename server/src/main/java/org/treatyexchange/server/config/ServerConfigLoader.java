@@ -59,7 +59,7 @@ public final class ServerConfigLoader {
      */
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
-                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit");
+                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit", "monitoring");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -76,7 +76,18 @@ public final class ServerConfigLoader {
                 reportTypes(root.get("reportTypes")),
                 portal(root.get("portal"), sftp, root.get("api").get("enabled").bool(ServerConfig.Api.DEFAULTS.enabled())
                         ? root.get("api").get("port").integer(ServerConfig.Api.DEFAULTS.port(), 0, 65535) : -1),
-                audit(root.get("audit")));
+                audit(root.get("audit")),
+                monitoring(root.get("monitoring")));
+    }
+
+    private static ServerConfig.Monitoring monitoring(ConfigNode n) throws ConfigException {
+        n.requireKeys("enabled", "bind", "port", "minFreeSpace");
+        ServerConfig.Monitoring d = ServerConfig.Monitoring.DEFAULTS;
+        ConfigNode bindNode = n.get("bind");
+        String bind = bindNode.text(d.bind());
+        checkBind(bindNode, bind);
+        return new ServerConfig.Monitoring(n.get("enabled").bool(d.enabled()), bind, n.get("port").integer(d.port(), 0, 65535),
+                n.get("minFreeSpace").bytes(d.minFreeSpace(), 0, 1L << 50));
     }
 
     /** Only the interval: starting on a broken chain is a command-line decision, never a setting left in a file. */

@@ -181,6 +181,13 @@ public final class FilingService {
         }
     }
 
+    /** Documents being received right now, on every channel (for the metrics). */
+    public int inFlight() {
+        synchronized (inFlightLock) {
+            return inFlight;
+        }
+    }
+
     /**
      * Graceful stop: refuses new documents from now on and waits up to {@code grace} for those in
      * flight to be recorded or discarded. Returns how many were still in flight (their channels will

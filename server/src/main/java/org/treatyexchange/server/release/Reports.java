@@ -87,7 +87,7 @@ public final class Reports {
             filed.add(new FiledReport(f.state(), f.reportType(), f.period(), f.receivedAt(), f.reportType().equals("nil-annual-report"),
                     f.level() == ConfidentialityLevel.PUBLIC, status));
         }
-        return ReportingStatus.forYear(year, parties, filed, annualDueDate(year));
+        return ReportingStatus.forYear(year, parties, filed, annualDueDate(year), clock.instant());
     }
 
     /** The last day on which the annual report for {@code year} is on time (31 May of the next year, as configured). */

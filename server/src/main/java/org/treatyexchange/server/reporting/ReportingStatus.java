@@ -53,6 +53,15 @@ public final class ReportingStatus {
      * @throws IllegalArgumentException when a State Party's code appears twice or the year is out of range
      */
     public static List<StateStatus> forYear(int year, List<StateParty> parties, List<FiledReport> filings, LocalDate dueDate) {
+        return forYear(year, parties, filings, dueDate, Instant.MAX);
+    }
+
+    /**
+     * As {@link #forYear(int, List, List, LocalDate)}, at {@code now}: a State that has not filed while the
+     * due day has not ended is {@link StateStatus.Outcome#NOT_YET_DUE}, not missing.
+     */
+    public static List<StateStatus> forYear(int year, List<StateParty> parties, List<FiledReport> filings, LocalDate dueDate, Instant now) {
+        Objects.requireNonNull(now, "now");
         Objects.requireNonNull(parties, "parties");
         Objects.requireNonNull(filings, "filings");
         Objects.requireNonNull(dueDate, "dueDate");
@@ -79,7 +88,8 @@ public final class ReportingStatus {
         for (StateParty p : byCode.values()) {
             List<FiledReport> mine = counting.getOrDefault(p.code(), List.of());
             if (mine.isEmpty()) {
-                out.add(new StateStatus(p.code(), p.name(), StateStatus.Outcome.MISSING, null, false, false));
+                out.add(new StateStatus(p.code(), p.name(), now.isBefore(endOfDueDay) ? StateStatus.Outcome.NOT_YET_DUE
+                        : StateStatus.Outcome.MISSING, null, false, false));
                 continue;
             }
             Instant filedAt = mine.stream().map(FiledReport::receivedAt).min(Comparator.naturalOrder()).orElseThrow();
@@ -111,7 +121,7 @@ public final class ReportingStatus {
         List<String[]> rows = new ArrayList<>();
         rows.add(header);
         for (StateStatus s : statuses) {
-            boolean missing = s.outcome() == StateStatus.Outcome.MISSING;
+            boolean missing = s.filedAt() == null;
             rows.add(new String[] {
                 Text.oneLine(s.state()),
                 Text.oneLine(s.name()),
@@ -125,7 +135,9 @@ public final class ReportingStatus {
         out.append(statuses.size()).append(statuses.size() == 1 ? " State Party: " : " States Parties: ")
                 .append(counts.get(StateStatus.Outcome.ON_TIME)).append(" on time, ")
                 .append(counts.get(StateStatus.Outcome.LATE)).append(" late, ")
-                .append(counts.get(StateStatus.Outcome.MISSING)).append(" missing\n");
+                .append(counts.get(StateStatus.Outcome.MISSING)).append(" missing")
+                .append(counts.get(StateStatus.Outcome.NOT_YET_DUE) > 0 ? ", " + counts.get(StateStatus.Outcome.NOT_YET_DUE) + " not yet due" : "")
+                .append('\n');
         return out.toString();
     }
 
@@ -140,7 +152,7 @@ public final class ReportingStatus {
     public static String csv(List<StateStatus> statuses) {
         StringBuilder out = new StringBuilder("state,name,outcome,filedAt,nil,public\r\n");
         for (StateStatus s : statuses) {
-            boolean missing = s.outcome() == StateStatus.Outcome.MISSING;
+            boolean missing = s.filedAt() == null;
             out.append(cell(s.state())).append(',')
                     .append(cell(s.name())).append(',')
                     .append(s.outcome().wireName()).append(',')
@@ -178,6 +190,9 @@ public final class ReportingStatus {
         summary.put("onTime", counts.get(StateStatus.Outcome.ON_TIME));
         summary.put("late", counts.get(StateStatus.Outcome.LATE));
         summary.put("missing", counts.get(StateStatus.Outcome.MISSING));
+        if (counts.get(StateStatus.Outcome.NOT_YET_DUE) > 0) {
+            summary.put("notYetDue", counts.get(StateStatus.Outcome.NOT_YET_DUE)); // only while the deadline is ahead
+        }
         ArrayNode array = root.putArray("states");
         for (StateStatus s : statuses) {
             ObjectNode o = array.addObject();

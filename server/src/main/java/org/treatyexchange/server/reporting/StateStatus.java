@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param state        the State's code
  * @param name         the State's name
- * @param outcome      on time, late or missing
+ * @param outcome      on time, late, missing, or not yet due (not filed before the due date has passed)
  * @param filedAt      the time that decides the outcome (the first filing not withdrawn); null when missing
  * @param nil          the current version is a nil report; false when missing
  * @param publicReport the current version is public; false when missing
@@ -21,8 +21,10 @@ public record StateStatus(String state, String name, Outcome outcome, Instant fi
         ON_TIME("on-time", "on time"),
         /** Filed after the due date. */
         LATE("late", "late"),
-        /** Not filed, or every filing withdrawn. */
-        MISSING("missing", "missing");
+        /** Not filed, or every filing withdrawn, and the due date has passed. */
+        MISSING("missing", "missing"),
+        /** Not filed yet, and the due date has not passed. */
+        NOT_YET_DUE("not-yet-due", "not yet due");
 
         private final String wireName;
         private final String label;
@@ -48,7 +50,7 @@ public record StateStatus(String state, String name, Outcome outcome, Instant fi
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(outcome, "outcome");
-        if (outcome == Outcome.MISSING) {
+        if (outcome == Outcome.MISSING || outcome == Outcome.NOT_YET_DUE) {
             if (filedAt != null || nil || publicReport) {
                 throw new IllegalArgumentException("a missing report has no filedAt and is neither nil nor public");
             }

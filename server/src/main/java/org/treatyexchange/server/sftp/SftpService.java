@@ -182,6 +182,11 @@ public final class SftpService implements AutoCloseable {
         return sshd.getPort();
     }
 
+    /** SSH sessions open right now, authenticated or not (for the metrics). */
+    public int activeSessions() {
+        return sshd.getActiveSessions().size();
+    }
+
     /** Host key fingerprints as {@code <type> SHA256:…}, for operators to publish. */
     public List<String> hostKeyFingerprints() {
         return hostKeyFingerprints;

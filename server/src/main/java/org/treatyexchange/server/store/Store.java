@@ -31,6 +31,10 @@ public interface Store extends AutoCloseable {
      */
     java.util.Optional<String> durabilityWeakness();
 
+    /** Who sees each commit of the write path (the metrics); a store without group commit may ignore it. */
+    default void observe(CommitObserver observer) {
+    }
+
     /** Closes the database cleanly. */
     @Override
     void close();

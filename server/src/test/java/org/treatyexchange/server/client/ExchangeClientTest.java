@@ -174,7 +174,11 @@ class ExchangeClientTest {
         Path doc = document("no-such-type.pdf", 1000);
         try (ExchangeClient client = builder("borealia-system", exchange.port()).build()) {
             assertThatThrownBy(() -> client.submit(FilingRequest.of(doc, "not-a-report-type", ConfidentialityLevel.SECRETARIAT)))
-                    .isInstanceOfSatisfying(ExchangeException.class, e -> assertThat(e.problemType()).startsWith("sftp-"));
+                    .isInstanceOfSatisfying(ExchangeException.class, e -> {
+                        // the real cause, found before anything is sent; not the drop folder's "no such file"
+                        assertThat(e.problemType()).isEqualTo("unknown-report-type");
+                        assertThat(e.getMessage()).contains("no report type 'not-a-report-type'").contains("annual-report");
+                    });
             // an annual report cannot cover a future year: the manifest is refused before the document is sent
             assertThatThrownBy(() -> client.submit(FilingRequest.of(doc, "annual-report", ConfidentialityLevel.STATES_PARTIES)
                     .withPeriod("2999")))

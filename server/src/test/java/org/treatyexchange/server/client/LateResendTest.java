@@ -63,7 +63,7 @@ class LateResendTest {
     @BeforeAll
     static void start() throws Exception {
         ServerConfig config = ServerConfigLoader.load(TestExchange.REPO.resolve("config/server.yaml")).withHome(tmp.resolve("home"))
-                .withSftpPort(0).withApiPort(0).withPortalPort(0).withRegistryFile(TestExchange.REPO.resolve("config/registry.yaml"));
+                .withSftpPort(0).withApiPort(0).withPortalPort(0).withMonitoringPort(0).withRegistryFile(TestExchange.REPO.resolve("config/registry.yaml"));
         server = Server.start(config, Map.of(config.keys().passwordEnv(), TestExchange.PASSWORD), new MovableClock());
     }
 

@@ -125,7 +125,7 @@ class NoLeakTest {
         assertThat(changed).contains("requestsPerMinute: 100000").contains("fsync: false");
         Path file = tmp.resolve("server.yaml");
         Files.writeString(file, changed);
-        return ServerConfigLoader.load(file).withHome(home).withSftpPort(0).withApiPort(0).withPortalPort(0)
+        return ServerConfigLoader.load(file).withHome(home).withSftpPort(0).withApiPort(0).withPortalPort(0).withMonitoringPort(0)
                 .withRegistryFile(TestExchange.REPO.resolve("config/registry.yaml"));
     }
 

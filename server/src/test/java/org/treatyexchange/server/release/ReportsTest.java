@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Year;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.session.ClientSession;
@@ -16,6 +16,7 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.MovableClock;
 import org.treatyexchange.server.TestExchange;
 
 /** The reporting-status table and the points-of-contact list, through the real server. */
@@ -24,8 +25,27 @@ class ReportsTest {
     @TempDir
     static Path tmp;
 
+    /**
+     * The server's clock, in the second half of a year: last year's annual report (due 31 May) is then late
+     * when filed now, and a State without one is missing, whatever the date the suite runs on. Moved back,
+     * never forward, so that the certificates the server issues are already valid for the clients.
+     */
+    static final MovableClock CLOCK = new MovableClock();
+
+    static {
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        if (today.getMonthValue() <= 6) {
+            CLOCK.advance(Duration.ofDays(-today.getDayOfYear()));
+        }
+    }
+
     @RegisterExtension
-    static final TestExchange exchange = TestExchange.perClass();
+    static final TestExchange exchange = TestExchange.perClass().withClock(CLOCK);
+
+    /** The year before the server's. */
+    static int lastYear() {
+        return java.time.LocalDate.ofInstant(CLOCK.instant(), java.time.ZoneOffset.UTC).getYear() - 1;
+    }
 
     static void put(String account, String path, String content) throws Exception {
         try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s); OutputStream out = sftp.write(path)) {
@@ -35,7 +55,7 @@ class ReportsTest {
 
     @Test
     void theStatusTableShowsWhoFiledAndWhoIsMissing() throws Exception {
-        int year = Year.now().getValue() - 1;
+        int year = lastYear();
         put("arcadia-officer", "/submit/annual-report/states-parties/annual.pdf", "ARC annual");
         put("sylvania-officer", "/submit/nil-annual-report/public/nil.pdf", "SYL nil");
         String table = exchange.admin("status", "--year", Integer.toString(year));
@@ -110,7 +130,7 @@ class ReportsTest {
         assertThat(curl("borealia-system", out, "/contacts").output()).isEqualTo("200");
         assertThat(java.nio.file.Files.readString(out)).contains("Dr. Helena Marsh").contains("Restricted to States Parties");
         assertThat(curl("calvera-system", out, "/contacts").output()).isEqualTo("403");
-        int year = Year.now().getValue() - 1;
+        int year = lastYear();
         assertThat(curl("secretariat", out, "/secretariat/status?year=" + year + "&format=csv").output()).isEqualTo("200");
         assertThat(java.nio.file.Files.readString(out)).startsWith("state,name,outcome,filedAt,nil,public");
         assertThat(curl("secretariat", out, "/secretariat/status?year=" + year).output()).isEqualTo("200");

@@ -49,9 +49,14 @@ final class GroupCommit {
     private final ThreadLocal<Boolean> inBatch = ThreadLocal.withInitial(() -> false);
     private final java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closing;
+    private volatile org.treatyexchange.server.store.CommitObserver observer = new org.treatyexchange.server.store.CommitObserver() { };
 
     GroupCommit(ConnectionPool pool) {
         this.pool = pool;
+    }
+
+    void observe(org.treatyexchange.server.store.CommitObserver newObserver) {
+        this.observer = java.util.Objects.requireNonNull(newObserver, "observer");
     }
 
     /** Database transactions committed so far (for tests and diagnostics). */
@@ -181,7 +186,9 @@ final class GroupCommit {
                     ran.add(p);
                 }
             }
+            long commitStart = System.nanoTime();
             c.commit();
+            observer.committed(batch.size(), System.nanoTime() - commitStart);
             commits.incrementAndGet();
             // Durable now (Derby and PostgreSQL flush the log on commit by default).
             pool.release(c, true);

@@ -88,6 +88,11 @@ final class JdbcStore implements Store {
     }
 
     /** The group commit all writes go through (package-private: for tests). */
+    @Override
+    public void observe(org.treatyexchange.server.store.CommitObserver observer) {
+        writes.observe(observer);
+    }
+
     GroupCommit writes() {
         return writes;
     }
