@@ -92,6 +92,11 @@ final class TimedBlobStore implements BlobStore {
     }
 
     @Override
+    public java.util.OptionalLong usableSpace() throws IOException {
+        return delegate.usableSpace();
+    }
+
+    @Override
     public int removeTemporaries() throws IOException {
         return delegate.removeTemporaries();
     }

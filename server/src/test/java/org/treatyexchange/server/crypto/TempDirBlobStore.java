@@ -123,6 +123,12 @@ final class TempDirBlobStore implements BlobStore {
         Files.copy(content, path(blobId));
     }
 
+    /** Empty: a test store: no reserve applies. */
+    @Override
+    public java.util.OptionalLong usableSpace() {
+        return java.util.OptionalLong.empty();
+    }
+
     @Override
     public int removeTemporaries() throws IOException {
         int n = 0;

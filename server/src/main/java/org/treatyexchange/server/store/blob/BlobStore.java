@@ -47,11 +47,10 @@ public interface BlobStore {
 
     /**
      * Bytes still free for new documents, where the store can say (a local disk); empty where it cannot
-     * (an object store).
+     * (an object store). Not a default method: a decorator that forgot to forward it would switch the
+     * free-space reserve off without a sound.
      */
-    default java.util.OptionalLong usableSpace() throws IOException {
-        return java.util.OptionalLong.empty();
-    }
+    java.util.OptionalLong usableSpace() throws IOException;
 
     /** Removes every uncommitted temporary left by a crash; returns how many. */
     int removeTemporaries() throws IOException;

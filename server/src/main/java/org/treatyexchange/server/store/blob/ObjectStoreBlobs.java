@@ -165,6 +165,12 @@ final class ObjectStoreBlobs implements BlobStore, AutoCloseable {
      * Aborts this deployment's multipart uploads started before the grace period: left by a node that
      * stopped mid-upload. Younger ones may be another node's uploads in progress.
      */
+    /** Empty: an object store reports no free space. */
+    @Override
+    public java.util.OptionalLong usableSpace() {
+        return java.util.OptionalLong.empty();
+    }
+
     @Override
     public int removeTemporaries() throws IOException {
         Instant cutoff = clock.instant().minus(grace);
