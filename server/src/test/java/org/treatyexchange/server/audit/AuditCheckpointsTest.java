@@ -78,7 +78,9 @@ class AuditCheckpointsTest {
             fifth = event(i);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> checkpoints.latestStored().map(AuditRecords.Checkpoint::seq).orElse(0L) == 5);
-        assertThat(checkpoints.all()).extracting(AuditRecords.Checkpoint::seq).containsExactly(3L, 5L);
+        // a tick may fall between the two appends (a checkpoint at 4): each moved head once, never one twice
+        assertThat(checkpoints.all()).extracting(AuditRecords.Checkpoint::seq).startsWith(3L).endsWith(5L)
+                .doesNotHaveDuplicates().isSorted();
 
         AuditRecords.Checkpoint newest = checkpoints.latestStored().orElseThrow();
         AuditStatement signed = AuditStatement.fromBytes(ReceiptSigner.verify(newest.cms(), signer.certificate()));
