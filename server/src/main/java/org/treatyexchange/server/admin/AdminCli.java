@@ -591,7 +591,7 @@ public final class AdminCli {
                 if (!doc.ok()) {
                     return doc;
                 }
-                if (!sha256(target).equals(f.path("sha256").asText())) {
+                if (!OfflineAuditCheck.sha256(target).equals(f.path("sha256").asText())) {
                     return new AdminClient.Answer(false, null, "exported " + target + " does not match its index entry", "tampered");
                 }
             }
@@ -602,20 +602,6 @@ public final class AdminCli {
         int print(JsonNode result, PrintWriter out, PrintWriter err) {
             out.printf("exported %s %s to %s (index.json signed in index.json.p7s)%n", reportType, period, folder);
             return 0;
-        }
-
-        private static String sha256(Path file) throws IOException {
-            try (java.io.InputStream in = Files.newInputStream(file)) {
-                java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-                byte[] buf = new byte[64 * 1024];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    d.update(buf, 0, n);
-                }
-                return java.util.HexFormat.of().formatHex(d.digest());
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IOException("SHA-256 is missing from this JVM", e);
-            }
         }
     }
 
@@ -783,9 +769,9 @@ public final class AdminCli {
                 os = os.withUrl(blobs == null ? "" : blobs);
                 var home = ExchangeHome.open(parent.homeDirectory());
                 StoreMigration.Migrated m = StoreMigration.run(home, db, os, parent.env, Clock.systemUTC());
-                out.printf("moved %d rows in %d tables into %s; %d documents %s; every document's SHA-256 matches; "
-                        + "audit chain intact (%d events)%n", m.totalRows(), m.rows().size(), database, m.documents(),
-                        m.documentsMoved() ? "(into the object store " + blobs + ")" : "(left in the home's blobs/)", m.auditEvents());
+                out.printf("moved %d rows in %d tables into %s; %d documents %s; audit chain intact (%d events)%n", m.totalRows(),
+                        m.rows().size(), database, m.documents(), m.documentsMoved() ? "(into the object store " + blobs
+                                + "); every document's SHA-256 matches" : "(left in the home's blobs/)", m.auditEvents());
                 out.printf("next: start the server with EXCHANGE_DATABASE_URL=%s%s; the embedded database in %s is unchanged%n",
                         database, m.documentsMoved() ? " and EXCHANGE_BLOB_STORE=" + blobs : "", home.databaseDir());
                 return 0;
