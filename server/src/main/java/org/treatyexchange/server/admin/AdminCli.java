@@ -513,14 +513,24 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "release", description = "Release a pending or held filing: distribute it as its plan says.")
+    @Command(name = "release", description = "Release a pending or held filing: distribute it as its plan says. At a level "
+            + "listed in release.fourEyes.levels the first release is an approval (status approved); a second, different "
+            + "secretariat person's release distributes it.")
     static final class Release extends Sub {
         @Parameters(paramLabel = "FILING_ID")
         String id;
 
+        @Option(names = "--superseded-by", paramLabel = "NEWEST_ID",
+                description = "Confirms the release of a version that a newer one supersedes: the newest version's id.")
+        String supersededBy;
+
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
-            return client.call(AdminClient.request("release").put("id", id));
+            ObjectNode r = AdminClient.request("release").put("id", id);
+            if (supersededBy != null) {
+                r.put("supersededBy", supersededBy);
+            }
+            return client.call(r);
         }
     }
 

@@ -334,9 +334,13 @@ public final class AdminOperations {
         return result;
     }
 
-    ObjectNode release(String id) throws Refusal {
-        ObjectNode result = mapper.createObjectNode().put("id", id).put("status", "released");
-        result.set("plan", FilingJson.describe(secretariat.release(OPERATOR, id)));
+    ObjectNode release(String id, String supersededBy) throws Refusal {
+        Filing.Release r = secretariat.release(OPERATOR, id, supersededBy);
+        ObjectNode result = mapper.createObjectNode().put("id", id).put("status", r.distributed() ? "released" : "approved");
+        if (r.firstApprover() != null) {
+            result.put("firstApprover", r.firstApprover());
+        }
+        result.set("plan", FilingJson.describe(r.plan()));
         return result;
     }
 
