@@ -29,6 +29,7 @@ final class FilingPages implements ConsolePart {
     private static final Pattern RECEIPT = Pattern.compile(SEARCH + "/" + ID + "/receipt\\.p7s");
     static final List<String> STATUSES = List.of("pending", "held", "released", "withdrawn");
     static final List<String> LEVELS = List.of("public", "states-parties", "named", "secretariat");
+    private static final List<String> SEARCH_FIELDS = List.of("state", "reportType", "period", "level", "status", "words");
 
     private final SecretariatDesk desk;
     private final PublicDesk lists;
@@ -88,8 +89,7 @@ final class FilingPages implements ConsolePart {
         p.put("reportTypes", lists.reportTypes());
         p.put("levels", LEVELS);
         p.put("statuses", STATUSES);
-        p.put("exportError", null);
-        boolean asked = !r.query().isEmpty();
+        boolean asked = SEARCH_FIELDS.stream().anyMatch(r.query()::containsKey); // not a mere language switch
         List<Filing> found = List.of();
         String error = null;
         HttpResponseStatus status = HttpResponseStatus.OK;
