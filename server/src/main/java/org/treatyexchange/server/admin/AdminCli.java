@@ -487,7 +487,10 @@ public final class AdminCli {
                         f.path("reportType").asText(), plan.path("level").asText(), recipients.isEmpty() ? "secretariat only" : String.join(",", recipients),
                         plan.path("publicArea").asBoolean() ? " + public" : "", plan.path("needsReview").asBoolean() ? "  REVIEW: "
                         + plan.path("reviewReasons").toString() : "", f.path("fileName").asText()
-                        + (f.hasNonNull("holdReason") ? "  (held: " + f.path("holdReason").asText() + ")" : ""));
+                        + (f.hasNonNull("holdReason") ? "  (held: " + f.path("holdReason").asText() + ")" : "")
+                        + (f.hasNonNull("firstApprover") ? "  (release approved by " + f.path("firstApprover").asText()
+                                + "; a second person must release it)" : "")
+                        + (f.hasNonNull("supersededBy") ? "  (superseded by " + f.path("supersededBy").asText() + ")" : ""));
             }
             return 0;
         }

@@ -38,6 +38,8 @@ class FourEyesReleaseTest {
         // the operator's release is an approval: nothing distributed, the filing still pending
         assertThat(exchange.admin("release", id)).startsWith("0\n").contains("\"status\" : \"approved\"", "\"firstApprover\" : \"operator\"");
         assertThat(exchange.admin("filings", "--status", "pending")).contains(id);
+        assertThat(exchange.admin("pending").lines().filter(l -> l.startsWith(id)))
+                .singleElement().asString().contains("(release approved by operator; a second person must release it)");
         assertThat(channels().names("borealia-officer", "/distributed")).noneMatch(n -> n.startsWith(id));
         // the same person cannot be the second pair of eyes
         assertThat(exchange.admin("release", id)).startsWith("6\n").contains("refused (conflict)", "a second, different secretariat person");

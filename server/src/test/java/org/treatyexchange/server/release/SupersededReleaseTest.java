@@ -31,6 +31,10 @@ class SupersededReleaseTest {
         String v1 = channels().file("arcadia-officer", folder + "arc-annual-versions.pdf", "version one");
         String v2 = channels().file("arcadia-officer", folder + "arc-annual-versions.pdf", "version two");
         assertThat(exchange.admin("pending")).contains(v1, v2);
+        assertThat(exchange.admin("pending").lines().filter(l -> l.startsWith(v1))).singleElement().asString()
+                .contains("(superseded by " + v2 + ")");
+        assertThat(exchange.admin("pending").lines().filter(l -> l.startsWith(v2))).singleElement().asString()
+                .doesNotContain("superseded");
 
         // without the confirmation, or with one naming another filing: refused alike on each channel, nothing distributed
         assertThat(exchange.admin("release", v1)).startsWith("6\n").contains("refused (conflict)", "superseded by the newer version " + v2);
