@@ -31,6 +31,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param portal the browser portal
  * @param audit the audit chain's checkpoints and start-up check
  * @param monitoring the health and metrics listener (plain HTTP, loopback by default)
+ * @param receipts how receipts are made: their RFC 3161 timestamps
  */
 public record ServerConfig(
         Path home,
@@ -46,7 +47,15 @@ public record ServerConfig(
         List<ReportType> reportTypes,
         Portal portal,
         Audit audit,
-        Monitoring monitoring) {
+        Monitoring monitoring,
+        Receipts receipts) {
+
+    /** As the canonical constructor, with receipts untimestamped (for callers that predate timestamps). */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
+            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring,
+                Receipts.DEFAULTS);
+    }
 
     /** As the canonical constructor, with the portal's defaults (for callers that predate the portal). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
@@ -74,6 +83,7 @@ public record ServerConfig(
         Objects.requireNonNull(portal, "portal");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(monitoring, "monitoring");
+        Objects.requireNonNull(receipts, "receipts");
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
         reportTypes = List.copyOf(reportTypes);
@@ -88,37 +98,37 @@ public record ServerConfig(
 
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /** The same configuration with other HTTPS API settings. */
     public ServerConfig withApi(Api newApi) {
-        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /** The same configuration with another document storage (environment overrides, tests). */
     public ServerConfig withStorage(Storage newStorage) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /** The same configuration with other audit settings (the start-up override, tests). */
     public ServerConfig withAudit(Audit newAudit) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring, receipts);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
@@ -129,7 +139,7 @@ public record ServerConfig(
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /**
@@ -142,7 +152,7 @@ public record ServerConfig(
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /**
@@ -155,7 +165,7 @@ public record ServerConfig(
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, receipts);
     }
 
     /**
@@ -166,7 +176,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring);
+                reportTypes, portal, audit, monitoring, receipts);
     }
 
     /**
@@ -176,7 +186,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiBind(String bind) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring);
+                reportTypes, portal, audit, monitoring, receipts);
     }
 
     /**
@@ -185,24 +195,30 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the port is not in 0..65535 or equals another listener's
      */
     public ServerConfig withPortalPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring, receipts);
     }
 
     /** A copy whose browser portal listens on another address (command-line or environment override). */
     public ServerConfig withPortalBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring, receipts);
     }
 
     /** A copy whose health and metrics listener uses another port (command-line or environment override). */
     public ServerConfig withMonitoringPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, monitoring.withPort(port));
+                audit, monitoring.withPort(port), receipts);
     }
 
     /** A copy with other health and metrics listener settings. */
     public ServerConfig withMonitoring(Monitoring newMonitoring) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, newMonitoring);
+                audit, newMonitoring, receipts);
+    }
+
+    /** A copy with other receipt settings (timestamping). */
+    public ServerConfig withReceipts(Receipts newReceipts) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
+                audit, monitoring, newReceipts);
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
@@ -883,6 +899,75 @@ public record ServerConfig(
         /** The same settings, allowed (or not) to start on a broken chain. */
         public Audit withStartOnBrokenChain(boolean allowed) {
             return new Audit(checkpointInterval, allowed);
+        }
+    }
+
+    /**
+     * How receipts are made.
+     *
+     * @param timestamping RFC 3161 timestamps on receipts; off by default
+     */
+    public record Receipts(Timestamping timestamping) {
+        public static final Receipts DEFAULTS = new Receipts(Timestamping.OFF);
+
+        public Receipts {
+            Objects.requireNonNull(timestamping, "timestamping");
+        }
+    }
+
+    /**
+     * RFC 3161 timestamps on receipts (issue 21): after the filing's transaction commits, the server asks the
+     * authorities at {@code urls}, in order, for a token over its receipt's signature, and puts it into the receipt as
+     * the CAdES signature-time-stamp. A filing never waits longer than {@code timeout} for it: with every authority
+     * down or slow, the receipt goes out without one (saying so) and the server keeps asking in the background,
+     * {@code retryInterval} after the first failure, doubling up to {@code maxRetryInterval}, at most
+     * {@code maxAttempts} times; the timestamped receipt is then served beside the first one.
+     *
+     * @param urls             the authorities' {@code http} or {@code https} URLs; empty: off
+     * @param certificates     PEM files (relative to home) of the authorities' certificates or of the CAs that issue
+     *                         them: a token is believed only when its signer is one of them or chains to one
+     * @param timeout          how long a filing waits for a timestamp (all authorities together), 100 ms to 30 s
+     * @param retryInterval    the first background retry's delay, 100 ms to 1 day
+     * @param maxRetryInterval the longest delay between retries, at least {@code retryInterval}, at most 1 day
+     * @param maxAttempts      background tries before the server gives up on a receipt (audited), 1 to 1000
+     */
+    public record Timestamping(List<java.net.URI> urls, List<Path> certificates, Duration timeout, Duration retryInterval,
+            Duration maxRetryInterval, int maxAttempts) {
+        public static final Timestamping OFF = new Timestamping(List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(30),
+                Duration.ofHours(1), 48);
+
+        public Timestamping {
+            urls = List.copyOf(urls);
+            certificates = List.copyOf(certificates);
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(retryInterval, "retryInterval");
+            Objects.requireNonNull(maxRetryInterval, "maxRetryInterval");
+            for (java.net.URI u : urls) {
+                if (!u.isAbsolute() || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                    throw new IllegalArgumentException("receipts.timestamping.urls: " + u + " is not an http or https URL");
+                }
+            }
+            if (!urls.isEmpty() && certificates.isEmpty()) {
+                throw new IllegalArgumentException("receipts.timestamping.certificates: give the PEM certificate of each authority"
+                        + " in urls (or of the CA that issues it), or no token could be believed");
+            }
+            if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofSeconds(30)) > 0) {
+                throw new IllegalArgumentException("receipts.timestamping.timeout must be between 100ms and 30s");
+            }
+            if (retryInterval.compareTo(Duration.ofMillis(100)) < 0 || retryInterval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("receipts.timestamping.retryInterval must be between 100ms and 1d");
+            }
+            if (maxRetryInterval.compareTo(retryInterval) < 0 || maxRetryInterval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("receipts.timestamping.maxRetryInterval must be between retryInterval and 1d");
+            }
+            if (maxAttempts < 1 || maxAttempts > 1000) {
+                throw new IllegalArgumentException("receipts.timestamping.maxAttempts must be between 1 and 1000");
+            }
+        }
+
+        /** Whether receipts are timestamped at all. */
+        public boolean enabled() {
+            return !urls.isEmpty();
         }
     }
 

@@ -59,7 +59,8 @@ public final class ServerConfigLoader {
      */
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
-                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit", "monitoring");
+                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit", "monitoring",
+                "receipts");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -77,7 +78,8 @@ public final class ServerConfigLoader {
                 portal(root.get("portal"), sftp, root.get("api").get("enabled").bool(ServerConfig.Api.DEFAULTS.enabled())
                         ? root.get("api").get("port").integer(ServerConfig.Api.DEFAULTS.port(), 0, 65535) : -1),
                 audit(root.get("audit")),
-                monitoring(root.get("monitoring")));
+                monitoring(root.get("monitoring")),
+                receipts(root.get("receipts")));
     }
 
     private static ServerConfig.Monitoring monitoring(ConfigNode n) throws ConfigException {
@@ -88,6 +90,31 @@ public final class ServerConfigLoader {
         checkBind(bindNode, bind);
         return new ServerConfig.Monitoring(n.get("enabled").bool(d.enabled()), bind, n.get("port").integer(d.port(), 0, 65535),
                 n.get("minFreeSpace").bytes(d.minFreeSpace(), 0, 1L << 50));
+    }
+
+    private static ServerConfig.Receipts receipts(ConfigNode n) throws ConfigException {
+        n.requireKeys("timestamping");
+        ConfigNode t = n.get("timestamping");
+        t.requireKeys("urls", "certificates", "timeout", "retryInterval", "maxRetryInterval", "maxAttempts");
+        ServerConfig.Timestamping d = ServerConfig.Timestamping.OFF;
+        List<java.net.URI> urls = new java.util.ArrayList<>();
+        ConfigNode urlsNode = t.get("urls");
+        for (String u : urlsNode.texts(List.of())) {
+            try {
+                urls.add(new java.net.URI(u));
+            } catch (java.net.URISyntaxException e) {
+                throw urlsNode.error("'" + u + "' is not a URL; write http://HOST[:PORT]/PATH or https://…");
+            }
+        }
+        try {
+            return new ServerConfig.Receipts(new ServerConfig.Timestamping(urls, t.get("certificates").paths(List.of()),
+                    t.get("timeout").duration(d.timeout(), java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(30)),
+                    t.get("retryInterval").duration(d.retryInterval(), java.time.Duration.ofMillis(100), java.time.Duration.ofDays(1)),
+                    t.get("maxRetryInterval").duration(d.maxRetryInterval(), java.time.Duration.ofMillis(100), java.time.Duration.ofDays(1)),
+                    t.get("maxAttempts").integer(d.maxAttempts(), 1, 1000)));
+        } catch (IllegalArgumentException e) {
+            throw t.error(e.getMessage());
+        }
     }
 
     /** Only the interval: starting on a broken chain is a command-line decision, never a setting left in a file. */
