@@ -38,7 +38,7 @@ final class PortalRoutes {
 
     PortalRoutes(PublicDesk publicDesk, PortalLogins logins, StateDesk states, byte[] receiptCertificatePem, int maxDocuments) {
         this.pages = new Pages(new Templates());
-        this.publicPages = new PublicPages(publicDesk, pages);
+        this.publicPages = new PublicPages(publicDesk, pages, receiptCertificatePem);
         this.guard = new PortalSessionGuard(logins);
         this.loginPages = new LoginPages(logins, guard, pages);
         this.statePages = new StatePages(states, pages, receiptCertificatePem, maxDocuments);
