@@ -26,6 +26,7 @@ public record ReceiptTimestamp(Instant time, String authority, String serialNumb
      */
     public static final String PENDING_ATTRIBUTE_OID = "2.25.320809684189743390523542970660947556546";
 
+    /** @throws NullPointerException for a missing component */
     public ReceiptTimestamp {
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(authority, "authority");

@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +46,7 @@ import org.treatyexchange.sdk.wire.MessageType;
 import org.treatyexchange.server.Processes;
 import org.treatyexchange.server.TestExchange;
 import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.portal.PortalLogin;
 
 /**
  * Receipts with RFC 3161 timestamps from a real authority (Bouncy Castle's TSP server classes over HTTP, started
@@ -67,7 +70,7 @@ class ReceiptTimestampTest {
         tsa = TestTimestampAuthority.start(tmp.resolve("tsa"), "Alpha");
         ServerConfig.Timestamping timestamping = new ServerConfig.Timestamping(List.of(tsa.url()), List.of(tsa.caPem()),
                 Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofMillis(500), 1000);
-        exchange = TestExchange.start(tmp.resolve("home"), c -> c.withApiPort(0).withReceipts(new ServerConfig.Receipts(timestamping)));
+        exchange = TestExchange.start(tmp.resolve("home"), c -> c.withApiPort(0).withPortalPort(0).withReceipts(new ServerConfig.Receipts(timestamping)));
         try (InputStream in = Files.newInputStream(exchange.server().receiptCertificate())) {
             receiptCertificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
@@ -187,6 +190,10 @@ class ReceiptTimestampTest {
         Processes.Result byDigest = Processes.run(tmp, List.of("openssl", "ts", "-verify", "-in", token.toString(), "-token_in",
                 "-digest", digest, "-CAfile", tsa.caPem().toString()));
         assertThat(byDigest.exitCode()).as(byDigest.output()).isZero();
+        Processes.Result text = Processes.run(tmp, List.of("openssl", "ts", "-reply", "-in", token.toString(), "-token_in", "-token_out",
+                "-text"));
+        assertThat(text.exitCode()).as(text.output()).isZero();
+        assertThat(text.output()).contains("Time stamp:").contains("Policy OID: " + TestTimestampAuthority.POLICY.getId());
 
         Run verified = cli("verify-receipt", receipt.toString(), "--receipt-certificate", exchange.server().receiptCertificate().toString(),
                 "--tsa-certificate", tsa.caPem().toString());
@@ -269,6 +276,14 @@ class ReceiptTimestampTest {
         assertThat(CmsTimestamps.signatureValue(stamped)).isEqualTo(CmsTimestamps.signatureValue(f.receipt()));
         assertThat(ReceiptVerifier.verifyFilingReceipt(stamped, receiptCertificate))
                 .isEqualTo(ReceiptVerifier.verifyFilingReceipt(f.receipt(), receiptCertificate));
+
+        // the portal's receipt download serves the same timestamped receipt
+        PortalLogin.Session officer = PortalLogin.login(exchange, "borealia-officer");
+        HttpResponse<byte[]> download = officer.http().send(HttpRequest.newBuilder(URI.create(exchange.portalUrl("/state/filings/"
+                + f.id() + "/receipt.p7s"))).header("Cookie", "__Host-session=" + officer.sessionId()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(stamped);
 
         // the resend of the message answers with its timestamped receipt
         byte[] resent = awaitToken(() -> client.deliver(envelope, Map.of("down-message.txt", document)).signedReceipt());
