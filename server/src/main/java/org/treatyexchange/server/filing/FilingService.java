@@ -516,8 +516,9 @@ public final class FilingService {
         }
         // Chained now, under the writers' lock every write transaction holds: the receipt names this event
         // as its anchor, so its signature is made here rather than ahead of the transaction.
-        byte[] signed = timestamps.request(tx, ReceiptTimestampRecords.filing(id), receiptSigner.sign(draft.receipt(), audit.appendNow(tx, event)));
+        byte[] signed = timestamps.asIssued(receiptSigner.sign(draft.receipt(), audit.appendNow(tx, event)));
         tx.filings().insertReceipt(id, signed);
+        timestamps.request(tx, ReceiptTimestampRecords.filing(id));
         policy.onRecorded(tx, filing, routed); // its plan, and its release where the policy says at once
         tx.afterCommit(() -> LOG.info("filing {} accepted: state={} account={} size={} level={}", id, s.state(), s.account(),
                 doc.size(), routed.level().wireName()));

@@ -373,8 +373,7 @@ public final class MessageService {
                     .withDetail("envelopeSha256", checked.digest())
                     .withDetail("signerFingerprint", checked.signerFingerprint())
                     .withDetail("documents", Integer.toString(accepted.size())));
-            byte[] signedReceipt = timestamps.request(tx, ReceiptTimestampRecords.message(e.state(), e.messageId()),
-                    signer.sign(receiptContent(accepted, at), anchor));
+            byte[] signedReceipt = timestamps.asIssued(signer.sign(receiptContent(accepted, at), anchor));
             try {
                 tx.messages().insert(new MessageRecord(e.state(), e.messageId(), e.type().wireName(), client.account(), checked.signerFingerprint(),
                         checked.digest(), envelopeBlob.blobId(), envelopeBlob.size(), at, signedReceipt),
@@ -385,6 +384,7 @@ public final class MessageService {
                 }
                 throw dup;
             }
+            timestamps.request(tx, ReceiptTimestampRecords.message(e.state(), e.messageId()));
             if (e.type() == MessageType.INSTRUCTION) {
                 tx.instructions().put(new InstructionRecords.SetInstruction(e.state(), reportType, level, e.namedStates(),
                         e.messageId(), client.account(), at));
@@ -498,9 +498,10 @@ public final class MessageService {
                 AuditAnchor anchor = audit.appendNow(tx, AuditEvent.ok("secretariat-message.sent", account, source, messageId)
                         .withDetail("recipients", String.join(",", states))
                         .withDetail("title", title));
-                byte[] receipt = timestamps.request(tx, ReceiptTimestampRecords.message(SECRETARIAT, messageId), signer.sign(content, anchor));
+                byte[] receipt = timestamps.asIssued(signer.sign(content, anchor));
                 tx.messages().insert(new MessageRecord(SECRETARIAT, messageId, "secretariat-message", account, signerFingerprint, digest,
                         envelopeBlob.blobId(), envelopeBlob.size(), at, receipt), List.of());
+                timestamps.request(tx, ReceiptTimestampRecords.message(SECRETARIAT, messageId));
                 return receipt;
             });
             return timestamps.stampNow(ReceiptTimestampRecords.message(SECRETARIAT, messageId), issued);

@@ -32,9 +32,9 @@ import org.treatyexchange.server.store.Tx;
  * RFC 3161 timestamps on receipts, when {@code receipts.timestamping} names authorities (off by default).
  *
  * <ol>
- * <li>In the transaction that records a receipt, {@link #request} writes a row (so a crash after the commit loses
- * no request) and marks the receipt "timestamp pending" (an unsigned attribute): that is the receipt as first
- * issued, kept unchanged in the database.</li>
+ * <li>In the transaction that records a receipt, {@link #asIssued} marks it "timestamp pending" (an unsigned
+ * attribute): that is the receipt as first issued, kept unchanged in the database; {@link #request} writes a row
+ * beside it (so a crash after the commit loses no request).</li>
  * <li>After the commit, on the caller's worker thread (never an SSH or Netty I/O thread, never inside a
  * transaction), {@link #stampNow} asks the authorities, all within {@code timeout}: granted, the timestamped
  * receipt (same signature, the token in place of the mark) is kept beside the first and handed out; otherwise the
@@ -102,16 +102,24 @@ public final class ReceiptTimestamps implements AutoCloseable {
     }
 
     /**
-     * In the transaction that records the receipt {@code receiptRef}: asks for its timestamp and returns the receipt
-     * as it is to be stored and first handed out (marked pending). Unchanged when timestamps are off.
+     * A receipt just signed, as it is to be stored and first handed out: marked "timestamp pending" (unsigned; the
+     * signature is unchanged). Unchanged when timestamps are off.
      */
-    public byte[] request(Tx tx, String receiptRef, byte[] receipt) throws StoreException {
+    public byte[] asIssued(byte[] receipt) {
+        return enabled() ? TimestampRequest.markPending(receipt, clock.instant()) : receipt;
+    }
+
+    /**
+     * In the transaction that records the receipt {@code receiptRef}, after the receipt's own row (so that a clash
+     * on the receipt, such as a message id already used, is reported as such): asks for its timestamp. Nothing when
+     * timestamps are off.
+     */
+    public void request(Tx tx, String receiptRef) throws StoreException {
         if (!enabled()) {
-            return receipt;
+            return;
         }
         Instant now = clock.instant();
         tx.receiptTimestamps().request(receiptRef, now, now.plus(settings.timeout()).plus(settings.retryInterval()));
-        return TimestampRequest.markPending(receipt, now);
     }
 
     /** A receipt just committed, and its reference. */
