@@ -946,6 +946,10 @@ public record ServerConfig(
                 if (!u.isAbsolute() || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
                     throw new IllegalArgumentException("receipts.timestamping.urls: " + u + " is not an http or https URL");
                 }
+                if (u.getRawUserInfo() != null) {
+                    // it would be logged with every failed try, and sent in clear over http
+                    throw new IllegalArgumentException("receipts.timestamping.urls: a URL must not hold credentials (user:password@)");
+                }
             }
             if (!urls.isEmpty() && certificates.isEmpty()) {
                 throw new IllegalArgumentException("receipts.timestamping.certificates: give the PEM certificate of each authority"

@@ -423,6 +423,8 @@ class ServerConfigLoaderTest {
                 .contains("give the PEM certificate of each authority");
         assertThat(fails("receipts:\n  timestamping:\n    urls: [ \"ftp://tsa.example.org/\" ]\n    certificates: [ a.pem ]\n",
                 "receipts.timestamping").getMessage()).contains("is not an http or https URL");
+        assertThat(fails("receipts:\n  timestamping:\n    urls: [ \"https://me:secret@tsa.example.org/\" ]\n    certificates: [ a.pem ]\n",
+                "receipts.timestamping").getMessage()).contains("must not hold credentials").doesNotContain("secret");
         assertThat(fails("receipts:\n  timestamping:\n    timeout: 1m\n", "receipts.timestamping.timeout").getMessage())
                 .contains("must be between");
     }
