@@ -3,6 +3,7 @@ package org.treatyexchange.sdk;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import org.treatyexchange.sdk.internal.Cms;
+import org.treatyexchange.sdk.internal.CmsTimestamps;
 import org.treatyexchange.sdk.wire.InboxItem;
 import org.treatyexchange.sdk.wire.InboxItemJson;
 import org.treatyexchange.sdk.wire.MessageReceipt;
@@ -37,6 +38,39 @@ public final class ReceiptVerifier {
     public static byte[] verify(byte[] cms, X509Certificate trusted) throws VerificationException {
         Objects.requireNonNull(trusted, "trusted");
         return Cms.verify(cms, trusted);
+    }
+
+    /**
+     * The RFC 3161 timestamp of a receipt: first its signature as {@link #verify} ({@code serverReceiptCert}), then
+     * its token as {@link ReceiptTimestamp} says — for this very signature (message imprint = hash of the signature
+     * value), signed by a time-stamping authority whose certificate is one of {@code trustedAuthorities} or chains
+     * to one of them.
+     *
+     * @throws VerificationException {@link VerificationException.Reason#TIMESTAMP} when there is no token (yet) or it
+     *     does not verify; another reason when the receipt's own signature does not
+     */
+    public static ReceiptTimestamp verifyTimestamp(byte[] cms, X509Certificate serverReceiptCert,
+            java.util.Collection<X509Certificate> trustedAuthorities) throws VerificationException {
+        Objects.requireNonNull(trustedAuthorities, "trustedAuthorities");
+        verify(cms, serverReceiptCert);
+        return CmsTimestamps.verify(cms, trustedAuthorities);
+    }
+
+    /**
+     * The receipt's timestamp token (DER, what {@code openssl ts -verify -token_in} reads), if it has one; not
+     * verified (see {@link #verifyTimestamp}).
+     */
+    public static java.util.Optional<byte[]> timestampToken(byte[] cms) throws VerificationException {
+        return CmsTimestamps.token(cms);
+    }
+
+    /**
+     * When the exchange asked for the timestamp of a receipt that went out without one (every authority was down
+     * or slow): it keeps asking and serves the receipt again with its token. Empty for a receipt with a token, or
+     * one the exchange did not ask a timestamp for. An unsigned hint, not evidence.
+     */
+    public static java.util.Optional<java.time.Instant> timestampPendingSince(byte[] cms) throws VerificationException {
+        return CmsTimestamps.pendingSince(cms);
     }
 
     /** A signed {@link MessageReceipt}: signature as {@link #verify}, then strict JSON. */

@@ -25,7 +25,12 @@ public final class VerificationException extends Exception {
         /** The signature or the message digest does not verify, or the certificate was not valid at the signing time. */
         BAD_SIGNATURE,
         /** The signature is good but the content is not the expected wire format or not the expected value. */
-        CONTENT
+        CONTENT,
+        /**
+         * The receipt's RFC 3161 timestamp is missing, is not for this signature, or is not signed by a time-stamping
+         * authority the caller trusts.
+         */
+        TIMESTAMP
     }
 
     /** @serial why verification failed */

@@ -63,6 +63,7 @@ import org.treatyexchange.server.sftp.SftpService;
 import org.treatyexchange.server.sftp.SftpSettings;
 import org.treatyexchange.server.config.ConfigException;
 import org.treatyexchange.server.store.Store;
+import org.treatyexchange.server.timestamp.ReceiptTimestamps;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.blob.BlobStore;
 import java.time.Duration;
@@ -170,18 +171,20 @@ public final class Server implements AutoCloseable {
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
         audit.observe(metrics);
+        ReceiptTimestamps timestamps = ReceiptTimestamps.of(store, config.receipts().timestamping(), home::resolve, audit, clock);
+        started.add(timestamps);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock, config.release().fourEyesLevels());
         Reports reports = new Reports(store, registry, vault,
                 config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
         filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota(), config.limits().maxConcurrentUploadsPerAccount(), config.limits().freeSpaceReserve(),
-                new RoutingPolicy(registry, config.reportTypes(), release));
+                new RoutingPolicy(registry, config.reportTypes(), release), timestamps);
 
         AuditTrail trail = new AuditTrail(audit, store);
         FilingRules rules = new FilingRules(List.copyOf(config.reportTypes().stream().map(ServerConfig.ReportType::id).toList()), registry, clock, config.limits().maxFileNameLength());
         StandingInstructions instructions = new StandingInstructions(store, registry, config.reportTypes());
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
-                config.limits().maxFileSize(), config.reportTypeIds()), rules, registry, filings, vault, blobs, receiptSigner, audit, store, clock);
+                config.limits().maxFileSize(), config.reportTypeIds()), rules, registry, filings, vault, blobs, receiptSigner, audit, store, clock, timestamps);
         StateDesk states = new StateDesk(rules, filings, new Manifests(store, audit, clock), messages, release, reports, instructions,
                 registry, vault, store, trail, new RefusalNotices(store, clock, config.limits().refusalNoticeRetention()), clock);
         SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
@@ -249,6 +252,7 @@ public final class Server implements AutoCloseable {
         }
         checkpoints.checkpointNow(); // the head as this start leaves it, signed at once
         checkpoints.start(config.audit().checkpointInterval());
+        timestamps.start(); // receipts that went out without a timestamp, here or before a restart
         if (demo) {
             // the demo's people are enrolled with the secrets of demo/<account>.totp, unless they enrolled another at login
             Map<String, String> totpSecrets = new java.util.HashMap<>();

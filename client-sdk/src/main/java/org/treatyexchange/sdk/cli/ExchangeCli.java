@@ -24,6 +24,7 @@ import org.treatyexchange.sdk.FilingResult;
 import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.sdk.KeyGenerator;
 import org.treatyexchange.sdk.ProgressListener;
+import org.treatyexchange.sdk.ReceiptTimestamp;
 import org.treatyexchange.sdk.ReceiptVerifier;
 import org.treatyexchange.sdk.RetryPolicy;
 import org.treatyexchange.sdk.SentMessage;
@@ -60,7 +61,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "exchange", mixinStandardHelpOptions = true, version = "Treaty Exchange client 0.1.0",
         description = "File reports, send signed messages and read the inbound queue of the Treaty Exchange.",
         subcommands = {ExchangeCli.Submit.class, ExchangeCli.Send.class, ExchangeCli.Inbox.class, ExchangeCli.Ack.class,
-            ExchangeCli.Fetch.class, ExchangeCli.VerifyReceipt.class, ExchangeCli.Keygen.class, ExchangeCli.HostKey.class})
+            ExchangeCli.Fetch.class, ExchangeCli.VerifyReceipt.class, ExchangeCli.ReceiptTimestampCommand.class, ExchangeCli.Keygen.class, ExchangeCli.HostKey.class})
 public final class ExchangeCli implements Callable<Integer> {
 
     /** Done. */
@@ -477,6 +478,9 @@ public final class ExchangeCli implements Callable<Integer> {
         Path certificate;
         @Option(names = "--document", paramLabel = "FILE", description = "also check that this file is the document the receipt names")
         Path document;
+        @Option(names = "--tsa-certificate", paramLabel = "PEM", description = "also require an RFC 3161 timestamp on the receipt, by "
+                + "a time-stamping authority whose certificate is this one or chains to it (repeat for several)")
+        List<Path> tsaCertificates = new ArrayList<>();
 
         @Override
         public Integer call() {
@@ -505,6 +509,7 @@ public final class ExchangeCli implements Callable<Integer> {
                     // the audit event that recorded it: what an auditor checks an audit export against (verify-audit --anchors)
                     org.treatyexchange.sdk.internal.Cms.anchorOf(cms)
                             .ifPresent(a -> n.putObject("auditAnchor").put("seq", a.seq()).put("hash", a.hash()));
+                    checkTimestamp(cms, cert, n);
                 } catch (VerificationException notAReceipt) {
                     if (notAReceipt.reason() != VerificationException.Reason.CONTENT || document != null) {
                         throw notAReceipt;
@@ -517,7 +522,42 @@ public final class ExchangeCli implements Callable<Integer> {
             }, n -> "Verification successful: " + n.get("kind").asText() + " signed by the exchange\n"
                     + (n.has("auditAnchor") ? "Audit anchor: event " + n.get("auditAnchor").get("seq").asLong() + ", hash "
                             + n.get("auditAnchor").get("hash").asText() + "\n" : "")
+                    + (n.has("timestamp") ? "Timestamp: " + timestampText(n.get("timestamp")) + "\n" : "")
                     + n.get("content").toPrettyString());
+        }
+
+        /** With --tsa-certificate the timestamp must verify; without, the receipt's timestamp is only described. */
+        private void checkTimestamp(byte[] cms, java.security.cert.X509Certificate receiptCert, ObjectNode n)
+                throws IOException, GeneralSecurityException, VerificationException {
+            ObjectNode t = n.putObject("timestamp");
+            if (!tsaCertificates.isEmpty()) {
+                List<java.security.cert.X509Certificate> trusted = new ArrayList<>();
+                for (Path p : tsaCertificates) {
+                    try (var in = Files.newInputStream(p)) {
+                        trusted.add((java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                                .generateCertificate(in));
+                    }
+                }
+                ReceiptTimestamp ts = ReceiptVerifier.verifyTimestamp(cms, receiptCert, trusted);
+                t.put("status", "verified").put("time", ts.time().toString()).put("authority", ts.authority())
+                        .put("serialNumber", ts.serialNumber()).put("policy", ts.policy());
+            } else if (ReceiptVerifier.timestampToken(cms).isPresent()) {
+                t.put("status", "present-not-checked");
+            } else if (ReceiptVerifier.timestampPendingSince(cms).isPresent()) {
+                t.put("status", "pending").put("requestedAt", ReceiptVerifier.timestampPendingSince(cms).get().toString());
+            } else {
+                t.put("status", "none");
+            }
+        }
+
+        private static String timestampText(com.fasterxml.jackson.databind.JsonNode t) {
+            return switch (t.get("status").asText()) {
+                case "verified" -> "verified, " + t.get("time").asText() + " by " + t.get("authority").asText();
+                case "present-not-checked" -> "present, not checked (give --tsa-certificate)";
+                case "pending" -> "not yet (asked for at " + t.get("requestedAt").asText()
+                        + "; the exchange keeps asking: fetch the receipt again later)";
+                default -> "none";
+            };
         }
 
         private void checkDocument(VerifiedReceipt r) throws IOException, VerificationException {
@@ -528,6 +568,47 @@ public final class ExchangeCli implements Callable<Integer> {
             if (!match) {
                 throw new VerificationException(VerificationException.Reason.CONTENT, "the receipt does not name this document");
             }
+        }
+    }
+
+    @Command(name = "receipt-timestamp", mixinStandardHelpOptions = true,
+            description = "Write out a receipt's RFC 3161 timestamp token (and the signature it covers) for openssl ts -verify. "
+                    + "Offline; checks nothing itself: openssl ts -verify -in TOKEN -token_in -data SIGNATURE -CAfile TSA-CA.pem does.")
+    static final class ReceiptTimestampCommand implements Callable<Integer> {
+        @ParentCommand ExchangeCli cli;
+        @Option(names = "--receipt", paramLabel = "FILE", required = true, description = "the signed receipt (.p7s, DER)") Path receipt;
+        @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to write the token (DER, e.g. token.tsr)") Path out;
+        @Option(names = "--signature-out", paramLabel = "FILE", description = "also write the receipt's signature value, the data the "
+                + "token covers (for openssl ts -verify -data)") Path signatureOut;
+
+        @Override
+        public Integer call() {
+            return cli.execute(() -> {
+                byte[] cms = Files.readAllBytes(receipt);
+                if (cms.length > ReceiptVerifier.MAX_CMS_BYTES) {
+                    throw new VerificationException(VerificationException.Reason.TOO_LARGE, "the file is too large to be a receipt");
+                }
+                java.util.Optional<byte[]> token = ReceiptVerifier.timestampToken(cms);
+                if (token.isEmpty()) {
+                    java.util.Optional<java.time.Instant> pending = ReceiptVerifier.timestampPendingSince(cms);
+                    throw new VerificationException(VerificationException.Reason.TIMESTAMP, pending.isPresent()
+                            ? "the receipt has no timestamp yet (asked for at " + pending.get() + "); fetch the receipt again later"
+                            : "the receipt has no timestamp");
+                }
+                writeAtomically(out, token.get());
+                ObjectNode n = object();
+                n.put("tokenFile", out.toString());
+                n.put("signatureDigest", org.treatyexchange.sdk.internal.CmsTimestamps.signatureDigestHex(cms));
+                if (signatureOut != null) {
+                    writeAtomically(signatureOut, org.treatyexchange.sdk.internal.CmsTimestamps.signatureValue(cms));
+                    n.put("signatureFile", signatureOut.toString());
+                }
+                return n;
+            }, n -> "timestamp token written to " + n.get("tokenFile").asText()
+                    + (n.has("signatureFile") ? "; the signature it covers to " + n.get("signatureFile").asText() : "")
+                    + "\nit must cover the digest " + n.get("signatureDigest").asText()
+                    + "\ncheck it: openssl ts -verify -in " + n.get("tokenFile").asText() + " -token_in -digest "
+                    + n.get("signatureDigest").asText() + " -CAfile TSA-CA.pem");
         }
     }
 

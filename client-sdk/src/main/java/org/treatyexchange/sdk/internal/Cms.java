@@ -33,6 +33,11 @@ import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.ess.ESSCertIDv2;
+import org.bouncycastle.asn1.ess.SigningCertificateV2;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.IssuerSerial;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -74,8 +79,8 @@ import org.treatyexchange.sdk.wire.AuditAnchor;
 
 /**
  * CMS SignedData (RFC 5652) as the exchange uses it: content encapsulated ({@code id-data}), one
- * signer, signed attributes content-type, message-digest, signing-time and CMS algorithm protection,
- * the signer's certificate chain included, DER.
+ * signer, signed attributes content-type, message-digest, signing-time, ESS signing-certificate-v2 and CMS
+ * algorithm protection, the signer's certificate chain included, DER.
  */
 public final class Cms {
 
@@ -236,6 +241,7 @@ public final class Cms {
                 time = time.add(ANCHOR, new DERSequence(new ASN1Encodable[] {
                     new ASN1Integer(anchor.seq()), new DEROctetString(HexFormat.of().parseHex(anchor.hash()))}));
             }
+            time = time.add(PKCSObjectIdentifiers.id_aa_signingCertificateV2, signingCertificateV2(chain.get(0)));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             // The default generator adds content-type, message-digest and CMS algorithm protection.
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
@@ -247,6 +253,22 @@ public final class Cms {
             return signed.getEncoded(ASN1Encoding.DER);
         } catch (OperatorCreationException | CMSException | IOException e) {
             throw new GeneralSecurityException("CMS signing failed", e);
+        }
+    }
+
+    /**
+     * ESS signing-certificate-v2 (RFC 5035) naming {@code certificate} by its SHA-256 hash and issuer and serial: the
+     * signed attribute that binds the signature to its certificate, which ETSI CAdES baseline signatures (B-B) require.
+     */
+    static SigningCertificateV2 signingCertificateV2(X509Certificate certificate) throws GeneralSecurityException {
+        try {
+            X509CertificateHolder holder = new X509CertificateHolder(certificate.getEncoded());
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
+            // SHA-256 is the attribute's default hash algorithm, so it is left out of the encoding (RFC 5035).
+            return new SigningCertificateV2(new ESSCertIDv2[] {new ESSCertIDv2(hash,
+                    new IssuerSerial(new GeneralNames(new GeneralName(holder.getIssuer())), holder.getSerialNumber()))});
+        } catch (IOException e) {
+            throw new GeneralSecurityException("the signer's certificate cannot be encoded", e);
         }
     }
 

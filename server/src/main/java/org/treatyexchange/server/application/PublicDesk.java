@@ -70,6 +70,25 @@ public final class PublicDesk {
         }
     }
 
+    /**
+     * The audit chain's newest signed checkpoint as the public site lists it: the event it names, the chain's hash
+     * there, and when the server signed it; the signature itself is {@link #latestAuditCheckpoint}.
+     */
+    public record AuditCheckpoint(long seq, String hash, java.time.Instant signedAt) {
+    }
+
+    /** The newest signed checkpoint's position, hash and time, if the server signed one. */
+    public java.util.Optional<AuditCheckpoint> latestAuditCheckpointSummary() throws Refusal {
+        if (checkpoints == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return checkpoints.latestStored().map(c -> new AuditCheckpoint(c.seq(), c.hash(), c.signedAt()));
+        } catch (org.treatyexchange.server.store.StoreException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the audit checkpoint could not be read", e);
+        }
+    }
+
     /** A State as the public pages name it. */
     public record State(String code, String name) {
     }

@@ -32,6 +32,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param audit the audit chain's checkpoints and start-up check
  * @param monitoring the health and metrics listener (plain HTTP, loopback by default)
  * @param release how the secretariat's release is decided (four-eyes per level)
+ * @param receipts how receipts are made: their RFC 3161 timestamps
  */
 public record ServerConfig(
         Path home,
@@ -48,7 +49,8 @@ public record ServerConfig(
         Portal portal,
         Audit audit,
         Monitoring monitoring,
-        Release release) {
+        Release release,
+        Receipts receipts) {
 
     /** As the canonical constructor, with the portal's defaults (for callers that predate the portal). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
@@ -56,10 +58,11 @@ public record ServerConfig(
         this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS, Audit.DEFAULTS, Monitoring.DEFAULTS);
     }
 
-    /** As the canonical constructor, with the release's defaults (no four-eyes; for callers that predate it). */
+    /** As the canonical constructor, with the release's defaults (no four-eyes) and receipts untimestamped (for callers that predate them). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
             Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring) {
-        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, Release.DEFAULTS);
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, Release.DEFAULTS,
+                Receipts.DEFAULTS);
     }
 
     /** As the canonical constructor, with the audit's defaults (for callers that predate checkpoints). */
@@ -83,6 +86,7 @@ public record ServerConfig(
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(monitoring, "monitoring");
         Objects.requireNonNull(release, "release");
+        Objects.requireNonNull(receipts, "receipts");
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
         reportTypes = List.copyOf(reportTypes);
@@ -97,42 +101,48 @@ public record ServerConfig(
 
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release);
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release);
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /** The same configuration with other HTTPS API settings. */
     public ServerConfig withApi(Api newApi) {
-        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release);
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release);
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /** The same configuration with another document storage (environment overrides, tests). */
     public ServerConfig withStorage(Storage newStorage) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring, release);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring, release);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /** The same configuration with other audit settings (the start-up override, tests). */
     public ServerConfig withAudit(Audit newAudit) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring, release);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring, release, receipts);
+    }
+
+    /** A copy with other receipt settings (timestamping). */
+    public ServerConfig withReceipts(Receipts newReceipts) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
+                audit, monitoring, release, newReceipts);
     }
 
     /** The same configuration with other release settings (four-eyes; tests). */
     public ServerConfig withRelease(Release newRelease) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, newRelease);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, newRelease, receipts);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
@@ -143,7 +153,7 @@ public record ServerConfig(
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /**
@@ -156,7 +166,7 @@ public record ServerConfig(
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /**
@@ -169,7 +179,7 @@ public record ServerConfig(
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /**
@@ -180,7 +190,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring, release);
+                reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /**
@@ -190,7 +200,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiBind(String bind) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring, release);
+                reportTypes, portal, audit, monitoring, release, receipts);
     }
 
     /**
@@ -199,24 +209,24 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the port is not in 0..65535 or equals another listener's
      */
     public ServerConfig withPortalPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring, release);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring, release, receipts);
     }
 
     /** A copy whose browser portal listens on another address (command-line or environment override). */
     public ServerConfig withPortalBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring, release);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring, release, receipts);
     }
 
     /** A copy whose health and metrics listener uses another port (command-line or environment override). */
     public ServerConfig withMonitoringPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, monitoring.withPort(port), release);
+                audit, monitoring.withPort(port), release, receipts);
     }
 
     /** A copy with other health and metrics listener settings. */
     public ServerConfig withMonitoring(Monitoring newMonitoring) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, newMonitoring, release);
+                audit, newMonitoring, release, receipts);
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
@@ -956,6 +966,79 @@ public record ServerConfig(
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(defaultLevel, "defaultLevel");
             Objects.requireNonNull(deadline, "deadline");
+        }
+    }
+
+    /**
+     * How receipts are made.
+     *
+     * @param timestamping RFC 3161 timestamps on receipts; off by default
+     */
+    public record Receipts(Timestamping timestamping) {
+        public static final Receipts DEFAULTS = new Receipts(Timestamping.OFF);
+
+        public Receipts {
+            Objects.requireNonNull(timestamping, "timestamping");
+        }
+    }
+
+    /**
+     * RFC 3161 timestamps on receipts (issue 21): after the filing's transaction commits, the server asks the
+     * authorities at {@code urls}, in order, for a token over its receipt's signature, and puts it into the receipt as
+     * the CAdES signature-time-stamp. A filing never waits longer than {@code timeout} for it: with every authority
+     * down or slow, the receipt goes out without one (saying so) and the server keeps asking in the background,
+     * {@code retryInterval} after the first failure, doubling up to {@code maxRetryInterval}, at most
+     * {@code maxAttempts} times; the timestamped receipt is then served beside the first one.
+     *
+     * @param urls             the authorities' {@code http} or {@code https} URLs; empty: off
+     * @param certificates     PEM files (relative to home) of the authorities' certificates or of the CAs that issue
+     *                         them: a token is believed only when its signer is one of them or chains to one
+     * @param timeout          how long a filing waits for a timestamp (all authorities together), 100 ms to 30 s
+     * @param retryInterval    the first background retry's delay, 100 ms to 1 day
+     * @param maxRetryInterval the longest delay between retries, at least {@code retryInterval}, at most 1 day
+     * @param maxAttempts      background tries before the server gives up on a receipt (audited), 1 to 1000
+     */
+    public record Timestamping(List<java.net.URI> urls, List<Path> certificates, Duration timeout, Duration retryInterval,
+            Duration maxRetryInterval, int maxAttempts) {
+        public static final Timestamping OFF = new Timestamping(List.of(), List.of(), Duration.ofSeconds(2), Duration.ofSeconds(30),
+                Duration.ofHours(1), 48);
+
+        public Timestamping {
+            urls = List.copyOf(urls);
+            certificates = List.copyOf(certificates);
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(retryInterval, "retryInterval");
+            Objects.requireNonNull(maxRetryInterval, "maxRetryInterval");
+            for (java.net.URI u : urls) {
+                if (!u.isAbsolute() || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                    throw new IllegalArgumentException("receipts.timestamping.urls: " + u + " is not an http or https URL");
+                }
+                if (u.getRawUserInfo() != null) {
+                    // it would be logged with every failed try, and sent in clear over http
+                    throw new IllegalArgumentException("receipts.timestamping.urls: a URL must not hold credentials (user:password@)");
+                }
+            }
+            if (!urls.isEmpty() && certificates.isEmpty()) {
+                throw new IllegalArgumentException("receipts.timestamping.certificates: give the PEM certificate of each authority"
+                        + " in urls (or of the CA that issues it), or no token could be believed");
+            }
+            if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(Duration.ofSeconds(30)) > 0) {
+                throw new IllegalArgumentException("receipts.timestamping.timeout must be between 100ms and 30s");
+            }
+            if (retryInterval.compareTo(Duration.ofMillis(100)) < 0 || retryInterval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("receipts.timestamping.retryInterval must be between 100ms and 1d");
+            }
+            if (maxRetryInterval.compareTo(retryInterval) < 0 || maxRetryInterval.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("receipts.timestamping.maxRetryInterval must be between retryInterval and 1d");
+            }
+            if (maxAttempts < 1 || maxAttempts > 1000) {
+                throw new IllegalArgumentException("receipts.timestamping.maxAttempts must be between 1 and 1000");
+            }
+        }
+
+        /** Whether receipts are timestamped at all. */
+        public boolean enabled() {
+            return !urls.isEmpty();
         }
     }
 }

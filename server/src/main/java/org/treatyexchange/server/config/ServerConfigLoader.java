@@ -59,7 +59,8 @@ public final class ServerConfigLoader {
      */
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
-                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit", "monitoring", "release");
+                "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit", "monitoring",
+                "release", "receipts");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -78,7 +79,8 @@ public final class ServerConfigLoader {
                         ? root.get("api").get("port").integer(ServerConfig.Api.DEFAULTS.port(), 0, 65535) : -1),
                 audit(root.get("audit")),
                 monitoring(root.get("monitoring")),
-                release(root.get("release")));
+                release(root.get("release")),
+                receipts(root.get("receipts")));
     }
 
     /** {@code release.fourEyes.levels}: the levels whose release needs a second secretariat person; none by default. */
@@ -103,6 +105,31 @@ public final class ServerConfigLoader {
         checkBind(bindNode, bind);
         return new ServerConfig.Monitoring(n.get("enabled").bool(d.enabled()), bind, n.get("port").integer(d.port(), 0, 65535),
                 n.get("minFreeSpace").bytes(d.minFreeSpace(), 0, 1L << 50));
+    }
+
+    private static ServerConfig.Receipts receipts(ConfigNode n) throws ConfigException {
+        n.requireKeys("timestamping");
+        ConfigNode t = n.get("timestamping");
+        t.requireKeys("urls", "certificates", "timeout", "retryInterval", "maxRetryInterval", "maxAttempts");
+        ServerConfig.Timestamping d = ServerConfig.Timestamping.OFF;
+        List<java.net.URI> urls = new java.util.ArrayList<>();
+        ConfigNode urlsNode = t.get("urls");
+        for (String u : urlsNode.texts(List.of())) {
+            try {
+                urls.add(new java.net.URI(u));
+            } catch (java.net.URISyntaxException e) {
+                throw urlsNode.error("'" + u + "' is not a URL; write http://HOST[:PORT]/PATH or https://…");
+            }
+        }
+        try {
+            return new ServerConfig.Receipts(new ServerConfig.Timestamping(urls, t.get("certificates").paths(List.of()),
+                    t.get("timeout").duration(d.timeout(), java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(30)),
+                    t.get("retryInterval").duration(d.retryInterval(), java.time.Duration.ofMillis(100), java.time.Duration.ofDays(1)),
+                    t.get("maxRetryInterval").duration(d.maxRetryInterval(), java.time.Duration.ofMillis(100), java.time.Duration.ofDays(1)),
+                    t.get("maxAttempts").integer(d.maxAttempts(), 1, 1000)));
+        } catch (IllegalArgumentException e) {
+            throw t.error(e.getMessage());
+        }
     }
 
     /** Only the interval: starting on a broken chain is a command-line decision, never a setting left in a file. */

@@ -19,9 +19,11 @@ import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.crypto.DocumentVault;
 import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.crypto.TamperedDocumentException;
+import org.treatyexchange.server.timestamp.ReceiptTimestamps;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
+import org.treatyexchange.server.store.ReceiptTimestampRecords;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.SubmissionRecords;
@@ -53,6 +55,7 @@ public final class FilingService {
     private final FilingPolicy policy;
     private final UploadsInFlight uploads;
     private final long freeSpaceReserve;
+    private final ReceiptTimestamps timestamps;
     /** Documents being received or stored but not yet recorded or discarded: what a graceful stop waits for. */
     private final Object inFlightLock = new Object();
     private int inFlight;
@@ -64,6 +67,15 @@ public final class FilingService {
      */
     public FilingService(Store store, DocumentVault vault, BlobStore blobs, ReceiptSigner receiptSigner, AuditLog audit,
             Clock clock, long maxFileSize, long accountQuota, int maxUploadsPerAccount, long freeSpaceReserve, FilingPolicy policy) {
+        this(store, vault, blobs, receiptSigner, audit, clock, maxFileSize, accountQuota, maxUploadsPerAccount, freeSpaceReserve, policy,
+                ReceiptTimestamps.off());
+    }
+
+    /** As above, with receipts timestamped as {@code timestamps} says (issue 21). */
+    public FilingService(Store store, DocumentVault vault, BlobStore blobs, ReceiptSigner receiptSigner, AuditLog audit,
+            Clock clock, long maxFileSize, long accountQuota, int maxUploadsPerAccount, long freeSpaceReserve, FilingPolicy policy,
+            ReceiptTimestamps timestamps) {
+        this.timestamps = timestamps;
         this.policy = policy;
         this.uploads = new UploadsInFlight(accountQuota, maxUploadsPerAccount);
         this.freeSpaceReserve = freeSpaceReserve;
@@ -370,15 +382,36 @@ public final class FilingService {
     public List<Accepted> record(List<Received> received, AlsoInTransaction more) throws Refusal {
         try {
             List<Accepted> accepted = recordAll(received, more);
+            List<Integer> recorded = new java.util.ArrayList<>();
             for (int i = 0; i < received.size(); i++) {
                 if (accepted.get(i).filing().blobId().equals(received.get(i).document().blobId())) {
                     received.get(i).ticket().recorded(); // not a resend answered with the original
+                    recorded.add(i);
                 }
             }
-            return accepted;
+            return timestamped(accepted, recorded);
         } finally {
             received.forEach(r -> r.ticket().done());
         }
+    }
+
+    /**
+     * The new filings' receipts with their timestamps, asked for now that the transaction has committed (within the
+     * configured timeout; the ones not stamped go out as issued, saying their timestamp is pending).
+     */
+    private List<Accepted> timestamped(List<Accepted> accepted, List<Integer> recorded) {
+        if (!timestamps.enabled() || recorded.isEmpty()) {
+            return accepted;
+        }
+        List<ReceiptTimestamps.Issued> issued = recorded.stream().map(i -> new ReceiptTimestamps.Issued(
+                ReceiptTimestampRecords.filing(accepted.get(i).filing().id()), accepted.get(i).signedReceipt())).toList();
+        List<byte[]> handedOut = timestamps.stampNow(issued);
+        List<Accepted> out = new java.util.ArrayList<>(accepted);
+        for (int k = 0; k < recorded.size(); k++) {
+            int i = recorded.get(k);
+            out.set(i, new Accepted(accepted.get(i).filing(), handedOut.get(k)));
+        }
+        return out;
     }
 
     private List<Accepted> recordAll(List<Received> received, AlsoInTransaction more) throws Refusal {
@@ -483,8 +516,9 @@ public final class FilingService {
         }
         // Chained now, under the writers' lock every write transaction holds: the receipt names this event
         // as its anchor, so its signature is made here rather than ahead of the transaction.
-        byte[] signed = receiptSigner.sign(draft.receipt(), audit.appendNow(tx, event));
+        byte[] signed = timestamps.asIssued(receiptSigner.sign(draft.receipt(), audit.appendNow(tx, event)));
         tx.filings().insertReceipt(id, signed);
+        timestamps.request(tx, ReceiptTimestampRecords.filing(id));
         policy.onRecorded(tx, filing, routed); // its plan, and its release where the policy says at once
         tx.afterCommit(() -> LOG.info("filing {} accepted: state={} account={} size={} level={}", id, s.state(), s.account(),
                 doc.size(), routed.level().wireName()));

@@ -54,10 +54,12 @@ import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.MessageRecords.MessageRecord;
+import org.treatyexchange.server.store.ReceiptTimestampRecords;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.Tx;
 import org.treatyexchange.server.store.blob.BlobStore;
+import org.treatyexchange.server.timestamp.ReceiptTimestamps;
 
 /**
  * The signed-message channel's rules: who may send what, when a message is new, a resend or a
@@ -71,6 +73,7 @@ public final class MessageService {
     private static final Logger LOG = LoggerFactory.getLogger(MessageService.class);
 
     private final MessageSettings settings;
+    private final ReceiptTimestamps timestamps;
     private final FilingRules rules;
     private final RegistryService registry;
     private final FilingService filings;
@@ -83,6 +86,13 @@ public final class MessageService {
 
     public MessageService(MessageSettings settings, FilingRules rules, RegistryService registry, FilingService filings, DocumentVault vault,
             BlobStore blobs, ReceiptSigner signer, AuditLog audit, Store store, Clock clock) {
+        this(settings, rules, registry, filings, vault, blobs, signer, audit, store, clock, ReceiptTimestamps.off());
+    }
+
+    /** As above, with receipts timestamped as {@code timestamps} says (issue 21). */
+    public MessageService(MessageSettings settings, FilingRules rules, RegistryService registry, FilingService filings, DocumentVault vault,
+            BlobStore blobs, ReceiptSigner signer, AuditLog audit, Store store, Clock clock, ReceiptTimestamps timestamps) {
+        this.timestamps = timestamps;
         this.settings = settings;
         this.rules = rules;
         this.registry = registry;
@@ -330,7 +340,7 @@ public final class MessageService {
             }
             done = true;
             received.clear();
-            return receipt[0];
+            return timestamps.stampNow(ReceiptTimestampRecords.message(e.state(), e.messageId()), receipt[0]);
         }
 
         /**
@@ -363,7 +373,7 @@ public final class MessageService {
                     .withDetail("envelopeSha256", checked.digest())
                     .withDetail("signerFingerprint", checked.signerFingerprint())
                     .withDetail("documents", Integer.toString(accepted.size())));
-            byte[] signedReceipt = signer.sign(receiptContent(accepted, at), anchor);
+            byte[] signedReceipt = timestamps.asIssued(signer.sign(receiptContent(accepted, at), anchor));
             try {
                 tx.messages().insert(new MessageRecord(e.state(), e.messageId(), e.type().wireName(), client.account(), checked.signerFingerprint(),
                         checked.digest(), envelopeBlob.blobId(), envelopeBlob.size(), at, signedReceipt),
@@ -374,6 +384,7 @@ public final class MessageService {
                 }
                 throw dup;
             }
+            timestamps.request(tx, ReceiptTimestampRecords.message(e.state(), e.messageId()));
             if (e.type() == MessageType.INSTRUCTION) {
                 tx.instructions().put(new InstructionRecords.SetInstruction(e.state(), reportType, level, e.namedStates(),
                         e.messageId(), client.account(), at));
@@ -475,7 +486,7 @@ public final class MessageService {
             MessageReceipt r = new MessageReceipt(MessageReceipt.CURRENT_VERSION, MessageReceipt.Kind.SECRETARIAT_MESSAGE, messageId, null, account,
                     signerFingerprint, digest, at, null, null, null, List.of(), states);
             byte[] content = MessageReceiptJson.toBytes(r);
-            return store.inTransaction(tx -> {
+            byte[] issued = store.inTransaction(tx -> {
                 for (DocumentVault.StoredDocument blob : stored) {
                     tx.documentKeys().insert(blob.key());
                 }
@@ -487,11 +498,13 @@ public final class MessageService {
                 AuditAnchor anchor = audit.appendNow(tx, AuditEvent.ok("secretariat-message.sent", account, source, messageId)
                         .withDetail("recipients", String.join(",", states))
                         .withDetail("title", title));
-                byte[] receipt = signer.sign(content, anchor);
+                byte[] receipt = timestamps.asIssued(signer.sign(content, anchor));
                 tx.messages().insert(new MessageRecord(SECRETARIAT, messageId, "secretariat-message", account, signerFingerprint, digest,
                         envelopeBlob.blobId(), envelopeBlob.size(), at, receipt), List.of());
+                timestamps.request(tx, ReceiptTimestampRecords.message(SECRETARIAT, messageId));
                 return receipt;
             });
+            return timestamps.stampNow(ReceiptTimestampRecords.message(SECRETARIAT, messageId), issued);
         } catch (StoreException e) {
             stored.forEach(b -> discardBlob(b.blobId()));
             if (e.reason() == StoreException.Reason.DUPLICATE) {

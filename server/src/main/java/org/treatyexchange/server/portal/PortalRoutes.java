@@ -35,7 +35,7 @@ final class PortalRoutes {
 
     PortalRoutes(PortalDesks desks, byte[] receiptCertificatePem, int maxDocuments) {
         this.pages = new Pages(new Templates());
-        this.publicPages = new PublicPages(desks.publicDesk(), pages);
+        this.publicPages = new PublicPages(desks.publicDesk(), pages, receiptCertificatePem);
         this.guard = new PortalSessionGuard(desks.logins());
         this.loginPages = new LoginPages(desks.logins(), guard, pages);
         this.statePages = new StatePages(desks.states(), pages, receiptCertificatePem, maxDocuments);

@@ -15,7 +15,8 @@ import org.treatyexchange.server.reporting.StateStatus;
 /**
  * The public site, without login: the released public reports (filtered by report type, period, State),
  * a page per State, the reporting table, downloads as attachments, and the audit chain's newest signed
- * checkpoint ({@code /audit/checkpoint.p7s}). Every answer comes from
+ * checkpoint: listed on {@code /audit} (position, head hash, time), downloaded from {@code /audit/checkpoint.p7s},
+ * checkable with the receipt certificate ({@code /audit/receipt-certificate.pem}). Every answer comes from
  * {@link PublicDesk}; a refusal becomes a page with its message ({@link Pages#refused}).
  */
 final class PublicPages {
@@ -25,10 +26,12 @@ final class PublicPages {
 
     private final PublicDesk desk;
     private final Pages pages;
+    private final byte[] receiptCertificatePem;
 
-    PublicPages(PublicDesk desk, Pages pages) {
+    PublicPages(PublicDesk desk, Pages pages, byte[] receiptCertificatePem) {
         this.desk = desk;
         this.pages = pages;
+        this.receiptCertificatePem = receiptCertificatePem.clone();
     }
 
     /** The answer to a GET of {@code path}, if it is one of the public pages. */
@@ -50,6 +53,15 @@ final class PublicPages {
         }
         if (path.equals("/reporting")) {
             return Optional.of(reporting(r, v));
+        }
+        if (path.equals("/audit")) {
+            Map<String, Object> p = new HashMap<>();
+            p.put("checkpoint", desk.latestAuditCheckpointSummary().orElse(null));
+            return Optional.of(pages.page("audit", v, p));
+        }
+        if (path.equals("/audit/receipt-certificate.pem")) {
+            return Optional.of(PageResponse.bytes("application/x-pem-file", receiptCertificatePem, "no-cache")
+                    .withHeader("Content-Disposition", ContentDisposition.attachment("receipt-certificate.pem")));
         }
         if (path.equals("/audit/checkpoint.p7s")) {
             byte[] cms = desk.latestAuditCheckpoint().orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no audit checkpoint yet"));

@@ -190,6 +190,22 @@ class AuditAnchorTest {
         assertThat(statement.kind()).isEqualTo(AuditStatement.CHECKPOINT);
         assertThat(statement.seq()).isEqualTo(seq);
 
+        // the public page lists it: position, head hash, time, the download and the certificate that checks it
+        HttpClient browser = HttpClient.newBuilder().sslContext(trusting(exchange.server().caCertificate())).build();
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(exchange.portalUrl("/audit"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<dd id=\"checkpoint-seq\">" + seq + "</dd>")
+                .contains("<code id=\"checkpoint-hash\">" + statement.hash() + "</code>")
+                .contains("id=\"checkpoint-time\"").contains("href=\"/audit/checkpoint.p7s\"")
+                .contains("href=\"/audit/receipt-certificate.pem\"");
+        HttpResponse<byte[]> pem = browser.send(HttpRequest.newBuilder(URI.create(exchange.portalUrl("/audit/receipt-certificate.pem")))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(pem.body()).isEqualTo(Files.readAllBytes(exchange.server().receiptCertificate()));
+        HttpResponse<String> home = browser.send(HttpRequest.newBuilder(URI.create(exchange.portalUrl("/"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(home.body()).contains("href=\"/audit\"");
+
         Path evidence = tmp.resolve("public-checkpoint");
         Files.createDirectories(evidence);
         Files.write(evidence.resolve("audit-checkpoint.p7s"), got.body());

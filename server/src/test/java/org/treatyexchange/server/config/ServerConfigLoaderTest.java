@@ -410,6 +410,38 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void receiptTimestampsAreOffByDefaultAndReadWithTheirAuthoritiesCertificates() throws Exception {
+        assertThat(ServerConfigLoader.load(SHIPPED).receipts().timestamping().enabled()).isFalse();
+        assertThat(load("").receipts()).isEqualTo(ServerConfig.Receipts.DEFAULTS);
+        ServerConfig c = load("""
+                receipts:
+                  timestamping:
+                    urls: [ "http://tsa.example.org/tsr", "https://tsa2.example.org/" ]
+                    certificates: [ keys/tsa-ca.pem ]
+                    timeout: 500ms
+                    retryInterval: 10s
+                    maxRetryInterval: 30m
+                    maxAttempts: 10
+                """);
+        ServerConfig.Timestamping t = c.receipts().timestamping();
+        assertThat(t.enabled()).isTrue();
+        assertThat(t.urls()).extracting(Object::toString).containsExactly("http://tsa.example.org/tsr", "https://tsa2.example.org/");
+        assertThat(t.certificates()).containsExactly(Path.of("keys/tsa-ca.pem"));
+        assertThat(t.timeout()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(t.maxAttempts()).isEqualTo(10);
+
+        // without a certificate no token could be believed; an authority is reached over http(s) only
+        assertThat(fails("receipts:\n  timestamping:\n    urls: [ \"http://tsa.example.org/\" ]\n", "receipts.timestamping").getMessage())
+                .contains("give the PEM certificate of each authority");
+        assertThat(fails("receipts:\n  timestamping:\n    urls: [ \"ftp://tsa.example.org/\" ]\n    certificates: [ a.pem ]\n",
+                "receipts.timestamping").getMessage()).contains("is not an http or https URL");
+        assertThat(fails("receipts:\n  timestamping:\n    urls: [ \"https://me:secret@tsa.example.org/\" ]\n    certificates: [ a.pem ]\n",
+                "receipts.timestamping").getMessage()).contains("must not hold credentials").doesNotContain("secret");
+        assertThat(fails("receipts:\n  timestamping:\n    timeout: 1m\n", "receipts.timestamping.timeout").getMessage())
+                .contains("must be between");
+    }
+
+    @Test
     void customReportTypesReplaceTheDefaults() throws Exception {
         ServerConfig c = load("""
                 reportTypes:

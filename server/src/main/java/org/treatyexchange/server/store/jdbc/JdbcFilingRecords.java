@@ -221,7 +221,11 @@ final class JdbcFilingRecords implements FilingRecords {
         try (PreparedStatement ps = tx.connection().prepareStatement(RECEIPT)) {
             ps.setString(1, Objects.requireNonNull(filingId, "filingId"));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(Base64.getDecoder().decode(rs.getString(1))) : Optional.empty();
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                // once timestamped (issue 21), the receipt with its token, kept beside this one
+                return Optional.of(JdbcReceiptTimestampRecords.asServed(tx, filingId, Base64.getDecoder().decode(rs.getString(1))));
             }
         } catch (SQLException e) {
             throw SqlErrors.map(e, "read receipt");

@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.treatyexchange.server.store.MessageRecords;
+import org.treatyexchange.server.store.ReceiptTimestampRecords;
 import org.treatyexchange.server.store.StoreException;
 import org.treatyexchange.server.store.StoreException.Reason;
 
@@ -77,7 +78,9 @@ final class JdbcMessageRecords implements MessageRecords {
                 return Optional.of(new MessageRecord(rs.getString("sender"), rs.getString("message_id"), rs.getString("kind"),
                         rs.getString("account"), rs.getString("signer_fingerprint"), rs.getString("envelope_sha256"),
                         rs.getString("envelope_blob_id"), rs.getLong("envelope_size"), Timestamps.get(rs, "received_at"),
-                        Base64.getDecoder().decode(rs.getString("receipt"))));
+                        // once timestamped (issue 21), the receipt with its token, kept beside this one
+                        JdbcReceiptTimestampRecords.asServed(tx, ReceiptTimestampRecords.message(sender, messageId),
+                                Base64.getDecoder().decode(rs.getString("receipt")))));
             }
         } catch (SQLException e) {
             throw SqlErrors.map(e, "read message");

@@ -14,6 +14,7 @@ import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.RegistryRecords;
 import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.RefusalNoticeRecords;
+import org.treatyexchange.server.store.ReceiptTimestampRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.PortalRecords;
 import org.treatyexchange.server.store.RoutingRecords;
@@ -41,6 +42,7 @@ final class JdbcTx implements Tx {
     private JdbcSubmissionRecords submissions;
     private JdbcPortalRecords portal;
     private JdbcRefusalNoticeRecords refusalNotices;
+    private JdbcReceiptTimestampRecords receiptTimestamps;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -150,6 +152,15 @@ final class JdbcTx implements Tx {
             portal = new JdbcPortalRecords(this);
         }
         return portal;
+    }
+
+    @Override
+    public ReceiptTimestampRecords receiptTimestamps() {
+        connection();
+        if (receiptTimestamps == null) {
+            receiptTimestamps = new JdbcReceiptTimestampRecords(this);
+        }
+        return receiptTimestamps;
     }
 
     @Override
