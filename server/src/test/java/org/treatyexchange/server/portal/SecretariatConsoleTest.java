@@ -278,4 +278,38 @@ class SecretariatConsoleTest {
         }
         assertThat(PortalLogin.auditLines(exchange, "secretariat-message.sent", "\"secretariat\"", "annex.pdf", "BOR")).hasSize(1);
     }
+
+    @Test
+    @Order(8)
+    void anAdministratorAddsAnSshKeyThatLogsInThenRemovesItAndItNoLongerDoes() throws Exception {
+        StatePortal.Session admin = portal.signIn(ConsoleFixture.ADMIN);
+        java.security.KeyPair key = org.treatyexchange.server.registry.TestKeys.ed25519();
+        String line = org.treatyexchange.server.registry.TestKeys.line(key.getPublic(), "added-in-console");
+        HttpResponse<String> added = portal.postForm(admin, "/secretariat/registry/keys",
+                "account=sylvania-system&sshKey=" + java.net.URLEncoder.encode(line, StandardCharsets.UTF_8) + "&csrf=" + admin.csrf());
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(303);
+        try (var session = exchange.login("sylvania-system", key); var sftp = exchange.sftp(session)) {
+            assertThat(sftp.readDir("/")).isNotNull();
+        }
+        String fingerprint = ConsoleFixture.attribute(portal.get(admin, "/secretariat/registry").body()
+                .lines().filter(l -> l.contains("added-in-console")).findFirst().orElseThrow(), "data-key");
+        assertThat(fingerprint).startsWith("SHA256:");
+        HttpResponse<String> removed = portal.postForm(admin, "/secretariat/registry/remove-key",
+                "account=sylvania-system&fingerprint=" + java.net.URLEncoder.encode(fingerprint, StandardCharsets.UTF_8) + "&csrf=" + admin.csrf());
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(303);
+        assertThat(Files.readString(registryFile())).doesNotContain(line);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> exchange.login("sylvania-system", key).close()))
+                .as("the removed key no longer logs in").isNotNull();
+        // the demo key is not in the file's list: refused with the reason, nothing changed
+        String page = portal.get(admin, "/secretariat/registry").body();
+        int row = page.indexOf("<tr data-account=\"sylvania-system\"");
+        String demo = ConsoleFixture.attribute(page.substring(row, page.indexOf("</tr>", row)).replaceFirst("(?s).*?<li ", "<li "), "data-key");
+        assertThat(demo).startsWith("SHA256:");
+        byte[] before = Files.readAllBytes(registryFile());
+        HttpResponse<String> refused = portal.postForm(admin, "/secretariat/registry/remove-key",
+                "account=sylvania-system&fingerprint=" + java.net.URLEncoder.encode(demo, StandardCharsets.UTF_8) + "&csrf=" + admin.csrf());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("edit the registry file by hand");
+        assertThat(Files.readAllBytes(registryFile())).isEqualTo(before);
+    }
 }
