@@ -458,11 +458,11 @@ public final class StateDesk {
         try {
             DocumentKey key = StoreCalls.read(store, tx -> tx.documentKeys().byBlobId(attachment.blobId()))
                     .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such attachment"));
-            SeekableByteChannel channel = vault.openReadOnly(key, attachment.size());
+            // audited before a byte is read: a download that cannot be audited does not happen
             audit.record(AuditEvent.ok("secretariat-message.attachment-read", caller.account(), caller.source(), entry.itemId())
                     .withDetail("seq", Long.toString(seq)).withDetail("attachment", attachment.fileName())
                     .withDetail("channel", caller.channel().wireName()));
-            return channel;
+            return vault.openReadOnly(key, attachment.size());
         } catch (IOException e) {
             throw new Refusal(Refusal.Reason.UNAVAILABLE, "the attachment could not be read", e);
         }
