@@ -277,6 +277,15 @@ class SecretariatConsoleTest {
             }
         }
         assertThat(PortalLogin.auditLines(exchange, "secretariat-message.sent", "\"secretariat\"", "annex.pdf", "BOR")).hasSize(1);
+
+        // to all States Parties: every party gets it, the signatory does not
+        HttpResponse<String> all = portal.postMultipart(sec, "/secretariat/messages", new StatePortal.Multipart().field("csrf", sec.csrf())
+                .field("all", "yes").field("title", "To every State Party").field("body", "A circular."));
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(303);
+        for (String person : List.of("arcadia-officer", "borealia-officer", "sylvania-officer")) {
+            assertThat(portal.get(portal.signIn(person), "/state/received").body()).as(person).contains("To every State Party");
+        }
+        assertThat(portal.get(portal.signIn("calvera-officer"), "/state/received").body()).doesNotContain("To every State Party");
     }
 
     @Test
