@@ -15,7 +15,9 @@ import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.FilingRules;
 import org.treatyexchange.server.application.LoginLockout;
 import org.treatyexchange.server.application.PortalLogins;
+import org.treatyexchange.server.application.AuditDesk;
 import org.treatyexchange.server.application.PublicDesk;
+import org.treatyexchange.server.application.RegistryDesk;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StandingInstructions;
 import org.treatyexchange.server.application.RefusalNotices;
@@ -174,8 +176,8 @@ public final class Server implements AutoCloseable {
         ReceiptTimestamps timestamps = ReceiptTimestamps.of(store, config.receipts().timestamping(), home::resolve, audit, clock);
         started.add(timestamps);
         ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock, config.release().fourEyesLevels());
-        Reports reports = new Reports(store, registry, vault,
-                config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
+        Reports reports = new Reports(store, registry, vault, config.reportTypes().stream()
+                .collect(java.util.stream.Collectors.toMap(ServerConfig.ReportType::id, ServerConfig.ReportType::deadline)), clock);
         filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),
                 config.limits().accountQuota(), config.limits().maxConcurrentUploadsPerAccount(), config.limits().freeSpaceReserve(),
                 new RoutingPolicy(registry, config.reportTypes(), release), timestamps);
@@ -227,7 +229,8 @@ public final class Server implements AutoCloseable {
             try {
                 portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                         portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
-                        new PortalDesks(publicDesk, logins, states, secretariat), java.nio.file.Files.readAllBytes(receiptCertificate),
+                        new PortalDesks(publicDesk, logins, states, secretariat, new RegistryDesk(registry, trail, clock),
+                                new AuditDesk(store, registry, receiptSigner, trail, clock)), java.nio.file.Files.readAllBytes(receiptCertificate),
                         new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()), clock);
             } catch (Exception e) {
                 throw portInUse(e, "portal.port", portal.bind(), portal.port(), "--portal-port", "EXCHANGE_PORTAL_PORT");

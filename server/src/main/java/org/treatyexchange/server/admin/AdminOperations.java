@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import org.treatyexchange.server.application.Administration;
@@ -20,13 +18,12 @@ import org.treatyexchange.server.application.Dossier;
 import org.treatyexchange.server.application.Filing;
 import org.treatyexchange.server.application.FilingJson;
 import org.treatyexchange.server.application.Refusal;
+import org.treatyexchange.server.application.RegistryDesk;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StandingInstructions;
 import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.audit.AuditVerification;
 import org.treatyexchange.server.config.ConfigException;
-import org.treatyexchange.server.crypto.LocalCertificateAuthority;
-import org.treatyexchange.server.crypto.SshKeyFiles;
 import org.treatyexchange.server.crypto.TamperedDocumentException;
 import org.treatyexchange.server.recovery.Backups;
 import org.treatyexchange.server.registry.RegistryChange;
@@ -276,42 +273,14 @@ public final class AdminOperations {
 
     /**
      * Registers an account's new SSH public key and/or client certificate in the registry file and
-     * reloads it (see {@link RegistryService#registerKeys}); audited with the fingerprints.
+     * reloads it ({@link RegistryDesk#registerKeys}, as the console does); audited with the fingerprints.
      */
     ObjectNode registerKeys(String account, String sshKeyLine, String certificatePem) throws Refusal {
-        String sshFingerprint = null;
-        String certificateFingerprint = null;
-        try {
-            if (sshKeyLine != null) {
-                sshFingerprint = SshKeyFiles.fingerprint(SshKeyFiles.parseAuthorizedKey(sshKeyLine));
-            }
-            if (certificatePem != null) {
-                certificateFingerprint = LocalCertificateAuthority.fingerprint(LocalCertificateAuthority.readPemCertificates(certificatePem).get(0));
-            }
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            auditRefused("admin.register-keys", safe(e));
-            throw new Refusal(Refusal.Reason.MALFORMED, "not registered: " + safe(e));
-        }
-        String note = "registered with scripts/admin register on " + LocalDate.now(ZoneOffset.UTC);
-        RegistryChange change;
-        try {
-            change = registry.registerKeys(account, sshKeyLine, certificatePem, note);
-        } catch (ConfigException | IllegalArgumentException | IOException e) {
-            auditRefused("admin.register-keys", safe(e));
-            throw new Refusal(Refusal.Reason.MALFORMED, "not registered, nothing changed: " + safe(e));
-        }
-        AuditEvent event = AuditEvent.ok("admin.register-keys", OPERATOR.account(), OPERATOR.source(), account);
-        if (sshFingerprint != null) {
-            event = event.withDetail("sshKeyFingerprint", sshFingerprint);
-        }
-        if (certificateFingerprint != null) {
-            event = event.withDetail("certificateFingerprint", certificateFingerprint);
-        }
-        audit.record(event.withDetail("changed", String.join(",", change.changed())));
+        RegistryDesk.Registered r = new RegistryDesk(registry, audit, clock).registerKeys(OPERATOR, account, sshKeyLine, certificatePem);
         ObjectNode result = mapper.createObjectNode();
         result.put("account", account);
-        result.put("sshKeyFingerprint", sshFingerprint);
-        result.put("certificateFingerprint", certificateFingerprint);
+        result.put("sshKeyFingerprint", r.sshKeyFingerprint());
+        result.put("certificateFingerprint", r.certificateFingerprint());
         return result;
     }
 

@@ -2,24 +2,15 @@ package org.treatyexchange.server.application;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.List;
 import org.treatyexchange.server.audit.AuditCheckpoints;
 import org.treatyexchange.server.audit.AuditEvent;
-import org.treatyexchange.server.audit.AuditRowJson;
-import org.treatyexchange.server.audit.AuditStatement;
 import org.treatyexchange.server.audit.AuditVerification;
 import org.treatyexchange.server.audit.AuditVerifier;
 import org.treatyexchange.server.crypto.MasterKeys;
 import org.treatyexchange.server.crypto.ReceiptSigner;
 import org.treatyexchange.server.store.AuditRecords;
-import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
@@ -31,7 +22,6 @@ import org.treatyexchange.server.store.StoreException;
  */
 public final class Administration {
 
-    private static final int PAGE = 500;
     private static final int REWRAP_BATCH = 500;
 
     private final Store store;
@@ -91,37 +81,7 @@ public final class Administration {
     public AuditExport exportAudit(Caller caller, OutputStream out) throws Refusal, IOException {
         requireOperator(caller);
         audit.record(AuditEvent.ok("admin.export-audit", caller.account(), caller.source(), "audit"));
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-        DigestOutputStream digested = new DigestOutputStream(out, sha256);
-        long count = 0;
-        long after = 0;
-        String lastHash = "0".repeat(64);
-        while (true) {
-            final long from = after;
-            List<AuditRow> page;
-            try {
-                page = store.read(tx -> tx.audit().after(from, PAGE));
-            } catch (StoreException e) {
-                throw new Refusal(Refusal.Reason.UNAVAILABLE, "the audit log could not be read", e);
-            }
-            for (AuditRow row : page) {
-                digested.write((AuditRowJson.toLine(row) + "\n").getBytes(StandardCharsets.UTF_8));
-                after = row.seq();
-                lastHash = row.hash();
-                count++;
-            }
-            if (page.size() < PAGE) {
-                break;
-            }
-        }
-        AuditStatement statement = AuditStatement.export(after, lastHash, count, HexFormat.of().formatHex(sha256.digest()),
-                clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        return new AuditExport(count, signer.sign(statement.toBytes(), statement.anchor().orElse(null)));
+        return AuditExporter.write(store, signer, clock, out);
     }
 
     /** Checks the audit log's hash chain from its first event to its head. */

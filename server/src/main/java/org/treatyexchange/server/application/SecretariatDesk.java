@@ -184,6 +184,24 @@ public final class SecretariatDesk {
         return messages.sendAsOperator(caller, recipients, Names.title(title), body);
     }
 
+    /**
+     * Begins a secretariat message written at the console with attachments (streamed in by the edge), to
+     * chosen States or {@code all-states-parties}; recipients, title and body are checked first.
+     */
+    public MessageDraft beginMessage(Caller caller, List<String> recipients, String title, String body) throws Refusal {
+        requireSecretariat(caller);
+        if (body == null || body.isBlank()) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "write the message");
+        }
+        if (body.length() > MAX_MESSAGE_BODY) {
+            throw new Refusal(Refusal.Reason.TOO_LARGE, "the message is longer than " + MAX_MESSAGE_BODY + " characters");
+        }
+        return new MessageDraft(messages.beginOperatorMessage(caller, recipients, Names.title(title), body));
+    }
+
+    /** Longest message text written at the console (the signed inbox item must stay small). */
+    public static final int MAX_MESSAGE_BODY = 20_000;
+
     // ---- every filing ------------------------------------------------------------------------------
 
     /** Filings matching every given field (null matches all), oldest first; audited. */
@@ -291,6 +309,23 @@ public final class SecretariatDesk {
         List<StateStatus> status = StoreCalls.call(() -> reports.annualStatus(year));
         audit.record(event(caller, "reporting-status.read", Integer.toString(year)));
         return status;
+    }
+
+    /**
+     * The reporting dashboard: each State Party's report of {@code reportType} for {@code year} (on time, late,
+     * missing, not yet due) from the same query as the public reporting table ({@link Reports#status}); audited.
+     */
+    public ReportingDashboard dashboard(Caller caller, String reportType, int year) throws Refusal {
+        requireSecretariat(caller);
+        if (year < 1900 || year > 9999) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "the year must have four digits");
+        }
+        if (reportType == null || !instructions.isReportType(reportType)) {
+            throw new Refusal(Refusal.Reason.UNKNOWN_REPORT_TYPE, "unknown report type '" + FilingRules.printable(reportType) + "'");
+        }
+        List<StateStatus> status = StoreCalls.call(() -> reports.status(reportType, year));
+        audit.record(event(caller, "dashboard.read", reportType + " " + year));
+        return new ReportingDashboard(reportType, year, reports.dueDate(reportType, year), status);
     }
 
     /** The national points of contact (text); audited. */

@@ -432,6 +432,42 @@ public final class StateDesk {
         return item;
     }
 
+    /** A document attached to a secretariat message: its position, name, size and SHA-256 (as the signed item names it). */
+    public record MessageAttachment(long seq, int index, String fileName, long size, String sha256) {
+    }
+
+    /** The attachments of one secretariat message in the caller's State's queue, in order (none for other entries). */
+    public List<MessageAttachment> messageAttachments(Caller caller, long seq) throws Refusal {
+        String state = requireState(caller);
+        Optional<InboxRecords.InboxEntry> entry = StoreCalls.read(store, tx -> tx.inbox().get(state, seq));
+        if (entry.isEmpty() || !entry.get().kind().equals("secretariat-message")) {
+            return List.of();
+        }
+        return StoreCalls.read(store, tx -> tx.attachments().of(entry.get().itemId())).stream()
+                .map(a -> new MessageAttachment(seq, a.index(), a.fileName(), a.size(), a.sha256())).toList();
+    }
+
+    /** One attachment of a secretariat message in the caller's State's queue, decrypted; audited as a download. */
+    public SeekableByteChannel openMessageAttachment(Caller caller, long seq, int index) throws Refusal {
+        String state = requireState(caller);
+        InboxRecords.InboxEntry entry = StoreCalls.read(store, tx -> tx.inbox().get(state, seq))
+                .filter(e -> e.kind().equals("secretariat-message"))
+                .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such attachment"));
+        var attachment = StoreCalls.read(store, tx -> tx.attachments().of(entry.itemId())).stream().filter(a -> a.index() == index).findFirst()
+                .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such attachment"));
+        try {
+            DocumentKey key = StoreCalls.read(store, tx -> tx.documentKeys().byBlobId(attachment.blobId()))
+                    .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such attachment"));
+            // audited before a byte is read: a download that cannot be audited does not happen
+            audit.record(AuditEvent.ok("secretariat-message.attachment-read", caller.account(), caller.source(), entry.itemId())
+                    .withDetail("seq", Long.toString(seq)).withDetail("attachment", attachment.fileName())
+                    .withDetail("channel", caller.channel().wireName()));
+            return vault.openReadOnly(key, attachment.size());
+        } catch (IOException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the attachment could not be read", e);
+        }
+    }
+
     /** Marks an entry read; it no longer appears in {@link #inbox}. Idempotent. */
     public void acknowledge(Caller caller, long seq) throws Refusal {
         String state = requireState(caller);

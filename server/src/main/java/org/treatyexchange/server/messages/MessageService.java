@@ -51,6 +51,7 @@ import org.treatyexchange.server.registry.Registry;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
+import org.treatyexchange.server.store.AttachmentRecords;
 import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.MessageRecords.MessageRecord;
@@ -446,7 +447,7 @@ public final class MessageService {
                 return replay.get();
             }
             return broadcast(e.messageId(), e.recipients(), Names.title(e.title()), e.body(), client.account(), client.source(),
-                    checked.signerFingerprint(), checked.digest(), signedEnvelope);
+                    checked.signerFingerprint(), checked.digest(), signedEnvelope, List.of());
         } catch (Refusal e) {
             auditRefusal(client, e, "secretariat-message.refused");
             throw e;
@@ -463,21 +464,139 @@ public final class MessageService {
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         // No one signed an envelope: the server's own receipt key stands behind what the operator sent.
         String serverFingerprint = LocalCertificateAuthority.fingerprint(signer.certificate());
-        return broadcast(messageId, recipients, title, body, caller.account(), caller.source(), serverFingerprint, sha256(record), record);
+        return broadcast(messageId, recipients, title, body, caller.account(), caller.source(), serverFingerprint, sha256(record), record,
+                List.of());
     }
 
+    /** A document attached to an operator's message, stored (encrypted) before the message is sent. */
+    private record Attached(String name, String mediaType, DocumentVault.StoredDocument stored) {
+    }
+
+    /**
+     * Begins a secretariat message written at the console, whose attachments stream in one after another
+     * (hashed and encrypted as they arrive); {@link OperatorMessage#send} queues it for every recipient, signed
+     * by the server. Recipients, title and body are checked first, so a bad form keeps no byte.
+     */
+    public OperatorMessage beginOperatorMessage(Caller caller, List<String> recipients, String title, String body) throws Refusal {
+        resolveRecipients(recipients);
+        return new OperatorMessage(caller, List.copyOf(recipients), title, body);
+    }
+
+    /** A secretariat message with attachments being received; closing it unsent discards every attachment stored. */
+    public final class OperatorMessage implements AutoCloseable {
+        private final Caller caller;
+        private final List<String> recipients;
+        private final String title;
+        private final String body;
+        private final List<Attached> attached = new ArrayList<>();
+        private DocumentVault.Upload open;
+        private String openName;
+        private boolean done;
+
+        private OperatorMessage(Caller caller, List<String> recipients, String title, String body) {
+            this.caller = caller;
+            this.recipients = recipients;
+            this.title = title;
+            this.body = body;
+        }
+
+        /** Starts the next attachment; refused beyond {@code maxDocuments}, or for a name the wire format refuses. */
+        public void startAttachment(String name) throws Refusal {
+            if (open != null) {
+                throw fail(new Refusal(Refusal.Reason.MALFORMED, "an attachment is still open"));
+            }
+            if (attached.size() >= settings.maxDocuments()) {
+                throw fail(new Refusal(Refusal.Reason.TOO_LARGE, "a message carries at most " + settings.maxDocuments() + " attachments"));
+            }
+            if (attached.stream().anyMatch(a -> a.name().equals(name))) {
+                throw fail(new Refusal(Refusal.Reason.MALFORMED, "two attachments have the same name"));
+            }
+            try {
+                new DocumentInfo(name, 0, "0".repeat(64), MEDIA_TYPE);
+            } catch (IllegalArgumentException e) {
+                throw fail(new Refusal(Refusal.Reason.INVALID_NAME, e.getMessage()));
+            }
+            try {
+                open = vault.begin();
+                openName = name;
+            } catch (IOException e) {
+                throw fail(new Refusal(Refusal.Reason.UNAVAILABLE, "the attachment could not be stored; nothing was kept", e));
+            }
+        }
+
+        public void write(byte[] b, int off, int len) throws Refusal {
+            try {
+                if (open.size() + len > settings.maxDocumentBytes()) {
+                    throw fail(new Refusal(Refusal.Reason.TOO_LARGE, "an attachment is larger than " + settings.maxDocumentBytes() + " bytes"));
+                }
+                open.write(b, off, len);
+            } catch (IOException e) {
+                throw fail(new Refusal(Refusal.Reason.UNAVAILABLE, "the attachment could not be stored; nothing was kept", e));
+            }
+        }
+
+        public void endAttachment() throws Refusal {
+            try {
+                DocumentVault.StoredDocument d = open.finish();
+                open = null;
+                attached.add(new Attached(openName, MEDIA_TYPE, d));
+            } catch (IOException e) {
+                throw fail(new Refusal(Refusal.Reason.UNAVAILABLE, "the attachment could not be stored; nothing was kept", e));
+            }
+        }
+
+        /** Queues the message, with its attachments, for every recipient; returns the server-signed receipt. */
+        public byte[] send() throws Refusal {
+            if (open != null) {
+                throw fail(new Refusal(Refusal.Reason.MALFORMED, "an attachment did not end"));
+            }
+            String messageId = "operator-" + java.util.UUID.randomUUID();
+            byte[] record = ("{\"title\":" + quote(title) + ",\"recipients\":" + recipients.stream().map(MessageService::quote).toList()
+                    + ",\"attachments\":" + attached.stream().map(a -> quote(a.name() + " " + a.stored().sha256Hex())).toList() + "}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String serverFingerprint = LocalCertificateAuthority.fingerprint(signer.certificate());
+            done = true;
+            return broadcast(messageId, recipients, title, body, caller.account(), caller.source(), serverFingerprint, sha256(record), record,
+                    List.copyOf(attached));
+        }
+
+        private Refusal fail(Refusal why) {
+            close();
+            return why;
+        }
+
+        @Override
+        public void close() {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (open != null) {
+                open.close();
+                open = null;
+            }
+            attached.forEach(a -> discardBlob(a.stored().blobId()));
+            attached.clear();
+        }
+    }
+
+    private static final String MEDIA_TYPE = "application/octet-stream";
+
     private byte[] broadcast(String messageId, List<String> recipients, String title, String body, String account, String source,
-            String signerFingerprint, String digest, byte[] original) throws Refusal {
+            String signerFingerprint, String digest, byte[] original, List<Attached> attachments) throws Refusal {
         List<String> states = resolveRecipients(recipients);
         Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<DocumentVault.StoredDocument> stored = new ArrayList<>();
+        attachments.forEach(a -> stored.add(a.stored()));
+        List<DocumentInfo> documents = attachments.stream()
+                .map(a -> new DocumentInfo(a.name(), a.stored().size(), a.stored().sha256Hex(), a.mediaType())).toList();
         List<InboxRecords.InboxEntry> entries = new ArrayList<>();
         try {
             DocumentVault.StoredDocument envelopeBlob = storeBlob(original);
             stored.add(envelopeBlob);
             String itemId = "msg-" + java.util.UUID.randomUUID().toString().replace("-", "");
             for (String state : states) {
-                InboxItem item = new InboxItem(InboxItem.CURRENT_VERSION, InboxItem.Kind.SECRETARIAT_MESSAGE, itemId, state, at, title, body, List.of(),
+                InboxItem item = new InboxItem(InboxItem.CURRENT_VERSION, InboxItem.Kind.SECRETARIAT_MESSAGE, itemId, state, at, title, body, documents,
                         null, null);
                 DocumentVault.StoredDocument blob = storeBlob(signer.sign(InboxItemJson.toBytes(item)));
                 stored.add(blob);
@@ -490,6 +609,11 @@ public final class MessageService {
                 for (DocumentVault.StoredDocument blob : stored) {
                     tx.documentKeys().insert(blob.key());
                 }
+                for (int i = 0; i < attachments.size(); i++) {
+                    Attached a = attachments.get(i);
+                    tx.attachments().insert(new AttachmentRecords.Attachment(itemId, i, a.name(), a.mediaType(), a.stored().size(),
+                            a.stored().sha256Hex(), a.stored().blobId()));
+                }
                 for (InboxRecords.InboxEntry entry : entries) {
                     long seq = tx.inbox().nextSeq();
                     tx.inbox().insert(new InboxRecords.InboxEntry(seq, entry.state(), entry.kind(), entry.itemId(), entry.title(),
@@ -497,6 +621,8 @@ public final class MessageService {
                 }
                 AuditAnchor anchor = audit.appendNow(tx, AuditEvent.ok("secretariat-message.sent", account, source, messageId)
                         .withDetail("recipients", String.join(",", states))
+                        .withDetail("attachments", attachments.stream().map(a -> a.name() + " " + a.stored().sha256Hex())
+                                .collect(java.util.stream.Collectors.joining(",")))
                         .withDetail("title", title));
                 byte[] receipt = timestamps.asIssued(signer.sign(content, anchor));
                 tx.messages().insert(new MessageRecord(SECRETARIAT, messageId, "secretariat-message", account, signerFingerprint, digest,

@@ -127,11 +127,14 @@ final class PortalRoutes {
 
     /** Whether a POST to {@code path} carries documents (streamed by {@link UploadHandler}, never aggregated). */
     boolean isUpload(String path) {
-        return StatePages.isUpload(path);
+        return StatePages.isUpload(path) || MessagePages.isUpload(path);
     }
 
-    /** The streamed filing form posted to {@code r}'s path; {@code boundary} null when the body is not multipart. */
+    /** The streamed form posted to {@code r}'s path (a filing, or a secretariat message); {@code boundary} null when not multipart. */
     UploadRequest upload(PageRequest r, String boundary) {
+        if (MessagePages.isUpload(r.path())) {
+            return new MessageUpload(secretariatPages.messages(), guard, pages, r, view(r), boundary);
+        }
         return new FilingUpload(statePages, guard, pages, r, view(r), boundary);
     }
 

@@ -12,13 +12,24 @@ import org.treatyexchange.server.application.Refusal;
 final class SecretariatPages {
 
     private final List<ConsolePart> parts;
+    private final MessagePages messages;
 
     SecretariatPages(PortalDesks desks, Pages pages) {
         QueuePages queue = new QueuePages(desks.secretariat(), pages);
         FilingPages filings = new FilingPages(desks.secretariat(), desks.publicDesk(), pages);
+        this.messages = new MessagePages(desks.secretariat(), desks.publicDesk(), pages);
         this.parts = List.of(
                 home(pages),
-                queue, filings, new DecisionForms(desks.secretariat(), queue, filings));
+                queue, filings, new DecisionForms(desks.secretariat(), queue, filings),
+                new DashboardPages(desks.secretariat(), desks.publicDesk(), pages),
+                new RegistryPages(desks.registry(), desks.secretariat(), pages),
+                new AuditPages(desks.audit(), pages),
+                messages);
+    }
+
+    /** The messages part, whose form streams in ({@link MessageUpload}). */
+    MessagePages messages() {
+        return messages;
     }
 
     Optional<PageResponse> handle(PageRequest r, View v, SignedIn who) throws Refusal {

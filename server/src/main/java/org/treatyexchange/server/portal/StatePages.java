@@ -44,6 +44,7 @@ final class StatePages {
     private static final Pattern WITHDRAW = Pattern.compile("/state/filings/" + ID + "/withdraw");
     private static final Pattern RECEIVED_DOCUMENT = Pattern.compile("/state/received/" + ID + "/document");
     private static final Pattern MESSAGE = Pattern.compile("/state/messages/([0-9]{1,18})\\.p7m");
+    private static final Pattern MESSAGE_ATTACHMENT = Pattern.compile("/state/messages/([0-9]{1,18})/attachments/([0-9]{1,4})");
 
     private final StateDesk desk;
     private final Pages pages;
@@ -115,6 +116,13 @@ final class StatePages {
             long seq = Long.parseLong(m.group(1));
             return Optional.of(attachment("message-" + seq + ".p7m", "application/pkcs7-mime", desk.inboxItem(who.caller(), seq)));
         }
+        if ((m = MESSAGE_ATTACHMENT.matcher(path)).matches()) {
+            long seq = Long.parseLong(m.group(1));
+            int index = Integer.parseInt(m.group(2));
+            StateDesk.MessageAttachment a = desk.messageAttachments(who.caller(), seq).stream().filter(x -> x.index() == index).findFirst()
+                    .orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such attachment"));
+            return Optional.of(PageResponse.attachment(a.fileName(), desk.openMessageAttachment(who.caller(), seq, index), a.size()));
+        }
         if (path.equals("/state/contacts")) {
             return Optional.of(contacts(v, who));
         }
@@ -160,7 +168,17 @@ final class StatePages {
     private PageResponse received(View v, SignedIn who) throws Refusal {
         Map<String, Object> p = common(who);
         p.put("documents", reverse(desk.distributed(who.caller())));
-        p.put("messages", reverse(desk.allQueued(who.caller()).stream().filter(q -> q.entry().kind().equals("secretariat-message")).toList()));
+        List<StateDesk.Queued> messages = reverse(desk.allQueued(who.caller()).stream()
+                .filter(q -> q.entry().kind().equals("secretariat-message")).toList());
+        Map<Long, List<StateDesk.MessageAttachment>> attachments = new HashMap<>();
+        for (StateDesk.Queued q : messages) {
+            List<StateDesk.MessageAttachment> of = desk.messageAttachments(who.caller(), q.entry().seq());
+            if (!of.isEmpty()) {
+                attachments.put(q.entry().seq(), of);
+            }
+        }
+        p.put("messages", messages);
+        p.put("attachments", attachments);
         return pages.page("state-received", v, p);
     }
 

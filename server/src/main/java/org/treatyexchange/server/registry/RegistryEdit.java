@@ -75,8 +75,14 @@ final class RegistryEdit {
                 if (rest.startsWith("#")) {
                     rest = "";
                 }
-                if (rest.equals("[]")) {
+                List<String> flowItems = flowItems(rest);
+                if (flowItems != null) {
+                    // a flow list of plain values (e.g. revokedCertificates: [3f9a…]) becomes a block list, values kept
                     lines.set(i, property + field + ":");
+                    List<String> kept = new ArrayList<>();
+                    flowItems.forEach(x -> kept.add(property + "  - " + x));
+                    lines.addAll(i + 1, kept);
+                    lastContent += kept.size();
                 } else if (!rest.isEmpty()) {
                     throw new IllegalArgumentException("account's " + field + " is written in a form this command does not edit; "
                             + "add the entry to the registry file by hand and run reload-registry");
@@ -99,6 +105,95 @@ final class RegistryEdit {
         block.add(property + field + ":");
         block.addAll(entries(property + "  ", items, note));
         lines.addAll(lastContent + 1, block);
+    }
+
+    /** The values of a flow list without quotes ({@code []}, {@code [a, b]}); null for anything else. */
+    private static List<String> flowItems(String rest) {
+        if (!rest.startsWith("[") || !rest.endsWith("]") || rest.contains("\"") || rest.contains("'") || rest.contains("#")
+                || rest.indexOf('[', 1) >= 0 || rest.indexOf(']') != rest.length() - 1) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (String item : rest.substring(1, rest.length() - 1).split(",")) {
+            if (!item.isBlank()) {
+                out.add(item.strip());
+            }
+        }
+        return out;
+    }
+
+    /** The registry text with {@code fingerprint} added to {@code account}'s {@code revokedCertificates}. */
+    static String revokeCertificate(String yaml, String account, String fingerprint, String note) {
+        List<String> lines = new ArrayList<>(Arrays.asList(yaml.split("\n", -1)));
+        int start = accountLine(lines, account);
+        int dash = lines.get(start).indexOf('-');
+        add(lines, start, dash, " ".repeat(dash + 2), "revokedCertificates", List.of(quoted(fingerprint)), note);
+        return String.join("\n", lines);
+    }
+
+    /**
+     * The registry text without the entry of {@code account}'s {@code sshKeys} block list for which
+     * {@code isTheKey} holds (given the key line as written); an emptied list becomes {@code sshKeys: []}.
+     *
+     * @throws IllegalArgumentException when no entry of a block list is that key (the demo key, or a form this does not edit)
+     */
+    static String removeSshKey(String yaml, String account, java.util.function.Predicate<String> isTheKey) {
+        List<String> lines = new ArrayList<>(Arrays.asList(yaml.split("\n", -1)));
+        int start = accountLine(lines, account);
+        int dash = lines.get(start).indexOf('-');
+        String property = " ".repeat(dash + 2);
+        for (int i = start + 1; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (!l.isBlank() && !l.strip().startsWith("#") && indentation(l) <= dash) {
+                break; // the next account
+            }
+            if (indentation(l) != property.length() || !l.strip().startsWith("sshKeys:")) {
+                continue;
+            }
+            int items = 0;
+            int found = -1;
+            int j = i + 1;
+            for (; j < lines.size(); j++) {
+                String item = lines.get(j);
+                if (item.isBlank() || item.strip().startsWith("#")) {
+                    continue;
+                }
+                if (indentation(item) <= property.length() && !item.strip().startsWith("- ")) {
+                    break;
+                }
+                if (indentation(item) < property.length() || !item.strip().startsWith("- ")) {
+                    break;
+                }
+                items++;
+                if (found < 0 && isTheKey.test(scalar(item.strip().substring(2).strip()))) {
+                    found = j;
+                }
+            }
+            if (found >= 0) {
+                lines.remove(found);
+                if (items == 1) {
+                    lines.set(i, property + "sshKeys: []");
+                }
+                return String.join("\n", lines);
+            }
+        }
+        throw new IllegalArgumentException("that key is not an entry of the account's sshKeys list in the registry file (the demo "
+                + "key, or a form this does not edit); edit the registry file by hand and run reload-registry");
+    }
+
+    /** A YAML scalar as written on one line: double-quoted (JSON syntax), single-quoted, or plain. */
+    private static String scalar(String written) {
+        try {
+            if (written.startsWith("\"")) {
+                return JSON.readValue(written, String.class);
+            }
+        } catch (JsonProcessingException e) {
+            return written;
+        }
+        if (written.startsWith("'") && written.endsWith("'") && written.length() >= 2) {
+            return written.substring(1, written.length() - 1).replace("''", "'");
+        }
+        return written;
     }
 
     private static List<String> entries(String indent, List<String> items, String note) {

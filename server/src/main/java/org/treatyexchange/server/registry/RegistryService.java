@@ -182,6 +182,55 @@ public final class RegistryService {
         String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
         String edited = RegistryEdit.addKeys(text, account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
                 certificatePem == null ? java.util.List.of() : java.util.List.of(certificatePem), note);
+        return replaceFile(edited);
+    }
+
+    /**
+     * Revokes a certificate of an account in the registry file ({@code revokedCertificates}), then reloads
+     * (and publishes, in a cluster): it no longer authenticates from the next request on. Validated in full
+     * first, as {@link #registerKeys}.
+     *
+     * @throws IllegalArgumentException when the account is unknown, the certificate is not one of its own, or already revoked
+     */
+    public synchronized RegistryChange revokeCertificate(String account, String fingerprint, String note)
+            throws ConfigException, java.io.IOException {
+        Account a = current().account(account).orElseThrow(() -> new IllegalArgumentException("no account '" + account + "' in the registry"));
+        RegisteredCertificate c = a.certificates().stream().filter(x -> x.fingerprint().equals(fingerprint)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("account '" + account + "' has no certificate " + fingerprint));
+        if (c.revoked()) {
+            throw new IllegalArgumentException("certificate " + fingerprint + " is already revoked");
+        }
+        if (note.contains("\n")) {
+            throw new IllegalArgumentException("a note is one line");
+        }
+        String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        return replaceFile(RegistryEdit.revokeCertificate(text, account, fingerprint, note));
+    }
+
+    /**
+     * Removes an SSH key of an account from the registry file, then reloads (and publishes): the key no
+     * longer logs in. The demo key cannot be removed this way (it is not in the file's list).
+     *
+     * @throws IllegalArgumentException when the account is unknown or the key is not in its list in the file
+     */
+    public synchronized RegistryChange removeSshKey(String account, String fingerprint) throws ConfigException, java.io.IOException {
+        Account a = current().account(account).orElseThrow(() -> new IllegalArgumentException("no account '" + account + "' in the registry"));
+        if (a.sshKeys().stream().noneMatch(k -> k.fingerprint().equals(fingerprint))) {
+            throw new IllegalArgumentException("account '" + account + "' has no SSH key " + fingerprint);
+        }
+        String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        return replaceFile(RegistryEdit.removeSshKey(text, account, line -> {
+            try {
+                return org.treatyexchange.server.crypto.SshKeyFiles.fingerprint(
+                        org.treatyexchange.server.crypto.SshKeyFiles.parseAuthorizedKey(line)).equals(fingerprint);
+            } catch (java.security.GeneralSecurityException | RuntimeException e) {
+                return false;
+            }
+        }));
+    }
+
+    /** Validates {@code edited} in full as a registry, then makes it the file and reloads; nothing changes when it is invalid. */
+    private RegistryChange replaceFile(String edited) throws ConfigException, java.io.IOException {
         java.nio.file.Path candidate = file.resolveSibling("." + file.getFileName() + ".candidate");
         try {
             java.nio.file.Files.writeString(candidate, edited, java.nio.charset.StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import java.time.MonthDay;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -46,23 +47,41 @@ public final class Reports {
     private final Store store;
     private final RegistryService registry;
     private final DocumentVault vault;
-    private final Optional<MonthDay> annualDeadline;
+    private static final String ANNUAL_REPORT = "annual-report";
+
+    private final Map<String, Optional<MonthDay>> deadlines;
     private final Clock clock;
 
     public Reports(Store store, RegistryService registry, DocumentVault vault, Optional<MonthDay> annualDeadline, Clock clock) {
+        this(store, registry, vault, Map.of(ANNUAL_REPORT, annualDeadline), clock);
+    }
+
+    /** With each report type's yearly deadline (a type absent or empty has none). */
+    public Reports(Store store, RegistryService registry, DocumentVault vault, Map<String, Optional<MonthDay>> deadlines, Clock clock) {
         this.store = store;
         this.registry = registry;
         this.vault = vault;
-        this.annualDeadline = annualDeadline;
+        this.deadlines = Map.copyOf(deadlines);
         this.clock = clock;
     }
 
-    /** Each State Party's annual report for {@code year}: on time, late or missing. */
+    /** Each State Party's annual report for {@code year}: on time, late or missing ({@link #status} for the annual report). */
     public List<StateStatus> annualStatus(int year) throws StoreException {
+        return status(ANNUAL_REPORT, year);
+    }
+
+    /**
+     * Each State Party's report of {@code reportType} for the single-year period {@code year}: on time, late,
+     * missing or not yet due. The one query behind the public reporting table (the annual report) and the
+     * secretariat's dashboard (any report type): both show the same numbers. For the annual report a nil
+     * annual report counts too.
+     */
+    public List<StateStatus> status(String reportType, int year) throws StoreException {
+        Set<String> counting = ANNUAL_REPORT.equals(reportType) ? ReportingStatus.ANNUAL_REPORT_TYPES : Set.of(reportType);
         List<StateParty> parties = registry.current().statesParties().stream().map(s -> new StateParty(s.code(), s.name())).toList();
         List<FiledReport> filed = new ArrayList<>();
         List<FilingRecord> all = new ArrayList<>();
-        for (String type : ReportingStatus.ANNUAL_REPORT_TYPES) {
+        for (String type : counting) {
             all.addAll(store.read(tx -> tx.filings().list(new FilingQuery(null, null, type, 10_000))));
         }
         Set<String> superseded = new HashSet<>();
@@ -87,12 +106,21 @@ public final class Reports {
             filed.add(new FiledReport(f.state(), f.reportType(), f.period(), f.receivedAt(), f.reportType().equals("nil-annual-report"),
                     f.level() == ConfidentialityLevel.PUBLIC, status));
         }
-        return ReportingStatus.forYear(year, parties, filed, annualDueDate(year), clock.instant());
+        return ReportingStatus.forYear(counting, year, parties, filed, dueDate(reportType, year), clock.instant());
     }
 
     /** The last day on which the annual report for {@code year} is on time (31 May of the next year, as configured). */
     public LocalDate annualDueDate(int year) {
-        return Deadlines.dueDate("annual-report", Integer.toString(year), annualDeadline).orElse(LocalDate.of(year + 1, 12, 31));
+        return dueDate(ANNUAL_REPORT, year);
+    }
+
+    /**
+     * The last day on which a report of {@code reportType} for {@code year} is on time: its configured yearly
+     * deadline in the next year; without one, 31 December of the next year.
+     */
+    public LocalDate dueDate(String reportType, int year) {
+        Optional<MonthDay> deadline = deadlines.getOrDefault(reportType, Optional.empty());
+        return Deadlines.dueDate(reportType, Integer.toString(year), deadline).orElse(LocalDate.of(year + 1, 12, 31));
     }
 
     /**

@@ -61,6 +61,18 @@ public final class ReportingStatus {
      * due day has not ended is {@link StateStatus.Outcome#NOT_YET_DUE}, not missing.
      */
     public static List<StateStatus> forYear(int year, List<StateParty> parties, List<FiledReport> filings, LocalDate dueDate, Instant now) {
+        return forYear(ANNUAL_REPORT_TYPES, year, parties, filings, dueDate, now);
+    }
+
+    /**
+     * As {@link #forYear(int, List, List, LocalDate, Instant)} for the report types in {@code countingTypes}
+     * (the annual obligation is {@link #ANNUAL_REPORT_TYPES}; another instrument, e.g. {@code national-report},
+     * is its own type alone): the secretariat's dashboard asks it for any report type, the public table for
+     * the annual one, so both show the same numbers.
+     */
+    public static List<StateStatus> forYear(Set<String> countingTypes, int year, List<StateParty> parties, List<FiledReport> filings,
+            LocalDate dueDate, Instant now) {
+        Objects.requireNonNull(countingTypes, "countingTypes");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(parties, "parties");
         Objects.requireNonNull(filings, "filings");
@@ -79,7 +91,7 @@ public final class ReportingStatus {
         }
         Map<String, List<FiledReport>> counting = new TreeMap<>();
         for (FiledReport f : filings) {
-            if (byCode.containsKey(f.state()) && ANNUAL_REPORT_TYPES.contains(f.reportType())
+            if (byCode.containsKey(f.state()) && countingTypes.contains(f.reportType())
                     && period.equals(f.period()) && !FiledReport.WITHDRAWN.equals(f.status())) {
                 counting.computeIfAbsent(f.state(), k -> new ArrayList<>()).add(f);
             }

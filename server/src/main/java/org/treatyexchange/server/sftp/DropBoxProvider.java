@@ -328,6 +328,8 @@ final class DropBoxProvider extends FileSystemProvider {
             size = r.signedReceipt().length;
         } else if (node instanceof Node.InboxFile i) {
             size = i.size();
+        } else if (node instanceof Node.MessageAttachment a) {
+            size = a.size();
         } else if (node instanceof Node.Generated g) {
             size = g.content().length;
         } else if (node instanceof Node.JustWritten w) {

@@ -25,6 +25,10 @@ sealed interface Node {
     record InboxFile(long seq, Instant modified, long size) implements Node {
     }
 
+    /** A document attached to a secretariat message in the State's queue, read decrypted. */
+    record MessageAttachment(long seq, int index, Instant modified, long size) implements Node {
+    }
+
     /** A small document the server writes on the fly (e.g. a pending filing's description). */
     record Generated(byte[] content, Instant modified) implements Node {
     }

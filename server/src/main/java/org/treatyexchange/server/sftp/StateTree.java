@@ -131,6 +131,10 @@ final class StateTree implements AccountView {
                     if (item.isPresent()) {
                         return item.get();
                     }
+                    Optional<Node> attachment = attachmentFile(s.get(1));
+                    if (attachment.isPresent()) {
+                        return attachment.get();
+                    }
                     Optional<Filing> filing = byReleasedName(AccountView.call(() -> desk.distributed(caller)), s.get(1));
                     if (filing.isPresent()) {
                         return new Node.Document(filing.get());
@@ -184,7 +188,11 @@ final class StateTree implements AccountView {
                 return names;
             }
             case "distributed": {
-                List<String> names = new ArrayList<>(queued().stream().map(q -> inboxFileName(q.entry())).toList());
+                List<String> names = new ArrayList<>();
+                for (StateDesk.Queued q : queued()) {
+                    names.add(inboxFileName(q.entry()));
+                    attachments(q).forEach(a -> names.add(attachmentFileName(q.entry(), a.fileName())));
+                }
                 AccountView.call(() -> desk.distributed(caller)).forEach(f -> names.add(AccountView.releasedName(f)));
                 if (stateParty) {
                     names.add(CONTACTS_FILE);
@@ -202,6 +210,9 @@ final class StateTree implements AccountView {
     public SeekableByteChannel openStored(Node node) throws IOException {
         if (node instanceof Node.InboxFile i) {
             return new ReadOnlyBytesChannel(AccountView.call(() -> desk.inboxItem(caller, i.seq())));
+        }
+        if (node instanceof Node.MessageAttachment a) {
+            return AccountView.call(() -> desk.openMessageAttachment(caller, a.seq(), a.index()));
         }
         if (!(node instanceof Node.Document d)) {
             throw DropBoxException.noSuchFile();
@@ -267,6 +278,34 @@ final class StateTree implements AccountView {
     /** {@code /distributed/} names: queue position first, so a listing reads in arrival order. */
     static String inboxFileName(InboxEntry e) {
         return String.format(Locale.ROOT, "%08d-%s%s", e.seq(), e.kind(), RECEIPT_SUFFIX);
+    }
+
+    /**
+     * {@code /distributed/} names of a secretariat message's attachments: the message's own name without its
+     * suffix, two hyphens, the attachment's name ({@code 00000007-secretariat-message--annex.pdf}).
+     */
+    static String attachmentFileName(InboxEntry e, String attachmentName) {
+        String item = inboxFileName(e);
+        return item.substring(0, item.length() - RECEIPT_SUFFIX.length()) + "--" + attachmentName;
+    }
+
+    private List<StateDesk.MessageAttachment> attachments(StateDesk.Queued q) throws IOException {
+        return q.entry().kind().equals("secretariat-message") ? AccountView.call(() -> desk.messageAttachments(caller, q.entry().seq()))
+                : List.of();
+    }
+
+    private Optional<Node> attachmentFile(String name) throws IOException {
+        if (!name.contains("-secretariat-message--")) {
+            return Optional.empty();
+        }
+        for (StateDesk.Queued q : queued()) {
+            for (StateDesk.MessageAttachment a : attachments(q)) {
+                if (attachmentFileName(q.entry(), a.fileName()).equals(name)) {
+                    return Optional.of(new Node.MessageAttachment(q.entry().seq(), a.index(), q.entry().createdAt(), a.size()));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private List<StateDesk.Queued> queued() throws IOException {

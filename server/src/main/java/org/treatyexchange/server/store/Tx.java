@@ -27,6 +27,7 @@ public interface Tx {
     RefusalNoticeRecords refusalNotices();
 
     ReceiptTimestampRecords receiptTimestamps();
+    AttachmentRecords attachments();
 
     /**
      * Runs an action once this transaction has committed durably (in registration order); never

@@ -64,4 +64,28 @@ class RegistryEditTest {
         assertThatThrownBy(() -> RegistryEdit.addKeys(YAML, "BOR", List.of("ssh-ed25519 AAAAx"), List.of(), "note"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRevocationIsAddedToTheAccountsRevokedCertificatesAndAFlowListOfPlainValuesBecomesABlockList() {
+        String fp = "a".repeat(64);
+        String out = RegistryEdit.revokeCertificate(YAML, "borealia-system", fp, "revoked by x");
+        assertThat(out).isEqualTo(YAML.replace("    demoKey: true   # the demo key\n",
+                "    demoKey: true   # the demo key\n    revokedCertificates:\n      # revoked by x\n      - \"" + fp + "\"\n"));
+        String withFlow = YAML.replace("    demoKey: true   # the demo key\n", "    demoKey: true   # the demo key\n    revokedCertificates: [" + "b".repeat(64)
+                + "]\n");
+        String again = RegistryEdit.revokeCertificate(withFlow, "borealia-system", fp, "note");
+        assertThat(again).contains("    revokedCertificates:\n      # note\n      - \"" + fp + "\"\n      - " + "b".repeat(64) + "\n");
+    }
+
+    @Test
+    void aKeyIsRemovedByWhatItIsAndAnEmptiedListStaysAList() {
+        String two = YAML.replace("      - ssh-ed25519 AAAAold officer", "      - ssh-ed25519 AAAAold officer\n      - \"ssh-ed25519 AAAAsecond officer\"");
+        String out = RegistryEdit.removeSshKey(two, "borealia-officer", line -> line.equals("ssh-ed25519 AAAAsecond officer"));
+        assertThat(out).isEqualTo(YAML);
+        String none = RegistryEdit.removeSshKey(YAML, "borealia-officer", line -> line.startsWith("ssh-ed25519 AAAAold"));
+        assertThat(none).contains("    sshKeys: []\n\n  - name: borealia-system");
+        // the demo key is not in the file: refused, nothing to edit
+        assertThatThrownBy(() -> RegistryEdit.removeSshKey(YAML, "borealia-system", line -> true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("by hand");
+    }
 }

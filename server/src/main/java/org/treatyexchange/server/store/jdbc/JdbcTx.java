@@ -13,6 +13,7 @@ import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.RegistryRecords;
 import org.treatyexchange.server.store.ManifestRecords;
+import org.treatyexchange.server.store.AttachmentRecords;
 import org.treatyexchange.server.store.RefusalNoticeRecords;
 import org.treatyexchange.server.store.ReceiptTimestampRecords;
 import org.treatyexchange.server.store.MessageRecords;
@@ -43,6 +44,7 @@ final class JdbcTx implements Tx {
     private JdbcPortalRecords portal;
     private JdbcRefusalNoticeRecords refusalNotices;
     private JdbcReceiptTimestampRecords receiptTimestamps;
+    private JdbcAttachmentRecords attachments;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -170,6 +172,15 @@ final class JdbcTx implements Tx {
             refusalNotices = new JdbcRefusalNoticeRecords(this);
         }
         return refusalNotices;
+    }
+
+    @Override
+    public AttachmentRecords attachments() {
+        connection();
+        if (attachments == null) {
+            attachments = new JdbcAttachmentRecords(this);
+        }
+        return attachments;
     }
 
     @Override
