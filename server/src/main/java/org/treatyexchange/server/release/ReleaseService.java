@@ -46,6 +46,7 @@ public final class ReleaseService {
     private final ReceiptSigner signer;
     private final AuditLog audit;
     private final Clock clock;
+    private volatile FilingEvents events = new FilingEvents() { };
 
     public ReleaseService(Store store, DocumentVault vault, ReceiptSigner signer, AuditLog audit, Clock clock) {
         this.store = store;
@@ -53,6 +54,11 @@ public final class ReleaseService {
         this.signer = signer;
         this.audit = audit;
         this.clock = clock;
+    }
+
+    /** Who sees each filing received, released or held, inside its transaction (the notifications); replaces the previous. */
+    public void listen(FilingEvents listener) {
+        this.events = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -70,6 +76,7 @@ public final class ReleaseService {
                 .withDetail("recipients", String.join(",", plan.recipients()))
                 .withDetail("publicArea", Boolean.toString(plan.publicArea()))
                 .withDetail("needsReview", Boolean.toString(plan.needsReview())));
+        events.received(tx, filing, plan);
         if (releaseAtOnce && !plan.needsReview()) {
             execute(tx, filing, plan, "policy:on-receipt", "-", at);
         }
@@ -152,6 +159,7 @@ public final class ReleaseService {
                 }
                 tx.routing().decide(filingId, HELD, actor, reason, now());
                 audit.append(tx, AuditEvent.ok("filing.held", actor, source, filingId).withDetail("reason", reason));
+                events.held(tx, f);
                 return null;
             });
         } catch (StoreException e) {
@@ -228,6 +236,7 @@ public final class ReleaseService {
                 .withDetail("level", plan.level().wireName())
                 .withDetail("recipients", String.join(",", reached))
                 .withDetail("publicArea", Boolean.toString(plan.publicArea())));
+        events.released(tx, f, plan);
         LOG.info("filing {} released to {} State(s){}", f.id(), reached.size(), plan.publicArea() ? " and the public area" : "");
     }
 

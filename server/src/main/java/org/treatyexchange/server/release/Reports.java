@@ -59,10 +59,22 @@ public final class Reports {
 
     /** Each State Party's annual report for {@code year}: on time, late or missing. */
     public List<StateStatus> annualStatus(int year) throws StoreException {
-        List<StateParty> parties = registry.current().statesParties().stream().map(s -> new StateParty(s.code(), s.name())).toList();
+        return status(ReportingStatus.ANNUAL_REPORT_TYPES, Integer.toString(year), annualDueDate(year), statesParties());
+    }
+
+    /** The States Parties, as the status tables list them. */
+    public List<StateParty> statesParties() {
+        return registry.current().statesParties().stream().map(s -> new StateParty(s.code(), s.name())).toList();
+    }
+
+    /**
+     * How each of {@code parties} stands on one obligation of the calendar ({@link ReportingStatus#forObligation}): the
+     * filings of {@code reportTypes} on {@code period} (null: any period), due on {@code due}, judged at the server's now.
+     */
+    public List<StateStatus> status(Set<String> reportTypes, String period, LocalDate due, List<StateParty> parties) throws StoreException {
         List<FiledReport> filed = new ArrayList<>();
         List<FilingRecord> all = new ArrayList<>();
-        for (String type : ReportingStatus.ANNUAL_REPORT_TYPES) {
+        for (String type : new java.util.TreeSet<>(reportTypes)) {
             all.addAll(store.read(tx -> tx.filings().list(new FilingQuery(null, null, type, 10_000))));
         }
         Set<String> superseded = new HashSet<>();
@@ -72,7 +84,7 @@ public final class Reports {
             }
         });
         for (FilingRecord f : all) {
-            if (f.period() == null) {
+            if (period != null && f.period() == null) {
                 continue;
             }
             String status = switch (f.status()) {
@@ -87,7 +99,7 @@ public final class Reports {
             filed.add(new FiledReport(f.state(), f.reportType(), f.period(), f.receivedAt(), f.reportType().equals("nil-annual-report"),
                     f.level() == ConfidentialityLevel.PUBLIC, status));
         }
-        return ReportingStatus.forYear(year, parties, filed, annualDueDate(year), clock.instant());
+        return ReportingStatus.forObligation(reportTypes, period, parties, filed, due, clock.instant());
     }
 
     /** The last day on which the annual report for {@code year} is on time (31 May of the next year, as configured). */

@@ -26,6 +26,8 @@ public interface Tx {
 
     RefusalNoticeRecords refusalNotices();
 
+    NotificationRecords notifications();
+
     /**
      * Runs an action once this transaction has committed durably (in registration order); never
      * when it rolls back. For side effects that must not announce what did not happen, such as

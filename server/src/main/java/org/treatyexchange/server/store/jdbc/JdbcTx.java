@@ -13,6 +13,7 @@ import org.treatyexchange.server.store.InboxRecords;
 import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.RegistryRecords;
 import org.treatyexchange.server.store.ManifestRecords;
+import org.treatyexchange.server.store.NotificationRecords;
 import org.treatyexchange.server.store.RefusalNoticeRecords;
 import org.treatyexchange.server.store.MessageRecords;
 import org.treatyexchange.server.store.PortalRecords;
@@ -41,6 +42,7 @@ final class JdbcTx implements Tx {
     private JdbcSubmissionRecords submissions;
     private JdbcPortalRecords portal;
     private JdbcRefusalNoticeRecords refusalNotices;
+    private JdbcNotificationRecords notifications;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -159,6 +161,15 @@ final class JdbcTx implements Tx {
             refusalNotices = new JdbcRefusalNoticeRecords(this);
         }
         return refusalNotices;
+    }
+
+    @Override
+    public NotificationRecords notifications() {
+        connection();
+        if (notifications == null) {
+            notifications = new JdbcNotificationRecords(this);
+        }
+        return notifications;
     }
 
     @Override
