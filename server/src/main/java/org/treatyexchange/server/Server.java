@@ -50,6 +50,7 @@ import org.treatyexchange.server.messages.MessageSettings;
 import org.treatyexchange.server.monitoring.ExchangeMetrics;
 import org.treatyexchange.server.monitoring.HealthCheck;
 import org.treatyexchange.server.monitoring.MonitoringServer;
+import org.treatyexchange.server.portal.PortalDesks;
 import org.treatyexchange.server.portal.PortalServer;
 import org.treatyexchange.server.portal.PortalSettings;
 import org.treatyexchange.server.recovery.Backups;
@@ -231,7 +232,7 @@ public final class Server implements AutoCloseable {
             try {
                 portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                         portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
-                        publicDesk, logins, states, java.nio.file.Files.readAllBytes(receiptCertificate),
+                        new PortalDesks(publicDesk, logins, states, secretariat), java.nio.file.Files.readAllBytes(receiptCertificate),
                         new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()), clock);
             } catch (Exception e) {
                 throw portInUse(e, "portal.port", portal.bind(), portal.port(), "--portal-port", "EXCHANGE_PORTAL_PORT");

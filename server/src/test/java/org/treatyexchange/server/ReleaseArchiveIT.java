@@ -69,6 +69,12 @@ class ReleaseArchiveIT {
         String unit = Files.readString(app.resolve("systemd/treaty-exchange.service"));
         assertThat(unit).contains("NoNewPrivileges=true", "ProtectSystem=strict", "ReadWritePaths=/var/lib/treaty-exchange",
                 "PrivateTmp=true", "KillSignal=SIGTERM", "SuccessExitStatus=143", "TimeoutStopSec=45s", "EXCHANGE_SHUTDOWN_GRACE=15s");
+        // systemd itself reads the unit without a complaint (an unknown or misspelt key is only a warning: none allowed)
+        Path unitCopy = Files.createDirectories(tmp.resolve("unit")).resolve("treaty-exchange.service");
+        Files.writeString(unitCopy, unit.replace("/opt/treaty-exchange/bin/treaty-exchange", app.resolve("bin/treaty-exchange").toString()));
+        Processes.Result verified = Processes.run(tmp, List.of("systemd-analyze", "verify", "--man=no", unitCopy.toString()));
+        assertThat(verified.exitCode()).as(verified.output()).isZero();
+        assertThat(verified.output()).as("systemd-analyze verify").isBlank();
         assertThat(app.resolve("docs/INSTALL.md")).exists();
         // the example registry is the demo's without its demo keys and demo passwords (kept in step with config/registry.yaml)
         List<String> demo = Files.readAllLines(TestExchange.REPO.resolve("config/registry.yaml")).stream()

@@ -535,16 +535,21 @@ public final class ExchangeCli implements Callable<Integer> {
             description = "Read the exchange's SSH host key (without logging in), write it for sftp.hostKeyFile and print its fingerprint: "
                     + "compare it with the one the secretariat publishes before you rely on it.")
     static final class HostKey implements Callable<Integer> {
+        /** How OpenSSH's known_hosts names a host: bare on port 22, else {@code [host]:port}. */
+        static String knownHostsName(String host, int port) {
+            return port == 22 ? host : "[" + host + "]:" + port;
+        }
+
         @ParentCommand ExchangeCli cli;
         @Option(names = "--host", required = true) String host;
         @Option(names = "--port", defaultValue = "22") int port;
-        @Option(names = {"-o", "--out"}, paramLabel = "FILE", required = true, description = "where to write the key line") Path out;
+        @Option(names = {"-o", "--out"}, paramLabel = "FILE", required = true, description = "where to write the key as a known_hosts line (for sftp.hostKeyFile, and for OpenSSH: -o UserKnownHostsFile=FILE)") Path out;
 
         @Override
         public Integer call() {
             return cli.execute(() -> {
                 String line = ExchangeClient.scanHostKey(host, port, java.time.Duration.ofSeconds(30));
-                writeAtomically(out, (line + " " + host + ":" + port + "\n").getBytes(StandardCharsets.US_ASCII));
+                writeAtomically(out, (knownHostsName(host, port) + " " + line + "\n").getBytes(StandardCharsets.US_ASCII));
                 ObjectNode n = object();
                 n.put("hostKeyFile", out.toString());
                 n.put("fingerprint", ExchangeClient.fingerprint(line));

@@ -21,13 +21,15 @@ public record Caller(String account, String state, Role role, Channel channel, S
         STATE_OFFICER,
         /** A State's automated national system. */
         STATE_SYSTEM,
-        /** A secretariat officer. */
+        /** A secretariat officer: reads everything, decides on filings, writes to States. */
         SECRETARIAT,
+        /** A secretariat administrator: an officer who also manages accounts, keys, certificates and the registry. */
+        SECRETARIAT_ADMIN,
         /** The operator at the server's local admin socket: acts for the secretariat. */
         OPERATOR;
 
         public boolean isSecretariat() {
-            return this == SECRETARIAT || this == OPERATOR;
+            return this == SECRETARIAT || this == SECRETARIAT_ADMIN || this == OPERATOR;
         }
     }
 
@@ -65,5 +67,10 @@ public record Caller(String account, String state, Role role, Channel channel, S
 
     public boolean isSecretariat() {
         return role.isSecretariat();
+    }
+
+    /** Whether the caller may change accounts, keys, certificates and the registry (the operator at the socket may). */
+    public boolean administersRegistry() {
+        return role == Role.SECRETARIAT_ADMIN || role == Role.OPERATOR;
     }
 }

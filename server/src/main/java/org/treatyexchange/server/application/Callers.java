@@ -25,6 +25,7 @@ public final class Callers {
             case STATE_OFFICER -> Caller.Role.STATE_OFFICER;
             case STATE_SYSTEM -> Caller.Role.STATE_SYSTEM;
             case SECRETARIAT -> Caller.Role.SECRETARIAT;
+            case SECRETARIAT_ADMIN -> Caller.Role.SECRETARIAT_ADMIN;
         };
         return new Caller(account.name(), account.stateCode(), role, channel, credential, source);
     }

@@ -1,16 +1,12 @@
 package org.treatyexchange.server.portal;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.treatyexchange.server.application.PortalLogins;
-import org.treatyexchange.server.application.PublicDesk;
 import org.treatyexchange.server.application.Refusal;
-import org.treatyexchange.server.application.StateDesk;
 
 /**
  * Decides which page answers a request: static files, the login pages, the signed-in areas
@@ -35,13 +31,15 @@ final class PortalRoutes {
     private final SessionGuard guard;
     private final LoginPages loginPages;
     private final StatePages statePages;
+    private final SecretariatPages secretariatPages;
 
-    PortalRoutes(PublicDesk publicDesk, PortalLogins logins, StateDesk states, byte[] receiptCertificatePem, int maxDocuments) {
+    PortalRoutes(PortalDesks desks, byte[] receiptCertificatePem, int maxDocuments) {
         this.pages = new Pages(new Templates());
-        this.publicPages = new PublicPages(publicDesk, pages);
-        this.guard = new PortalSessionGuard(logins);
-        this.loginPages = new LoginPages(logins, guard, pages);
-        this.statePages = new StatePages(states, pages, receiptCertificatePem, maxDocuments);
+        this.publicPages = new PublicPages(desks.publicDesk(), pages);
+        this.guard = new PortalSessionGuard(desks.logins());
+        this.loginPages = new LoginPages(desks.logins(), guard, pages);
+        this.statePages = new StatePages(desks.states(), pages, receiptCertificatePem, maxDocuments);
+        this.secretariatPages = new SecretariatPages(desks, pages);
     }
 
     private static View view(PageRequest r) {
@@ -115,9 +113,7 @@ final class PortalRoutes {
             return notFound(v); // the other kind of area: as if it did not exist
         }
         if (secretariatPath) {
-            // the secretariat's console is issue 17; for now a page that says who is signed in
-            return isRead(r) && (r.path().equals("/secretariat") || r.path().equals("/secretariat/"))
-                    ? pages.page("secretariat", v, Map.of()) : notFound(v);
+            return secretariatPages.handle(r, v, who).orElseGet(() -> notFound(v));
         }
         Matcher m = STATE_SEGMENT.matcher(r.path());
         if (m.matches() && !m.group(1).equals(who.caller().state())) {

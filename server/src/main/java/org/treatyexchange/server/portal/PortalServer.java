@@ -36,9 +36,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.treatyexchange.server.application.PortalLogins;
-import org.treatyexchange.server.application.PublicDesk;
-import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.crypto.ClientCertificateTrust;
 
 /**
@@ -76,13 +73,11 @@ public final class PortalServer implements AutoCloseable {
      * @throws IllegalArgumentException if a configured cipher suite is not supported by this JDK
      * @throws Exception if the TLS context cannot be built or the address cannot be bound
      */
-    public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PublicDesk publicDesk,
-            PortalLogins logins, StateDesk states, byte[] receiptCertificatePem, FilingLimits limits, Clock clock) throws Exception {
-        Objects.requireNonNull(publicDesk, "publicDesk");
-        Objects.requireNonNull(logins, "logins");
-        Objects.requireNonNull(states, "states");
+    public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PortalDesks desks,
+            byte[] receiptCertificatePem, FilingLimits limits, Clock clock) throws Exception {
+        Objects.requireNonNull(desks, "desks");
         SslContext tls = sslContext(settings, serverKey, serverChain, clock);
-        PortalRoutes routes = new PortalRoutes(publicDesk, logins, states, receiptCertificatePem, limits.maxDocuments());
+        PortalRoutes routes = new PortalRoutes(desks, receiptCertificatePem, limits.maxDocuments());
         long maxUploadBody = limits.maxBody();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), new DefaultThreadFactory("portal-worker", true),

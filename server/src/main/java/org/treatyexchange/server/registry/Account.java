@@ -28,14 +28,20 @@ public record Account(String name, String stateCode, Role role, List<AuthorizedK
         STATE_OFFICER,
         /** A State's automated national system, usually through the SDK. */
         STATE_SYSTEM,
-        /** A secretariat officer: sees every State's filings; belongs to no State. */
-        SECRETARIAT
+        /** A secretariat officer: sees every State's filings, decides on them; belongs to no State. */
+        SECRETARIAT,
+        /** A secretariat administrator: an officer who also manages accounts, keys, certificates and the registry. */
+        SECRETARIAT_ADMIN;
+
+        public boolean isSecretariat() {
+            return this == SECRETARIAT || this == SECRETARIAT_ADMIN;
+        }
     }
 
     public Account {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
-        if ((role == Role.SECRETARIAT) != (stateCode == null)) {
+        if (role.isSecretariat() != (stateCode == null)) {
             throw new IllegalArgumentException("secretariat accounts, and only they, have no State: " + name);
         }
         sshKeys = List.copyOf(sshKeys);
@@ -49,7 +55,7 @@ public record Account(String name, String stateCode, Role role, List<AuthorizedK
     }
 
     public boolean isSecretariat() {
-        return role == Role.SECRETARIAT;
+        return role.isSecretariat();
     }
 
     /** Whether {@code fingerprint} names an unrevoked certificate of this account (enabled or not). */

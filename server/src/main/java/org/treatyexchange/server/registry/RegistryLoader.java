@@ -298,13 +298,14 @@ public final class RegistryLoader {
             case "state-officer" -> Role.STATE_OFFICER;
             case "state-system" -> Role.STATE_SYSTEM;
             case "secretariat" -> Role.SECRETARIAT;
-            default -> throw roleNode.error("'" + roleText + "' must be state-officer, state-system or secretariat");
+            case "secretariat-admin" -> Role.SECRETARIAT_ADMIN;
+            default -> throw roleNode.error("'" + roleText + "' must be state-officer, state-system, secretariat or secretariat-admin");
         };
         ConfigNode stateNode = n.get("state");
         String stateCode = null;
-        if (role == Role.SECRETARIAT) {
+        if (role.isSecretariat()) {
             if (stateNode.isPresent()) {
-                throw roleNode.error("an account of a State cannot have role secretariat; remove 'state' for a "
+                throw roleNode.error("an account of a State cannot have role " + roleText + "; remove 'state' for a "
                         + "secretariat account, or use state-officer or state-system");
             }
         } else {

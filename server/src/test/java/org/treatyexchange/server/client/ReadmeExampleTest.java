@@ -29,7 +29,7 @@ import org.treatyexchange.server.TestExchange;
 /**
  * The Java example of README.md's "Connecting a national system", compiled and run against a real
  * server. Only the addresses differ: the README's literal paths are resolved against a temporary
- * folder laid out like the repository ({@code borealia/}, {@code data/keys/}), and the ports are the
+ * folder laid out like the repository ({@code walk/national/}: the national system's folder; {@code data/keys/}), and the ports are the
  * test server's. Keep the two in step.
  */
 class ReadmeExampleTest {
@@ -45,20 +45,20 @@ class ReadmeExampleTest {
         Files.copy(TestExchange.REPO.resolve("config/registry.yaml"), registry);
         exchange = TestExchange.start(top.resolve("data"), c -> TestExchange.withRegistry(c, registry).withApiPort(0).withPortalPort(0));
         // steps 1 to 3 of the README: keys, registration, the host key
-        KeyGenerator.generate(top.resolve("borealia"), "borealia-system", "BOR");
+        KeyGenerator.generate(Files.createDirectories(path(".")), "borealia-system", "BOR");
         assertThat(exchange.admin("register", "--account", "borealia-system", "--ssh-key",
-                top.resolve("borealia/borealia-system.pub").toString(), "--certificate",
-                top.resolve("borealia/borealia-system-api.cert.pem").toString())).startsWith("0\n");
+                path("borealia-system.pub").toString(), "--certificate",
+                path("borealia-system-api.cert.pem").toString())).startsWith("0\n");
         java.io.StringWriter out = new java.io.StringWriter();
         int code = org.treatyexchange.sdk.cli.ExchangeCli.run(new String[] {"host-key", "--host", "127.0.0.1", "--port",
-            Integer.toString(exchange.port()), "-o", top.resolve("borealia/known_hosts").toString()},
+            Integer.toString(exchange.port()), "-o", path("known_hosts").toString()},
                 new java.io.PrintWriter(out, true), new java.io.PrintWriter(out, true), java.util.Map.of(), false);
         assertThat(code).as(out.toString()).isZero();
         String published = exchange.server().hostKeyFingerprints().stream().filter(f -> f.startsWith("ssh-ed25519 ")).findFirst()
                 .orElseThrow().substring("ssh-ed25519 ".length());
         assertThat(out.toString()).contains("host key " + published); // what the user compares with the server's log
-        Files.writeString(top.resolve("annual-report-2025.pdf"), "Annual report 2025 of Borealia\n");
-        Files.writeString(top.resolve("question.txt"), "Does the 2025 template cover brokering?\n");
+        Files.writeString(path("annual-report-2025.pdf"), "Annual report 2025 of Borealia\n");
+        Files.writeString(path("question.txt"), "Does the 2025 template cover brokering?\n");
         assertThat(exchange.admin("send", "--to", "BOR", "--title", "Welcome")).startsWith("0\n");
     }
 
@@ -67,8 +67,9 @@ class ReadmeExampleTest {
         exchange.close();
     }
 
+    /** A path of the README's example, which runs in the national system's folder {@code walk/national}. */
     static Path path(String readmePath) {
-        return top.resolve(readmePath);
+        return top.resolve("walk/national").resolve(readmePath).normalize();
     }
 
     @Test
@@ -81,13 +82,13 @@ class ReadmeExampleTest {
         // ---- README example, from here (Path.of(x) → path(x), ports → the test server's) ----
         try (ExchangeClient exchange = ExchangeClient.builder()
                 .account("borealia-system")
-                .sftp("127.0.0.1", sftpPort, SshIdentity.load(path("borealia/borealia-system")))
-                .sftpHostKeyFile(path("borealia/known_hosts"))
+                .sftp("127.0.0.1", sftpPort, SshIdentity.load(path("borealia-system")))
+                .sftpHostKeyFile(path("known_hosts"))
                 .api(URI.create(api),
-                        ClientKeys.fromPem(path("borealia/borealia-system-api.key.pem"),
-                                path("borealia/borealia-system-api.cert.pem")),
-                        ExchangeClient.certificate(path("data/keys/ca-cert.pem")))
-                .receiptCertificate(ExchangeClient.certificate(path("data/keys/receipt-cert.pem")))
+                        ClientKeys.fromPem(path("borealia-system-api.key.pem"),
+                                path("borealia-system-api.cert.pem")),
+                        ExchangeClient.certificate(path("../../data/keys/ca-cert.pem")))
+                .receiptCertificate(ExchangeClient.certificate(path("../../data/keys/receipt-cert.pem")))
                 .build()) {
             FilingResult filed = exchange.submit(FilingRequest.of(path("annual-report-2025.pdf"),
                     "annual-report", ConfidentialityLevel.STATES_PARTIES).withPeriod("2025"));
@@ -103,18 +104,18 @@ class ReadmeExampleTest {
                 exchange.acknowledge(entry.seq());
                 read.add(item);
             }
-            exchange.downloadNew(path("borealia/distributed"));
+            exchange.downloadNew(path("distributed"));
             filedOut = filed;
             sentOut = sent;
         }
         // ---- to here ----
         assertThat(filedOut.receipt().period()).isEqualTo("2025");
-        assertThat(filedOut.receipt().keyFingerprint()).isEqualTo(SshIdentity.load(path("borealia/borealia-system")).fingerprint());
-        assertThat(Processes.run(top, List.of("openssl", "cms", "-verify", "-inform", "DER", "-in", "receipt.p7s", "-CAfile",
+        assertThat(filedOut.receipt().keyFingerprint()).isEqualTo(SshIdentity.load(path("borealia-system")).fingerprint());
+        assertThat(Processes.run(path("."), List.of("openssl", "cms", "-verify", "-inform", "DER", "-in", "receipt.p7s", "-CAfile",
                 exchange.server().receiptCertificate().toString())).exitCode()).isZero();
         assertThat(sentOut.receipt().documents()).hasSize(1);
         assertThat(read).extracting(InboxItem::title).containsExactly("Welcome");
-        assertThat(Files.list(path("borealia/distributed")).map(p -> p.getFileName().toString()))
+        assertThat(Files.list(path("distributed")).map(p -> p.getFileName().toString()))
                 .anyMatch(n -> n.endsWith("-secretariat-message.p7s"));
     }
 }

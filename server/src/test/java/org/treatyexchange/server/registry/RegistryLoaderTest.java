@@ -295,7 +295,19 @@ class RegistryLoaderTest {
     @Test
     void roleIsChecked() throws Exception {
         fails(base("", "- name: x\n  state: ARC\n  role: admin\n"), "accounts[x].role",
-                "'admin' must be state-officer, state-system or secretariat");
+                "'admin' must be state-officer, state-system, secretariat or secretariat-admin");
+    }
+
+    @Test
+    void secretariatAdministratorIsASecretariatAccountWithoutAState() throws Exception {
+        Path file = write(base("", "- name: registrar\n  role: secretariat-admin\n  disabled: true\n"));
+        Account registrar = RegistryLoader.load(file, REPORT_TYPES, demoKeys).account("registrar").orElseThrow();
+        assertThat(registrar.role()).isEqualTo(Role.SECRETARIAT_ADMIN);
+        assertThat(registrar.isSecretariat()).isTrue();
+        assertThat(registrar.stateCode()).isNull();
+        fails(base("", "- name: x\n  state: ARC\n  role: secretariat-admin\n  disabled: true\n"), "accounts[x].role",
+                "an account of a State cannot have role secretariat-admin; remove 'state' for a secretariat account, "
+                        + "or use state-officer or state-system");
     }
 
     @Test
