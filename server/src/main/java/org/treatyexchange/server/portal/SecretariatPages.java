@@ -15,7 +15,8 @@ final class SecretariatPages {
 
     SecretariatPages(PortalDesks desks, Pages pages) {
         this.parts = List.of(
-                home(pages));
+                home(pages),
+                new NotificationsPage(desks.secretariat(), pages));
     }
 
     Optional<PageResponse> handle(PageRequest r, View v, SignedIn who) throws Refusal {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.treatyexchange.server.TestExchange;
+import org.treatyexchange.server.portal.PortalLogin;
 
 /**
  * The e-mails a filing's life sends, through the real server (filings over SFTP, decisions with the admin CLI) to a
@@ -219,6 +220,14 @@ class NotificationMailTest {
                     && l.contains("tries=4") && l.contains("could not be reached"))
                     .anyMatch(l -> l.contains("filing-received-secretariat") && l.contains(SmtpTestServer.SECRETARIAT));
             assertThat(exchange.admin("notifications", "--status", "queued")).doesNotContain(id);
+            // the console lists it too, for the secretariat only
+            java.net.http.HttpResponse<String> page = PortalLogin.login(exchange, "secretariat").get("/secretariat/notifications");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("id=\"notifications\"").contains("data-status=\"failed\"").contains(id)
+                    .contains(SmtpTestServer.BOR);
+            java.net.http.HttpResponse<String> asState = PortalLogin.login(exchange, "borealia-officer").get("/secretariat/notifications");
+            assertThat(asState.statusCode()).isEqualTo(404);
+            assertThat(asState.body()).doesNotContain(id);
         } finally {
             SMTP.up();
         }
