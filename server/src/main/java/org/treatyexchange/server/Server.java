@@ -173,7 +173,7 @@ public final class Server implements AutoCloseable {
         DocumentVault vault = new DocumentVault(blobs, masterKeys, config.storage().segmentSize());
         AuditLog audit = new AuditLog(clock);
         audit.observe(metrics);
-        ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock);
+        ReleaseService release = new ReleaseService(store, vault, receiptSigner, audit, clock, config.release().fourEyesLevels());
         Reports reports = new Reports(store, registry, vault,
                 config.reportType("annual-report").flatMap(ServerConfig.ReportType::deadline), clock);
         filings = new FilingService(store, vault, blobs, receiptSigner, audit, clock, config.limits().maxFileSize(),

@@ -487,7 +487,10 @@ public final class AdminCli {
                         f.path("reportType").asText(), plan.path("level").asText(), recipients.isEmpty() ? "secretariat only" : String.join(",", recipients),
                         plan.path("publicArea").asBoolean() ? " + public" : "", plan.path("needsReview").asBoolean() ? "  REVIEW: "
                         + plan.path("reviewReasons").toString() : "", f.path("fileName").asText()
-                        + (f.hasNonNull("holdReason") ? "  (held: " + f.path("holdReason").asText() + ")" : ""));
+                        + (f.hasNonNull("holdReason") ? "  (held: " + f.path("holdReason").asText() + ")" : "")
+                        + (f.hasNonNull("firstApprover") ? "  (release approved by " + f.path("firstApprover").asText()
+                                + "; a second person must release it)" : "")
+                        + (f.hasNonNull("supersededBy") ? "  (superseded by " + f.path("supersededBy").asText() + ")" : ""));
             }
             return 0;
         }
@@ -545,14 +548,24 @@ public final class AdminCli {
         }
     }
 
-    @Command(name = "release", description = "Release a pending or held filing: distribute it as its plan says.")
+    @Command(name = "release", description = "Release a pending or held filing: distribute it as its plan says. At a level "
+            + "listed in release.fourEyes.levels the first release is an approval (status approved); a second, different "
+            + "secretariat person's release distributes it.")
     static final class Release extends Sub {
         @Parameters(paramLabel = "FILING_ID")
         String id;
 
+        @Option(names = "--superseded-by", paramLabel = "NEWEST_ID",
+                description = "Confirms the release of a version that a newer one supersedes: the newest version's id.")
+        String supersededBy;
+
         @Override
         AdminClient.Answer invoke(AdminClient client) throws IOException {
-            return client.call(AdminClient.request("release").put("id", id));
+            ObjectNode r = AdminClient.request("release").put("id", id);
+            if (supersededBy != null) {
+                r.put("supersededBy", supersededBy);
+            }
+            return client.call(r);
         }
     }
 

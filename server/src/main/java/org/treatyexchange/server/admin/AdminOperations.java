@@ -16,6 +16,7 @@ import java.util.List;
 import org.treatyexchange.server.application.Administration;
 import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Caller;
+import org.treatyexchange.server.application.Dossier;
 import org.treatyexchange.server.application.Filing;
 import org.treatyexchange.server.application.FilingJson;
 import org.treatyexchange.server.application.Refusal;
@@ -341,23 +342,36 @@ public final class AdminOperations {
         return result;
     }
 
-    /** Filings waiting for a decision (pending, held), with their plans. */
+    /**
+     * Filings waiting for a decision (pending, held), with their plans; the hold's reason, the first approver of a
+     * four-eyes release still waiting for a second person, and the newest version of a superseded one.
+     */
     ObjectNode pending() throws Refusal {
-        ObjectNode result = FilingJson.list(secretariat.pending(OPERATOR));
-        for (com.fasterxml.jackson.databind.JsonNode item : result.path("filings")) {
-            if ("held".equals(item.path("status").asText())) {
-                String id = item.path("id").asText();
-                String reason = secretariat.decisions(OPERATOR, id).stream().filter(d -> "held".equals(d.status()))
-                        .reduce((a, b) -> b).map(Filing.Decision::reason).orElse(null);
-                ((ObjectNode) item).put("holdReason", reason);
+        ObjectNode result = mapper.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
+        for (Dossier d : secretariat.queue(OPERATOR)) {
+            ObjectNode item = FilingJson.describe(new Filing.Planned(d.filing(), d.plan()));
+            if (d.filing().status().equals("held")) {
+                item.put("holdReason", d.statusReason());
             }
+            if (d.firstApprover() != null) {
+                item.put("firstApprover", d.firstApprover());
+            }
+            if (d.supersededBy() != null) {
+                item.put("supersededBy", d.supersededBy());
+            }
+            items.add(item);
         }
         return result;
     }
 
-    ObjectNode release(String id) throws Refusal {
-        ObjectNode result = mapper.createObjectNode().put("id", id).put("status", "released");
-        result.set("plan", FilingJson.describe(secretariat.release(OPERATOR, id)));
+    ObjectNode release(String id, String supersededBy) throws Refusal {
+        Filing.Release r = secretariat.release(OPERATOR, id, supersededBy);
+        ObjectNode result = mapper.createObjectNode().put("id", id).put("status", r.distributed() ? "released" : "approved");
+        if (r.firstApprover() != null) {
+            result.put("firstApprover", r.firstApprover());
+        }
+        result.set("plan", FilingJson.describe(r.plan()));
         return result;
     }
 

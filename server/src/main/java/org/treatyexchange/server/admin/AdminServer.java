@@ -113,7 +113,7 @@ public final class AdminServer implements AutoCloseable {
                     case "instructions" -> ok(out, ops.instructions(textOrNull(request, "state"), textOrNull(request, "format")));
                     case "backup" -> ok(out, ops.backup(textOrNull(request, "target")));
                     case "demo-totp" -> ok(out, ops.demoTotp(textOrNull(request, "account")));
-                    case "release" -> ok(out, ops.release(request.path("id").asText("")));
+                    case "release" -> ok(out, ops.release(request.path("id").asText(""), textOrNull(request, "supersededBy")));
                     case "hold" -> ok(out, ops.hold(request.path("id").asText(""), textOrNull(request, "reason")));
                     case "withdraw" -> ok(out, ops.withdraw(request.path("id").asText(""), textOrNull(request, "reason")));
                     case "send" -> ok(out, ops.send(strings(request.path("recipients")), request.path("title").asText(""),

@@ -51,8 +51,11 @@ interface ApiGateway {
         throw notOffered();
     }
 
-    /** Releases a pending or held filing; {@code {"id","status","plan"}}. */
-    default byte[] releaseFiling(Caller caller, String filingId) throws Refusal {
+    /**
+     * Releases a pending or held filing ({@code supersededBy} confirms the release of a superseded version, or null);
+     * {@code {"id","status","plan"}}, status {@code approved} for a four-eyes first approval.
+     */
+    default byte[] releaseFiling(Caller caller, String filingId, String supersededBy) throws Refusal {
         throw notOffered();
     }
 

@@ -336,7 +336,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 }
                 case RELEASE -> {
                     requireSecretariat(ex);
-                    ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.releaseFiling(client, route.filingId()));
+                    String supersededBy = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
+                            .getOrDefault("supersededBy", List.of()).stream().findFirst().orElse(null);
+                    ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.releaseFiling(client, route.filingId(), supersededBy));
                 }
                 case HOLD -> {
                     requireSecretariat(ex);

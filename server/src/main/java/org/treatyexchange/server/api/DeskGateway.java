@@ -11,6 +11,7 @@ import org.treatyexchange.sdk.wire.InboxEntry;
 import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Caller;
 import org.treatyexchange.server.application.Callers;
+import org.treatyexchange.server.application.Filing;
 import org.treatyexchange.server.application.FilingJson;
 import org.treatyexchange.server.application.MessageIntake;
 import org.treatyexchange.server.application.Refusal;
@@ -80,9 +81,13 @@ final class DeskGateway implements ApiGateway {
     }
 
     @Override
-    public byte[] releaseFiling(Caller caller, String filingId) throws Refusal {
-        ObjectNode answer = status(filingId, "released");
-        answer.set("plan", FilingJson.describe(secretariat.release(caller, filingId)));
+    public byte[] releaseFiling(Caller caller, String filingId, String supersededBy) throws Refusal {
+        Filing.Release r = secretariat.release(caller, filingId, supersededBy);
+        ObjectNode answer = status(filingId, r.distributed() ? "released" : "approved");
+        if (r.firstApprover() != null) {
+            answer.put("firstApprover", r.firstApprover());
+        }
+        answer.set("plan", FilingJson.describe(r.plan()));
         return json(answer);
     }
 

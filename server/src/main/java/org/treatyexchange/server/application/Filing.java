@@ -63,4 +63,18 @@ public record Filing(
     /** One status change of a filing: who decided what, when and why. */
     public record Decision(String status, String actor, String reason, Instant at) {
     }
+
+    /**
+     * What a release did: distributed the filing, or (four-eyes) recorded the first person's approval.
+     *
+     * @param plan          the filing's plan
+     * @param distributed   whether the plan was executed now
+     * @param firstApprover who approved first at a four-eyes level (the caller, when this release was that approval), or null
+     */
+    public record Release(Plan plan, boolean distributed, String firstApprover) {
+    }
+
+    /** One audit event about a filing, as the console shows it (details are the event's JSON, never a document byte). */
+    public record AuditEntry(long seq, Instant at, String type, String actor, String source, String outcome, String details) {
+    }
 }

@@ -87,13 +87,65 @@ public final class SecretariatDesk {
                 .map(p -> new Filing.Planned(Filing.of(p.filing()), p.plan().map(Filing.Plan::of)));
     }
 
+    /** What waits for a decision (pending and held), each with its plan, versions and history, oldest first; audited. */
+    public List<Dossier> queue(Caller caller) throws Refusal {
+        requireSecretariat(caller);
+        List<Dossier> out = new java.util.ArrayList<>();
+        for (ReleaseService.Planned p : StoreCalls.call(release::awaitingWithPlans)) {
+            out.add(dossier(p, List.of()));
+        }
+        audit.record(event(caller, "pending.listed", "-"));
+        return out;
+    }
+
+    /** One filing with its plan, versions, history and the audit events about it (the latest 200); audited as read. */
+    public Optional<Dossier> dossier(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        if (!FilingIds.isWellFormed(filingId)) {
+            return Optional.empty();
+        }
+        Optional<ReleaseService.Planned> p = StoreCalls.call(() -> release.planned(filingId));
+        if (p.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Filing.AuditEntry> events = StoreCalls.read(store, tx -> tx.audit().about(filingId, 200)).stream()
+                .map(a -> new Filing.AuditEntry(a.seq(), a.at(), a.type(), a.actor(), a.source(), a.outcome(), a.details())).toList();
+        Dossier d = dossier(p.get(), events);
+        audit.record(event(caller, "filing.viewed", filingId));
+        return Optional.of(d);
+    }
+
+    private Dossier dossier(ReleaseService.Planned p, List<Filing.AuditEntry> events) throws Refusal {
+        String id = p.filing().id();
+        List<Filing> versions = Filing.all(StoreCalls.call(() -> release.versions(id)));
+        List<Filing.Decision> decisions = StoreCalls.call(() -> release.history(id)).stream()
+                .map(d -> new Filing.Decision(d.status(), d.actor(), d.reason(), d.decidedAt())).toList();
+        Optional<Filing.Plan> plan = p.plan().map(Filing.Plan::of);
+        boolean fourEyes = release.needsFourEyes(plan.map(Filing.Plan::level).orElse(p.filing().level()));
+        return new Dossier(Filing.of(p.filing()), plan, versions, decisions, fourEyes, events);
+    }
+
     // ---- decisions -------------------------------------------------------------------------------
 
-    /** Releases a pending or held filing: executes its plan; returns the plan executed. A filing already decided is a conflict. */
-    public Filing.Plan release(Caller caller, String filingId) throws Refusal {
+    /**
+     * Releases a pending or held filing (see {@link #release(Caller, String, String)}) that no newer version supersedes.
+     */
+    public Filing.Release release(Caller caller, String filingId) throws Refusal {
+        return release(caller, filingId, null);
+    }
+
+    /**
+     * Releases a pending or held filing: executes its plan, or, at a four-eyes level, records the caller's approval
+     * until a second, different secretariat person releases it too. A filing a newer version supersedes is released
+     * only when {@code confirmedNewer} names the newest version; a filing already decided is a conflict. The same
+     * answer on every channel: the rules live in the release service.
+     */
+    public Filing.Release release(Caller caller, String filingId, String confirmedNewer) throws Refusal {
         requireSecretariat(caller);
         requireFilingId(filingId);
-        return Filing.Plan.of(StoreCalls.act(() -> release.release(filingId, caller.account(), caller.source())));
+        String confirmation = confirmedNewer == null || confirmedNewer.isBlank() ? null : confirmedNewer.strip();
+        ReleaseService.Released r = StoreCalls.act(() -> release.release(filingId, caller.account(), caller.source(), confirmation));
+        return new Filing.Release(Filing.Plan.of(r.plan()), r.distributed(), r.firstApprover());
     }
 
     /** Holds a pending filing; the reason is required. */
@@ -136,8 +188,21 @@ public final class SecretariatDesk {
 
     /** Filings matching every given field (null matches all), oldest first; audited. */
     public List<Filing> filings(Caller caller, String state, String reportType, String period, String level, String status) throws Refusal {
+        return filings(caller, state, reportType, period, level, status, null);
+    }
+
+    /**
+     * Filings matching every given field (null matches all) and, when {@code words} is given, whose document name contains
+     * every one of its words (case-insensitive); oldest first; audited.
+     */
+    public List<Filing> filings(Caller caller, String state, String reportType, String period, String level, String status, String words)
+            throws Refusal {
         requireSecretariat(caller);
-        List<Filing> out = select(state, reportType, period, level, status);
+        List<String> wanted = words == null ? List.of() : java.util.Arrays.stream(words.toLowerCase(java.util.Locale.ROOT).split("\\s+"))
+                .filter(w -> !w.isEmpty()).toList();
+        List<Filing> out = select(state, reportType, period, level, status).stream()
+                .filter(f -> wanted.stream().allMatch(w -> f.fileName().toLowerCase(java.util.Locale.ROOT).contains(w)))
+                .toList();
         audit.record(event(caller, "filings.listed", state == null ? "-" : state));
         return out;
     }

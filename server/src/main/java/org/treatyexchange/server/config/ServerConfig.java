@@ -31,6 +31,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param portal the browser portal
  * @param audit the audit chain's checkpoints and start-up check
  * @param monitoring the health and metrics listener (plain HTTP, loopback by default)
+ * @param release how the secretariat's release is decided (four-eyes per level)
  * @param notifications e-mail to the States' points of contact and the secretariat; off unless {@code notifications.smtp} is set
  */
 public record ServerConfig(
@@ -48,31 +49,38 @@ public record ServerConfig(
         Portal portal,
         Audit audit,
         Monitoring monitoring,
+        Release release,
         Notifications notifications) {
 
     /** As the canonical constructor, with the portal's defaults (for callers that predate the portal). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
             Keys keys, Admin admin, List<ReportType> reportTypes) {
-        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS, Audit.DEFAULTS, Monitoring.DEFAULTS, Notifications.OFF);
-    }
-
-    /** As the canonical constructor, with the audit's defaults (for callers that predate checkpoints). */
-    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
-            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal) {
-        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, Audit.DEFAULTS, Monitoring.DEFAULTS, Notifications.OFF);
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS, Audit.DEFAULTS, Monitoring.DEFAULTS);
     }
 
     /** As the canonical constructor, with notifications off (for callers that predate them). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
-            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring) {
-        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring,
+            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring, Release release) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release,
                 Notifications.OFF);
     }
 
     /** The same configuration with other notification settings (tests). */
     public ServerConfig withNotifications(Notifications newNotifications) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit,
-                monitoring, newNotifications);
+                monitoring, release, newNotifications);
+    }
+
+    /** As the canonical constructor, with the release's defaults (no four-eyes; for callers that predate it). */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
+            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, Release.DEFAULTS, Notifications.OFF);
+    }
+
+    /** As the canonical constructor, with the audit's defaults (for callers that predate checkpoints). */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
+            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, Audit.DEFAULTS, Monitoring.DEFAULTS);
     }
 
     public ServerConfig {
@@ -89,6 +97,7 @@ public record ServerConfig(
         Objects.requireNonNull(portal, "portal");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(monitoring, "monitoring");
+        Objects.requireNonNull(release, "release");
         Objects.requireNonNull(notifications, "notifications");
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
@@ -104,37 +113,42 @@ public record ServerConfig(
 
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /** The same configuration with other HTTPS API settings. */
     public ServerConfig withApi(Api newApi) {
-        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /** The same configuration with another document storage (environment overrides, tests). */
     public ServerConfig withStorage(Storage newStorage) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /** The same configuration with other audit settings (the start-up override, tests). */
     public ServerConfig withAudit(Audit newAudit) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring, notifications);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring, release, notifications);
+    }
+
+    /** The same configuration with other release settings (four-eyes; tests). */
+    public ServerConfig withRelease(Release newRelease) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, newRelease, notifications);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
@@ -145,7 +159,7 @@ public record ServerConfig(
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /**
@@ -158,7 +172,7 @@ public record ServerConfig(
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /**
@@ -171,7 +185,7 @@ public record ServerConfig(
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, notifications);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /**
@@ -182,7 +196,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring, notifications);
+                reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /**
@@ -192,7 +206,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiBind(String bind) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring, notifications);
+                reportTypes, portal, audit, monitoring, release, notifications);
     }
 
     /**
@@ -201,24 +215,24 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the port is not in 0..65535 or equals another listener's
      */
     public ServerConfig withPortalPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring, notifications);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring, release, notifications);
     }
 
     /** A copy whose browser portal listens on another address (command-line or environment override). */
     public ServerConfig withPortalBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring, notifications);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring, release, notifications);
     }
 
     /** A copy whose health and metrics listener uses another port (command-line or environment override). */
     public ServerConfig withMonitoringPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, monitoring.withPort(port), notifications);
+                audit, monitoring.withPort(port), release, notifications);
     }
 
     /** A copy with other health and metrics listener settings. */
     public ServerConfig withMonitoring(Monitoring newMonitoring) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, newMonitoring);
+                audit, newMonitoring, release, notifications);
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
@@ -873,6 +887,25 @@ public record ServerConfig(
      *
      * @param socket Unix-domain socket of the admin CLI, relative to home
      */
+    /**
+     * How the secretariat's release is decided.
+     *
+     * @param fourEyesLevels the levels at which a release needs two different secretariat people: the first records an
+     *     approval, the filing is distributed only when a second, different person confirms (on any channel). Empty by
+     *     default: one person's release distributes. A filing at one of these levels is never released at once on receipt.
+     */
+    public record Release(Set<ConfidentialityLevel> fourEyesLevels) {
+        public static final Release DEFAULTS = new Release(Set.of());
+
+        public Release {
+            fourEyesLevels = Set.copyOf(fourEyesLevels);
+        }
+
+        public boolean needsFourEyes(ConfidentialityLevel level) {
+            return fourEyesLevels.contains(level);
+        }
+    }
+
     public record Admin(Path socket) {
         public static final Admin DEFAULTS = new Admin(Path.of("run", "admin.sock"));
     }

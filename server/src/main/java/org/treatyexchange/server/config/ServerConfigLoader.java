@@ -63,7 +63,7 @@ public final class ServerConfigLoader {
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
                 "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit", "monitoring",
-                "notifications");
+                "release", "notifications");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -82,7 +82,22 @@ public final class ServerConfigLoader {
                         ? root.get("api").get("port").integer(ServerConfig.Api.DEFAULTS.port(), 0, 65535) : -1),
                 audit(root.get("audit")),
                 monitoring(root.get("monitoring")),
+                release(root.get("release")),
                 notifications(root.get("notifications")));
+    }
+
+    /** {@code release.fourEyes.levels}: the levels whose release needs a second secretariat person; none by default. */
+    private static ServerConfig.Release release(ConfigNode n) throws ConfigException {
+        n.requireKeys("fourEyes");
+        ConfigNode fourEyes = n.get("fourEyes");
+        fourEyes.requireKeys("levels");
+        ConfigNode levelsNode = fourEyes.get("levels");
+        java.util.Set<ConfidentialityLevel> levels = new java.util.HashSet<>();
+        for (String name : levelsNode.texts(List.of())) {
+            levels.add(ConfidentialityLevel.fromWireName(name).orElseThrow(() -> levelsNode.error("unknown level '" + name
+                    + "'; list some of public, states-parties, named, secretariat (or leave the list empty for no four-eyes)")));
+        }
+        return new ServerConfig.Release(levels);
     }
 
     /** {@code notifications}: off unless {@code smtp} is given. */

@@ -14,8 +14,11 @@ final class SecretariatPages {
     private final List<ConsolePart> parts;
 
     SecretariatPages(PortalDesks desks, Pages pages) {
+        QueuePages queue = new QueuePages(desks.secretariat(), pages);
+        FilingPages filings = new FilingPages(desks.secretariat(), desks.publicDesk(), pages);
         this.parts = List.of(
                 home(pages),
+                queue, filings, new DecisionForms(desks.secretariat(), queue, filings),
                 new NotificationsPage(desks.secretariat(), pages));
     }
 

@@ -137,7 +137,8 @@ final class SecretariatTree implements AccountView {
         if (s.get(0).equals("hold")) {
             return AccountView.action(content -> desk.hold(caller, id, content), ActionChannel.MAX_BYTES);
         }
-        return AccountView.action(content -> desk.release(caller, id), ActionChannel.MAX_BYTES);
+        // the release file's text, when any, confirms the release of a superseded version: the newest version's id
+        return AccountView.action(content -> desk.release(caller, id, content), ActionChannel.MAX_BYTES);
     }
 
     private Node folder() {

@@ -23,6 +23,9 @@ public interface AuditRecords {
     /** Rows with seq greater than {@code afterSeq}, in seq order, at most {@code limit}. */
     List<AuditRow> after(long afterSeq, int limit) throws StoreException;
 
+    /** The latest {@code limit} rows whose subject is exactly {@code subject}, in seq order (indexed, V13). */
+    List<AuditRow> about(String subject, int limit) throws StoreException;
+
     /** The head as stored (without locking). */
     Head head() throws StoreException;
 

@@ -35,6 +35,12 @@ public interface RoutingRecords {
     /** Sets the filing's status and appends the decision to its history. */
     void decide(String filingId, String status, String actor, String reason, Instant at) throws StoreException;
 
+    /**
+     * Appends a step to the filing's history without changing its status (a first approval under four-eyes): the
+     * history keeps every step, the status only what the filing is now.
+     */
+    void note(String filingId, String step, String actor, String reason, Instant at) throws StoreException;
+
     List<Decision> decisions(String filingId) throws StoreException;
 
     /** Filings with this status, oldest first. */

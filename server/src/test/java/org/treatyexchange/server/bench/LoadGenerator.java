@@ -2,6 +2,7 @@ package org.treatyexchange.server.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ import org.treatyexchange.sdk.wire.MessageType;
  * process tree, so a server that forks per connection (OpenSSH) is measured whole.
  *
  * <pre>
- * LoadGenerator messages --home H --clients N --size BYTES --seconds S [--warmup S] [--server-pid P]
+ * LoadGenerator messages --home H --clients N --size BYTES --seconds S [--warmup S] [--server-pid P[,P...]] [--api-port PORT]
  * LoadGenerator idle --port P --user U --key FILE --sessions N --hold S --server-pid P
  * LoadGenerator sample --server-pid P --stop-file F [--ready-file R]
  * </pre>
@@ -77,15 +78,26 @@ public final class LoadGenerator {
 
     // ---- d. signed messages -------------------------------------------------------------------------
 
+    private static long cpuMillis(List<Long> pids) throws IOException {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += ProcessTree.of(pid).cpuMillis();
+        }
+        return sum;
+    }
+
     private static void messages(Map<String, String> opt) throws Exception {
         Path home = Path.of(required(opt, "home"));
         int clients = Integer.parseInt(required(opt, "clients"));
         int size = Integer.parseInt(required(opt, "size"));
         double seconds = Double.parseDouble(required(opt, "seconds"));
         double warmup = Double.parseDouble(opt.getOrDefault("warmup", "0"));
-        long serverPid = Long.parseLong(opt.getOrDefault("server-pid", "0"));
+        // several nodes: their CPU is summed; --api-port: a load balancer in front of them
+        List<Long> serverPids = opt.containsKey("server-pid")
+                ? java.util.Arrays.stream(opt.get("server-pid").split(",")).map(Long::parseLong).toList() : List.of();
         JsonNode accounts = new ObjectMapper().readTree(home.resolve("demo/accounts.json").toFile());
-        URI base = URI.create("https://127.0.0.1:" + accounts.path("api").path("port").asInt() + "/");
+        int apiPort = Integer.parseInt(opt.getOrDefault("api-port", Integer.toString(accounts.path("api").path("port").asInt())));
+        URI base = URI.create("https://127.0.0.1:" + apiPort + "/");
         X509Certificate ca = certificate(Path.of(accounts.path("caCertificate").asText()));
         X509Certificate receipts = certificate(Path.of(accounts.path("receiptCertificate").asText()));
 
@@ -115,12 +127,11 @@ public final class LoadGenerator {
         }
         errors.set(0);
         ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        ProcessTree server = serverPid > 0 ? ProcessTree.of(serverPid) : null;
-        long cpuBefore = server == null ? 0 : server.cpuMillis();
+        long cpuBefore = cpuMillis(serverPids);
         long t0 = System.nanoTime();
         drive(perClient, document, size, sha256, "m" + run, seq, seconds, latencies, errors);
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        long cpuAfter = server == null ? 0 : ProcessTree.of(serverPid).cpuMillis();
+        long cpuAfter = cpuMillis(serverPids);
         List<Long> sorted = new ArrayList<>(latencies);
         sorted.sort(null);
         int n = sorted.size();

@@ -250,6 +250,18 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void fourEyesIsOffByDefaultAndTakesKnownLevelsOnly() throws Exception {
+        assertThat(ServerConfigLoader.load(SHIPPED).release().fourEyesLevels()).isEmpty();
+        assertThat(load("sftp:\n  port: 2222\n").release()).isEqualTo(ServerConfig.Release.DEFAULTS);
+        assertThat(load("release:\n  fourEyes:\n    levels: [public, states-parties]\n").release().fourEyesLevels())
+                .containsExactlyInAnyOrder(org.treatyexchange.sdk.wire.ConfidentialityLevel.PUBLIC,
+                        org.treatyexchange.sdk.wire.ConfidentialityLevel.STATES_PARTIES);
+        ConfigException e = fails("release:\n  fourEyes:\n    levels: [public, everyone]\n", "release.fourEyes.levels");
+        assertThat(e.getMessage()).contains("unknown level 'everyone'");
+        assertThat(fails("release:\n  fourEye:\n    levels: []\n", "release.fourEye").getMessage()).contains("did you mean 'release.fourEyes'");
+    }
+
+    @Test
     void passwordAuthenticationIsOffUnlessSwitchedOn() throws Exception {
         assertThat(ServerConfigLoader.load(SHIPPED).sftp().passwordAuthentication()).isFalse();
         assertThat(load("sftp:\n  port: 2222\n").sftp().passwordAuthentication()).isFalse();

@@ -111,7 +111,9 @@ class RegistryLoaderTest {
                 .extracting(StandingInstruction::level).isEqualTo(ConfidentialityLevel.PUBLIC);
         assertThat(registry.state("BOR").orElseThrow().instruction("national-report")).contains(
                 new StandingInstruction("national-report", ConfidentialityLevel.NAMED, List.of("ARC", "SYL")));
-        assertThat(demoAccounts).hasSize(9).contains("arcadia-officer", "calvera-system", "secretariat");
+        assertThat(demoAccounts).hasSize(10).contains("arcadia-officer", "calvera-system", "secretariat", "secretariat-admin");
+        // a second secretariat person, so that a four-eyes release can be shown with the demo
+        assertThat(registry.account("secretariat-admin").orElseThrow().role()).isEqualTo(Role.SECRETARIAT_ADMIN);
         for (Account account : registry.accounts()) {
             assertThat(account.demoKey()).isTrue();
             assertThat(account.sshKeys()).singleElement().satisfies(k -> {

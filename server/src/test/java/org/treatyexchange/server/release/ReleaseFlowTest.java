@@ -77,7 +77,10 @@ class ReleaseFlowTest {
         String first = file("arcadia-officer", folder + "poa.pdf", "first version");
         put("arcadia-officer", folder + "poa.pdf.manifest.json", manifest);
         String second = file("arcadia-officer", folder + "poa.pdf", "second version");
-        assertThat(exchange.admin("release", first)).startsWith("0\n");
+        // the first version is superseded: releasing it needs a confirmation that names the newer one
+        assertThat(exchange.admin("release", first)).doesNotStartWith("0\n").contains("conflict", "superseded by the newer version " + second);
+        assertThat(exchange.admin("release", first, "--superseded-by", first)).doesNotStartWith("0\n").contains("conflict");
+        assertThat(exchange.admin("release", first, "--superseded-by", second)).startsWith("0\n");
         assertThat(exchange.admin("release", second)).startsWith("0\n");
         // the recipient sees the current version only
         assertThat(names("borealia-officer", "/distributed")).contains(second + "--poa.pdf").doesNotContain(first + "--poa.pdf");

@@ -31,6 +31,9 @@ final class JdbcAuditRecords implements AuditRecords {
     private static final String AFTER = "SELECT seq, occurred_at, type, actor, source, subject, outcome, details,"
             + " prev_hash, hash FROM audit_event WHERE seq > ? ORDER BY seq FETCH FIRST ? ROWS ONLY";
 
+    private static final String ABOUT = "SELECT seq, occurred_at, type, actor, source, subject, outcome, details,"
+            + " prev_hash, hash FROM audit_event WHERE subject = ? ORDER BY seq DESC FETCH FIRST ? ROWS ONLY";
+
     private static final String INSERT_CHECKPOINT = "INSERT INTO audit_checkpoint (seq, hash, signed_at, cms) VALUES (?, ?, ?, ?)";
     private static final String CHECKPOINTS_AFTER = "SELECT seq, hash, signed_at, cms FROM audit_checkpoint WHERE seq > ?"
             + " ORDER BY seq FETCH FIRST ? ROWS ONLY";
@@ -92,6 +95,22 @@ final class JdbcAuditRecords implements AuditRecords {
     }
 
     @Override
+    public List<AuditRow> about(String subject, int limit) throws StoreException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        try (PreparedStatement ps = tx.connection().prepareStatement(ABOUT)) {
+            ps.setString(1, subject);
+            ps.setInt(2, limit);
+            List<AuditRow> newestFirst = rows(ps);
+            java.util.Collections.reverse(newestFirst);
+            return newestFirst;
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "read audit events");
+        }
+    }
+
+    @Override
     public List<AuditRow> after(long afterSeq, int limit) throws StoreException {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive");
@@ -99,26 +118,30 @@ final class JdbcAuditRecords implements AuditRecords {
         try (PreparedStatement ps = tx.connection().prepareStatement(AFTER)) {
             ps.setLong(1, afterSeq);
             ps.setInt(2, limit);
-            List<AuditRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new AuditRow(
-                            rs.getLong("seq"),
-                            Timestamps.get(rs, "occurred_at"),
-                            rs.getString("type"),
-                            rs.getString("actor"),
-                            rs.getString("source"),
-                            rs.getString("subject"),
-                            rs.getString("outcome"),
-                            rs.getString("details"),
-                            rs.getString("prev_hash"),
-                            rs.getString("hash")));
-                }
-            }
-            return out;
+            return rows(ps);
         } catch (SQLException e) {
             throw SqlErrors.map(e, "read audit events");
         }
+    }
+
+    private static List<AuditRow> rows(PreparedStatement ps) throws SQLException {
+        List<AuditRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new AuditRow(
+                        rs.getLong("seq"),
+                        Timestamps.get(rs, "occurred_at"),
+                        rs.getString("type"),
+                        rs.getString("actor"),
+                        rs.getString("source"),
+                        rs.getString("subject"),
+                        rs.getString("outcome"),
+                        rs.getString("details"),
+                        rs.getString("prev_hash"),
+                        rs.getString("hash")));
+            }
+        }
+        return out;
     }
 
     @Override

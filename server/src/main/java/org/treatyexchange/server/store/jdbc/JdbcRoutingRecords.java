@@ -79,14 +79,22 @@ final class JdbcRoutingRecords implements RoutingRecords {
 
     @Override
     public void decide(String filingId, String status, String actor, String reason, Instant at) throws StoreException {
-        try (PreparedStatement next = tx.connection().prepareStatement(NEXT_DECISION);
-                PreparedStatement insert = tx.connection().prepareStatement(INSERT_DECISION);
-                PreparedStatement update = tx.connection().prepareStatement(SET_STATUS)) {
+        try (PreparedStatement update = tx.connection().prepareStatement(SET_STATUS)) {
             update.setString(1, status);
             update.setString(2, filingId);
             if (update.executeUpdate() != 1) {
                 throw new StoreException(StoreException.Reason.ABORTED, "no filing " + filingId, null);
             }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "record filing decision");
+        }
+        note(filingId, status, actor, reason, at);
+    }
+
+    @Override
+    public void note(String filingId, String step, String actor, String reason, Instant at) throws StoreException {
+        try (PreparedStatement next = tx.connection().prepareStatement(NEXT_DECISION);
+                PreparedStatement insert = tx.connection().prepareStatement(INSERT_DECISION)) {
             next.setString(1, filingId);
             int seq;
             try (ResultSet rs = next.executeQuery()) {
@@ -95,7 +103,7 @@ final class JdbcRoutingRecords implements RoutingRecords {
             }
             insert.setString(1, filingId);
             insert.setInt(2, seq);
-            insert.setString(3, status);
+            insert.setString(3, step);
             insert.setString(4, actor);
             insert.setString(5, reason.length() > 2000 ? reason.substring(0, 1999) + "…" : reason);
             Timestamps.set(insert, 6, at);
