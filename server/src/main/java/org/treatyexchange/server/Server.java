@@ -35,6 +35,8 @@ import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.TlsCredentials;
 import org.treatyexchange.server.crypto.MasterKeys;
 import org.treatyexchange.server.audit.AuditCheckpoints;
+import org.treatyexchange.server.notify.Notifications;
+import org.treatyexchange.server.release.Obligations;
 import org.treatyexchange.server.audit.BrokenChainException;
 import org.treatyexchange.server.audit.StartupAuditCheck;
 import org.treatyexchange.server.crypto.ReceiptSigner;
@@ -89,6 +91,7 @@ public final class Server implements AutoCloseable {
     private Path receiptCertificate;
     private RegistryService registry;
     private FilingService filings;
+    private Notifications notifications;
     private MonitoringServer monitoringServer;
 
     private Server(ServerConfig config, ExchangeHome home) {
@@ -191,6 +194,11 @@ public final class Server implements AutoCloseable {
                 registry, vault, store, trail, new RefusalNotices(store, clock, config.limits().refusalNoticeRetention()), clock);
         SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
                 trail, clock);
+        if (config.notifications().enabled()) { // before any channel accepts a filing: every filing's mails are written
+            notifications = Notifications.start(config.notifications(), env, store, audit, registry,
+                    new Obligations(reports, registry, config.reportTypes()), release, config.reportTypes(), clock);
+            started.add(notifications);
+        }
 
         SftpSettings sftpSettings = sftpSettings();
         Path hostKeyStore = home.keyDir().resolve(HostKeyStore.FILE_NAME); // what backups carry of the host keys
@@ -414,6 +422,11 @@ public final class Server implements AutoCloseable {
 
     public RegistryService registry() {
         return registry;
+    }
+
+    /** The e-mail notifications, when {@code notifications.smtp} is configured. */
+    public Optional<Notifications> notifications() {
+        return Optional.ofNullable(notifications);
     }
 
     /**

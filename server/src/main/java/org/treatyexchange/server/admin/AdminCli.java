@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
             AdminCli.RotateMasterKey.class, AdminCli.ReloadRegistry.class, AdminCli.Register.class, AdminCli.Send.class, AdminCli.Pending.class,
             AdminCli.Release.class, AdminCli.Hold.class, AdminCli.Withdraw.class, AdminCli.ExportCycle.class, AdminCli.Status.class,
             AdminCli.Contacts.class, AdminCli.Instructions.class, AdminCli.Backup.class, AdminCli.Restore.class, AdminCli.MigrateStore.class,
-            AdminCli.DemoTotp.class, HashPassword.class})
+            AdminCli.DemoTotp.class, AdminCli.Notifications.class, HashPassword.class})
 public final class AdminCli {
 
     /** Exit codes: 0 done; the others say why not (README, "Operations"). */
@@ -492,6 +492,38 @@ public final class AdminCli {
                                 + "; a second person must release it)" : "")
                         + (f.hasNonNull("supersededBy") ? "  (superseded by " + f.path("supersededBy").asText() + ")" : ""));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "notifications", description = "E-mail notifications with one status (default: failed, those that failed for good"
+            + " and need the secretariat), oldest first.")
+    static final class Notifications extends Sub {
+        @Option(names = "--status", description = "queued, sending, sent or failed (default: failed).")
+        String status = "failed";
+
+        @Option(names = "--limit", description = "At most this many (1 to 1000, default 100).")
+        int limit = 100;
+
+        @Option(names = "--json", description = "JSON instead of a table.")
+        boolean json;
+
+        @Override
+        AdminClient.Answer invoke(AdminClient client) throws IOException {
+            return client.call(AdminClient.request("notifications").put("status", status).put("limit", limit));
+        }
+
+        @Override
+        int print(JsonNode result, PrintWriter out, PrintWriter err) throws IOException {
+            if (json) {
+                return super.print(result, out, err);
+            }
+            for (JsonNode n : result.path("notifications")) {
+                out.printf("%-6s %-8s %-28s %-26s %-4s tries=%d  %s%s%n", n.path("id").asText(), n.path("status").asText(),
+                        n.path("template").asText(), n.path("filingId").asText("-"), n.path("state").asText("-"), n.path("attempts").asInt(),
+                        n.path("recipient").asText(), n.hasNonNull("lastError") ? "  (" + n.path("lastError").asText() + ")" : "");
+            }
+            out.printf("%d notification(s) %s%n", result.path("notifications").size(), status);
             return 0;
         }
     }

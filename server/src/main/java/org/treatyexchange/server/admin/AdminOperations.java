@@ -290,6 +290,27 @@ public final class AdminOperations {
         return mapper.createObjectNode().put("receipt", Base64.getEncoder().encodeToString(receipt));
     }
 
+    /** E-mail notifications with one status (failed: those that failed for good). */
+    ObjectNode notifications(String status, int limit) throws Refusal {
+        ObjectNode result = mapper.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode list = result.putArray("notifications");
+        for (org.treatyexchange.server.application.Notification n : secretariat.notifications(OPERATOR, status, limit)) {
+            ObjectNode o = list.addObject();
+            o.put("id", n.id());
+            o.put("status", n.status());
+            o.put("template", n.template());
+            o.put("recipient", n.recipient());
+            o.put("filingId", n.filingId());
+            o.put("state", n.state());
+            o.put("subject", n.subject());
+            o.put("attempts", n.attempts());
+            o.put("createdAt", n.createdAt().toString());
+            o.put("sentAt", n.sentAt() == null ? null : n.sentAt().toString());
+            o.put("lastError", n.lastError());
+        }
+        return result;
+    }
+
     /**
      * Filings waiting for a decision (pending, held), with their plans; the hold's reason, the first approver of a
      * four-eyes release still waiting for a second person, and the newest version of a superseded one.

@@ -107,6 +107,7 @@ public final class AdminServer implements AutoCloseable {
                     case "register-keys" -> ok(out, ops.registerKeys(request.path("account").asText(""), textOrNull(request, "sshKey"),
                             textOrNull(request, "certificate")));
                     case "pending" -> ok(out, ops.pending());
+                    case "notifications" -> ok(out, ops.notifications(request.path("status").asText("failed"), request.path("limit").asInt(100)));
                     case "status" -> ok(out, ops.reportingStatus(request.path("year").asInt(0), textOrNull(request, "format")));
                     case "contacts" -> ok(out, ops.contacts(textOrNull(request, "format")));
                     case "instructions" -> ok(out, ops.instructions(textOrNull(request, "state"), textOrNull(request, "format")));

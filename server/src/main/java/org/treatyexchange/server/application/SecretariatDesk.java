@@ -357,6 +357,21 @@ public final class SecretariatDesk {
 
     // ---- shared ------------------------------------------------------------------------------------
 
+    /**
+     * The e-mail notifications with one status ({@link Notification#STATUSES}), oldest first, at most {@code limit}
+     * (1 to 1000): {@code failed} lists those that failed for good, for the secretariat to act on. Audited.
+     */
+    public List<Notification> notifications(Caller caller, String status, int limit) throws Refusal {
+        requireSecretariat(caller);
+        if (!Notification.STATUSES.contains(status)) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "the status must be one of " + String.join(", ", Notification.STATUSES));
+        }
+        int n = Math.max(1, Math.min(limit, 1000));
+        List<Notification> out = StoreCalls.read(store, tx -> tx.notifications().withStatus(status, n)).stream().map(Notification::of).toList();
+        audit.record(event(caller, "notifications.read", status));
+        return out;
+    }
+
     static void requireSecretariat(Caller caller) throws Refusal {
         if (!caller.isSecretariat()) {
             throw new Refusal(Refusal.Reason.FORBIDDEN, "only the secretariat may do this");

@@ -33,6 +33,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param monitoring the health and metrics listener (plain HTTP, loopback by default)
  * @param release how the secretariat's release is decided (four-eyes per level)
  * @param receipts how receipts are made: their RFC 3161 timestamps
+ * @param notifications e-mail to the States' points of contact and the secretariat; off unless {@code notifications.smtp} is set
  */
 public record ServerConfig(
         Path home,
@@ -50,7 +51,8 @@ public record ServerConfig(
         Audit audit,
         Monitoring monitoring,
         Release release,
-        Receipts receipts) {
+        Receipts receipts,
+        Notifications notifications) {
 
     /** As the canonical constructor, with the portal's defaults (for callers that predate the portal). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
@@ -58,11 +60,11 @@ public record ServerConfig(
         this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, Portal.DEFAULTS, Audit.DEFAULTS, Monitoring.DEFAULTS);
     }
 
-    /** As the canonical constructor, with the release's defaults (no four-eyes) and receipts untimestamped (for callers that predate them). */
+    /** As the canonical constructor, with the release's defaults (no four-eyes), receipts untimestamped and notifications off (for callers that predate them). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
             Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring) {
         this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, Release.DEFAULTS,
-                Receipts.DEFAULTS);
+                Receipts.DEFAULTS, Notifications.OFF);
     }
 
     /** As the canonical constructor, with the audit's defaults (for callers that predate checkpoints). */
@@ -87,6 +89,7 @@ public record ServerConfig(
         Objects.requireNonNull(monitoring, "monitoring");
         Objects.requireNonNull(release, "release");
         Objects.requireNonNull(receipts, "receipts");
+        Objects.requireNonNull(notifications, "notifications");
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
         reportTypes = List.copyOf(reportTypes);
@@ -101,48 +104,61 @@ public record ServerConfig(
 
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /** The same configuration with other HTTPS API settings. */
     public ServerConfig withApi(Api newApi) {
-        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /** The same configuration with another document storage (environment overrides, tests). */
     public ServerConfig withStorage(Storage newStorage) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /** The same configuration with other audit settings (the start-up override, tests). */
     public ServerConfig withAudit(Audit newAudit) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring, release, receipts);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring, release, receipts, notifications);
     }
 
     /** A copy with other receipt settings (timestamping). */
     public ServerConfig withReceipts(Receipts newReceipts) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, monitoring, release, newReceipts);
+                audit, monitoring, release, newReceipts, notifications);
+    }
+
+    /** As the canonical constructor, with receipts untimestamped and notifications off (for callers that predate them). */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
+            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring, Release release) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release,
+                Receipts.DEFAULTS, Notifications.OFF);
+    }
+
+    /** The same configuration with other notification settings (tests). */
+    public ServerConfig withNotifications(Notifications newNotifications) {
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit,
+                monitoring, release, receipts, newNotifications);
     }
 
     /** The same configuration with other release settings (four-eyes; tests). */
     public ServerConfig withRelease(Release newRelease) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, newRelease, receipts);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, newRelease, receipts, notifications);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
@@ -153,7 +169,7 @@ public record ServerConfig(
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /**
@@ -166,7 +182,7 @@ public record ServerConfig(
                 new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /**
@@ -179,7 +195,7 @@ public record ServerConfig(
                 new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
                         sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
                         sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts);
+                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /**
@@ -190,7 +206,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring, release, receipts);
+                reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /**
@@ -200,7 +216,7 @@ public record ServerConfig(
      */
     public ServerConfig withApiBind(String bind) {
         return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring, release, receipts);
+                reportTypes, portal, audit, monitoring, release, receipts, notifications);
     }
 
     /**
@@ -209,24 +225,24 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the port is not in 0..65535 or equals another listener's
      */
     public ServerConfig withPortalPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring, release, receipts);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring, release, receipts, notifications);
     }
 
     /** A copy whose browser portal listens on another address (command-line or environment override). */
     public ServerConfig withPortalBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring, release, receipts);
+        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring, release, receipts, notifications);
     }
 
     /** A copy whose health and metrics listener uses another port (command-line or environment override). */
     public ServerConfig withMonitoringPort(int port) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, monitoring.withPort(port), release, receipts);
+                audit, monitoring.withPort(port), release, receipts, notifications);
     }
 
     /** A copy with other health and metrics listener settings. */
     public ServerConfig withMonitoring(Monitoring newMonitoring) {
         return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, newMonitoring, release, receipts);
+                audit, newMonitoring, release, receipts, notifications);
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
@@ -936,24 +952,32 @@ public record ServerConfig(
      * @param name human-readable name
      * @param defaultLevel level applied when neither the filing nor the State's standing
      *     instruction says otherwise; never {@code named}
-     * @param deadline yearly due date (e.g. 31 May for annual reports), if any
+     * @param deadline yearly due date (e.g. 31 May for annual reports), if any: the report on a period is due on
+     *     this day of the year after the period ends
+     * @param schedule the rest of the report type's obligations calendar (cycle, entry into force, what it fulfils)
      */
     public record ReportType(String id, String name, ConfidentialityLevel defaultLevel, Optional<MonthDay> deadline,
-            boolean releaseOnReceipt) {
+            boolean releaseOnReceipt, Schedule schedule) {
 
         /** A report type released only after the secretariat's review (the default policy). */
         public ReportType(String id, String name, ConfidentialityLevel defaultLevel, Optional<MonthDay> deadline) {
             this(id, name, defaultLevel, deadline, false);
         }
 
+        /** A report type with the yearly calendar of its {@code deadline} alone. */
+        public ReportType(String id, String name, ConfidentialityLevel defaultLevel, Optional<MonthDay> deadline, boolean releaseOnReceipt) {
+            this(id, name, defaultLevel, deadline, releaseOnReceipt, Schedule.YEARLY);
+        }
+
         public static final List<ReportType> DEFAULTS = List.of(
-                new ReportType("initial-report", "Initial report", ConfidentialityLevel.SECRETARIAT, Optional.empty()),
+                new ReportType("initial-report", "Initial report", ConfidentialityLevel.SECRETARIAT, Optional.empty(), false,
+                        Schedule.afterEntryIntoForce(12)),
                 new ReportType("initial-report-update", "Update to the initial report",
                         ConfidentialityLevel.SECRETARIAT, Optional.empty()),
                 new ReportType("annual-report", "Annual report on exports and imports",
                         ConfidentialityLevel.STATES_PARTIES, Optional.of(MonthDay.of(5, 31))),
                 new ReportType("nil-annual-report", "Nil annual report", ConfidentialityLevel.STATES_PARTIES,
-                        Optional.of(MonthDay.of(5, 31))),
+                        Optional.of(MonthDay.of(5, 31)), false, Schedule.fulfilling("annual-report")),
                 new ReportType("national-report", "Programme of Action national report",
                         ConfidentialityLevel.SECRETARIAT, Optional.empty()),
                 new ReportType("points-of-contact", "National points of contact", ConfidentialityLevel.SECRETARIAT,
@@ -961,11 +985,140 @@ public record ServerConfig(
                 new ReportType("correspondence", "Correspondence", ConfidentialityLevel.SECRETARIAT,
                         Optional.empty()));
 
+        /** Whether States owe reports of this type by dates (rather than filing them when they please, or fulfilling another's). */
+        public boolean isObligation() {
+            return schedule.fulfils().isEmpty() && (deadline.isPresent() || schedule.monthsAfterEntryIntoForce() > 0);
+        }
+
         public ReportType {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(defaultLevel, "defaultLevel");
             Objects.requireNonNull(deadline, "deadline");
+            Objects.requireNonNull(schedule, "schedule");
+        }
+    }
+
+    /**
+     * When a report type's obligation falls due, besides its yearly {@code deadline} (the obligations calendar).
+     *
+     * @param cycleYears the years one report covers, one report per cycle: 1 for annual reports, 2 for biennial national
+     *     reports (period {@code 2024-2025}, due on the deadline of 2026); 1 to 10
+     * @param firstYear the first year of one cycle, which fixes where the others begin (cycles of more than one year)
+     * @param monthsAfterEntryIntoForce due this many months after the treaty entered into force for the State (the
+     *     registry's {@code entryIntoForce}): the initial report, 12; 0 when the report type is not due so
+     * @param fulfils the report type whose obligation a filing of this type meets, instead of one of its own
+     *     ({@code nil-annual-report} fulfils {@code annual-report})
+     */
+    public record Schedule(int cycleYears, int firstYear, int monthsAfterEntryIntoForce, Optional<String> fulfils) {
+        public static final Schedule YEARLY = new Schedule(1, 2000, 0, Optional.empty());
+
+        public Schedule {
+            Objects.requireNonNull(fulfils, "fulfils");
+            if (cycleYears < 1 || cycleYears > 10) {
+                throw new IllegalArgumentException("cycleYears must be 1 to 10, got " + cycleYears);
+            }
+            if (monthsAfterEntryIntoForce < 0 || monthsAfterEntryIntoForce > 120) {
+                throw new IllegalArgumentException("monthsAfterEntryIntoForce must be 0 to 120, got " + monthsAfterEntryIntoForce);
+            }
+        }
+
+        /** Due {@code months} after entry into force (the initial report). */
+        public static Schedule afterEntryIntoForce(int months) {
+            return new Schedule(1, 2000, months, Optional.empty());
+        }
+
+        /** No obligation of its own: a filing of this type meets {@code reportType}'s. */
+        public static Schedule fulfilling(String reportType) {
+            return new Schedule(1, 2000, 0, Optional.of(reportType));
+        }
+    }
+
+    /** How the mail sender protects the SMTP connection. */
+    public enum SmtpSecurity {
+        /** Plain connection upgraded with STARTTLS, which must succeed (port 587): the default. */
+        STARTTLS,
+        /** TLS from the first byte (SMTPS, port 465). */
+        TLS,
+        /**
+         * No TLS at all. Opens the mails (recipients, filing ids, titles, the receipt) and the SMTP credentials to anyone on
+         * the path: only for a relay on the same host or in tests.
+         */
+        NONE
+    }
+
+    /**
+     * The SMTP server that carries the notifications.
+     *
+     * @param host the server's host name or address
+     * @param port its port (587 for STARTTLS, 465 for TLS)
+     * @param sender the From address
+     * @param security STARTTLS (required, the default), TLS or none
+     * @param credentialsFileEnv the environment variable naming a file (mode 600) with the SMTP user name on its first line
+     *     and the password on its second; unset: no authentication. Never the password itself in server.yaml or on a command line
+     * @param trustCertificate a PEM file of the certificate (or CA) the SMTP server's must chain to, instead of the JDK's
+     *     trusted authorities (a private relay); the host name is checked either way
+     * @param timeout connect, read and write timeout of one try
+     */
+    public record Smtp(String host, int port, String sender, SmtpSecurity security, String credentialsFileEnv, Optional<Path> trustCertificate,
+            Duration timeout) {
+        public static final String DEFAULT_CREDENTIALS_FILE_ENV = "EXCHANGE_SMTP_CREDENTIALS_FILE";
+
+        public Smtp {
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(security, "security");
+            Objects.requireNonNull(credentialsFileEnv, "credentialsFileEnv");
+            Objects.requireNonNull(trustCertificate, "trustCertificate");
+            Objects.requireNonNull(timeout, "timeout");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("notifications.smtp.port must be in 1..65535, got " + port);
+            }
+        }
+    }
+
+    /**
+     * E-mail notifications: to a State's points of contact when its filing is received (the receipt attached), released or
+     * held, before a deadline it has not met and on the day it becomes overdue; to the secretariat on each new filing. A
+     * mail carries ids, the titles the State chose and links, never a document or its content.
+     *
+     * @param smtp the SMTP server; empty: notifications are off (nothing is written or sent)
+     * @param secretariat the addresses told of each new filing
+     * @param portalUrl the portal's public address ({@code https://exchange.example.org}) for links in mails; empty: ids only
+     * @param reminderDays days before a deadline on which a State that has not met it is reminded, largest first
+     * @param maxAttempts tries of one mail before it is marked failed for good
+     * @param retryBackoff the wait after the first failed try; doubled after each, at most 1 hour
+     * @param pollInterval how often the sender looks for due mails and the calendar for due reminders
+     */
+    public record Notifications(Optional<Smtp> smtp, List<String> secretariat, Optional<String> portalUrl, List<Integer> reminderDays,
+            int maxAttempts, Duration retryBackoff, Duration pollInterval) {
+        public static final Notifications OFF = new Notifications(Optional.empty(), List.of(), Optional.empty(), List.of(30, 7), 10,
+                Duration.ofMinutes(1), Duration.ofSeconds(30));
+
+        public Notifications {
+            Objects.requireNonNull(smtp, "smtp");
+            Objects.requireNonNull(portalUrl, "portalUrl");
+            Objects.requireNonNull(retryBackoff, "retryBackoff");
+            Objects.requireNonNull(pollInterval, "pollInterval");
+            secretariat = List.copyOf(secretariat);
+            reminderDays = reminderDays.stream().distinct().sorted(java.util.Comparator.reverseOrder()).toList();
+            if (maxAttempts < 1 || maxAttempts > 100) {
+                throw new IllegalArgumentException("notifications.maxAttempts must be 1 to 100, got " + maxAttempts);
+            }
+            for (int d : reminderDays) {
+                if (d < 1 || d > 365) {
+                    throw new IllegalArgumentException("notifications.reminderDays must be 1 to 365, got " + d);
+                }
+            }
+        }
+
+        public boolean enabled() {
+            return smtp.isPresent();
+        }
+
+        /** The same settings with another SMTP server (tests). */
+        public Notifications withSmtp(Smtp newSmtp) {
+            return new Notifications(Optional.of(newSmtp), secretariat, portalUrl, reminderDays, maxAttempts, retryBackoff, pollInterval);
         }
     }
 

@@ -46,6 +46,9 @@ public final class ServerConfigLoader {
     private static final Pattern DNS_NAME = Pattern.compile(
             "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern MONTH_DAY = Pattern.compile("\\d{2}-\\d{2}");
+    /** Deliberately plain: one {@code @}, no white space, no angle brackets or commas that could add a recipient. */
+    private static final Pattern MAIL_ADDRESS = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}");
+    private static final Pattern PORTAL_URL = Pattern.compile("https://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?");
     private static final long MAX_FILE_SIZE = 1L << 40;
     private static final long MAX_QUOTA = 1L << 50;
 
@@ -60,7 +63,7 @@ public final class ServerConfigLoader {
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
                 "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit", "monitoring",
-                "release", "receipts");
+                "release", "receipts", "notifications");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -80,7 +83,8 @@ public final class ServerConfigLoader {
                 audit(root.get("audit")),
                 monitoring(root.get("monitoring")),
                 release(root.get("release")),
-                receipts(root.get("receipts")));
+                receipts(root.get("receipts")),
+                notifications(root.get("notifications")));
     }
 
     /** {@code release.fourEyes.levels}: the levels whose release needs a second secretariat person; none by default. */
@@ -95,6 +99,72 @@ public final class ServerConfigLoader {
                     + "'; list some of public, states-parties, named, secretariat (or leave the list empty for no four-eyes)")));
         }
         return new ServerConfig.Release(levels);
+    }
+
+    /** {@code notifications}: off unless {@code smtp} is given. */
+    private static ServerConfig.Notifications notifications(ConfigNode n) throws ConfigException {
+        n.requireKeys("smtp", "secretariat", "portalUrl", "reminderDays", "maxAttempts", "retryBackoff", "pollInterval");
+        ServerConfig.Notifications d = ServerConfig.Notifications.OFF;
+        List<String> secretariat = new ArrayList<>();
+        ConfigNode secretariatNode = n.get("secretariat");
+        for (String address : secretariatNode.texts(List.of())) {
+            if (!MAIL_ADDRESS.matcher(address).matches()) {
+                throw secretariatNode.error("'" + address + "' is not an e-mail address such as registry@secretariat.example.org");
+            }
+            secretariat.add(address);
+        }
+        ConfigNode urlNode = n.get("portalUrl");
+        Optional<String> portalUrl = Optional.empty();
+        if (urlNode.isPresent()) {
+            String url = urlNode.text();
+            if (!PORTAL_URL.matcher(url).matches()) {
+                throw urlNode.error("'" + url + "' must be the portal's https address without a path, e.g. https://exchange.example.org");
+            }
+            portalUrl = Optional.of(url);
+        }
+        List<Integer> days = new ArrayList<>();
+        ConfigNode daysNode = n.get("reminderDays");
+        if (daysNode.isPresent()) {
+            for (ConfigNode day : daysNode.elements()) {
+                days.add(day.integer(0, 1, 365));
+            }
+        } else {
+            days.addAll(d.reminderDays());
+        }
+        return new ServerConfig.Notifications(smtp(n.get("smtp")), secretariat, portalUrl, days,
+                n.get("maxAttempts").integer(d.maxAttempts(), 1, 100),
+                n.get("retryBackoff").duration(d.retryBackoff(), Duration.ofSeconds(1), Duration.ofHours(1)),
+                n.get("pollInterval").duration(d.pollInterval(), Duration.ofSeconds(1), Duration.ofHours(1)));
+    }
+
+    private static Optional<ServerConfig.Smtp> smtp(ConfigNode n) throws ConfigException {
+        if (!n.isPresent()) {
+            return Optional.empty();
+        }
+        n.requireKeys("host", "port", "sender", "security", "credentialsFileEnv", "trustCertificate", "timeout");
+        ConfigNode hostNode = n.get("host");
+        String host = hostNode.text();
+        if (!isValidBind(host)) {
+            throw hostNode.error("'" + host + "' must be a host name or an IP address, e.g. smtp.example.org");
+        }
+        ConfigNode senderNode = n.get("sender");
+        String sender = senderNode.text();
+        if (!MAIL_ADDRESS.matcher(sender).matches()) {
+            throw senderNode.error("'" + sender + "' is not an e-mail address such as exchange@secretariat.example.org");
+        }
+        ConfigNode securityNode = n.get("security");
+        String security = securityNode.text("starttls");
+        ServerConfig.SmtpSecurity mode = switch (security) {
+            case "starttls" -> ServerConfig.SmtpSecurity.STARTTLS;
+            case "tls" -> ServerConfig.SmtpSecurity.TLS;
+            case "none" -> ServerConfig.SmtpSecurity.NONE;
+            default -> throw securityNode.error("'" + security + "' must be starttls (the default), tls or none");
+        };
+        ConfigNode trustNode = n.get("trustCertificate");
+        return Optional.of(new ServerConfig.Smtp(host, n.get("port").integer(mode == ServerConfig.SmtpSecurity.TLS ? 465 : 587, 1, 65535),
+                sender, mode, envName(n.get("credentialsFileEnv"), ServerConfig.Smtp.DEFAULT_CREDENTIALS_FILE_ENV),
+                trustNode.isPresent() ? Optional.of(trustNode.path(null)) : Optional.empty(),
+                n.get("timeout").duration(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10))));
     }
 
     private static ServerConfig.Monitoring monitoring(ConfigNode n) throws ConfigException {
@@ -726,7 +796,8 @@ public final class ServerConfigLoader {
         List<ReportType> types = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         for (ConfigNode element : elements) {
-            element.requireKeys("id", "name", "defaultLevel", "deadline", "release");
+            element.requireKeys("id", "name", "defaultLevel", "deadline", "release", "cycleYears", "firstYear", "monthsAfterEntryIntoForce",
+                    "fulfils");
             ConfigNode idNode = element.get("id");
             String id = idNode.text();
             if (!REPORT_TYPE_ID.matcher(id).matches()) {
@@ -737,9 +808,28 @@ public final class ServerConfigLoader {
                 throw idNode.error("'" + id + "' is already used by " + previous + "; report type ids must be unique");
             }
             types.add(new ReportType(id, element.get("name").text(), defaultLevel(element.get("defaultLevel")),
-                    deadline(element.get("deadline")), releaseOnReceipt(element.get("release"))));
+                    deadline(element.get("deadline")), releaseOnReceipt(element.get("release")), schedule(element)));
+        }
+        for (int i = 0; i < types.size(); i++) {
+            Optional<String> fulfils = types.get(i).schedule().fulfils();
+            if (fulfils.isPresent() && (fulfils.get().equals(types.get(i).id()) || types.stream().noneMatch(t -> t.id().equals(fulfils.get())))) {
+                throw elements.get(i).get("fulfils").error("'" + fulfils.get() + "' must be the id of another report type");
+            }
         }
         return List.copyOf(types);
+    }
+
+    /** The obligations calendar of one report type, beyond its yearly deadline. */
+    private static ServerConfig.Schedule schedule(ConfigNode element) throws ConfigException {
+        ServerConfig.Schedule d = ServerConfig.Schedule.YEARLY;
+        ConfigNode fulfils = element.get("fulfils");
+        ConfigNode months = element.get("monthsAfterEntryIntoForce");
+        int cycle = element.get("cycleYears").integer(d.cycleYears(), 1, 10);
+        if (cycle > 1 && !element.get("deadline").isPresent()) {
+            throw element.get("cycleYears").error("needs a deadline (MM-DD): the report on each cycle is due on it in the year after");
+        }
+        return new ServerConfig.Schedule(cycle, element.get("firstYear").integer(d.firstYear(), 1900, 9999),
+                months.integer(0, 0, 120), fulfils.isPresent() ? Optional.of(fulfils.text()) : Optional.empty());
     }
 
     /** {@code after-review} (the default: the secretariat releases) or {@code on-receipt}. */

@@ -24,7 +24,8 @@ final class SecretariatPages {
                 new DashboardPages(desks.secretariat(), desks.publicDesk(), pages),
                 new RegistryPages(desks.registry(), desks.secretariat(), pages),
                 new AuditPages(desks.audit(), pages),
-                messages);
+                messages,
+                new NotificationsPage(desks.secretariat(), pages));
     }
 
     /** The messages part, whose form streams in ({@link MessageUpload}). */

@@ -77,6 +77,9 @@ public record RegistryChange(List<String> added, List<String> removed, List<Stri
         if (!a.contacts().equals(b.contacts())) {
             out.add("contacts");
         }
+        if (!a.entryIntoForce().equals(b.entryIntoForce())) {
+            out.add("entryIntoForce");
+        }
         return out;
     }
 

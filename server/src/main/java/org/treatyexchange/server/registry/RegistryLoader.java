@@ -92,7 +92,7 @@ public final class RegistryLoader {
         Map<String, String> codeKeys = new HashMap<>();
         List<ConfigNode> labelled = new ArrayList<>();
         for (ConfigNode n : stateNodes) {
-            n.requireKeys("code", "name", "status", "instructions", "contacts");
+            n.requireKeys("code", "name", "status", "instructions", "contacts", "entryIntoForce");
             ConfigNode codeNode = n.get("code");
             String code = codeNode.text();
             if (!STATE_CODE.matcher(code).matches()) {
@@ -111,7 +111,8 @@ public final class RegistryLoader {
         for (ConfigNode n : labelled) {
             String code = n.get("code").text();
             states.add(new StateEntry(code, n.get("name").text(), statuses.get(code),
-                    instructions(n.get("instructions"), reportTypeIds, statuses), contacts(n.get("contacts"))));
+                    instructions(n.get("instructions"), reportTypeIds, statuses), contacts(n.get("contacts")),
+                    entryIntoForce(n.get("entryIntoForce"), statuses.get(code))));
         }
 
         List<Account> accounts = new ArrayList<>();
@@ -247,6 +248,25 @@ public final class RegistryLoader {
             out.put(reportType, new StandingInstruction(reportType, level.get(), named));
         }
         return out;
+    }
+
+    /** The date the treaty entered into force for the State (YYYY-MM-DD): its initial report is due from it. */
+    private static java.util.Optional<java.time.LocalDate> entryIntoForce(ConfigNode n, Status status) throws ConfigException {
+        if (!n.isPresent()) {
+            return java.util.Optional.empty();
+        }
+        if (status != Status.STATE_PARTY) {
+            throw n.error("only a state-party has an entry into force; remove it or make the State a state-party");
+        }
+        String text = n.text();
+        try {
+            if (text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+                return java.util.Optional.of(java.time.LocalDate.parse(text));
+            }
+        } catch (java.time.DateTimeException e) {
+            // the common message below
+        }
+        throw n.error("'" + text + "' must be a date written YYYY-MM-DD, e.g. 2014-12-24");
     }
 
     private static List<PointOfContact> contacts(ConfigNode n) throws ConfigException {

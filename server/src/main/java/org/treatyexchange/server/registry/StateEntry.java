@@ -15,13 +15,16 @@ import java.util.Optional;
  * @param status party to the treaty or signatory only
  * @param instructions the State's standing instructions, by report type id
  * @param contacts the State's national points of contact, visible to States Parties only
+ * @param entryIntoForce the day the treaty entered into force for the State (States Parties), from which its
+ *     initial report falls due
  */
 public record StateEntry(
         String code,
         String name,
         Status status,
         Map<String, StandingInstruction> instructions,
-        List<PointOfContact> contacts) {
+        List<PointOfContact> contacts,
+        Optional<java.time.LocalDate> entryIntoForce) {
 
     /** A State's relation to the treaty. */
     public enum Status {
@@ -38,6 +41,12 @@ public record StateEntry(
         // Keep file order for stable output, but make it unmodifiable.
         instructions = Collections.unmodifiableMap(new LinkedHashMap<>(instructions));
         contacts = List.copyOf(contacts);
+        Objects.requireNonNull(entryIntoForce, "entryIntoForce");
+    }
+
+    /** A State whose entry into force the registry does not give. */
+    public StateEntry(String code, String name, Status status, Map<String, StandingInstruction> instructions, List<PointOfContact> contacts) {
+        this(code, name, status, instructions, contacts, Optional.empty());
     }
 
     public boolean isStateParty() {
@@ -53,6 +62,6 @@ public record StateEntry(
     public StateEntry withInstruction(String reportType, Optional<StandingInstruction> instruction) {
         Map<String, StandingInstruction> changed = new LinkedHashMap<>(instructions);
         instruction.ifPresentOrElse(i -> changed.put(reportType, i), () -> changed.remove(reportType));
-        return new StateEntry(code, name, status, changed, contacts);
+        return new StateEntry(code, name, status, changed, contacts, entryIntoForce);
     }
 }

@@ -53,6 +53,7 @@ public final class ReleaseService {
     private final ReceiptSigner signer;
     private final AuditLog audit;
     private final Clock clock;
+    private volatile FilingEvents events = new FilingEvents() { };
     private final Set<ConfidentialityLevel> fourEyesLevels;
 
     public ReleaseService(Store store, DocumentVault vault, ReceiptSigner signer, AuditLog audit, Clock clock) {
@@ -75,6 +76,11 @@ public final class ReleaseService {
         return fourEyesLevels.contains(level);
     }
 
+    /** Who sees each filing received, released or held, inside its transaction (the notifications); replaces the previous. */
+    public void listen(FilingEvents listener) {
+        this.events = java.util.Objects.requireNonNull(listener, "listener");
+    }
+
     /**
      * Called inside the transaction that records a new filing: keeps its plan, marks it pending, or
      * releases it at once when {@code releaseAtOnce}.
@@ -90,6 +96,7 @@ public final class ReleaseService {
                 .withDetail("recipients", String.join(",", plan.recipients()))
                 .withDetail("publicArea", Boolean.toString(plan.publicArea()))
                 .withDetail("needsReview", Boolean.toString(plan.needsReview())));
+        events.received(tx, filing, plan);
         if (releaseAtOnce && !plan.needsReview() && !needsFourEyes(plan.level())) {
             execute(tx, filing, plan, "policy:on-receipt", "-", at, null, null);
         }
@@ -256,6 +263,7 @@ public final class ReleaseService {
                 }
                 tx.routing().decide(filingId, HELD, actor, reason, now());
                 audit.append(tx, AuditEvent.ok("filing.held", actor, source, filingId).withDetail("reason", reason));
+                events.held(tx, f);
                 return null;
             });
         } catch (StoreException e) {
@@ -342,6 +350,7 @@ public final class ReleaseService {
             released = released.withDetail("supersededBy", supersededBy);
         }
         audit.append(tx, released);
+        events.released(tx, f, plan);
         LOG.info("filing {} released to {} State(s){}", f.id(), reached.size(), plan.publicArea() ? " and the public area" : "");
     }
 

@@ -78,10 +78,22 @@ public final class Reports {
      */
     public List<StateStatus> status(String reportType, int year) throws StoreException {
         Set<String> counting = ANNUAL_REPORT.equals(reportType) ? ReportingStatus.ANNUAL_REPORT_TYPES : Set.of(reportType);
-        List<StateParty> parties = registry.current().statesParties().stream().map(s -> new StateParty(s.code(), s.name())).toList();
+        return status(counting, String.format("%04d", year), dueDate(reportType, year), statesParties());
+    }
+
+    /** The States Parties, as the status tables list them. */
+    public List<StateParty> statesParties() {
+        return registry.current().statesParties().stream().map(s -> new StateParty(s.code(), s.name())).toList();
+    }
+
+    /**
+     * How each of {@code parties} stands on one obligation of the calendar ({@link ReportingStatus#forObligation}): the
+     * filings of {@code reportTypes} on {@code period} (null: any period), due on {@code due}, judged at the server's now.
+     */
+    public List<StateStatus> status(Set<String> reportTypes, String period, LocalDate due, List<StateParty> parties) throws StoreException {
         List<FiledReport> filed = new ArrayList<>();
         List<FilingRecord> all = new ArrayList<>();
-        for (String type : counting) {
+        for (String type : new java.util.TreeSet<>(reportTypes)) {
             all.addAll(store.read(tx -> tx.filings().list(new FilingQuery(null, null, type, 10_000))));
         }
         Set<String> superseded = new HashSet<>();
@@ -91,7 +103,7 @@ public final class Reports {
             }
         });
         for (FilingRecord f : all) {
-            if (f.period() == null) {
+            if (period != null && f.period() == null) {
                 continue;
             }
             String status = switch (f.status()) {
@@ -106,7 +118,7 @@ public final class Reports {
             filed.add(new FiledReport(f.state(), f.reportType(), f.period(), f.receivedAt(), f.reportType().equals("nil-annual-report"),
                     f.level() == ConfidentialityLevel.PUBLIC, status));
         }
-        return ReportingStatus.forYear(counting, year, parties, filed, dueDate(reportType, year), clock.instant());
+        return ReportingStatus.forObligation(reportTypes, period, parties, filed, due, clock.instant());
     }
 
     /** The last day on which the annual report for {@code year} is on time (31 May of the next year, as configured). */

@@ -61,26 +61,24 @@ public final class ReportingStatus {
      * due day has not ended is {@link StateStatus.Outcome#NOT_YET_DUE}, not missing.
      */
     public static List<StateStatus> forYear(int year, List<StateParty> parties, List<FiledReport> filings, LocalDate dueDate, Instant now) {
-        return forYear(ANNUAL_REPORT_TYPES, year, parties, filings, dueDate, now);
+        if (year < 0 || year > 9999) {
+            throw new IllegalArgumentException("year must be 0 to 9999");
+        }
+        return forObligation(ANNUAL_REPORT_TYPES, String.format("%04d", year), parties, filings, dueDate, now);
     }
 
     /**
-     * As {@link #forYear(int, List, List, LocalDate, Instant)} for the report types in {@code countingTypes}
-     * (the annual obligation is {@link #ANNUAL_REPORT_TYPES}; another instrument, e.g. {@code national-report},
-     * is its own type alone): the secretariat's dashboard asks it for any report type, the public table for
-     * the annual one, so both show the same numbers.
+     * As {@link #forYear(int, List, List, LocalDate, Instant)} for any obligation of the calendar: the filings that
+     * count are those of {@code reportTypes} on exactly {@code period}, or on any period when {@code period} is null
+     * (the initial report). The annual table, the dashboard and the deadline reminders all come from here.
      */
-    public static List<StateStatus> forYear(Set<String> countingTypes, int year, List<StateParty> parties, List<FiledReport> filings,
+    public static List<StateStatus> forObligation(Set<String> reportTypes, String period, List<StateParty> parties, List<FiledReport> filings,
             LocalDate dueDate, Instant now) {
-        Objects.requireNonNull(countingTypes, "countingTypes");
+        Objects.requireNonNull(reportTypes, "reportTypes");
         Objects.requireNonNull(now, "now");
         Objects.requireNonNull(parties, "parties");
         Objects.requireNonNull(filings, "filings");
         Objects.requireNonNull(dueDate, "dueDate");
-        if (year < 0 || year > 9999) {
-            throw new IllegalArgumentException("year must be 0 to 9999");
-        }
-        String period = String.format("%04d", year);
         Instant endOfDueDay = dueDate.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
         Map<String, StateParty> byCode = new TreeMap<>();
@@ -91,8 +89,8 @@ public final class ReportingStatus {
         }
         Map<String, List<FiledReport>> counting = new TreeMap<>();
         for (FiledReport f : filings) {
-            if (byCode.containsKey(f.state()) && countingTypes.contains(f.reportType())
-                    && period.equals(f.period()) && !FiledReport.WITHDRAWN.equals(f.status())) {
+            if (byCode.containsKey(f.state()) && reportTypes.contains(f.reportType())
+                    && (period == null || period.equals(f.period())) && !FiledReport.WITHDRAWN.equals(f.status())) {
                 counting.computeIfAbsent(f.state(), k -> new ArrayList<>()).add(f);
             }
         }

@@ -28,6 +28,7 @@ public interface Tx {
 
     ReceiptTimestampRecords receiptTimestamps();
     AttachmentRecords attachments();
+    NotificationRecords notifications();
 
     /**
      * Runs an action once this transaction has committed durably (in registration order); never

@@ -710,4 +710,51 @@ class ServerConfigLoaderTest {
                 .hasMessageContaining("portal.port");
         assertThat(ServerConfig.defaults().withPortalBind("::1").portal().bind()).isEqualTo("::1");
     }
+
+    @Test
+    void notificationsAreOffUnlessSmtpIsSetAndTheirSettingsAreChecked() throws Exception {
+        assertThat(ServerConfig.defaults().notifications().enabled()).isFalse();
+        assertThat(ServerConfigLoader.load(SHIPPED).notifications().enabled()).as("shipped off").isFalse();
+        ServerConfig.Notifications n = load("""
+                notifications:
+                  smtp:
+                    host: smtp.example.org
+                    sender: exchange@example.org
+                  secretariat: [registry@example.org]
+                  portalUrl: https://exchange.example.org
+                  reminderDays: [7, 30, 1]
+                """).notifications();
+        assertThat(n.enabled()).isTrue();
+        ServerConfig.Smtp smtp = n.smtp().orElseThrow();
+        assertThat(smtp.security()).as("STARTTLS, required, by default").isEqualTo(ServerConfig.SmtpSecurity.STARTTLS);
+        assertThat(smtp.port()).isEqualTo(587);
+        assertThat(smtp.credentialsFileEnv()).isEqualTo("EXCHANGE_SMTP_CREDENTIALS_FILE");
+        assertThat(n.reminderDays()).containsExactly(30, 7, 1);
+        assertThat(load("notifications:\n  smtp:\n    host: h.example\n    sender: a@b.example\n    security: tls\n")
+                .notifications().smtp().orElseThrow().port()).isEqualTo(465);
+
+        fails("notifications:\n  smtp:\n    host: h.example\n    sender: 'a@b.example, c@d.example'\n", "notifications.smtp.sender");
+        fails("notifications:\n  smtp:\n    host: h.example\n    sender: a@b.example\n    security: ssl3\n", "notifications.smtp.security");
+        fails("notifications:\n  smtp:\n    host: h.example\n    sender: a@b.example\n    password: hunter2\n", "notifications.smtp.password");
+        assertThat(fails("notifications:\n  smtp:\n    host: h.example\n    sender: a@b.example\n    credentialsFileEnv: 'hunter2!'\n",
+                "notifications.smtp.credentialsFileEnv").getMessage()).doesNotContain("hunter2");
+        fails("notifications:\n  portalUrl: http://exchange.example.org\n", "notifications.portalUrl");
+        fails("notifications:\n  secretariat: ['a@b.example\\r\\nBcc: x@y.example']\n", "notifications.secretariat");
+        fails("notifications:\n  reminderDays: [0]\n", "notifications.reminderDays[0]");
+    }
+
+    @Test
+    void theObligationsCalendarOfAReportTypeIsRead() throws Exception {
+        List<ServerConfig.ReportType> types = load("""
+                reportTypes:
+                  - { id: annual-report, name: Annual, deadline: 05-31 }
+                  - { id: nil-annual-report, name: Nil, deadline: 05-31, fulfils: annual-report }
+                  - { id: initial-report, name: Initial, monthsAfterEntryIntoForce: 12 }
+                  - { id: national-report, name: PoA, deadline: 06-30, cycleYears: 2, firstYear: 2024 }
+                """).reportTypes();
+        assertThat(types).extracting(ServerConfig.ReportType::isObligation).containsExactly(true, false, true, true);
+        assertThat(types.get(3).schedule()).isEqualTo(new ServerConfig.Schedule(2, 2024, 0, java.util.Optional.empty()));
+        fails("reportTypes:\n  - { id: a, name: A, fulfils: b }\n", "reportTypes[0].fulfils");
+        fails("reportTypes:\n  - { id: a, name: A, cycleYears: 2 }\n", "reportTypes[0].cycleYears");
+    }
 }

@@ -23,6 +23,41 @@ class TextsTest {
         assertThat(Texts.of("fr").get("reports.count", 3)).isEqualTo("3 rapports");
     }
 
+    /** Properties keep the last of two equal keys without a word: one of the two texts would silently never show. */
+    @Test
+    void noKeyIsDefinedTwiceInALanguageFile() throws Exception {
+        for (String language : Texts.LANGUAGES) {
+            Path file = messages(language);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String line : Files.readAllLines(file)) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String key = line.substring(0, line.indexOf('='));
+                assertThat(seen.add(key)).as(file + " defines " + key + " twice").isTrue();
+            }
+        }
+    }
+
+    /** Every text goes through MessageFormat, which drops a single apostrophe ("State's" would show as "States"). */
+    @Test
+    void everyApostropheIsDoubledForMessageFormat() throws Exception {
+        Pattern lone = Pattern.compile("(?<!')'(?!')");
+        for (String language : Texts.LANGUAGES) {
+            for (String line : Files.readAllLines(messages(language))) {
+                if (!line.startsWith("#")) {
+                    assertThat(lone.matcher(line).find()).as(language + ": " + line).isFalse();
+                }
+            }
+        }
+        assertThat(Texts.of("en").get("reporting.intro")).contains("State Party's");
+    }
+
+    private static Path messages(String language) {
+        return Path.of("src/main/resources/org/treatyexchange/server/portal/messages" + (language.equals("en") ? "" : "_" + language)
+                + ".properties");
+    }
+
     @Test
     void everyKeyATemplateUsesExists() throws Exception {
         Pattern use = Pattern.compile("v\\.t\\(\"([a-z0-9.-]+)\"\\s*[,)]");

@@ -474,7 +474,17 @@ class RegistryLoaderTest {
         fails("state: []\n", "state", "unknown key — did you mean 'states'? Allowed here: states, accounts");
         fails(base("- code: SYL\n  name: S\n  status: state-party\n  contact: []\n", ""), "states[3].contact",
                 "unknown key — did you mean 'states[3].contacts'? Allowed here: code, name, status, instructions, "
-                        + "contacts");
+                        + "contacts, entryIntoForce");
+    }
+
+    @Test
+    void entryIntoForceIsADateOfAStateParty() throws Exception {
+        fails(base("- code: SYL\n  name: S\n  status: state-party\n  entryIntoForce: 24.12.2014\n", ""), "states[SYL].entryIntoForce",
+                "'24.12.2014' must be a date written YYYY-MM-DD, e.g. 2014-12-24");
+        fails(base("- code: SYL\n  name: S\n  status: state-party\n  entryIntoForce: 2014-02-30\n", ""), "states[SYL].entryIntoForce",
+                "'2014-02-30' must be a date written YYYY-MM-DD, e.g. 2014-12-24");
+        fails(base("- code: SYL\n  name: S\n  status: signatory\n  entryIntoForce: 2014-12-24\n", ""), "states[SYL].entryIntoForce",
+                "only a state-party has an entry into force; remove it or make the State a state-party");
     }
 
     @Test

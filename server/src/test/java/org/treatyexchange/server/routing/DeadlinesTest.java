@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
 import java.time.MonthDay;
+import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,5 +34,33 @@ class DeadlinesTest {
         Optional<MonthDay> configured = Optional.ofNullable(deadline).map(d -> MonthDay.parse("--" + d));
 
         assertThat(Deadlines.dueDate(reportType, period, configured)).isEqualTo(Optional.ofNullable(due));
+    }
+
+    @Test
+    void aBiennialReportCoversTwoYearsAndIsDueOnTheDeadlineAfterThem() {
+        Optional<MonthDay> june30 = Optional.of(MonthDay.of(6, 30));
+        assertThat(Deadlines.dueDate("national-report", "2024-2025", june30, 2)).contains(LocalDate.of(2026, 6, 30));
+        assertThat(Deadlines.dueDate("national-report", "2025", june30, 2)).isEmpty();
+        assertThat(Deadlines.dueDate("national-report", "2023-2025", june30, 2)).isEmpty();
+
+        assertThat(Deadlines.periodic("national-report", MonthDay.of(6, 30), 2, 2024, LocalDate.of(2026, 1, 1), LocalDate.of(2029, 12, 31)))
+                .containsExactly(new Deadlines.Due("national-report", "2024-2025", LocalDate.of(2026, 6, 30)),
+                        new Deadlines.Due("national-report", "2026-2027", LocalDate.of(2028, 6, 30)));
+    }
+
+    @Test
+    void theCalendarOfAnnualReportsListsEachYearsReportByItsDueDateInTheWindow() {
+        assertThat(Deadlines.periodic("annual-report", MonthDay.of(5, 31), 1, 2000, LocalDate.of(2026, 5, 1), LocalDate.of(2027, 5, 31)))
+                .isEqualTo(List.of(new Deadlines.Due("annual-report", "2025", LocalDate.of(2026, 5, 31)),
+                        new Deadlines.Due("annual-report", "2026", LocalDate.of(2027, 5, 31))));
+        assertThat(Deadlines.periodic("annual-report", MonthDay.of(5, 31), 1, 2000, LocalDate.of(2026, 6, 1), LocalDate.of(2027, 5, 30)))
+                .isEmpty();
+    }
+
+    @Test
+    void theInitialReportIsDueTheConfiguredMonthsAfterEntryIntoForce() {
+        assertThat(Deadlines.afterEntryIntoForce("initial-report", LocalDate.of(2014, 12, 24), 12))
+                .isEqualTo(new Deadlines.Due("initial-report", null, LocalDate.of(2015, 12, 24)));
+        assertThat(Deadlines.afterEntryIntoForce("initial-report", LocalDate.of(2015, 2, 28), 12).date()).isEqualTo(LocalDate.of(2016, 2, 28));
     }
 }

@@ -14,6 +14,7 @@ import org.treatyexchange.server.store.InstructionRecords;
 import org.treatyexchange.server.store.RegistryRecords;
 import org.treatyexchange.server.store.ManifestRecords;
 import org.treatyexchange.server.store.AttachmentRecords;
+import org.treatyexchange.server.store.NotificationRecords;
 import org.treatyexchange.server.store.RefusalNoticeRecords;
 import org.treatyexchange.server.store.ReceiptTimestampRecords;
 import org.treatyexchange.server.store.MessageRecords;
@@ -45,6 +46,7 @@ final class JdbcTx implements Tx {
     private JdbcRefusalNoticeRecords refusalNotices;
     private JdbcReceiptTimestampRecords receiptTimestamps;
     private JdbcAttachmentRecords attachments;
+    private JdbcNotificationRecords notifications;
 
     JdbcTx(Connection connection) {
         this.connection = connection;
@@ -181,6 +183,15 @@ final class JdbcTx implements Tx {
             attachments = new JdbcAttachmentRecords(this);
         }
         return attachments;
+    }
+
+    @Override
+    public NotificationRecords notifications() {
+        connection();
+        if (notifications == null) {
+            notifications = new JdbcNotificationRecords(this);
+        }
+        return notifications;
     }
 
     @Override

@@ -1,0 +1,105 @@
+package org.treatyexchange.server.notify;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import org.treatyexchange.server.store.FilingRecord;
+
+/**
+ * The text of every notification, plain and in English. What a mail may say is fixed here and nowhere else: the
+ * filing's id, the State, report type, period and level, the document's name (a title the State chose), dates, and
+ * links to the portal. Never a document or anything read from one, never the secretariat's reason for a hold (it may
+ * quote the document): the portal shows that after login.
+ */
+final class MailTemplates {
+
+    static final String FILING_RECEIVED = "filing-received";
+    static final String FILING_RECEIVED_SECRETARIAT = "filing-received-secretariat";
+    static final String FILING_RELEASED = "filing-released";
+    static final String FILING_HELD = "filing-held";
+    static final String DEADLINE_REMINDER = "deadline-reminder";
+    static final String DEADLINE_OVERDUE = "deadline-overdue";
+
+    private static final String PREFIX = "[Treaty Exchange] ";
+    private static final String SIGNATURE = "\n-- \nTreaty Exchange, on behalf of the secretariat. This message was sent automatically;"
+            + " it carries no document.\n";
+    private static final int MAX_FIELD = 200;
+
+    /** A rendered mail. */
+    record Text(String subject, String body) {
+    }
+
+    private final Optional<String> portalUrl;
+
+    MailTemplates(Optional<String> portalUrl) {
+        this.portalUrl = portalUrl;
+    }
+
+    Text received(FilingRecord f) {
+        return new Text(PREFIX + "Filing " + f.id() + " received: " + what(f),
+                "The exchange received a filing of " + f.state() + ". The signed receipt is attached.\n\n"
+                        + facts(f)
+                        + "\nIt waits for the secretariat, who releases it as the filing says.\n"
+                        + link("/state/filings/" + f.id()) + SIGNATURE);
+    }
+
+    Text receivedForSecretariat(FilingRecord f, boolean needsReview) {
+        return new Text(PREFIX + "New filing " + f.id() + " from " + f.state() + ": " + what(f),
+                "A new filing arrived.\n\n" + facts(f)
+                        + "Needs review:   " + (needsReview ? "yes" : "no") + "\n"
+                        + link("/secretariat/filings/" + f.id()) + SIGNATURE);
+    }
+
+    Text released(FilingRecord f) {
+        return new Text(PREFIX + "Filing " + f.id() + " released: " + what(f),
+                "The secretariat released a filing of " + f.state() + ": it was distributed as its level says.\n\n" + facts(f)
+                        + link("/state/filings/" + f.id()) + SIGNATURE);
+    }
+
+    Text held(FilingRecord f) {
+        return new Text(PREFIX + "Filing " + f.id() + " held: " + what(f),
+                "The secretariat held a filing of " + f.state() + ": it is not distributed for now. The reason is shown"
+                        + " with the filing in the portal.\n\n" + facts(f)
+                        + link("/state/filings/" + f.id()) + SIGNATURE);
+    }
+
+    Text reminder(String state, String reportTypeName, String period, LocalDate due, long daysLeft) {
+        String owed = reportTypeName + (period == null ? "" : " for " + period);
+        return new Text(PREFIX + "Reminder: " + owed + " due on " + due + " (" + state + ")",
+                "The exchange has no " + owed + " from " + state + " yet. It is due on " + due + ", in " + daysLeft
+                        + (daysLeft == 1 ? " day" : " days") + ".\n\nIf it was sent another way, please ignore this reminder.\n"
+                        + link("/state/file") + SIGNATURE);
+    }
+
+    Text overdue(String state, String reportTypeName, String period, LocalDate due) {
+        String owed = reportTypeName + (period == null ? "" : " for " + period);
+        return new Text(PREFIX + "Overdue: " + owed + " was due on " + due + " (" + state + ")",
+                "The exchange has no " + owed + " from " + state + ". It was due on " + due + " and is now overdue.\n\n"
+                        + "If it was sent another way, please ignore this message.\n" + link("/state/file") + SIGNATURE);
+    }
+
+    private static String what(FilingRecord f) {
+        return clean(f.reportType()) + (f.period() == null ? "" : " " + clean(f.period()));
+    }
+
+    private static String facts(FilingRecord f) {
+        return "Filing id:      " + f.id() + "\n"
+                + "State:          " + f.state() + "\n"
+                + "Report type:    " + clean(f.reportType()) + "\n"
+                + (f.period() == null ? "" : "Period:         " + clean(f.period()) + "\n")
+                + "Document:       " + clean(f.fileName()) + "\n"
+                + "Level:          " + f.level().wireName() + "\n"
+                + "Received (UTC): " + f.receivedAt() + "\n";
+    }
+
+    private String link(String path) {
+        return portalUrl.map(u -> "\nIn the portal (after login): " + u + path + "\n").orElse("");
+    }
+
+    /** A State's words on one line: no control character (a header or a forged line), at most 200 characters. */
+    static String clean(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(MAX_FIELD).forEach(c -> out.appendCodePoint(Character.isISOControl(c)
+                || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR ? '?' : c));
+        return out.toString();
+    }
+}
