@@ -67,6 +67,13 @@ public record ServerConfig(
                 Receipts.DEFAULTS, Notifications.OFF);
     }
 
+    /** As the canonical constructor, with receipts untimestamped and notifications off (for callers that predate them). */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
+            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring, Release release) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release,
+                Receipts.DEFAULTS, Notifications.OFF);
+    }
+
     /** As the canonical constructor, with the audit's defaults (for callers that predate checkpoints). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
             Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal) {
@@ -102,63 +109,110 @@ public record ServerConfig(
     }
 
 
+    /**
+     * A copy with some components changed: every {@code with…} goes through here, so a new component is added
+     * in three places only (the record, {@link Copy} and {@link Copy#build}).
+     */
+    private ServerConfig with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The components of a configuration being copied, each replaceable before {@link #build}. */
+    private static final class Copy {
+        Path home;
+        Path registryFile;
+        Demo demo;
+        Sftp sftp;
+        Api api;
+        Limits limits;
+        Storage storage;
+        Database database;
+        Keys keys;
+        Admin admin;
+        List<ReportType> reportTypes;
+        Portal portal;
+        Audit audit;
+        Monitoring monitoring;
+        Release release;
+        Receipts receipts;
+        Notifications notifications;
+
+        Copy(ServerConfig c) {
+            home = c.home;
+            registryFile = c.registryFile;
+            demo = c.demo;
+            sftp = c.sftp;
+            api = c.api;
+            limits = c.limits;
+            storage = c.storage;
+            database = c.database;
+            keys = c.keys;
+            admin = c.admin;
+            reportTypes = c.reportTypes;
+            portal = c.portal;
+            audit = c.audit;
+            monitoring = c.monitoring;
+            release = c.release;
+            receipts = c.receipts;
+            notifications = c.notifications;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit,
+                    monitoring, release, receipts, notifications);
+        }
+    }
+
     /** The same configuration with another registry file. */
     public ServerConfig withRegistryFile(Path file) {
-        return new ServerConfig(home, file, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.registryFile = file);
     }
 
     /** The same configuration with other limits. */
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, newLimits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.limits = newLimits);
     }
 
     /** The same configuration with other HTTPS API settings. */
     public ServerConfig withApi(Api newApi) {
-        return new ServerConfig(home, registryFile, demo, sftp, newApi, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.api = newApi);
     }
 
     /** The same configuration with other SFTP settings. */
     public ServerConfig withSftp(Sftp newSftp) {
-        return new ServerConfig(home, registryFile, demo, newSftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.sftp = newSftp);
     }
 
     /** The same configuration with another document storage (environment overrides, tests). */
     public ServerConfig withStorage(Storage newStorage) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, newStorage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.storage = newStorage);
     }
 
     /** The same configuration with another metadata database (environment overrides, tests). */
     public ServerConfig withDatabase(Database newDatabase) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, newDatabase, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.database = newDatabase);
     }
 
     /** The same configuration with other audit settings (the start-up override, tests). */
     public ServerConfig withAudit(Audit newAudit) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, newAudit, monitoring, release, receipts, notifications);
+        return with(c -> c.audit = newAudit);
     }
 
     /** A copy with other receipt settings (timestamping). */
     public ServerConfig withReceipts(Receipts newReceipts) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, monitoring, release, newReceipts, notifications);
-    }
-
-    /** As the canonical constructor, with receipts untimestamped and notifications off (for callers that predate them). */
-    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
-            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring, Release release) {
-        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release,
-                Receipts.DEFAULTS, Notifications.OFF);
+        return with(c -> c.receipts = newReceipts);
     }
 
     /** The same configuration with other notification settings (tests). */
     public ServerConfig withNotifications(Notifications newNotifications) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit,
-                monitoring, release, receipts, newNotifications);
+        return with(c -> c.notifications = newNotifications);
     }
 
     /** The same configuration with other release settings (four-eyes; tests). */
     public ServerConfig withRelease(Release newRelease) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, newRelease, receipts, notifications);
+        return with(c -> c.release = newRelease);
     }
 
     /** The configuration of an empty {@code server.yaml}, with {@code home} resolved against the working directory. */
@@ -169,7 +223,7 @@ public record ServerConfig(
 
     /** A copy with another data directory (command-line or environment override); relative paths follow it. */
     public ServerConfig withHome(Path newHome) {
-        return new ServerConfig(newHome, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.home = newHome);
     }
 
     /**
@@ -178,11 +232,9 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the port is not in 0..65535 (0 = any free port)
      */
     public ServerConfig withSftpPort(int port) {
-        return new ServerConfig(home, registryFile, demo,
-                new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
-                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
-                        sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.sftp = new Sftp(sftp.bind(), port, sftp.authTimeout(), sftp.idleTimeout(),
+                sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
+                sftp.passwordAuthentication(), sftp.perSource()));
     }
 
     /**
@@ -191,11 +243,9 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the address is not an IP address or host name
      */
     public ServerConfig withSftpBind(String bind) {
-        return new ServerConfig(home, registryFile, demo,
-                new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
-                        sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
-                        sftp.passwordAuthentication(), sftp.perSource()),
-                api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.sftp = new Sftp(bind, sftp.port(), sftp.authTimeout(), sftp.idleTimeout(),
+                sftp.maxUnauthenticatedConnections(), sftp.hostKeys(), sftp.algorithms(), sftp.lockout(),
+                sftp.passwordAuthentication(), sftp.perSource()));
     }
 
     /**
@@ -205,8 +255,7 @@ public record ServerConfig(
      *     equals a nonzero SFTP port
      */
     public ServerConfig withApiPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api.withPort(port), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.api = api.withPort(port));
     }
 
     /**
@@ -215,8 +264,7 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the address is not an IP address or host name
      */
     public ServerConfig withApiBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api.withBind(bind), limits, storage, database, keys, admin,
-                reportTypes, portal, audit, monitoring, release, receipts, notifications);
+        return with(c -> c.api = api.withBind(bind));
     }
 
     /**
@@ -225,24 +273,22 @@ public record ServerConfig(
      * @throws IllegalArgumentException if the port is not in 0..65535 or equals another listener's
      */
     public ServerConfig withPortalPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withPort(port), audit, monitoring, release, receipts, notifications);
+        return with(c -> c.portal = portal.withPort(port));
     }
 
     /** A copy whose browser portal listens on another address (command-line or environment override). */
     public ServerConfig withPortalBind(String bind) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal.withBind(bind), audit, monitoring, release, receipts, notifications);
+        return with(c -> c.portal = portal.withBind(bind));
     }
 
     /** A copy whose health and metrics listener uses another port (command-line or environment override). */
     public ServerConfig withMonitoringPort(int port) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, monitoring.withPort(port), release, receipts, notifications);
+        return with(c -> c.monitoring = monitoring.withPort(port));
     }
 
     /** A copy with other health and metrics listener settings. */
     public ServerConfig withMonitoring(Monitoring newMonitoring) {
-        return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal,
-                audit, newMonitoring, release, receipts, notifications);
+        return with(c -> c.monitoring = newMonitoring);
     }
 
     /** {@code p} if absolute, else {@code p} under {@link #home()}. */
