@@ -258,9 +258,7 @@ public final class SecretariatDesk {
     // ---- shared ------------------------------------------------------------------------------------
 
     static void requireSecretariat(Caller caller) throws Refusal {
-        if (!caller.isSecretariat()) {
-            throw new Refusal(Refusal.Reason.FORBIDDEN, "only the secretariat may do this");
-        }
+        caller.requireSecretariat();
     }
 
     private static void requireFilingId(String filingId) throws Refusal {
