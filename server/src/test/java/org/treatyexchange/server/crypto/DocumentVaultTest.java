@@ -104,6 +104,22 @@ class DocumentVaultTest {
     }
 
     @Test
+    void aClosedChannelRefusesEveryReadAndCanBeClosedAgain() throws Exception {
+        StoredDocument doc = store(vault, randomBytes(100));
+        SeekableByteChannel ch = vault.openReadOnly(doc.key(), doc.size());
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(ch.size()).isEqualTo(100);
+        ch.close();
+        assertThat(ch.isOpen()).isFalse();
+        assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(10))).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        assertThatThrownBy(ch::position).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        assertThatThrownBy(() -> ch.position(5)).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        assertThatThrownBy(ch::size).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        ch.close();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
     void channelIsReadOnly() throws Exception {
         StoredDocument doc = store(vault, randomBytes(10));
         try (SeekableByteChannel ch = vault.openReadOnly(doc.key(), doc.size())) {

@@ -95,6 +95,7 @@ class FilingDecisionsTest {
     void theFirstManifestInASlotIsStampedNow() {
         assertThat(ManifestTimes.receivedAt(Optional.empty(), T)).isEqualTo(T);
         assertThat(ManifestTimes.receivedAt(Optional.of(T.minusMillis(1)), T)).isEqualTo(T);
+        assertThat(ManifestTimes.receivedAt(Optional.of(T.minusSeconds(5)), T)).as("a replacement long after is stamped now").isEqualTo(T);
     }
 
     @Test
