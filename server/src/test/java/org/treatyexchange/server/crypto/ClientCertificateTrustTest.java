@@ -61,6 +61,17 @@ class ClientCertificateTrustTest {
                 .isInstanceOf(CertificateExpiredException.class);
     }
 
+    /** Netty's handshake calls the SSLEngine overload; the Socket one is the JDK's: both apply the same check. */
+    @Test
+    void anExpiredCertificateFailsTheHandshakeWhicheverOverloadTheTlsStackCalls() {
+        ClientCertificateTrust later = at(Instant.now().plus(Duration.ofDays(31)));
+        X509Certificate[] chain = {leaf};
+        assertThatThrownBy(() -> later.checkClientTrusted(chain, "RSA", (javax.net.ssl.SSLEngine) null))
+                .isInstanceOf(CertificateExpiredException.class);
+        assertThatThrownBy(() -> later.checkClientTrusted(chain, "RSA", (java.net.Socket) null))
+                .isInstanceOf(CertificateExpiredException.class);
+    }
+
     @Test
     void aCertificateNotYetValidFailsTheHandshake() {
         assertThatThrownBy(() -> at(Instant.now().minus(Duration.ofDays(2))).checkClientTrusted(new X509Certificate[] {leaf}, "RSA"))

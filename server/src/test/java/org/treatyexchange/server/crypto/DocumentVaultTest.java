@@ -162,6 +162,14 @@ class DocumentVaultTest {
     }
 
     @Test
+    void anEmptyDocumentWhoseOnlyTagIsAlteredIsDetectedAtItsEnd() throws Exception {
+        // no byte to read: only authenticating the final segment at the end shows the tamper
+        StoredDocument doc = store(vault, new byte[0]);
+        flipBit(doc, blobs.size(doc.blobId()) - 1);
+        assertTampered(doc);
+    }
+
+    @Test
     void flippedTagOfTheLastSegmentIsDetected() throws Exception {
         StoredDocument doc = store(vault, randomBytes(2 * SEGMENT + 20));
         flipBit(doc, blobs.size(doc.blobId()) - 1);
@@ -271,6 +279,8 @@ class DocumentVaultTest {
         StoredDocument doc = store(vault, randomBytes(100));
         assertThatThrownBy(() -> vault.openReadOnly(doc.key(), 99)).isInstanceOf(TamperedDocumentException.class);
         assertThatThrownBy(() -> vault.openReadOnly(doc.key(), 101)).isInstanceOf(TamperedDocumentException.class);
+        assertThatThrownBy(() -> vault.openReadOnly(doc.key(), 0)).as("a record of an empty document")
+                .isInstanceOf(TamperedDocumentException.class);
     }
 
     // ---- upload life cycle ----
