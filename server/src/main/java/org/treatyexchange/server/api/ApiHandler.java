@@ -296,6 +296,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            if (route.endpoint().secretariatOnly) {
+                ex.client.requireSecretariat();
+            }
             switch (route.endpoint()) {
                 case SUBMIT_MESSAGE -> {
                     HeaderValue type = contentType(request);
@@ -315,9 +318,6 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     }
                 }
                 case SECRETARIAT_MESSAGE -> {
-                    if (!ex.client.isSecretariat()) {
-                        throw new Refusal(Reason.FORBIDDEN, "only the secretariat may send here");
-                    }
                     requireEnvelopeType(contentType(request));
                     buffer(ex, settings.maxEnvelopeBytes(), (client, body) -> Reply.ok(Reply.PKCS7, gateway.sendFromSecretariat(client, body)));
                 }
@@ -331,17 +331,14 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     return Reply.noContent();
                 };
                 case PENDING -> {
-                    requireSecretariat(ex);
                     ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.pendingFilings(client));
                 }
                 case RELEASE -> {
-                    requireSecretariat(ex);
                     String supersededBy = new io.netty.handler.codec.http.QueryStringDecoder(request.uri()).parameters()
                             .getOrDefault("supersededBy", List.of()).stream().findFirst().orElse(null);
                     ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.releaseFiling(client, route.filingId(), supersededBy));
                 }
                 case HOLD -> {
-                    requireSecretariat(ex);
                     buffer(ex, 4096, (client, body) -> Reply.ok(Reply.JSON, gateway.holdFiling(client, route.filingId(), reason(body, "a hold"))));
                 }
                 case WITHDRAW -> buffer(ex, 4096,
@@ -349,7 +346,6 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 case CONTACTS -> ex.action = (client, body) -> Reply.ok("text/plain; charset=utf-8", gateway.contacts(client));
                 case INSTRUCTIONS -> ex.action = (client, body) -> Reply.ok(Reply.JSON, gateway.instructions(client));
                 case STATUS -> {
-                    requireSecretariat(ex);
                     String[] q = statusQuery(request.uri());
                     int year = Integer.parseInt(q[0]);
                     String format = q[1];
@@ -587,12 +583,6 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             throw new Refusal(Reason.MALFORMED, "use ?year=YYYY and optionally &format=json or csv");
         }
         return new String[] {years.get(0), formats.get(0)};
-    }
-
-    private static void requireSecretariat(Exchange ex) throws Refusal {
-        if (!ex.client.isSecretariat()) {
-            throw new Refusal(Reason.FORBIDDEN, "only the secretariat may do this");
-        }
     }
 
     /** The body of a hold: {@code {"reason":"…"}}. */

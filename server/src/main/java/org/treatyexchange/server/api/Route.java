@@ -20,24 +20,30 @@ record Route(Endpoint endpoint, long seq, boolean methodAllowed, String filingId
     static final String PREFIX = "/api/v1/";
 
     enum Endpoint {
-        SUBMIT_MESSAGE(HttpMethod.POST),
-        INBOX(HttpMethod.GET),
-        INBOX_ITEM(HttpMethod.GET),
-        ACKNOWLEDGE(HttpMethod.POST),
-        SECRETARIAT_MESSAGE(HttpMethod.POST),
-        PENDING(HttpMethod.GET),
-        RELEASE(HttpMethod.POST),
-        HOLD(HttpMethod.POST),
-        WITHDRAW(HttpMethod.POST),
-        CONTACTS(HttpMethod.GET),
-        INSTRUCTIONS(HttpMethod.GET),
-        STATUS(HttpMethod.GET),
-        OPENAPI(HttpMethod.GET);
+        SUBMIT_MESSAGE(HttpMethod.POST, false),
+        INBOX(HttpMethod.GET, false),
+        INBOX_ITEM(HttpMethod.GET, false),
+        ACKNOWLEDGE(HttpMethod.POST, false),
+        SECRETARIAT_MESSAGE(HttpMethod.POST, true),
+        PENDING(HttpMethod.GET, true),
+        RELEASE(HttpMethod.POST, true),
+        HOLD(HttpMethod.POST, true),
+        WITHDRAW(HttpMethod.POST, false),
+        CONTACTS(HttpMethod.GET, false),
+        INSTRUCTIONS(HttpMethod.GET, false),
+        STATUS(HttpMethod.GET, true),
+        OPENAPI(HttpMethod.GET, false);
 
         final HttpMethod method;
+        /**
+         * Whether only the secretariat may call it: refused before its body is read. The application layer
+         * checks again ({@code SecretariatDesk}); the others decide per caller there (a State's own filings…).
+         */
+        final boolean secretariatOnly;
 
-        Endpoint(HttpMethod method) {
+        Endpoint(HttpMethod method, boolean secretariatOnly) {
             this.method = method;
+            this.secretariatOnly = secretariatOnly;
         }
     }
 

@@ -73,4 +73,22 @@ public record Caller(String account, String state, Role role, Channel channel, S
     public boolean administersRegistry() {
         return role == Role.SECRETARIAT_ADMIN || role == Role.OPERATOR;
     }
+
+    /**
+     * The State this caller acts for; refuses the secretariat and the operator. The one check behind every
+     * use case of a State (its filings, inbox, receipts, instructions), whichever channel asks.
+     */
+    public String requireState() throws Refusal {
+        if (isSecretariat() || state == null) { // the constructor already excludes the second; re-checked at the boundary
+            throw new Refusal(Refusal.Reason.FORBIDDEN, "only a State's account may do this");
+        }
+        return state;
+    }
+
+    /** Refuses every caller but the secretariat and the operator: the one check behind every secretariat use case. */
+    public void requireSecretariat() throws Refusal {
+        if (!isSecretariat()) {
+            throw new Refusal(Refusal.Reason.FORBIDDEN, "only the secretariat may do this");
+        }
+    }
 }

@@ -373,9 +373,7 @@ public final class SecretariatDesk {
     }
 
     static void requireSecretariat(Caller caller) throws Refusal {
-        if (!caller.isSecretariat()) {
-            throw new Refusal(Refusal.Reason.FORBIDDEN, "only the secretariat may do this");
-        }
+        caller.requireSecretariat();
     }
 
     private static void requireFilingId(String filingId) throws Refusal {

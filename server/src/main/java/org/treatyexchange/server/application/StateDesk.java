@@ -520,10 +520,7 @@ public final class StateDesk {
     // ---- shared ------------------------------------------------------------------------------------
 
     static String requireState(Caller caller) throws Refusal {
-        if (caller.isSecretariat() || caller.state() == null) {
-            throw new Refusal(Refusal.Reason.FORBIDDEN, "only a State's account may do this");
-        }
-        return caller.state();
+        return caller.requireState();
     }
 
     private Optional<FilingRecord> own(String state, String filingId) throws Refusal {

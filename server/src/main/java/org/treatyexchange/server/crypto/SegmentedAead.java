@@ -103,10 +103,6 @@ final class SegmentedAead {
         return plaintextSize == 0 ? 1 : (plaintextSize + segmentSize - 1) / segmentSize;
     }
 
-    static long ciphertextSize(long plaintextSize, int segmentSize) {
-        return HEADER_LENGTH + plaintextSize + TAG_LENGTH * segmentCount(plaintextSize, segmentSize);
-    }
-
     /** Offset in the blob of segment {@code index}'s first byte. */
     static long segmentOffset(long index, int segmentSize) {
         return HEADER_LENGTH + index * ((long) segmentSize + TAG_LENGTH);

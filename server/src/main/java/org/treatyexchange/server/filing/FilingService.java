@@ -278,8 +278,8 @@ public final class FilingService {
             try {
                 upload.write(b, off, len);
             } catch (IOException e) {
-                abort(storageFull(e) ? "storage-full" : "storage-failure");
-                throw storageFailure(e);
+                abort(StorageFailures.reason(e));
+                throw StorageFailures.refusal(e);
             }
         }
 
@@ -312,8 +312,8 @@ public final class FilingService {
             } catch (IOException e) {
                 upload.close();
                 ticket.done();
-                refuse(submission, storageFull(e) ? "storage-full" : "storage-failure", upload.size());
-                throw storageFailure(e);
+                refuse(submission, StorageFailures.reason(e), upload.size());
+                throw StorageFailures.refusal(e);
             }
         }
 
@@ -333,28 +333,6 @@ public final class FilingService {
         public void close() {
             abort("incomplete");
         }
-    }
-
-    /**
-     * Java reports a full disk only by the operating system's text (ENOSPC); the client is told
-     * plainly, so that it retries later instead of suspecting its document.
-     */
-    private static boolean storageFull(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Refusal storageFailure(IOException e) {
-        if (storageFull(e)) {
-            LOG.error("the document store is full: an upload was refused and discarded");
-            return new Refusal(Refusal.Reason.STORAGE_FULL, "the server's storage is full; nothing was kept; try again later", e);
-        }
-        LOG.error("a document could not be written ({})", e.getClass().getSimpleName());
-        return new Refusal(Refusal.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e);
     }
 
     /** A stored, not yet recorded document (see {@link Intake#finish()}); in flight until recorded or discarded. */
@@ -534,7 +512,7 @@ public final class FilingService {
     private Accepted resent(Tx tx, Received r, SubmissionRecords.Used used) throws Exception {
         Submission s = r.submission();
         DocumentVault.StoredDocument doc = r.document();
-        if (!used.sha256().equals(doc.sha256Hex()) || !used.fileName().equals(s.fileName()) || !used.reportType().equals(s.reportType())) {
+        if (!Resend.isSameDocument(used, s, doc.sha256Hex())) {
             throw new Refusal(Refusal.Reason.DUPLICATE_ID, "the manifest's submissionId was already used by this State"
                     + " for another document; nothing was filed (use a new submissionId for a new document or version)");
         }

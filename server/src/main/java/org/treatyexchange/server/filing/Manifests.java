@@ -72,8 +72,7 @@ public final class Manifests {
                 tx.manifests().removeOlderThan(clockNow.minus(TTL));
                 // Strictly later than the one it replaces: a filing consumes its manifest by slot and
                 // received-at, so a replacement written meanwhile is never taken for it.
-                Instant now = tx.manifests().find(slot).map(ManifestRecords.Waiting::receivedAt)
-                        .filter(previous -> !previous.isBefore(clockNow)).map(previous -> previous.plusMillis(1)).orElse(clockNow);
+                Instant now = ManifestTimes.receivedAt(tx.manifests().find(slot).map(ManifestRecords.Waiting::receivedAt), clockNow);
                 tx.manifests().put(new ManifestRecords.Waiting(slot, account, new String(ManifestJson.toBytes(m), StandardCharsets.UTF_8), now));
                 audit.append(tx, AuditEvent.ok("manifest.received", account, source, slot.fileName())
                         .withDetail("state", slot.state())
@@ -89,8 +88,9 @@ public final class Manifests {
     /** The manifest waiting for this document, if any (not yet consumed: the filing's transaction does that). */
     public Optional<Applied> waitingFor(ManifestRecords.Slot slot) throws Refusal {
         try {
-            Instant cutoff = clock.instant().minus(TTL);
-            Optional<ManifestRecords.Waiting> w = store.read(tx -> tx.manifests().find(slot)).filter(x -> x.receivedAt().isAfter(cutoff));
+            Instant now = clock.instant();
+            Optional<ManifestRecords.Waiting> w = store.read(tx -> tx.manifests().find(slot))
+                    .filter(x -> ManifestTimes.isWaiting(x.receivedAt(), now));
             if (w.isEmpty()) {
                 return Optional.empty();
             }

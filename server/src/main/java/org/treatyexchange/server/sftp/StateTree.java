@@ -33,9 +33,6 @@ import org.treatyexchange.server.application.StateDesk;
  */
 final class StateTree implements AccountView {
 
-    /** Levels a State can choose by folder; {@code named} needs a manifest listing the States. */
-    static final List<ConfidentialityLevel> FOLDER_LEVELS = List.of(ConfidentialityLevel.PUBLIC, ConfidentialityLevel.STATES_PARTIES,
-            ConfidentialityLevel.SECRETARIAT, ConfidentialityLevel.NAMED);
     /** The national points of contact, generated for States Parties only (never public, never signatories). */
     static final String CONTACTS_FILE = "points-of-contact.txt";
     /** Under {@code /receipts/}: the notices of refused uploads, kept for a configured time. */
@@ -175,7 +172,7 @@ final class StateTree implements AccountView {
                     return reportTypes;
                 }
                 if (s.size() == 2) {
-                    return FOLDER_LEVELS.stream().map(ConfidentialityLevel::wireName).toList();
+                    return UploadTarget.FOLDER_LEVELS.stream().map(ConfidentialityLevel::wireName).toList();
                 }
                 return AccountView.call(() -> desk.folder(caller, s.get(1), folderLevel(s.get(2)).orElseThrow())).stream()
                         .map(Filing::fileName).toList();
@@ -227,29 +224,20 @@ final class StateTree implements AccountView {
      */
     @Override
     public SeekableByteChannel openUpload(DropBoxPath path) throws IOException {
-        List<String> s = path.segments();
-        if (s.size() == 2 && s.get(0).equals("withdraw")) {
-            String id = AccountView.actionFileId(s.get(1));
-            if (AccountView.call(() -> desk.ownFiling(caller, id)).isEmpty()) {
+        UploadTarget target = UploadTarget.of(path.segments()).orElseThrow(() -> DropBoxException.denied(
+                "documents can only be uploaded into /submit/<report-type>/ or /submit/<report-type>/<level>/"));
+        if (target instanceof UploadTarget.Withdrawal w) {
+            if (AccountView.call(() -> desk.ownFiling(caller, w.filingId())).isEmpty()) {
                 throw DropBoxException.noSuchFile();
             }
-            return AccountView.action(content -> desk.withdraw(caller, id, content), ActionChannel.MAX_BYTES);
+            return AccountView.action(content -> desk.withdraw(caller, w.filingId(), content), ActionChannel.MAX_BYTES);
         }
-        // /submit/<type>/<level>/<name> says its level by its folder; /submit/<type>/<name> says none.
-        boolean inLevelFolder = s.size() == 4 && folderLevel(s.get(2)).isPresent();
-        boolean inTypeFolder = s.size() == 3 && folderLevel(s.get(2)).isEmpty();
-        if (!(inLevelFolder || inTypeFolder) || !s.get(0).equals("submit")) {
-            throw DropBoxException.denied("documents can only be uploaded into /submit/<report-type>/ or /submit/<report-type>/<level>/");
+        if (target instanceof UploadTarget.ManifestFor m) {
+            return AccountView.action(json -> desk.keepManifest(caller, m.reportType(), m.level(), m.document(),
+                    json.getBytes(StandardCharsets.UTF_8)), Manifest.MAX_BYTES);
         }
-        String reportType = s.get(1);
-        ConfidentialityLevel level = inLevelFolder ? folderLevel(s.get(2)).orElseThrow() : null;
-        String name = s.get(s.size() - 1);
-        if (name.endsWith(Manifest.SUFFIX) && name.length() > Manifest.SUFFIX.length()) {
-            String document = name.substring(0, name.length() - Manifest.SUFFIX.length());
-            return AccountView.action(json -> desk.keepManifest(caller, reportType, level, document, json.getBytes(StandardCharsets.UTF_8)),
-                    Manifest.MAX_BYTES);
-        }
-        return new UploadChannel(AccountView.call(() -> desk.beginUpload(caller, reportType, level, name)));
+        UploadTarget.Document d = (UploadTarget.Document) target;
+        return new UploadChannel(AccountView.call(() -> desk.beginUpload(caller, d.reportType(), d.level(), d.name())));
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -258,9 +246,8 @@ final class StateTree implements AccountView {
         return AccountView.folder(mounted, false);
     }
 
-    /** The level a drop folder stands for; empty for any other name. */
     private static Optional<ConfidentialityLevel> folderLevel(String name) {
-        return ConfidentialityLevel.fromWireName(name).filter(FOLDER_LEVELS::contains);
+        return UploadTarget.folderLevel(name);
     }
 
     private static Optional<Filing> byReleasedName(List<Filing> filings, String name) {

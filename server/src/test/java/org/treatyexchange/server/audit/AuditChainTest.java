@@ -45,6 +45,31 @@ class AuditChainTest {
         assertThat(rewrittenHead).as("the head after a consistent rewrite of event 3").isNotEqualTo(head);
     }
 
+    /**
+     * The hash as the class javadoc defines it, recomputed here in a few lines (what an auditor does in any
+     * language): the chain's definition must not drift from what is documented.
+     */
+    @Test
+    void theHashIsTheDocumentedFormula() throws Exception {
+        AuditRow r = new AuditRow(12, Instant.parse("2026-11-23T03:16:11.12Z"), "filing.accepted", "arcadia-officer", "127.0.0.1:4000",
+                "F-1", "ok", "{\"name\":\"r\u00e9sum\u00e9\\n.pdf\"}", "a".repeat(64), null);
+        String body = "seq:2:12\n" + "at:24:2026-11-23T03:16:11.120Z\n" + "type:15:filing.accepted\n" + "actor:15:arcadia-officer\n"
+                + "source:14:127.0.0.1:4000\n" + "subject:3:F-1\n" + "outcome:2:ok\n"
+                + "details:" + r.details().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + ":" + r.details() + "\n";
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(("a".repeat(64) + "\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(AuditChain.hash(r)).isEqualTo(java.util.HexFormat.of().formatHex(digest));
+        assertThat(r.details().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).as("lengths count UTF-8 bytes")
+                .isGreaterThan(r.details().length());
+    }
+
+    @Test
+    void aMissingValueIsHashedAsEmpty() {
+        AuditRow withNull = new AuditRow(1, Instant.parse("2026-11-23T03:16:11.120Z"), "t", "a", "s", null, "ok", "{}", ZEROS, null);
+        AuditRow withEmpty = new AuditRow(1, withNull.at(), "t", "a", "s", "", "ok", "{}", ZEROS, null);
+        assertThat(AuditChain.hash(withNull)).isEqualTo(AuditChain.hash(withEmpty));
+    }
+
     @Test
     void everyFieldIsCovered() {
         AuditRow base = row(7, "F-1", ZEROS);
@@ -55,6 +80,12 @@ class AuditChainTest {
                 base.outcome(), base.details(), ZEROS, null))).isNotEqualTo(h);
         assertThat(AuditChain.hash(new AuditRow(7, base.at(), base.type(), "borealia-officer", base.source(), base.subject(),
                 base.outcome(), base.details(), ZEROS, null))).isNotEqualTo(h);
+        assertThat(AuditChain.hash(new AuditRow(7, base.at(), "filing.refused", base.actor(), base.source(), base.subject(),
+                base.outcome(), base.details(), ZEROS, null))).as("type").isNotEqualTo(h);
+        assertThat(AuditChain.hash(new AuditRow(7, base.at(), base.type(), base.actor(), "10.0.0.9:4000", base.subject(),
+                base.outcome(), base.details(), ZEROS, null))).as("source").isNotEqualTo(h);
+        assertThat(AuditChain.hash(new AuditRow(7, base.at(), base.type(), base.actor(), base.source(), "F-2",
+                base.outcome(), base.details(), ZEROS, null))).as("subject").isNotEqualTo(h);
         assertThat(AuditChain.hash(new AuditRow(7, base.at(), base.type(), base.actor(), base.source(), base.subject(), "refused",
                 base.details(), ZEROS, null))).isNotEqualTo(h);
         assertThat(AuditChain.hash(new AuditRow(7, base.at(), base.type(), base.actor(), base.source(), base.subject(), base.outcome(),

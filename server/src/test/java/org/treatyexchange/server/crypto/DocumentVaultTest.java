@@ -104,6 +104,22 @@ class DocumentVaultTest {
     }
 
     @Test
+    void aClosedChannelRefusesEveryReadAndCanBeClosedAgain() throws Exception {
+        StoredDocument doc = store(vault, randomBytes(100));
+        SeekableByteChannel ch = vault.openReadOnly(doc.key(), doc.size());
+        assertThat(ch.isOpen()).isTrue();
+        assertThat(ch.size()).isEqualTo(100);
+        ch.close();
+        assertThat(ch.isOpen()).isFalse();
+        assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(10))).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        assertThatThrownBy(ch::position).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        assertThatThrownBy(() -> ch.position(5)).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        assertThatThrownBy(ch::size).isInstanceOf(java.nio.channels.ClosedChannelException.class);
+        ch.close();
+        assertThat(ch.isOpen()).isFalse();
+    }
+
+    @Test
     void channelIsReadOnly() throws Exception {
         StoredDocument doc = store(vault, randomBytes(10));
         try (SeekableByteChannel ch = vault.openReadOnly(doc.key(), doc.size())) {
@@ -142,6 +158,14 @@ class DocumentVaultTest {
         // 3 segments: header 0..15, segment 0 = 16..95 (tag 80..95), 1 = 96..175, 2 (last, 20 B) = 176..211
         StoredDocument doc = store(vault, randomBytes(2 * SEGMENT + 20));
         flipBit(doc, offset);
+        assertTampered(doc);
+    }
+
+    @Test
+    void anEmptyDocumentWhoseOnlyTagIsAlteredIsDetectedAtItsEnd() throws Exception {
+        // no byte to read: only authenticating the final segment at the end shows the tamper
+        StoredDocument doc = store(vault, new byte[0]);
+        flipBit(doc, blobs.size(doc.blobId()) - 1);
         assertTampered(doc);
     }
 
@@ -255,6 +279,8 @@ class DocumentVaultTest {
         StoredDocument doc = store(vault, randomBytes(100));
         assertThatThrownBy(() -> vault.openReadOnly(doc.key(), 99)).isInstanceOf(TamperedDocumentException.class);
         assertThatThrownBy(() -> vault.openReadOnly(doc.key(), 101)).isInstanceOf(TamperedDocumentException.class);
+        assertThatThrownBy(() -> vault.openReadOnly(doc.key(), 0)).as("a record of an empty document")
+                .isInstanceOf(TamperedDocumentException.class);
     }
 
     // ---- upload life cycle ----

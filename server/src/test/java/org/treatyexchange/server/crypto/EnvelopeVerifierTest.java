@@ -105,6 +105,38 @@ class EnvelopeVerifierTest {
     }
 
     @Test
+    void aSignerWhoseKeyUsageForbidsSignaturesIsRefused() throws Exception {
+        Processes.Result gen = Processes.run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "enc.key",
+                "-out", "enc.pem", "-subj", "/CN=encryption only", "-days", "2", "-addext", "keyUsage=critical,keyEncipherment");
+        assertThat(gen.exitCode()).as(gen.output()).isZero();
+        byte[] cms = opensslSign("enc.p7s", "-nodetach", "-md", "sha256", "-signer", "enc.pem", "-inkey", "enc.key");
+        refused(cms, MAX, Reason.UNTRUSTED_SIGNER, "the signer's certificate does not allow digital signatures (keyUsage)");
+    }
+
+    @Test
+    void aSignerWhoseKeyUsageIsNonRepudiationAloneIsAccepted() throws Exception {
+        Processes.Result gen = Processes.run(dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", "nr.key", "-out", "nr.pem", "-subj", "/CN=non-repudiation", "-days", "2",
+                "-addext", "keyUsage=critical,nonRepudiation");
+        assertThat(gen.exitCode()).as(gen.output()).isZero();
+        byte[] cms = opensslSign("nr.p7s", "-nodetach", "-md", "sha256", "-signer", "nr.pem", "-inkey", "nr.key");
+        assertThat(EnvelopeVerifier.verify(cms, MAX).content()).isEqualTo(CONTENT);
+    }
+
+    @Test
+    void aMessageIsJudgedByItsSignersValidityAtItsSigningTimeNotAtItsArrival() throws Exception {
+        // alice's certificate is valid for 30 days; the message, signed now, still verifies after them
+        Clock later = Clock.fixed(Instant.now().plus(java.time.Duration.ofDays(60)), java.time.ZoneOffset.UTC);
+        assertThat(EnvelopeVerifier.verify(standard(), MAX, later).content()).isEqualTo(CONTENT);
+    }
+
+    @Test
+    void aLimitOfNoBytesIsAProgrammingError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EnvelopeVerifier.verify(new byte[] {0x30, 0}, 0, Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void weakRsaKeyIsRefused() throws Exception {
         Processes.Result gen = Processes.run(dir, "openssl", "req", "-x509", "-newkey", "rsa:1024", "-nodes",
                 "-keyout", "rsa1024.key", "-out", "rsa1024.pem", "-subj", "/CN=weak", "-days", "2");
@@ -232,6 +264,20 @@ class EnvelopeVerifierTest {
         byte[] cms = opensslSign("many.p7s", "-nodetach", "-md", "sha256", "-signer", "alice.pem", "-inkey", "alice.key",
                 "-certfile", "extra.pem");
         refused(cms, MAX, Reason.MALFORMED, "more than 4 certificates");
+    }
+
+    @Test
+    void theSignerWithThreeMoreCertificatesIsAccepted() throws Exception {
+        StringBuilder extra = new StringBuilder();
+        for (int i = 0; i < EnvelopeVerifier.MAX_CERTIFICATES - 1; i++) {
+            extra.append(new String(X509Pem.certificatesPem(List.of(
+                    ca.issueClientCertificate("chain" + i, "ARC", Duration.ofDays(1)).certificate())),
+                    StandardCharsets.US_ASCII));
+        }
+        Files.writeString(dir.resolve("chain.pem"), extra);
+        byte[] cms = opensslSign("four.p7s", "-nodetach", "-md", "sha256", "-signer", "alice.pem", "-inkey", "alice.key",
+                "-certfile", "chain.pem");
+        assertThat(EnvelopeVerifier.verify(cms, MAX).content()).isEqualTo(CONTENT);
     }
 
     @Test

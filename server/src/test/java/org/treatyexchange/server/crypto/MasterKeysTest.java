@@ -159,4 +159,27 @@ class MasterKeysTest {
             return in.readAllBytes();
         }
     }
+
+    /** AES-GCM under one master key: a repeated nonce would leak both data keys and the key's authentication key. */
+    @Test
+    void everyWrapDrawsAFreshNonce() throws Exception {
+        MasterKeys keys = MasterKeys.openOrCreate(dir.resolve("master.p12"), PASSWORD);
+        byte[] dataKey = new byte[32];
+        java.util.Set<String> nonces = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            DocumentKey wrapped = keys.wrapFor("blob-1", dataKey);
+            nonces.add(java.util.HexFormat.of().formatHex(wrapped.wrappedKey(), 0, 12));
+            assertThat(keys.unwrap(wrapped)).isEqualTo(dataKey);
+        }
+        assertThat(nonces).as("nonces of 20 wraps of one key for one blob").hasSize(20);
+    }
+
+    @Test
+    void aDataKeyIsNeverBoundToAnEmptyBlobId() throws Exception {
+        MasterKeys keys = MasterKeys.openOrCreate(dir.resolve("master.p12"), PASSWORD);
+        DocumentKey wrapped = keys.wrapFor("blob-1", new byte[32]);
+        assertThatThrownBy(() -> keys.wrapFor("", new byte[32])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> keys.unwrap(new DocumentKey("", wrapped.masterKeyId(), wrapped.wrappedKey())))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

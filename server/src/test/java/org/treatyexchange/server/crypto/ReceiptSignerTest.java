@@ -202,4 +202,14 @@ class ReceiptSignerTest {
         }
         return -1;
     }
+
+    /** The published certificate is what States verify receipts with: a stale or replaced copy is rewritten from the keystore. */
+    @Test
+    void aPublishedCertificateThatDiffersFromTheKeyIsRewrittenOnOpen() throws Exception {
+        byte[] published = Files.readAllBytes(pem);
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\nnot the receipt key\n-----END CERTIFICATE-----\n");
+        ReceiptSigner reopened = ReceiptSigner.openOrCreate(keystore, pem, PASSWORD, "ignored on reopen", Clock.fixed(NOW, ZoneOffset.UTC));
+        assertThat(Files.readAllBytes(pem)).isEqualTo(published);
+        assertThat(reopened.certificate()).isEqualTo(signer.certificate());
+    }
 }

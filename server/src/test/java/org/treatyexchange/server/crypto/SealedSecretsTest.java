@@ -34,4 +34,28 @@ class SealedSecretsTest {
         assertThat(secrets.open(sealed, "totp:arcadia-officer")).as("sealed under the old master key").isEqualTo(secret);
         assertThat(secrets.seal(secret, "totp:x").masterKeyId()).isEqualTo(keys.activeKeyId()).isNotEqualTo(sealed.masterKeyId());
     }
+
+    /** Each secret under its own random data key and nonce: sealing the same secret twice shares neither. */
+    @Test
+    void everySealDrawsItsOwnDataKeyAndNonce() throws Exception {
+        MasterKeys keys = MasterKeys.openOrCreate(dir.resolve("master.p12"), "test-password".toCharArray());
+        SealedSecrets secrets = new SealedSecrets(keys);
+        byte[] secret = "12345678901234567890".getBytes(StandardCharsets.US_ASCII);
+        java.util.Set<String> dataKeys = new java.util.HashSet<>();
+        java.util.Set<String> nonces = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            SealedSecrets.Sealed sealed = secrets.seal(secret, "totp:arcadia-officer");
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(sealed.sealed());
+            byte[] wrapped = new byte[in.getShort() & 0xffff];
+            in.get(wrapped);
+            byte[] nonce = new byte[12];
+            in.get(nonce);
+            byte[] dataKey = keys.unwrap(sealed.masterKeyId(), wrapped, "totp:arcadia-officer".getBytes(StandardCharsets.UTF_8));
+            assertThat(dataKey).as("a data key of zeros").isNotEqualTo(new byte[32]);
+            dataKeys.add(java.util.HexFormat.of().formatHex(dataKey));
+            nonces.add(java.util.HexFormat.of().formatHex(nonce));
+        }
+        assertThat(dataKeys).hasSize(2);
+        assertThat(nonces).hasSize(2);
+    }
 }
