@@ -588,7 +588,7 @@ public final class AdminCli {
         @Parameters(paramLabel = "FILING_ID")
         String id;
 
-        @Option(names = "--reason", description = "Why (kept in the record and the audit log).")
+        @Option(names = "--reason", required = true, description = "Why (kept in the record and the audit log).")
         String reason;
 
         @Override

@@ -158,12 +158,16 @@ public final class SecretariatDesk {
         });
     }
 
-    /** Withdraws a filing on its State's behalf (at the State's request); the reason is recorded. */
+    /** Withdraws a filing on its State's behalf (at the State's request); the reason, required, is recorded. */
     public void withdraw(Caller caller, String filingId, String reason) throws Refusal {
         requireSecretariat(caller);
         requireFilingId(filingId);
+        // The record and the audit log say why a filing disappeared from every State's view: no default stands in for it.
+        if (reason == null || reason.isBlank()) {
+            throw new Refusal(Refusal.Reason.MALFORMED, "a withdrawal needs a reason: say why (e.g. the State's request)");
+        }
         FilingRecord f = record(filingId).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no filing with id " + filingId));
-        String why = reason == null || reason.isBlank() ? "withdrawn at the State's request (" + caller.account() + ")" : reason.strip();
+        String why = reason.strip();
         StoreCalls.act(() -> {
             release.withdraw(filingId, f.state(), caller.account(), caller.source(), why);
             return null;

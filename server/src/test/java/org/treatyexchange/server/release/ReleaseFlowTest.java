@@ -171,6 +171,17 @@ class ReleaseFlowTest {
     }
 
     @Test
+    void aWithdrawalNeedsAReasonAndABlankOneChangesNothing() throws Exception {
+        String id = file("sylvania-officer", "/submit/annual-report/public/syl-annual-2026.pdf", "SYL annual 2026, public");
+        assertThat(exchange.admin("withdraw", id)).doesNotStartWith("0\n").contains("--reason");
+        assertThat(exchange.admin("withdraw", id, "--reason", "   ")).startsWith("2\n").contains("refused (malformed)")
+                .contains("a withdrawal needs a reason");
+        assertThat(exchange.admin("show", id)).contains("\"status\" : \"pending\"").doesNotContain("withdrawn");
+        assertThat(exchange.admin("withdraw", id, "--reason", "filed by mistake")).startsWith("0\n");
+        assertThat(exchange.admin("show", id)).contains("withdrawn").contains("filed by mistake");
+    }
+
+    @Test
     void aSecretariatOnlyReportGoesNowhereAndAHoldNeedsAReason() throws Exception {
         String id = file("borealia-officer", "/submit/initial-report/secretariat/bor-initial.pdf", "BOR initial report");
         assertThat(exchange.admin("hold", id, "--reason", "annex missing")).startsWith("0\n");
