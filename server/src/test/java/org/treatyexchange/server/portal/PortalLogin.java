@@ -228,7 +228,18 @@ public final class PortalLogin {
         browser.driver.findElement(By.id("login-submit")).click();
         browser.driver.findElement(By.id("code")).sendKeys(freshCode(p));
         browser.driver.findElement(By.id("code-submit")).click();
-        assertThat(browser.driver.findElements(By.id("logout"))).as("signed in as " + account).isNotEmpty();
+        // the click returns when the browser has sent the form, not always after the redirect's page has loaded
+        Instant giveUp = Instant.now().plusSeconds(15);
+        while (browser.driver.findElements(By.id("logout")).isEmpty() && Instant.now().isBefore(giveUp)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+        assertThat(browser.driver.findElements(By.id("logout"))).as("signed in as " + account + "; the page: "
+                + browser.driver.findElement(By.tagName("main")).getText()).isNotEmpty();
     }
 
     static byte[] base32(String s) {
