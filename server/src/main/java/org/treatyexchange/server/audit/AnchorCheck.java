@@ -69,29 +69,18 @@ public final class AnchorCheck {
     public static Outcome check(Iterator<AuditRow> rows, List<Anchor> anchors, boolean bytesAsSigned) {
         Map<Long, String> wanted = new HashMap<>();
         anchors.forEach(a -> wanted.put(a.anchor().seq(), null));
-        long lastSeq = 0;
-        String lastHash = AuditChain.GENESIS;
-        long events = 0;
+        ChainWalk walk = new ChainWalk();
         while (rows.hasNext()) {
-            AuditRow row = rows.next();
-            events++;
-            String problem = null;
-            if (row.seq() != lastSeq + 1) {
-                problem = row.seq() > lastSeq + 1 ? "event " + (lastSeq + 1) + " is missing" : "event " + row.seq() + " is out of order or repeated";
-            } else if (!lastHash.equals(row.prevHash())) {
-                problem = "event " + row.seq() + " does not follow event " + lastSeq;
-            } else if (!AuditChain.hash(row).equals(row.hash())) {
-                problem = "event " + row.seq() + " was edited";
+            if (!walk.accept(rows.next())) {
+                AuditVerification broken = walk.failure();
+                return new Outcome(Verdict.BROKEN, broken.firstBadSeq(), broken.problem(), walk.checked(), walk.lastSeq(), 0);
             }
-            if (problem != null) {
-                return new Outcome(Verdict.BROKEN, Math.min(row.seq(), lastSeq + 1), problem, events, lastSeq, 0);
-            }
-            lastSeq = row.seq();
-            lastHash = row.hash();
-            if (wanted.containsKey(lastSeq)) {
-                wanted.put(lastSeq, lastHash);
+            if (wanted.containsKey(walk.lastSeq())) {
+                wanted.put(walk.lastSeq(), walk.lastHash());
             }
         }
+        long lastSeq = walk.lastSeq();
+        long events = walk.checked();
         List<Anchor> sorted = new ArrayList<>(anchors);
         sorted.sort(Comparator.comparingLong(a -> a.anchor().seq()));
         Anchor lastAgreeing = null;

@@ -29,20 +29,20 @@ public final class AuditVerifier {
     /** Verifies the chain stored in {@code store}, including its head. */
     public static AuditVerification verify(Store store) throws StoreException {
         Objects.requireNonNull(store, "store");
-        Checker checker = new Checker();
+        ChainWalk walk = new ChainWalk();
         for (int round = 0; round < MAX_CATCH_UP; round++) {
-            if (!readAll(store, checker)) {
-                return report(checker.failure);
+            if (!readAll(store, walk)) {
+                return report(walk.failure());
             }
             // Read after the rows: the head only moves forward and commits with its row, so a head
             // ahead of what was read is a concurrent append (read on), never one behind.
             AuditRecords.Head head = store.read(tx -> tx.audit().head());
-            if (head.seq() > checker.lastSeq && hasMore(store, checker.lastSeq)) {
+            if (head.seq() > walk.lastSeq() && hasMore(store, walk.lastSeq())) {
                 continue;
             }
-            return report(checker.finish(head));
+            return report(walk.finish(head));
         }
-        return report(checker.finish(store.read(tx -> tx.audit().head())));
+        return report(walk.finish(store.read(tx -> tx.audit().head())));
     }
 
     /** Verifies rows exported from the table, in seq order (for an auditor offline); no head check. */
@@ -55,21 +55,21 @@ public final class AuditVerifier {
      * (e.g. the seq and hash of the last line of the {@code audit} log kept elsewhere); null skips that.
      */
     public static AuditVerification verifyRows(Iterator<AuditRow> rows, AuditRecords.Head head) {
-        Checker checker = new Checker();
+        ChainWalk walk = new ChainWalk();
         while (rows.hasNext()) {
-            if (!checker.accept(rows.next())) {
-                return checker.failure;
+            if (!walk.accept(rows.next())) {
+                return walk.failure();
             }
         }
-        return head == null ? AuditVerification.ok(checker.checked) : checker.finish(head);
+        return head == null ? AuditVerification.ok(walk.checked()) : walk.finish(head);
     }
 
-    private static boolean readAll(Store store, Checker checker) throws StoreException {
+    private static boolean readAll(Store store, ChainWalk walk) throws StoreException {
         while (true) {
-            long after = checker.lastSeq;
+            long after = walk.lastSeq();
             List<AuditRow> page = store.read(tx -> tx.audit().after(after, PAGE));
             for (AuditRow row : page) {
-                if (!checker.accept(row)) {
+                if (!walk.accept(row)) {
                     return false;
                 }
             }
@@ -90,58 +90,5 @@ public final class AuditVerifier {
             log.warn("audit chain broken: {}", v.problem());
         }
         return v;
-    }
-
-    /** Incremental check of one chain; stops at the first problem. */
-    private static final class Checker {
-        long lastSeq;
-        String lastHash = AuditChain.GENESIS;
-        long checked;
-        AuditVerification failure;
-
-        boolean accept(AuditRow row) {
-            checked++;
-            long expected = lastSeq + 1;
-            long seq = row.seq();
-            if (seq > expected) {
-                return fail(expected, "event " + expected + " is missing");
-            }
-            if (seq < expected) {
-                return fail(seq, "event " + seq + " is out of order or repeated");
-            }
-            if (!lastHash.equals(row.prevHash())) {
-                return fail(seq, seq == 1 ? "event 1 does not start the chain"
-                        : "event " + seq + " does not follow event " + lastSeq);
-            }
-            if (!AuditChain.hash(row).equals(row.hash())) {
-                return fail(seq, "event " + seq + " was edited");
-            }
-            lastSeq = seq;
-            lastHash = row.hash();
-            return true;
-        }
-
-        AuditVerification finish(AuditRecords.Head head) {
-            if (head.seq() > lastSeq) {
-                return AuditVerification.bad(checked, lastSeq + 1,
-                        "event " + (lastSeq + 1) + " is missing (the head is at event " + head.seq() + ")");
-            }
-            if (head.seq() < lastSeq) {
-                return AuditVerification.bad(checked, head.seq() + 1,
-                        "event " + (head.seq() + 1) + " lies beyond the head (the head was moved back to "
-                                + head.seq() + ")");
-            }
-            if (!head.hash().equals(lastHash)) {
-                return AuditVerification.bad(checked, lastSeq,
-                        lastSeq == 0 ? "the head of the empty chain is not zero"
-                                : "the head does not match event " + lastSeq);
-            }
-            return AuditVerification.ok(checked);
-        }
-
-        private boolean fail(long seq, String problem) {
-            failure = AuditVerification.bad(checked, seq, problem);
-            return false;
-        }
     }
 }
