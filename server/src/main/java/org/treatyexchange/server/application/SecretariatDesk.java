@@ -87,6 +87,23 @@ public final class SecretariatDesk {
                 .map(p -> new Filing.Planned(Filing.of(p.filing()), p.plan().map(Filing.Plan::of)));
     }
 
+    /**
+     * One filing that waits for a decision (pending or held) with its plan, versions and history, as the queue shows it
+     * (no audit events); empty when it does not wait. A folder entry's content (SFTP {@code /pending/<id>.json}): not
+     * audited, as {@link #planned}.
+     */
+    public Optional<Dossier> waiting(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        if (!FilingIds.isWellFormed(filingId)) {
+            return Optional.empty();
+        }
+        Optional<ReleaseService.Planned> p = StoreCalls.call(() -> release.planned(filingId));
+        if (p.isEmpty() || !(p.get().filing().status().equals(ReleaseService.PENDING) || p.get().filing().status().equals(ReleaseService.HELD))) {
+            return Optional.empty();
+        }
+        return Optional.of(dossier(p.get(), List.of()));
+    }
+
     /** What waits for a decision (pending and held), each with its plan, versions and history, oldest first; audited. */
     public List<Dossier> queue(Caller caller) throws Refusal {
         requireSecretariat(caller);
