@@ -19,6 +19,7 @@ public final class FilingJson {
         n.put("keyFingerprint", f.keyFingerprint());
         n.put("channel", f.channel());
         n.put("fileName", f.fileName());
+        n.put("title", f.title());
         n.put("reportType", f.reportType());
         n.put("period", f.period());
         n.put("level", f.level().wireName());
