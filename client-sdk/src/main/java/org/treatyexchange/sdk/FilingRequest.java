@@ -31,9 +31,11 @@ import org.treatyexchange.sdk.wire.Manifest;
  *                    unique per State. Give your own (e.g. derived from your system's record id) to make a rerun of
  *                    the same job idempotent even with {@link #asNewVersion()}: a document already filed under it is
  *                    answered with its existing receipt, another document under it is refused
+ * @param title       the filing's title (1 to 300 characters, carried by the manifest), or null: the exchange shows the
+ *                    document's name instead
  */
 public record FilingRequest(Path file, String name, String reportType, ConfidentialityLevel level, String period,
-        List<String> namedStates, boolean withheld, boolean newVersion, String submissionId) {
+        List<String> namedStates, boolean withheld, boolean newVersion, String submissionId, String title) {
 
     /** @throws IllegalArgumentException naming the first rule the values break */
     public FilingRequest {
@@ -47,13 +49,19 @@ public record FilingRequest(Path file, String name, String reportType, Confident
         // the manifest's own rules (report type, period, named States, submission id) fail here, before
         // connecting; only "named needs States" waits for submit, so that of(…, NAMED).withNamedStates(…) can be written
         boolean namesPending = level == ConfidentialityLevel.NAMED && namedStates.isEmpty();
-        manifestOf(reportType, namesPending ? null : level, period, namedStates, withheld, submissionId);
+        manifestOf(reportType, namesPending ? null : level, period, namedStates, withheld, submissionId, title);
+    }
+
+    /** A request without a title of its own (the exchange shows the document's name). */
+    public FilingRequest(Path file, String name, String reportType, ConfidentialityLevel level, String period,
+            List<String> namedStates, boolean withheld, boolean newVersion, String submissionId) {
+        this(file, name, reportType, level, period, namedStates, withheld, newVersion, submissionId, null);
     }
 
     /** A request without a submission id of its own (submit draws one). */
     public FilingRequest(Path file, String name, String reportType, ConfidentialityLevel level, String period,
             List<String> namedStates, boolean withheld, boolean newVersion) {
-        this(file, name, reportType, level, period, namedStates, withheld, newVersion, null);
+        this(file, name, reportType, level, period, namedStates, withheld, newVersion, null, null);
     }
 
     /** A request with the file's own name and nothing but a report type and level. */
@@ -63,27 +71,27 @@ public record FilingRequest(Path file, String name, String reportType, Confident
 
     /** This request filed under another name. */
     public FilingRequest withName(String newName) {
-        return new FilingRequest(file, newName, reportType, level, period, namedStates, withheld, newVersion, submissionId);
+        return new FilingRequest(file, newName, reportType, level, period, namedStates, withheld, newVersion, submissionId, title);
     }
 
     /** This request for a reporting period. */
     public FilingRequest withPeriod(String newPeriod) {
-        return new FilingRequest(file, name, reportType, level, newPeriod, namedStates, withheld, newVersion, submissionId);
+        return new FilingRequest(file, name, reportType, level, newPeriod, namedStates, withheld, newVersion, submissionId, title);
     }
 
     /** This request readable by the given States (level {@link ConfidentialityLevel#NAMED}). */
     public FilingRequest withNamedStates(List<String> states) {
-        return new FilingRequest(file, name, reportType, level, period, states, withheld, newVersion, submissionId);
+        return new FilingRequest(file, name, reportType, level, period, states, withheld, newVersion, submissionId, title);
     }
 
     /** This request with the withheld flag set as given. */
     public FilingRequest withWithheld(boolean flag) {
-        return new FilingRequest(file, name, reportType, level, period, namedStates, flag, newVersion, submissionId);
+        return new FilingRequest(file, name, reportType, level, period, namedStates, flag, newVersion, submissionId, title);
     }
 
     /** This request filed even when an identical document is already current under its name. */
     public FilingRequest asNewVersion() {
-        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, true, submissionId);
+        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, true, submissionId, title);
     }
 
     /**
@@ -92,7 +100,16 @@ public record FilingRequest(Path file, String name, String reportType, Confident
      * @throws IllegalArgumentException when it is not 16 to 64 characters of {@code A-Z a-z 0-9 . _ -}
      */
     public FilingRequest withSubmissionId(String id) {
-        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, newVersion, id);
+        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, newVersion, id, title);
+    }
+
+    /**
+     * This request under the given title (null: the document's name stands in).
+     *
+     * @throws IllegalArgumentException when it is not 1 to 300 characters or holds control, invisible or text-direction characters
+     */
+    public FilingRequest withTitle(String newTitle) {
+        return new FilingRequest(file, name, reportType, level, period, namedStates, withheld, newVersion, submissionId, newTitle);
     }
 
     /**
@@ -100,12 +117,12 @@ public record FilingRequest(Path file, String name, String reportType, Confident
      * ({@code submissionId} of this request if it has one, else {@code drawn}).
      */
     Manifest manifest(String drawn) {
-        return manifestOf(reportType, level, period, namedStates, withheld, submissionId != null ? submissionId : drawn);
+        return manifestOf(reportType, level, period, namedStates, withheld, submissionId != null ? submissionId : drawn, title);
     }
 
     private static Manifest manifestOf(String reportType, ConfidentialityLevel level, String period, List<String> namedStates,
-            boolean withheld, String submissionId) {
-        return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, namedStates, withheld, submissionId);
+            boolean withheld, String submissionId, String title) {
+        return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, namedStates, withheld, submissionId, title);
     }
 
     /** The folder it is dropped into. */

@@ -56,6 +56,12 @@ class ClientPiecesTest {
         assertThatThrownBy(() -> FilingRequest.of(file, "national-report", ConfidentialityLevel.NAMED).withSubmissionId("has:colon:not-allowed"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("submissionId");
         assertThat(plain.folder()).isEqualTo("/submit/annual-report/states-parties");
+        // a title travels in the manifest and stays through the other changes; a bad one fails before connecting
+        FilingRequest titled = own.withTitle("Annual report 2025");
+        assertThat(titled.withPeriod("2025").asNewVersion().manifest("drawn-for-this-call-1").title()).isEqualTo("Annual report 2025");
+        assertThat(plain.manifest("drawn-for-this-call-1").title()).isNull();
+        assertThatThrownBy(() -> plain.withTitle("tab\tinside")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("the title contains a control character");
 
         FilingRequest named = FilingRequest.of(file, "national-report", ConfidentialityLevel.NAMED).withNamedStates(List.of("SYL", "ARC", "SYL"))
                 .withPeriod("2024-2025").withName("Nationaler Bericht.pdf");

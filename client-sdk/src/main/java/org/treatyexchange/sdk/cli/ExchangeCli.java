@@ -248,6 +248,8 @@ public final class ExchangeCli implements Callable<Integer> {
         @Option(names = "--submission-id", paramLabel = "ID", description = "file it under this idempotency key, 16 to 64 characters "
                 + "of A-Z a-z 0-9 . _ - (default: a random one per run); a rerun with the same ID files nothing twice")
         String submissionId;
+        @Option(names = "--title", description = "the filing's title as the secretariat and your State see it, 1 to 300 characters "
+                + "(default: the document's name)") String title;
         @Option(names = {"-o", "--receipt-out"}, paramLabel = "FILE", description = "where to save the signed receipt (default ./<filing-id>.p7s)")
         Path receiptOut;
 
@@ -258,8 +260,7 @@ public final class ExchangeCli implements Callable<Integer> {
                     throw new IllegalArgumentException("no such file: " + file);
                 }
                 FilingRequest request = new FilingRequest(file, name, reportType, level == null ? null : level(level), period, namedStates,
-                        withheld, newVersion,
-                        submissionId);
+                        withheld, newVersion, submissionId, title);
                 ClientConfig c = cli.config();
                 try (ExchangeClient exchange = c.client(true, false, cli.progress())) {
                     FilingResult r = exchange.submit(request);

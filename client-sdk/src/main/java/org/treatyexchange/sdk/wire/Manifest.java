@@ -22,9 +22,13 @@ import java.util.List;
  *                    answered as already filed (the CLOSE succeeds, the original filing and receipt stand),
  *                    another document is refused. A retry after a network fault reuses it, so an upload
  *                    whose CLOSE reached the exchange but whose answer was lost can never file twice.
+ * @param title       the filing's title as the State chooses it (shown to the secretariat, in the State's own views and
+ *                    in notification mails), or null: the document's name stands in. 1 to 300 characters, by the rule of
+ *                    {@link DocumentNames#titleProblem} (no control, invisible or text-direction characters, no white space
+ *                    at either end)
  */
 public record Manifest(int version, String reportType, String period, ConfidentialityLevel level, List<String> namedStates,
-        boolean withheld, String submissionId) {
+        boolean withheld, String submissionId, String title) {
 
     /** The only version this SDK reads and writes. */
     public static final int CURRENT_VERSION = 1;
@@ -43,6 +47,12 @@ public record Manifest(int version, String reportType, String period, Confidenti
         this(version, reportType, period, level, namedStates, withheld, null);
     }
 
+    /** A manifest without a title (the document's name stands in). */
+    public Manifest(int version, String reportType, String period, ConfidentialityLevel level, List<String> namedStates,
+            boolean withheld, String submissionId) {
+        this(version, reportType, period, level, namedStates, withheld, submissionId, null);
+    }
+
     /** @throws IllegalArgumentException naming the first rule the values break */
     public Manifest {
         Rules.require(version == CURRENT_VERSION, "version must be " + CURRENT_VERSION);
@@ -54,10 +64,15 @@ public record Manifest(int version, String reportType, String period, Confidenti
         Rules.require(level == ConfidentialityLevel.NAMED ? !namedStates.isEmpty() : namedStates.isEmpty(),
                 "namedStates must be given exactly when level is named");
         Rules.submissionId("submissionId", submissionId);
+        if (title != null) {
+            DocumentNames.titleProblem(java.text.Normalizer.normalize(title, java.text.Normalizer.Form.NFC)).ifPresent(problem -> {
+                throw new IllegalArgumentException(problem);
+            });
+        }
     }
 
     /** This manifest carrying the given submission id (null: none). */
     public Manifest withSubmissionId(String id) {
-        return new Manifest(version, reportType, period, level, namedStates, withheld, id);
+        return new Manifest(version, reportType, period, level, namedStates, withheld, id, title);
     }
 }

@@ -7,13 +7,13 @@ import java.util.Set;
 /**
  * The one definition of the SFTP manifest's JSON form (fixed field order; strict reader: unknown fields
  * are refused). Fields: {@code version}, {@code reportType}, optional {@code period}, {@code level},
- * {@code namedStates}, {@code withheld} and {@code submissionId} (see {@link Manifest}).
+ * {@code namedStates}, {@code withheld}, {@code submissionId} and optional {@code title} (see {@link Manifest}).
  */
 public final class ManifestJson {
 
     private static final String WHAT = "manifest";
     private static final Set<String> FIELDS = Set.of("version", "reportType", "period", "level", "namedStates", "withheld",
-            "submissionId");
+            "submissionId", "title");
 
     private ManifestJson() {
     }
@@ -36,6 +36,9 @@ public final class ManifestJson {
         if (m.submissionId() != null) {
             n.put("submissionId", m.submissionId());
         }
+        if (m.title() != null) {
+            n.put("title", m.title());
+        }
         return StrictJson.write(n);
     }
 
@@ -54,8 +57,9 @@ public final class ManifestJson {
         List<String> named = StrictJson.optionalStringArray(n, "namedStates", Rules.MAX_RECIPIENTS, WHAT);
         boolean withheld = StrictJson.optionalBoolean(n, "withheld", false, WHAT);
         String submissionId = StrictJson.optionalText(n, "submissionId", WHAT);
+        String title = StrictJson.optionalText(n, "title", WHAT);
         try {
-            return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, named, withheld, submissionId);
+            return new Manifest(Manifest.CURRENT_VERSION, reportType, period, level, named, withheld, submissionId, title);
         } catch (IllegalArgumentException e) {
             throw new WireFormatException(WHAT + ": " + e.getMessage());
         }

@@ -53,6 +53,30 @@ class ManifestJsonTest {
     }
 
     @Test
+    void aTitleRoundTripsAndIsOptional() throws Exception {
+        Manifest m = new Manifest(1, "annual-report", "2025", null, List.of(), false, ID, "Rapport annuel 2025 — exportations");
+        String json = new String(ManifestJson.toBytes(m), StandardCharsets.UTF_8);
+        assertThat(json).endsWith(",\"title\":\"Rapport annuel 2025 — exportations\"}");
+        assertThat(ManifestJson.fromBytes(ManifestJson.toBytes(m))).isEqualTo(m);
+        assertThat(read("{\"version\":1,\"reportType\":\"annual-report\"}").title()).isNull();
+        assertThat(read("{\"version\":1,\"reportType\":\"annual-report\",\"title\":null}").title()).isNull();
+        assertThat(m.withSubmissionId(null).title()).isEqualTo(m.title());
+    }
+
+    @Test
+    void aBadTitleIsRefusedByTheRuleOfDocumentNamesAndTitles() {
+        for (String[] bad : new String[][] {{"", "the title is empty"}, {"x".repeat(301), "the title is longer than 300 characters"},
+                {"line\\nbreak", "the title contains a control character"}, {" leading", "the title starts or ends with white space"},
+                {"report\\u202egnp.exe", "the title contains an invisible or text-direction formatting character (U+202E)"}}) {
+            assertThatThrownBy(() -> read("{\"version\":1,\"reportType\":\"annual-report\",\"title\":\"" + bad[0] + "\"}"))
+                    .as(bad[0]).isInstanceOf(WireFormatException.class).hasMessage("manifest: " + bad[1]);
+        }
+        assertThatThrownBy(() -> read("{\"version\":1,\"reportType\":\"annual-report\",\"title\":7}"))
+                .isInstanceOf(WireFormatException.class).hasMessageContaining("'title' must be a string");
+        assertThat(new Manifest(1, "annual-report", null, null, List.of(), false, null, "x".repeat(300)).title()).hasSize(300);
+    }
+
+    @Test
     void unknownFieldsAreStillRefused() {
         assertThatThrownBy(() -> read("{\"version\":1,\"reportType\":\"annual-report\",\"submissionID\":\"" + ID + "\"}"))
                 .isInstanceOf(WireFormatException.class).hasMessageContaining("unknown field");

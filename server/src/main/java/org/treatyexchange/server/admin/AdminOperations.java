@@ -316,22 +316,7 @@ public final class AdminOperations {
      * four-eyes release still waiting for a second person, and the newest version of a superseded one.
      */
     ObjectNode pending() throws Refusal {
-        ObjectNode result = mapper.createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
-        for (Dossier d : secretariat.queue(OPERATOR)) {
-            ObjectNode item = FilingJson.describe(new Filing.Planned(d.filing(), d.plan()));
-            if (d.filing().status().equals("held")) {
-                item.put("holdReason", d.statusReason());
-            }
-            if (d.firstApprover() != null) {
-                item.put("firstApprover", d.firstApprover());
-            }
-            if (d.supersededBy() != null) {
-                item.put("supersededBy", d.supersededBy());
-            }
-            items.add(item);
-        }
-        return result;
+        return FilingJson.queue(secretariat.queue(OPERATOR));
     }
 
     ObjectNode release(String id, String supersededBy) throws Refusal {

@@ -77,7 +77,7 @@ final class DeskGateway implements ApiGateway {
 
     @Override
     public byte[] pendingFilings(Caller caller) throws Refusal {
-        return json(FilingJson.list(secretariat.pending(caller)));
+        return json(FilingJson.queue(secretariat.queue(caller)));
     }
 
     @Override

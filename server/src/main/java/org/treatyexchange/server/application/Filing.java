@@ -8,7 +8,8 @@ import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.RoutingRecords;
 
 /**
- * A filing as the edges show it: what was received, from whom, how it was routed and where it stands.
+ * A filing as the edges show it: what was received, from whom, how it was routed and where it stands, under its title
+ * (the one its State chose, else the document's name: {@link FilingRecord#shownTitle()}).
  * Where its bytes are kept is not part of it; a document is opened through a desk, which checks again
  * that the caller may read it.
  */
@@ -28,7 +29,8 @@ public record Filing(
         long size,
         String sha256,
         Instant receivedAt,
-        String status) {
+        String status,
+        String title) {
 
     public Filing {
         namedStates = List.copyOf(namedStates);
@@ -36,7 +38,8 @@ public record Filing(
 
     static Filing of(FilingRecord r) {
         return new Filing(r.id(), r.state(), r.account(), r.keyFingerprint(), r.channel(), r.fileName(), r.reportType(), r.period(),
-                r.level(), r.namedStates(), r.withheld(), r.supersedes(), r.size(), r.sha256(), r.receivedAt(), r.status());
+                r.level(), r.namedStates(), r.withheld(), r.supersedes(), r.size(), r.sha256(), r.receivedAt(), r.status(),
+                r.shownTitle());
     }
 
     static List<Filing> all(List<FilingRecord> records) {

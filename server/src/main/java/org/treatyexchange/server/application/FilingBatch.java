@@ -57,8 +57,7 @@ public final class FilingBatch implements Closeable {
         }
         Submission t = template;
         try {
-            current = filings.begin(new Submission(t.state(), t.account(), t.keyFingerprint(), t.channel(), t.source(), nfc, t.reportType(),
-                    t.period(), t.level(), t.namedStates(), t.withheld()));
+            current = filings.begin(t.named(nfc));
         } catch (Refusal r) {
             throw fail(r);
         }

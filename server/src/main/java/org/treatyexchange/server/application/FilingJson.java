@@ -19,6 +19,7 @@ public final class FilingJson {
         n.put("keyFingerprint", f.keyFingerprint());
         n.put("channel", f.channel());
         n.put("fileName", f.fileName());
+        n.put("title", f.title());
         n.put("reportType", f.reportType());
         n.put("period", f.period());
         n.put("level", f.level().wireName());
@@ -44,6 +45,30 @@ public final class FilingJson {
         ObjectNode result = MAPPER.createObjectNode();
         com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
         planned.forEach(p -> items.add(describe(p)));
+        return result;
+    }
+
+    /**
+     * A filing waiting for a decision, as every channel's pending view shows it (API {@code GET /secretariat/pending}, SFTP
+     * {@code /pending/<id>.json}, the admin CLI): the filing and its plan, whether its level needs two people
+     * ({@code fourEyes}), who approved it first while the second approval waits ({@code firstApprover}), the newest
+     * version that supersedes it ({@code supersededBy}: releasing this one needs a confirmation naming it) and the reason
+     * of its hold ({@code holdReason}); each of the last three null when it does not apply.
+     */
+    public static ObjectNode describe(Dossier d) {
+        ObjectNode n = describe(new Filing.Planned(d.filing(), d.plan()));
+        n.put("fourEyes", d.fourEyes());
+        n.put("firstApprover", d.firstApprover());
+        n.put("supersededBy", d.supersededBy());
+        n.put("holdReason", d.statusReason());
+        return n;
+    }
+
+    /** {@code {"filings":[…]}}: what waits for a decision, each as {@link #describe(Dossier)}. */
+    public static ObjectNode queue(java.util.List<Dossier> waiting) {
+        ObjectNode result = MAPPER.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
+        waiting.forEach(d -> items.add(describe(d)));
         return result;
     }
 

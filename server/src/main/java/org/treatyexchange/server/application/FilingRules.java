@@ -49,6 +49,19 @@ public final class FilingRules {
         return Names.document(name, maxNameBytes);
     }
 
+    /**
+     * The title a filing says, the same rule on every channel (the portal's form, the SFTP manifest, the signed envelope):
+     * the NFC form by {@link Names#title} (1 to 300 characters; no control, invisible or text-direction character; no white
+     * space at either end), refused with {@link Refusal.Reason#MALFORMED} naming the rule. Null or blank: none (the
+     * document's name stands in).
+     */
+    public String title(String title) throws Refusal {
+        if (title == null || title.chars().allMatch(c -> c == ' ')) {
+            return null;
+        }
+        return Names.title(title);
+    }
+
     public void period(String reportType, String period) throws Refusal {
         Optional<String> problem = ReportingPeriods.problem(reportType, period, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         if (problem.isPresent()) {

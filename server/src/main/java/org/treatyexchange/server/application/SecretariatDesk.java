@@ -87,6 +87,23 @@ public final class SecretariatDesk {
                 .map(p -> new Filing.Planned(Filing.of(p.filing()), p.plan().map(Filing.Plan::of)));
     }
 
+    /**
+     * One filing that waits for a decision (pending or held) with its plan, versions and history, as the queue shows it
+     * (no audit events); empty when it does not wait. A folder entry's content (SFTP {@code /pending/<id>.json}): not
+     * audited, as {@link #planned}.
+     */
+    public Optional<Dossier> waiting(Caller caller, String filingId) throws Refusal {
+        requireSecretariat(caller);
+        if (!FilingIds.isWellFormed(filingId)) {
+            return Optional.empty();
+        }
+        Optional<ReleaseService.Planned> p = StoreCalls.call(() -> release.planned(filingId));
+        if (p.isEmpty() || !(p.get().filing().status().equals(ReleaseService.PENDING) || p.get().filing().status().equals(ReleaseService.HELD))) {
+            return Optional.empty();
+        }
+        return Optional.of(dossier(p.get(), List.of()));
+    }
+
     /** What waits for a decision (pending and held), each with its plan, versions and history, oldest first; audited. */
     public List<Dossier> queue(Caller caller) throws Refusal {
         requireSecretariat(caller);
@@ -214,19 +231,28 @@ public final class SecretariatDesk {
     }
 
     /**
-     * Filings matching every given field (null matches all) and, when {@code words} is given, whose document name contains
-     * every one of its words (case-insensitive); oldest first; audited.
+     * Filings matching every given field (null matches all) and, when {@code words} is given, whose title (the State's,
+     * else the document's name) or document name contains every one of its words (case-insensitive, in any script); oldest
+     * first; audited.
      */
     public List<Filing> filings(Caller caller, String state, String reportType, String period, String level, String status, String words)
             throws Refusal {
         requireSecretariat(caller);
-        List<String> wanted = words == null ? List.of() : java.util.Arrays.stream(words.toLowerCase(java.util.Locale.ROOT).split("\\s+"))
+        List<String> wanted = words == null ? List.of() : java.util.Arrays.stream(searchable(words).split("\\s+"))
                 .filter(w -> !w.isEmpty()).toList();
         List<Filing> out = select(state, reportType, period, level, status).stream()
-                .filter(f -> wanted.stream().allMatch(w -> f.fileName().toLowerCase(java.util.Locale.ROOT).contains(w)))
+                .filter(f -> {
+                    String text = searchable(f.title() + " " + f.fileName());
+                    return wanted.stream().allMatch(text::contains);
+                })
                 .toList();
         audit.record(event(caller, "filings.listed", state == null ? "-" : state));
         return out;
+    }
+
+    /** Text as the filings search compares it: NFC, lower case by the root locale (so "Ä" finds "ä" and "Rapport" finds "rapport"). */
+    private static String searchable(String s) {
+        return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** One State's filings, oldest first (a folder listing; not audited). */

@@ -110,10 +110,17 @@ public final class StateDesk {
      * @param level       the level the filing says, or null: the State's standing instruction applies
      * @param namedStates for {@link ConfidentialityLevel#NAMED}: the named States Parties
      * @param withheld    the State withheld sensitive information (ATT Art. 13.3)
+     * @param title       the title of the report (each document is filed under it), or null or blank: each document's name
      */
-    public record FilingForm(String reportType, String period, ConfidentialityLevel level, List<String> namedStates, boolean withheld) {
+    public record FilingForm(String reportType, String period, ConfidentialityLevel level, List<String> namedStates, boolean withheld,
+            String title) {
         public FilingForm {
             namedStates = List.copyOf(namedStates == null ? List.of() : namedStates);
+        }
+
+        /** A form without a title. */
+        public FilingForm(String reportType, String period, ConfidentialityLevel level, List<String> namedStates, boolean withheld) {
+            this(reportType, period, level, namedStates, withheld, null);
         }
     }
 
@@ -127,16 +134,24 @@ public final class StateDesk {
         String period = form.period() == null || form.period().isBlank() ? impliedPeriod(form.reportType()) : form.period().strip();
         rules.period(form.reportType(), period);
         rules.routing(state, form.level(), form.namedStates());
+        String title = rules.title(form.title());
         return new FilingBatch(filings, rules, new Submission(state, caller.account(), caller.credential(), caller.channel().wireName(),
-                caller.source(), "-", form.reportType(), period, form.level(), form.namedStates(), form.withheld()), null, maxDocuments);
+                caller.source(), "-", form.reportType(), period, form.level(), form.namedStates(), form.withheld()).withTitle(title), null,
+                maxDocuments);
     }
 
     /**
      * Starts a new version of one of the State's own filings: one document, filed under the same report
      * type, level and name, so that it supersedes the current version. Its period and withheld flag may
-     * change. A withdrawn filing, or another State's, cannot be replaced.
+     * change; so may its title ({@code title} null or blank: the title of the version it replaces). A withdrawn filing, or
+     * another State's, cannot be replaced.
      */
     public FilingBatch beginNewVersion(Caller caller, String filingId, String period, boolean withheld) throws Refusal {
+        return beginNewVersion(caller, filingId, period, withheld, null);
+    }
+
+    /** As {@link #beginNewVersion(Caller, String, String, boolean)}, under a title (null or blank: the replaced version's). */
+    public FilingBatch beginNewVersion(Caller caller, String filingId, String period, boolean withheld, String title) throws Refusal {
         String state = requireState(caller);
         FilingRecord old = own(state, filingId).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such filing"));
         if (old.status().equals(ReleaseService.WITHDRAWN)) {
@@ -145,8 +160,10 @@ public final class StateDesk {
         String p = period == null || period.isBlank() ? old.period() : period.strip();
         rules.period(old.reportType(), p);
         rules.routing(state, old.level(), old.namedStates());
+        String t = rules.title(title);
         return new FilingBatch(filings, rules, new Submission(state, caller.account(), caller.credential(), caller.channel().wireName(),
-                caller.source(), old.fileName(), old.reportType(), p, old.level(), old.namedStates(), withheld), old.fileName(), 1);
+                caller.source(), old.fileName(), old.reportType(), p, old.level(), old.namedStates(), withheld)
+                .withTitle(t != null ? t : old.title()), old.fileName(), 1);
     }
 
     /**
@@ -182,6 +199,9 @@ public final class StateDesk {
             // A manifest that says no period leaves it to the folder, as a document without one.
             rules.period(reportType, m.period() != null ? m.period() : impliedPeriod(reportType));
             rules.routing(state, level != null ? level : m.level(), m.namedStates());
+            if (m.title() != null) {
+                rules.title(m.title()); // the wire format checked it by the same rule; the server's word is this one
+            }
         } catch (Refusal r) {
             throw manifests.refused(slot, caller.account(), caller.source(), new Refusal(r.reason(), "manifest refused: " + r.getMessage()));
         }

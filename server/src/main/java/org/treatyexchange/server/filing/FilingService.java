@@ -446,7 +446,7 @@ public final class FilingService {
                 .orElse(null);
         FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
                 s.reportType(), s.period(), routed.level(), routed.namedStates(), s.withheld(), supersedes, doc.size(), doc.sha256Hex(),
-                doc.blobId(), receivedAt, "received");
+                doc.blobId(), receivedAt, "received", s.title());
         Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, id, s.state(), s.account(), s.keyFingerprint(), s.channel(),
                 s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), routed.level(), supersedes);
         return new Draft(filing, routed, ReceiptJson.toBytes(receipt));

@@ -48,13 +48,15 @@ public final class Manifests {
 
         /**
          * The document's submission with what this manifest says: its period (when it says none, the
-         * folder's implied one stays), named States, withheld flag, the level it repeats, its submission id,
+         * folder's implied one stays), named States, withheld flag, the level it repeats, its submission id, its title (checked
+         * by the filing rules when the manifest was kept),
          * and this manifest to consume.
          */
         public Submission applyTo(Submission plain) {
             return new Submission(plain.state(), plain.account(), plain.keyFingerprint(), plain.channel(), plain.source(),
                     plain.fileName(), plain.reportType(), manifest.period() != null ? manifest.period() : plain.period(),
-                    plain.level(), manifest.namedStates(), manifest.withheld(), manifest.level(), waiting, manifest.submissionId());
+                    plain.level(), manifest.namedStates(), manifest.withheld(), manifest.level(), waiting, manifest.submissionId(),
+                    manifest.title() != null ? java.text.Normalizer.normalize(manifest.title(), java.text.Normalizer.Form.NFC) : plain.title());
         }
     }
 

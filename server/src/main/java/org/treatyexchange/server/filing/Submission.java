@@ -23,6 +23,7 @@ import org.treatyexchange.server.store.ManifestRecords;
  * @param manifestLevel  the level an SFTP manifest repeats (routing compares it with the folder's), or null
  * @param manifest       the waiting manifest this filing consumes (exactly that one, not a newer one in its slot), or null
  * @param submissionId   the manifest's submission id (the client's idempotency key, unique per State), or null
+ * @param title          the title the filing says (form, manifest or envelope), checked and NFC, or null: none
  */
 public record Submission(
         String state,
@@ -38,12 +39,26 @@ public record Submission(
         boolean withheld,
         ConfidentialityLevel manifestLevel,
         ManifestRecords.Waiting manifest,
-        String submissionId) {
+        String submissionId,
+        String title) {
 
     /** A submission with no manifest (the signed-message channel, or an SFTP upload without one). */
     public Submission(String state, String account, String keyFingerprint, String channel, String source, String fileName,
             String reportType, String period, ConfidentialityLevel level, List<String> namedStates, boolean withheld) {
-        this(state, account, keyFingerprint, channel, source, fileName, reportType, period, level, namedStates, withheld, null, null, null);
+        this(state, account, keyFingerprint, channel, source, fileName, reportType, period, level, namedStates, withheld, null, null, null,
+                null);
+    }
+
+    /** This submission with the given title (null: none). */
+    public Submission withTitle(String newTitle) {
+        return new Submission(state, account, keyFingerprint, channel, source, fileName, reportType, period, level, namedStates, withheld,
+                manifestLevel, manifest, submissionId, newTitle);
+    }
+
+    /** This submission of another document name (the portal's form files several documents alike). */
+    public Submission named(String newFileName) {
+        return new Submission(state, account, keyFingerprint, channel, source, newFileName, reportType, period, level, namedStates, withheld,
+                manifestLevel, manifest, submissionId, title);
     }
 
     public Submission {

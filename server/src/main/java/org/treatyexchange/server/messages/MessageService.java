@@ -132,12 +132,14 @@ public final class MessageService {
             String reportType = rules.reportType(e.reportType() != null ? e.reportType() : "correspondence");
             // Null for a filing that says no level: routing applies the State's standing instruction.
             ConfidentialityLevel level = e.level();
+            String title = null;
             if (e.type() == MessageType.INSTRUCTION) {
                 // An instruction covers every future filing of the type, so it has no period to check.
                 rules.instruction(e.state(), level, e.namedStates());
             } else {
                 rules.period(reportType, e.period());
                 rules.routing(e.state(), level, e.namedStates());
+                title = rules.title(e.title()); // the filings' title: the rule of every channel, beyond the envelope's own
             }
             if (e.documents().size() > settings.maxDocuments()) {
                 throw new Refusal(Refusal.Reason.TOO_LARGE, "at most " + settings.maxDocuments() + " documents per message");
@@ -149,7 +151,7 @@ public final class MessageService {
                             "document '" + d.name() + "' is larger than " + settings.maxDocumentBytes() + " bytes");
                 }
             }
-            return new MessageIntake.Start.Expecting(new Intake(caller, checked, signedEnvelope, reportType, level));
+            return new MessageIntake.Start.Expecting(new Intake(caller, checked, signedEnvelope, reportType, level, title));
         } catch (Refusal e) {
             auditRefusal(caller, e, "message.refused");
             throw e;
@@ -239,13 +241,15 @@ public final class MessageService {
         private final byte[] signedEnvelope;
         private final String reportType;
         private final ConfidentialityLevel level;
+        private final String title;
         private final Map<String, ExpectedDocument> expected = new LinkedHashMap<>();
         private final Map<String, FilingService.Received> received = new LinkedHashMap<>();
         private FilingService.Intake open;
         private String openName;
         private boolean done;
 
-        Intake(Caller client, Checked checked, byte[] signedEnvelope, String reportType, ConfidentialityLevel level) {
+        Intake(Caller client, Checked checked, byte[] signedEnvelope, String reportType, ConfidentialityLevel level, String title) {
+            this.title = title;
             this.client = client;
             this.checked = checked;
             this.signedEnvelope = signedEnvelope.clone();
@@ -273,7 +277,7 @@ public final class MessageService {
             }
             Envelope e = checked.envelope();
             Submission submission = new Submission(e.state(), client.account(), "x509-sha256:" + checked.signerFingerprint(), client.channel().wireName(),
-                    client.source(), name, reportType, e.period(), level, e.namedStates(), e.withheld());
+                    client.source(), name, reportType, e.period(), level, e.namedStates(), e.withheld()).withTitle(title);
             try {
                 open = filings.begin(submission);
             } catch (Refusal ex) {

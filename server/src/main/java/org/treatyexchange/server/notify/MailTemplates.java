@@ -6,7 +6,7 @@ import org.treatyexchange.server.store.FilingRecord;
 
 /**
  * The text of every notification, plain and in English. What a mail may say is fixed here and nowhere else: the
- * filing's id, the State, report type, period and level, the document's name (a title the State chose), dates, and
+ * filing's id, the State, report type, period and level, its title and the document's name (both chosen by the State), dates, and
  * links to the portal. Never a document or anything read from one, never the secretariat's reason for a hold (it may
  * quote the document): the portal shows that after login.
  */
@@ -23,6 +23,8 @@ final class MailTemplates {
     private static final String SIGNATURE = "\n-- \nTreaty Exchange, on behalf of the secretariat. This message was sent automatically;"
             + " it carries no document.\n";
     private static final int MAX_FIELD = 200;
+    /** A title is shown whole: the filing rules already keep it to 300 characters, none of them a control character. */
+    private static final int TITLE_CHARS = 300;
 
     /** A rendered mail. */
     record Text(String subject, String body) {
@@ -86,6 +88,7 @@ final class MailTemplates {
                 + "State:          " + f.state() + "\n"
                 + "Report type:    " + clean(f.reportType()) + "\n"
                 + (f.period() == null ? "" : "Period:         " + clean(f.period()) + "\n")
+                + (f.title() == null ? "" : "Title:          " + clean(f.title(), TITLE_CHARS) + "\n")
                 + "Document:       " + clean(f.fileName()) + "\n"
                 + "Level:          " + f.level().wireName() + "\n"
                 + "Received (UTC): " + f.receivedAt() + "\n";
@@ -97,8 +100,12 @@ final class MailTemplates {
 
     /** A State's words on one line: no control character (a header or a forged line), at most 200 characters. */
     static String clean(String text) {
+        return clean(text, MAX_FIELD);
+    }
+
+    private static String clean(String text, int maxChars) {
         StringBuilder out = new StringBuilder();
-        text.codePoints().limit(MAX_FIELD).forEach(c -> out.appendCodePoint(Character.isISOControl(c)
+        text.codePoints().limit(maxChars).forEach(c -> out.appendCodePoint(Character.isISOControl(c)
                 || Character.getType(c) == Character.LINE_SEPARATOR || Character.getType(c) == Character.PARAGRAPH_SEPARATOR ? '?' : c));
         return out.toString();
     }

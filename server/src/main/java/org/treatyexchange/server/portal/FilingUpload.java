@@ -104,7 +104,7 @@ final class FilingUpload implements PortalRoutes.UploadRequest, MultipartParser.
             }
             List<Upload.Filed> filed = batch.commit();
             batch = null;
-            return statePages.filed(v, who, filed, first("title"));
+            return statePages.filed(v, who, filed);
         } catch (Refusal e) {
             refuse(e);
             return refusedWith;

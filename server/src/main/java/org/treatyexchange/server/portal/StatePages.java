@@ -31,7 +31,6 @@ final class StatePages {
     static final String CSRF_FIELD = "csrf";
     static final String DOCUMENT_FIELD = "document";
     static final String FILE_PATH = "/state/file";
-    static final int MAX_TITLE = 300;
     static final int CYCLES = 5;
     /** The form's level choice that says no level: the State's standing instruction applies. */
     static final String BY_INSTRUCTION = "instruction";
@@ -216,11 +215,12 @@ final class StatePages {
     }
 
     /** The receipt page that answers an accepted filing form. */
-    PageResponse filed(View v, SignedIn who, List<Upload.Filed> filed, String title) {
+    PageResponse filed(View v, SignedIn who, List<Upload.Filed> filed) {
         Map<String, Object> p = new HashMap<>();
         p.put("state", who.caller().state());
         p.put("filings", filed.stream().map(Upload.Filed::filing).toList());
-        p.put("title", title == null ? "" : title);
+        // the title the report was filed under (the form's, else the first document's name)
+        p.put("title", filed.isEmpty() ? "" : filed.get(0).filing().title());
         return pages.page("state-filed", v, p);
     }
 
@@ -244,16 +244,10 @@ final class StatePages {
     /** Opens the application layer's batch for what the form says, refusing what the layer refuses. */
     FilingBatch openBatch(String path, SignedIn who, Map<String, List<String>> fields) throws Refusal {
         FormValues f = new FormValues(fields);
-        String title = f.value("title").strip();
-        if (title.isEmpty()) {
-            throw new Refusal(Refusal.Reason.MALFORMED, "enter a title");
-        }
-        if (title.length() > MAX_TITLE) {
-            throw new Refusal(Refusal.Reason.TOO_LARGE, "the title is longer than " + MAX_TITLE + " characters");
-        }
+        String title = f.value("title"); // optional; the desk checks it by the rule of every channel
         String target = uploadTarget(path).orElseThrow(() -> new Refusal(Refusal.Reason.NOT_FOUND, "no such page"));
         if (!target.isEmpty()) {
-            return desk.beginNewVersion(who.caller(), target, f.value("period"), f.checked("withheld"));
+            return desk.beginNewVersion(who.caller(), target, f.value("period"), f.checked("withheld"), title);
         }
         String levelValue = f.value("level");
         ConfidentialityLevel level = null;
@@ -266,7 +260,7 @@ final class StatePages {
         }
         List<String> named = level == ConfidentialityLevel.NAMED ? f.values("named") : List.of();
         return desk.beginFiling(who.caller(), new StateDesk.FilingForm(f.value("reportType"), f.value("period"), level, named,
-                f.checked("withheld")), maxDocuments);
+                f.checked("withheld"), title), maxDocuments);
     }
 
     // ---- small forms ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.treatyexchange.server.application.Caller;
+import org.treatyexchange.server.application.Dossier;
 import org.treatyexchange.server.application.Filing;
 import org.treatyexchange.server.application.FilingJson;
 import org.treatyexchange.server.application.SecretariatDesk;
@@ -16,7 +17,8 @@ import org.treatyexchange.server.application.SecretariatDesk;
  * The tree a secretariat account sees:
  * <pre>
  * /filings/&lt;STATE&gt;/&lt;filing-id&gt;/&lt;file name&gt;   every filing, read-only, and its receipt.p7s
- * /pending/&lt;filing-id&gt;.json                  what waits for a decision, with the plan a release executes
+ * /pending/&lt;filing-id&gt;.json                  what waits for a decision, with the plan a release executes, its
+ *                                               four-eyes and superseded state (as the API's /secretariat/pending)
  * /release/, /hold/                             write a file named &lt;filing-id&gt; to release it, or to hold it (text: the reason)
  * </pre>
  * Decode the path, ask the {@link SecretariatDesk}, answer.
@@ -53,9 +55,9 @@ final class SecretariatTree implements AccountView {
             }
             if (s.size() == 2 && s.get(1).endsWith(".json")) {
                 String id = s.get(1).substring(0, s.get(1).length() - ".json".length());
-                Optional<Filing.Planned> planned = AccountView.call(() -> desk.planned(caller, id));
-                if (planned.isPresent() && awaiting().contains(id)) {
-                    return new Node.Generated(FilingJson.describe(planned.get()).toPrettyString().getBytes(StandardCharsets.UTF_8), mounted);
+                Optional<Dossier> waiting = AccountView.call(() -> desk.waiting(caller, id));
+                if (waiting.isPresent()) {
+                    return new Node.Generated(FilingJson.describe(waiting.get()).toPrettyString().getBytes(StandardCharsets.UTF_8), mounted);
                 }
             }
         }

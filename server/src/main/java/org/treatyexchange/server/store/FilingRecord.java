@@ -26,6 +26,7 @@ import org.treatyexchange.sdk.wire.ConfidentialityLevel;
  * @param blobId         id of the encrypted document in the blob store (its data key is in document_key)
  * @param receivedAt     when it became durable
  * @param status         lifecycle status, {@code received} at first
+ * @param title          the title the State chose, NFC, or null when it chose none ({@link #shownTitle()}: the file name)
  */
 public record FilingRecord(
         String id,
@@ -44,7 +45,21 @@ public record FilingRecord(
         String sha256,
         String blobId,
         Instant receivedAt,
-        String status) {
+        String status,
+        String title) {
+
+    /** A filing whose State chose no title. */
+    public FilingRecord(String id, String state, String account, String keyFingerprint, String channel, String fileName, String reportType,
+            String period, ConfidentialityLevel level, List<String> namedStates, boolean withheld, String supersedes, long size, String sha256,
+            String blobId, Instant receivedAt, String status) {
+        this(id, state, account, keyFingerprint, channel, fileName, reportType, period, level, namedStates, withheld, supersedes, size, sha256,
+                blobId, receivedAt, status, null);
+    }
+
+    /** The title shown and searched: the State's, else the document's name (the default the README states). */
+    public String shownTitle() {
+        return title != null ? title : fileName;
+    }
 
     public FilingRecord {
         Objects.requireNonNull(id, "id");

@@ -2,6 +2,7 @@ package org.treatyexchange.server.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -68,10 +69,18 @@ class SameRulesOnEveryChannelTest {
 
     // ---- the scenarios ----------------------------------------------------------------------------
 
-    /** A filing by a State: report type, the level it says (null: none), named States, period (null: none), name and size. */
-    record Doc(String state, String reportType, String level, List<String> named, String period, String name, int size) {
+    /** A filing by a State: report type, the level it says (null: none), named States, period (null: none), name, size and title (null: none). */
+    record Doc(String state, String reportType, String level, List<String> named, String period, String name, int size, String title) {
+        Doc(String state, String reportType, String level, List<String> named, String period, String name, int size) {
+            this(state, reportType, level, named, period, name, size, null);
+        }
+
         Doc named(String newName) {
-            return new Doc(state, reportType, level, named, period, newName, size);
+            return new Doc(state, reportType, level, named, period, newName, size, title);
+        }
+
+        Doc titled(String newTitle) {
+            return new Doc(state, reportType, level, named, period, name, size, newTitle);
         }
     }
 
@@ -127,10 +136,40 @@ class SameRulesOnEveryChannelTest {
                 new Object[] {"a name with a trailing ideographic space", annual("states-parties").named("report.pdf\u3000"), "invalid-name"},
                 new Object[] {"a name longer than 255 bytes", annual("states-parties").named("r".repeat(252) + ".pdf"), "invalid-name"},
                 new Object[] {"a name in another script", annual("states-parties").named("Отчёт-годовой.pdf"), ACCEPTED},
+                new Object[] {"a report with a title in another script", annual("states-parties").titled("Годовой отчёт — экспорт"), ACCEPTED},
+                new Object[] {"a title of 300 characters", annual("states-parties").titled("t".repeat(300)), ACCEPTED},
+                new Object[] {"a title of 301 characters", annual("states-parties").titled("t".repeat(301)), "malformed"},
+                new Object[] {"a title with a line break", annual("states-parties").titled("Annual report\nBcc: x"), "malformed"},
+                new Object[] {"a title with a right-to-left override", annual("states-parties").titled("Report \u202efdp.exe"), "malformed"},
+                new Object[] {"a title with a zero-width space", annual("states-parties").titled("Annual\u200breport"), "malformed"},
+                new Object[] {"a title with a trailing space", annual("states-parties").titled("Annual report "), "malformed"},
                 new Object[] {"a document over the size limit", new Doc("ARC", "annual-report", "states-parties", List.of(),
                         Integer.toString(LAST_YEAR), null, (int) MAX_FILE + 1), "too-large"});
         return cases.stream().map(c -> scenario((String) c[0], (String) c[2], List.of(Channel.SFTP, Channel.HTTPS),
                 channel -> file(channel, (Doc) c[1])));
+    }
+
+    @TestFactory
+    Stream<DynamicContainer> aFilingIsShownUnderTheTitleItSaysElseItsName() {
+        return Stream.of(
+                scenario("a filing that says a title", ACCEPTED, List.of(Channel.SFTP, Channel.HTTPS),
+                        ch -> fileAndShow(ch, "Rapport annuel — exportations " + COUNTER.incrementAndGet())),
+                // the signed envelope always carries a title; a manifest may leave it out
+                scenario("a filing that says none", ACCEPTED, List.of(Channel.SFTP), ch -> fileAndShow(ch, null)));
+    }
+
+    /** Files a report with {@code title} (null: none) and checks the title the secretariat is shown: that one, else the file name. */
+    static Outcome fileAndShow(Channel channel, String title) throws Exception {
+        String name = "titled-" + COUNTER.incrementAndGet() + ".pdf";
+        Outcome filed = file(channel, annual("states-parties").named(name).titled(title));
+        if (!filed.code().equals(ACCEPTED)) {
+            return filed;
+        }
+        String id = exchange.admin("filings").lines().filter(l -> l.endsWith(" " + name)).findFirst().orElseThrow().split(" ")[0];
+        JsonNode shown = JSON.readTree(exchange.admin("show", id).substring(2)).path("filing");
+        assertThat(shown.path("title").asText()).as("over %s", channel).isEqualTo(title != null ? title : name);
+        assertThat(shown.path("fileName").asText()).isEqualTo(name);
+        return filed;
     }
 
     @TestFactory
@@ -219,7 +258,7 @@ class SameRulesOnEveryChannelTest {
     static Outcome fileBySftp(Doc d, byte[] bytes) throws Exception {
         String folder = "/submit/" + d.reportType() + (d.level() == null ? "" : "/" + d.level());
         try (ClientSession s = exchange.login(officer(d.state())); SftpClient sftp = exchange.sftp(s)) {
-            if (d.period() != null || !d.named().isEmpty()) {
+            if (d.period() != null || !d.named().isEmpty() || d.title() != null) {
                 ObjectNode m = JSON.createObjectNode().put("version", 1).put("reportType", d.reportType());
                 if (d.level() != null) {
                     m.put("level", d.level()); // a manifest repeats its folder's level
@@ -231,6 +270,9 @@ class SameRulesOnEveryChannelTest {
                     d.named().forEach(m.putArray("namedStates")::add);
                 }
                 m.put("withheld", false);
+                if (d.title() != null) {
+                    m.put("title", d.title());
+                }
                 Outcome manifest = sftpWrite(sftp, folder + "/" + d.name() + ".manifest.json", JSON.writeValueAsBytes(m));
                 if (!manifest.code().equals(ACCEPTED)) {
                     return manifest;
@@ -282,7 +324,7 @@ class SameRulesOnEveryChannelTest {
         if (d.period() != null) {
             env.put("period", d.period());
         }
-        env.put("title", "Contract scenario " + n).put("withheld", false);
+        env.put("title", d.title() != null ? d.title() : "Contract scenario " + n).put("withheld", false);
         env.putArray("documents").addObject().put("name", d.name()).put("size", bytes.length).put("sha256", sha256(bytes))
                 .put("mediaType", "application/pdf");
         Path signed = sign(system(d.state()), JSON.writeValueAsBytes(env), n);

@@ -55,16 +55,18 @@ class FilingDecisionsTest {
     // ---- a manifest applied to its document
 
     @Test
-    void aManifestGivesItsDocumentItsPeriodNamedStatesWithheldFlagLevelAndSubmissionId() {
+    void aManifestGivesItsDocumentItsPeriodNamedStatesWithheldFlagLevelSubmissionIdAndTitle() {
         ManifestRecords.Waiting waiting = new ManifestRecords.Waiting(new ManifestRecords.Slot("ARC", "annual-report", "named", "report.pdf"),
                 "arcadia-officer", "{}", T);
+        // the title in NFD (e + combining acute) is filed in NFC, as every channel files it
         Manifest m = new Manifest(Manifest.CURRENT_VERSION, "annual-report", "2024", ConfidentialityLevel.NAMED, List.of("BOR", "CAL"), true,
-                "submission-0000000001");
+                "submission-0000000001", "Rapport annuel d\u0065\u0301taille\u0301");
         Submission plain = new Submission("ARC", "arcadia-officer", "fp", "sftp", "127.0.0.1", "report.pdf", "annual-report", "2025",
                 ConfidentialityLevel.NAMED, List.of(), false);
         Submission applied = new Manifests.Applied(waiting, m).applyTo(plain);
         assertThat(applied).isEqualTo(new Submission("ARC", "arcadia-officer", "fp", "sftp", "127.0.0.1", "report.pdf", "annual-report",
-                "2024", ConfidentialityLevel.NAMED, List.of("BOR", "CAL"), true, ConfidentialityLevel.NAMED, waiting, "submission-0000000001"));
+                "2024", ConfidentialityLevel.NAMED, List.of("BOR", "CAL"), true, ConfidentialityLevel.NAMED, waiting, "submission-0000000001",
+                "Rapport annuel d\u00e9taill\u00e9"));
     }
 
     @Test
@@ -78,6 +80,7 @@ class FilingDecisionsTest {
         assertThat(applied.period()).isEqualTo("2025");
         assertThat(applied.manifestLevel()).isNull();
         assertThat(applied.submissionId()).isNull();
+        assertThat(applied.title()).as("no title: the document's name stands in where it is shown").isNull();
         assertThat(applied.manifest()).isSameAs(waiting);
     }
 

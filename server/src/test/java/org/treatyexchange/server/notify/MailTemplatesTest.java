@@ -30,6 +30,19 @@ class MailTemplatesTest {
     }
 
     @Test
+    void aTitleTheStateChoseIsSaidOnItsOwnLineAndNoneIsSaidWhenItChoseNone() {
+        MailTemplates t = new MailTemplates(Optional.empty());
+        FilingRecord plain = filing("report.pdf", "2025");
+        FilingRecord titled = new FilingRecord(plain.id(), plain.state(), plain.account(), null, plain.channel(), plain.fileName(),
+                plain.reportType(), plain.period(), plain.level(), List.of(), false, null, 12, plain.sha256(), plain.blobId(), plain.receivedAt(),
+                "received", "Annual report 2025\r\nBcc: spy@example.org");
+        for (MailTemplates.Text text : List.of(t.received(titled), t.released(titled), t.held(titled), t.receivedForSecretariat(titled, true))) {
+            assertThat(text.body()).contains("\nTitle:          Annual report 2025??Bcc: spy@example.org\n").doesNotContain("\nBcc:");
+        }
+        assertThat(t.received(plain).body()).doesNotContain("Title:").contains("Document:       report.pdf");
+    }
+
+    @Test
     void withoutAPortalAddressAMailCarriesIdsOnlyAndWithOneALinkToTheFiling() {
         assertThat(new MailTemplates(Optional.empty()).held(filing("a.pdf", "2025")).body()).doesNotContain("http")
                 .contains("F-20261203-abc");

@@ -321,4 +321,32 @@ class SecretariatConsoleTest {
         assertThat(refused.body()).contains("edit the registry file by hand");
         assertThat(Files.readAllBytes(registryFile())).isEqualTo(before);
     }
+
+    @Test
+    @Order(9)
+    void theConsoleShowsAndSearchesTheTitleTheStateChoseButThePublicPagesNever() throws Exception {
+        StatePortal.Session syl = portal.signIn("sylvania-officer");
+        // ConsoleFixture files under the title "Title of <name>"
+        String id = ConsoleFixture.file(portal, syl, "annual-report", Integer.toString(LAST_YEAR), "states-parties", "syl-zx-9.pdf");
+        StatePortal.Session sec = portal.signIn(ConsoleFixture.OFFICER);
+
+        // title words, in any case, find it; words that are in neither its title nor its name do not
+        for (String words : List.of("TITLE+of", "syl-ZX-9", "title+syl-zx-9.pdf")) {
+            HttpResponse<String> found = portal.get(sec, "/secretariat/filings?state=SYL&words=" + words);
+            assertThat(ConsoleFixture.rows(found.body(), "found", "data-filing", "data-status")).as(words).containsKey(id);
+        }
+        assertThat(portal.get(sec, "/secretariat/filings?state=SYL&words=title+of+nothing").body()).doesNotContain(id);
+
+        assertThat(portal.get(sec, "/secretariat/filings/" + id).body()).contains("<h1 class=\"filing-title\">Title of syl-zx-9.pdf</h1>",
+                "syl-zx-9.pdf");
+        assertThat(portal.get(sec, "/secretariat/queue").body()).contains(">Title of syl-zx-9.pdf</a>");
+
+        // restricted to States Parties: never on the public pages, released or not
+        assertThat(exchange.admin("release", id)).startsWith("0\n");
+        for (String path : List.of("/", "/reports", "/reporting?year=" + LAST_YEAR, "/states/SYL")) {
+            HttpResponse<String> page = portal.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(portal.url(path))).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.body()).as(path).doesNotContain("Title of syl-zx-9.pdf");
+        }
+    }
 }

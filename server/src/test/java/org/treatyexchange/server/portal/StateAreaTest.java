@@ -136,7 +136,9 @@ class StateAreaTest {
                 .field("level", "public").field("title", "t").file("document", "x.pdf", doc));
         cases.put("the CSRF token not first", new StatePortal.Multipart().field("reportType", "annual-report").field("csrf", arc.csrf())
                 .field("level", "public").field("title", "t").file("document", "x.pdf", doc));
-        cases.put("no title", form(arc, "annual-report", "public", "").file("document", "x.pdf", doc));
+        cases.put("a title with a text-direction override", form(arc, "annual-report", "public", "Report \u202efdp.exe")
+                .file("document", "x.pdf", doc));
+        cases.put("a title of 301 characters", form(arc, "annual-report", "public", "t".repeat(301)).file("document", "x.pdf", doc));
         cases.put("an unknown report type", form(arc, "no-such-type", "public", "t").file("document", "x.pdf", doc));
         cases.put("an unknown level", form(arc, "annual-report", "everyone", "t").file("document", "x.pdf", doc));
         cases.put("named with no State", form(arc, "annual-report", "named", "t").file("document", "x.pdf", doc));
@@ -264,6 +266,28 @@ class StateAreaTest {
     }
 
     @Test
+    void aTitleIsOptionalAndAFilingIsShownUnderItsTitleElseItsName() throws Exception {
+        String titled = fileOne(arc, "arc-titled.pdf", "secretariat", "titled".getBytes(StandardCharsets.UTF_8));
+        assertThat(portal.get(arc, "/state/filings/" + titled).body()).contains("<h1 class=\"filing-title\">Title of arc-titled.pdf</h1>",
+                "<dd class=\"filing-title\">Title of arc-titled.pdf</dd>");
+        assertThat(portal.get(arc, "/state/filings").body()).contains(">Title of arc-titled.pdf</a>");
+
+        HttpResponse<String> r = portal.postMultipart(arc, "/state/file", form(arc, "annual-report", "secretariat", "")
+                .file("document", "arc-untitled.pdf", "untitled".getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String untitled = filingIds(r.body()).get(0);
+        assertThat(portal.get(arc, "/state/filings/" + untitled).body()).contains("<h1 class=\"filing-title\">arc-untitled.pdf</h1>");
+        assertThat(exchange.admin("show", untitled)).contains("\"title\" : \"arc-untitled.pdf\"");
+
+        // a new version without a title keeps the title of the version it replaces
+        HttpResponse<String> v2 = portal.postMultipart(arc, "/state/filings/" + titled + "/new-version", new StatePortal.Multipart()
+                .field("csrf", arc.csrf()).field("period", Integer.toString(LAST_YEAR)).field("title", "")
+                .file("document", "anything.pdf", "titled v2".getBytes(StandardCharsets.UTF_8)));
+        assertThat(v2.statusCode()).as(v2.body()).isEqualTo(200);
+        assertThat(exchange.admin("show", filingIds(v2.body()).get(0))).contains("\"title\" : \"Title of arc-titled.pdf\"");
+    }
+
+    @Test
     void aNewVersionSupersedesAndAWithdrawalNeedsTheTokenAndAReason() throws Exception {
         String first = fileOne(arc, "arc-versioned.pdf", "secretariat", "v1".getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> v2 = portal.postMultipart(arc, "/state/filings/" + first + "/new-version", new StatePortal.Multipart()
@@ -273,6 +297,7 @@ class StateAreaTest {
         String second = filingIds(v2.body()).get(0);
         assertThat(v2.body()).contains("arc-versioned.pdf", "/state/filings/" + first);
         assertThat(portal.get(arc, "/state/filings/" + first).body()).contains("data-status=\"superseded\"");
+        assertThat(portal.get(arc, "/state/filings/" + second).body()).contains("<h1 class=\"filing-title\">Corrected</h1>");
         assertThat(portal.get(arc, "/state/filings").body()).contains("data-filing=\"" + second + "\" data-status=\"pending\"");
 
         HttpResponse<String> forged = portal.postForm(arc, "/state/filings/" + second + "/withdraw", "csrf=forged&reason=oops");

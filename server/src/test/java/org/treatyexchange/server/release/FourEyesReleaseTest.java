@@ -41,6 +41,9 @@ class FourEyesReleaseTest {
         assertThat(exchange.admin("pending").lines().filter(l -> l.startsWith(id)))
                 .singleElement().asString().contains("(release approved by operator; a second person must release it)");
         assertThat(channels().names("borealia-officer", "/distributed")).noneMatch(n -> n.startsWith(id));
+        // the API's and SFTP's pending views say the same: a second person must release it
+        assertThat(channels().pendingByApi(id)).contains("\"fourEyes\":true", "\"firstApprover\":\"operator\"", "\"supersededBy\":null")
+                .isEqualTo(channels().pendingBySftp(id));
         // the same person cannot be the second pair of eyes
         assertThat(exchange.admin("release", id)).startsWith("6\n").contains("refused (conflict)", "a second, different secretariat person");
         assertThat(channels().names("borealia-officer", "/distributed")).noneMatch(n -> n.startsWith(id));
@@ -75,5 +78,15 @@ class FourEyesReleaseTest {
         String id = channels().file("borealia-officer", "/submit/initial-report/secretariat/bor-initial-one.pdf", "BOR initial");
         assertThat(exchange.admin("release", id)).startsWith("0\n").contains("\"status\" : \"released\"");
         assertThat(exchange.admin("show", id)).doesNotContain("release-approved");
+    }
+
+    @Test
+    void thePendingViewsSayNoApprovalWaitsBeforeTheFirstAndForALevelNotListed() throws Exception {
+        String listed = channels().file("calvera-officer", "/submit/annual-report/states-parties/cal-four-eyes-view.pdf", "CAL view");
+        String notListed = channels().file("calvera-officer", "/submit/initial-report/secretariat/cal-one-view.pdf", "CAL one view");
+        assertThat(channels().pendingByApi(listed)).contains("\"fourEyes\":true", "\"firstApprover\":null")
+                .isEqualTo(channels().pendingBySftp(listed));
+        assertThat(channels().pendingByApi(notListed)).contains("\"fourEyes\":false", "\"firstApprover\":null")
+                .isEqualTo(channels().pendingBySftp(notListed));
     }
 }

@@ -52,6 +52,26 @@ final class ReleaseChannels {
         return new String[] {r.output().strip(), Files.exists(out) ? Files.readString(out) : ""};
     }
 
+    /** GET /secretariat/pending as the secretariat's API client: the one filing {@code id} of the answer, as JSON text. */
+    String pendingByApi(String id) throws Exception {
+        Path out = tmp.resolve("pending-" + System.nanoTime() + ".json");
+        Processes.Result r = exchange.curl("secretariat", out, exchange.apiUrl("/secretariat/pending"));
+        if (!r.output().strip().equals("200")) {
+            throw new AssertionError("GET /secretariat/pending answered " + r.output());
+        }
+        for (com.fasterxml.jackson.databind.JsonNode f : new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toFile()).get("filings")) {
+            if (f.get("id").asText().equals(id)) {
+                return f.toString();
+            }
+        }
+        throw new AssertionError(id + " is not in GET /secretariat/pending");
+    }
+
+    /** The secretariat's SFTP {@code /pending/<id>.json}, compacted to one line of JSON text like {@link #pendingByApi}. */
+    String pendingBySftp(String id) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(read("secretariat", "/pending/" + id + ".json")).toString();
+    }
+
     List<String> names(String account, String dir) throws Exception {
         try (ClientSession s = exchange.login(account); SftpClient sftp = exchange.sftp(s)) {
             List<String> names = new ArrayList<>();

@@ -35,6 +35,9 @@ class SupersededReleaseTest {
                 .contains("(superseded by " + v2 + ")");
         assertThat(exchange.admin("pending").lines().filter(l -> l.startsWith(v2))).singleElement().asString()
                 .doesNotContain("superseded");
+        // the API's and SFTP's pending views name the newest version too
+        assertThat(channels().pendingByApi(v1)).contains("\"supersededBy\":\"" + v2 + "\"").isEqualTo(channels().pendingBySftp(v1));
+        assertThat(channels().pendingByApi(v2)).contains("\"supersededBy\":null").isEqualTo(channels().pendingBySftp(v2));
 
         // without the confirmation, or with one naming another filing: refused alike on each channel, nothing distributed
         assertThat(exchange.admin("release", v1)).startsWith("6\n").contains("refused (conflict)", "superseded by the newer version " + v2);

@@ -25,10 +25,10 @@ final class JdbcFilingRecords implements FilingRecords {
 
     private static final String COLUMNS = "id, state_code, account, key_fingerprint, channel, file_name, report_type,"
             + " reporting_period, confidentiality, named_states, withheld, supersedes, size_bytes, sha256, blob_id,"
-            + " received_at, status";
+            + " received_at, status, title";
 
     private static final String INSERT = "INSERT INTO filing (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM filing WHERE id = ?";
     private static final String LATEST_BY_NAME = "SELECT " + COLUMNS + " FROM filing"
             + " WHERE state_code = ? AND report_type = ? AND confidentiality = ? AND file_name = ?"
@@ -72,6 +72,7 @@ final class JdbcFilingRecords implements FilingRecords {
             ps.setString(++i, f.blobId());
             Timestamps.set(ps, ++i, f.receivedAt());
             ps.setString(++i, f.status());
+            setNullable(ps, ++i, f.title());
             ps.executeUpdate();
         } catch (SQLException e) {
             if (SqlErrors.UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -255,7 +256,8 @@ final class JdbcFilingRecords implements FilingRecords {
                 rs.getString("sha256"),
                 rs.getString("blob_id"),
                 Timestamps.get(rs, "received_at"),
-                rs.getString("status"));
+                rs.getString("status"),
+                rs.getString("title"));
     }
 
     private static String joinNamedStates(List<String> states) {
