@@ -82,6 +82,63 @@ class TamperingTest {
         }
     }
 
+    /**
+     * A download that the vault decrypts ahead of the client (issue 22: the stock client keeps 64 reads
+     * in flight, so the server has segments past the tampered one decrypted before it reaches it) still
+     * fails at the tampered segment, and hands out no byte of it.
+     */
+    @Test
+    void aTamperedSegmentFailsADownloadThatIsDecryptedAhead() throws Exception {
+        int segment = 64 * 1024;
+        int tamperedSegment = 12;
+        byte[] plain = new byte[23 * segment + 1000];
+        new java.security.SecureRandom().nextBytes(plain);
+        try (TestExchange exchange = TestExchange.start(tmp.resolve("home4"))) {
+            String path = "/submit/annual-report/secretariat/large-report.pdf";
+            try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s);
+                    OutputStream out = sftp.write(path)) {
+                out.write(plain);
+            }
+            Path blob = blobs(exchange.home()).get(0);
+            byte[] bytes = Files.readAllBytes(blob);
+            bytes[16 + tamperedSegment * (segment + 16) + 5000] ^= 0x10; // inside segment 12's ciphertext
+            blob.toFile().setWritable(true, true);
+            Files.write(blob, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+
+            // MINA's client, reading in order: every byte before segment 12 is right, then the read fails
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s)) {
+                assertThatThrownBy(() -> {
+                    try (InputStream in = sftp.read(path)) {
+                        in.transferTo(got);
+                    }
+                }).isInstanceOf(org.apache.sshd.sftp.common.SftpException.class)
+                        .satisfies(e -> assertThat(((org.apache.sshd.sftp.common.SftpException) e).getStatus())
+                                .isEqualTo(org.apache.sshd.sftp.common.SftpConstants.SSH_FX_FAILURE));
+            }
+            assertThat(got.size()).isLessThanOrEqualTo(tamperedSegment * segment);
+            assertThat(got.toByteArray()).isEqualTo(java.util.Arrays.copyOf(plain, got.size()));
+
+            // the stock OpenSSH client, 64 requests in flight: the transfer fails
+            Path back = tmp.resolve("back.pdf");
+            Path batch = tmp.resolve("get.txt");
+            Files.write(batch, List.of("get " + path + " " + back));
+            Processes.Result get = Processes.run(tmp, List.of("sftp", "-b", batch.toString(), "-i",
+                    exchange.demoKey("arcadia-officer").toString(), "-P", Integer.toString(exchange.port()),
+                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+                    "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "arcadia-officer@127.0.0.1"));
+            assertThat(get.exitCode()).as(get.output()).isNotZero();
+            if (Files.exists(back)) {
+                byte[] partial = Files.readAllBytes(back);
+                int from = tamperedSegment * segment;
+                int to = Math.min(partial.length, from + segment);
+                for (int i = from; i < to; i++) {
+                    assertThat(partial[i]).as("byte %d, in the tampered segment", i).isZero(); // a hole, never data
+                }
+            }
+        }
+    }
+
     @Test
     void anEditedDeletedOrReorderedAuditRowIsNamed() throws Exception {
         Path home = tmp.resolve("home");

@@ -40,12 +40,19 @@ public final class DocumentVault {
     private final MasterKeys masterKeys;
     private final int segmentSize;
     private final SecureRandom random = new SecureRandom();
+    private final ReadAhead readAhead;
 
     /**
      * @param segmentSize plaintext bytes per authenticated segment (16 B .. 16 MiB); larger means
      *        less overhead, smaller means cheaper random access. 64 KiB is a good default.
      */
     public DocumentVault(BlobStore blobs, MasterKeys masterKeys, int segmentSize) {
+        this(blobs, masterKeys, segmentSize, ReadAhead.fromSystemProperty(segmentSize));
+    }
+
+    /** With the given read-ahead (tests choose its depth, executor and budget). */
+    DocumentVault(BlobStore blobs, MasterKeys masterKeys, int segmentSize, ReadAhead readAhead) {
+        this.readAhead = Objects.requireNonNull(readAhead, "readAhead");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.masterKeys = Objects.requireNonNull(masterKeys, "masterKeys");
         SegmentedAead.checkSegmentSize(segmentSize);
@@ -114,7 +121,7 @@ public final class DocumentVault {
                 throw new TamperedDocumentException("blob " + key.blobId() + " holds " + size
                         + " plaintext bytes, its record says " + expectedSize);
             }
-            return new DecryptingChannel(blob, new SecretKeySpec(dataKey, "AES"), header, size);
+            return new DecryptingChannel(blob, new SecretKeySpec(dataKey, "AES"), header, size, readAhead);
         } catch (IOException | RuntimeException e) {
             blob.close();
             if (e instanceof TamperedDocumentException) {
