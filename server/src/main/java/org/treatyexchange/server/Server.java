@@ -190,13 +190,14 @@ public final class Server implements AutoCloseable {
         StandingInstructions instructions = new StandingInstructions(store, registry, config.reportTypes());
         MessageService messages = new MessageService(new MessageSettings(api.clockSkew(), api.maxEnvelopeSize(), api.maxDocuments(),
                 config.limits().maxFileSize(), config.reportTypeIds()), rules, registry, filings, vault, blobs, receiptSigner, audit, store, clock, timestamps);
-        StateDesk states = new StateDesk(rules, filings, new Manifests(store, audit, clock), messages, release, reports, instructions,
+        Obligations obligations = new Obligations(reports, registry, config.reportTypes()); // the calendar: what is due when
+        StateDesk states = new StateDesk(rules, filings, new Manifests(store, audit, clock), messages, release, reports, obligations, instructions,
                 registry, vault, store, trail, new RefusalNotices(store, clock, config.limits().refusalNoticeRetention()), clock);
-        SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, instructions, registry, receiptSigner, store,
+        SecretariatDesk secretariat = new SecretariatDesk(filings, release, messages, reports, obligations, instructions, registry, receiptSigner, store,
                 trail, clock);
         if (config.notifications().enabled()) { // before any channel accepts a filing: every filing's mails are written
             notifications = Notifications.start(config.notifications(), env, store, audit, registry,
-                    new Obligations(reports, registry, config.reportTypes()), release, config.reportTypes(), clock);
+                    obligations, release, config.reportTypes(), clock);
             started.add(notifications);
         }
 

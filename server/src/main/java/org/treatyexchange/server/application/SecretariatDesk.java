@@ -8,7 +8,9 @@ import java.nio.channels.SeekableByteChannel;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.treatyexchange.sdk.wire.ConfidentialityLevel;
 import org.treatyexchange.server.audit.AuditEvent;
@@ -18,6 +20,7 @@ import org.treatyexchange.server.filing.FilingService;
 import org.treatyexchange.server.messages.MessageService;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.Obligations;
 import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.reporting.StateStatus;
 import org.treatyexchange.server.store.FilingQuery;
@@ -39,6 +42,7 @@ public final class SecretariatDesk {
     private final ReleaseService release;
     private final MessageService messages;
     private final Reports reports;
+    private final Obligations obligations;
     private final StandingInstructions instructions;
     private final RegistryService registry;
     private final ReceiptSigner signer;
@@ -46,8 +50,9 @@ public final class SecretariatDesk {
     private final AuditTrail audit;
     private final Clock clock;
 
-    public SecretariatDesk(FilingService filings, ReleaseService release, MessageService messages, Reports reports,
+    public SecretariatDesk(FilingService filings, ReleaseService release, MessageService messages, Reports reports, Obligations obligations,
             StandingInstructions instructions, RegistryService registry, ReceiptSigner signer, Store store, AuditTrail audit, Clock clock) {
+        this.obligations = obligations;
         this.filings = filings;
         this.release = release;
         this.messages = messages;
@@ -342,8 +347,10 @@ public final class SecretariatDesk {
     }
 
     /**
-     * The reporting dashboard: each State Party's report of {@code reportType} for {@code year} (on time, late,
-     * missing, not yet due) from the same query as the public reporting table ({@link Reports#status}); audited.
+     * The reporting dashboard: each State Party's report of {@code reportType} for {@code year} (on time, late, missing,
+     * not yet due), as the obligations calendar has it ({@link Obligations#forYear}: a periodic report whose period ends in
+     * the year, only in the years it falls due; the initial report, one per State with its own due date), from the same
+     * query as the public reporting table ({@link Reports#status}); audited.
      */
     public ReportingDashboard dashboard(Caller caller, String reportType, int year) throws Refusal {
         requireSecretariat(caller);
@@ -353,9 +360,14 @@ public final class SecretariatDesk {
         if (reportType == null || !instructions.isReportType(reportType)) {
             throw new Refusal(Refusal.Reason.UNKNOWN_REPORT_TYPE, "unknown report type '" + FilingRules.printable(reportType) + "'");
         }
-        List<StateStatus> status = StoreCalls.call(() -> reports.status(reportType, year));
+        Obligations.ForYear due = StoreCalls.call(() -> obligations.forYear(reportType, year));
         audit.record(event(caller, "dashboard.read", reportType + " " + year));
-        return new ReportingDashboard(reportType, year, reports.dueDate(reportType, year), status);
+        Map<String, java.time.LocalDate> dues = new LinkedHashMap<>();
+        if (due.due().isEmpty()) {
+            due.rows().forEach(r -> dues.put(r.state(), r.due()));
+        }
+        return new ReportingDashboard(reportType, year, due.due().orElse(null), due.rows().stream().map(Obligations.Standing::status).toList(),
+                due.period(), dues, due.kind() == Obligations.Kind.NOT_DUE);
     }
 
     /** The national points of contact (text); audited. */

@@ -25,6 +25,7 @@ import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.registry.StateEntry;
 import org.treatyexchange.server.reporting.StateStatus;
 import org.treatyexchange.server.release.ReleaseService;
+import org.treatyexchange.server.release.Obligations;
 import org.treatyexchange.server.release.Reports;
 import org.treatyexchange.server.store.DocumentKeyRecords.DocumentKey;
 import org.treatyexchange.server.store.FilingQuery;
@@ -49,6 +50,7 @@ public final class StateDesk {
     private final MessageService messages;
     private final ReleaseService release;
     private final Reports reports;
+    private final Obligations obligations;
     private final StandingInstructions instructions;
     private final RegistryService registry;
     private final DocumentVault vault;
@@ -58,8 +60,9 @@ public final class StateDesk {
     private final Clock clock;
 
     public StateDesk(FilingRules rules, FilingService filings, Manifests manifests, MessageService messages, ReleaseService release,
-            Reports reports, StandingInstructions instructions, RegistryService registry, DocumentVault vault, Store store, AuditTrail audit,
-            RefusalNotices notices, Clock clock) {
+            Reports reports, Obligations obligations, StandingInstructions instructions, RegistryService registry, DocumentVault vault,
+            Store store, AuditTrail audit, RefusalNotices notices, Clock clock) {
+        this.obligations = obligations;
         this.notices = notices;
         this.rules = rules;
         this.filings = filings;
@@ -302,25 +305,26 @@ public final class StateDesk {
                 .map(d -> new Filing.Decision(d.status(), d.actor(), d.reason(), d.decidedAt())).toList();
     }
 
-    /** One annual reporting cycle of the caller's State: the period, its due date and how the State stands. */
+    /**
+     * One obligation of the caller's State: the report type, the period (null for the initial report), its due date and
+     * how the State stands.
+     */
     public record Obligation(String reportType, String period, LocalDate due, StateStatus.Outcome outcome, java.time.Instant filedAt) {
     }
 
     /**
-     * The caller's State's annual reports for the last {@code cycles} reporting years, newest first: on
-     * time, late or missing by the due date ({@link Reports#annualStatus}); empty for a signatory.
+     * The caller's State's obligations whose due date falls in the last {@code cycles} calendar years (this one
+     * included), newest first, as the obligations calendar has them ({@link Obligations#ofState}): each annual report, a
+     * report of several years only in the years it falls due, and its initial report (due a year after the treaty entered
+     * into force for it) whenever that is; on time, late, missing or not yet due. Empty for a signatory.
      */
     public List<Obligation> obligations(Caller caller, int cycles) throws Refusal {
         String state = requireState(caller);
-        int last = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).getYear() - 1;
-        List<Obligation> out = new java.util.ArrayList<>();
-        for (int year = last; year > last - cycles; year--) {
-            int y = year;
-            LocalDate due = reports.annualDueDate(y);
-            StoreCalls.call(() -> reports.annualStatus(y)).stream().filter(s -> s.state().equals(state)).findFirst()
-                    .ifPresent(s -> out.add(new Obligation("annual-report", Integer.toString(y), due, s.outcome(), s.filedAt())));
-        }
-        return out;
+        int thisYear = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).getYear();
+        LocalDate from = LocalDate.of(thisYear - cycles + 1, 1, 1);
+        LocalDate to = LocalDate.of(thisYear, 12, 31);
+        return StoreCalls.call(() -> obligations.ofState(state, from, to)).stream()
+                .map(s -> new Obligation(s.reportType(), s.period(), s.due(), s.outcome(), s.filedAt())).toList();
     }
 
     /** The configured report types, in configuration order. */

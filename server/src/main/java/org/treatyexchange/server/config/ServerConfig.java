@@ -210,6 +210,11 @@ public record ServerConfig(
         return with(c -> c.notifications = newNotifications);
     }
 
+    /** The same configuration with other report types (their calendar: deadlines and schedules; tests). */
+    public ServerConfig withReportTypes(List<ReportType> newReportTypes) {
+        return with(c -> c.reportTypes = List.copyOf(newReportTypes));
+    }
+
     /** The same configuration with other release settings (four-eyes; tests). */
     public ServerConfig withRelease(Release newRelease) {
         return with(c -> c.release = newRelease);

@@ -48,9 +48,8 @@ public final class Manifests {
 
         /**
          * The document's submission with what this manifest says: its period (when it says none, the
-         * folder's implied one stays), named States, withheld flag, the level it repeats, its submission id, its title (checked
-         * by the filing rules when the manifest was kept),
-         * and this manifest to consume.
+         * folder's implied one stays), named States, withheld flag, the level it repeats, its submission id,
+         * its title (in NFC; checked by the filing rules when the manifest was kept) and this manifest to consume.
          */
         public Submission applyTo(Submission plain) {
             return new Submission(plain.state(), plain.account(), plain.keyFingerprint(), plain.channel(), plain.source(),

@@ -85,6 +85,16 @@ public final class Deadlines {
         return out;
     }
 
+    /**
+     * The periodic report of a report type whose period ends in {@code endYear} (due on the deadline of the year after), or
+     * empty when no cycle ends that year: a biennial report whose cycles begin in even years ends only in odd ones. The
+     * dashboard's "report for year Y" is this one.
+     */
+    public static Optional<Due> periodEnding(String reportType, MonthDay deadline, int cycleYears, int firstYear, int endYear) {
+        LocalDate due = deadline.atYear(endYear + 1);
+        return periodic(reportType, deadline, cycleYears, firstYear, due, due).stream().findFirst();
+    }
+
     /** The initial report's due date: {@code months} after the treaty entered into force for the State. */
     public static Due afterEntryIntoForce(String reportType, LocalDate entryIntoForce, int months) {
         Objects.requireNonNull(entryIntoForce, "entryIntoForce");

@@ -63,4 +63,24 @@ class DeadlinesTest {
                 .isEqualTo(new Deadlines.Due("initial-report", null, LocalDate.of(2015, 12, 24)));
         assertThat(Deadlines.afterEntryIntoForce("initial-report", LocalDate.of(2015, 2, 28), 12).date()).isEqualTo(LocalDate.of(2016, 2, 28));
     }
+
+    @Test
+    void theReportForAYearIsTheOneWhosePeriodEndsInItAndABiennialOneHasNoneInItsOffYears() {
+        MonthDay june30 = MonthDay.of(6, 30);
+        assertThat(Deadlines.periodEnding("national-report", june30, 2, 2024, 2025))
+                .contains(new Deadlines.Due("national-report", "2024-2025", LocalDate.of(2026, 6, 30)));
+        assertThat(Deadlines.periodEnding("national-report", june30, 2, 2024, 2024)).isEmpty();
+        assertThat(Deadlines.periodEnding("national-report", june30, 2, 2024, 2026)).isEmpty();
+        assertThat(Deadlines.periodEnding("national-report", june30, 2, 2024, 2023))
+                .contains(new Deadlines.Due("national-report", "2022-2023", LocalDate.of(2024, 6, 30))); // cycles run backwards too
+        assertThat(Deadlines.periodEnding("national-report", june30, 3, 2021, 2026))
+                .contains(new Deadlines.Due("national-report", "2024-2026", LocalDate.of(2027, 6, 30)));
+        // a yearly report: every year, the same date as dueDate gives, 29 February included
+        assertThat(Deadlines.periodEnding("annual-report", MonthDay.of(5, 31), 1, 2000, 2025))
+                .contains(new Deadlines.Due("annual-report", "2025", LocalDate.of(2026, 5, 31)));
+        for (int year = 2020; year <= 2028; year++) {
+            assertThat(Deadlines.periodEnding("annual-report", MonthDay.of(2, 29), 1, 2000, year).map(Deadlines.Due::date))
+                    .as("%d", year).isEqualTo(Deadlines.dueDate("annual-report", Integer.toString(year), Optional.of(MonthDay.of(2, 29))));
+        }
+    }
 }
