@@ -163,6 +163,22 @@ class NotificationMailTest {
     }
 
     @Test
+    void theTitleTheStateChoseIsInItsOwnMailAndTheSecretariatsOnly() throws Exception {
+        String name = "titled-" + UUID.randomUUID() + ".pdf";
+        String title = "Arcadia annual report, exports " + UUID.randomUUID();
+        try (ClientSession s = exchange.login("arcadia-officer"); SftpClient sftp = exchange.sftp(s);
+                OutputStream out = sftp.write("/submit/annual-report/states-parties/" + name + ".manifest.json")) {
+            out.write(("{\"version\":1,\"reportType\":\"annual-report\",\"title\":\"" + title + "\"}").getBytes(StandardCharsets.UTF_8));
+        }
+        String id = file("arcadia-officer", "/submit/annual-report/states-parties/" + name, "titled".getBytes(StandardCharsets.UTF_8));
+        for (String address : List.of(SmtpTestServer.ARC, SmtpTestServer.SECRETARIAT)) {
+            MimeMessage m = awaitOne(address, id, address.equals(SmtpTestServer.ARC) ? "received" : "New filing");
+            assertThat(new String(everything(m), StandardCharsets.UTF_8)).as(address).contains("Title:          " + title).contains(name);
+        }
+        assertThat(mails(SmtpTestServer.BOR, id, "")).isEmpty();
+    }
+
+    @Test
     void releaseAndHoldMailTheFilingStateWithoutTheSecretariatsReason() throws Exception {
         String released = file("arcadia-officer", "/submit/initial-report/secretariat/initial-" + UUID.randomUUID() + ".pdf",
                 "an initial report".getBytes(StandardCharsets.UTF_8));
