@@ -64,6 +64,9 @@ public final class SftpService implements AutoCloseable {
      */
     static final long RECEIVE_WINDOW_BYTES = 4L << 20;
 
+    /** System property for the A/B of issue 22: {@code false} sends replies through MINA's own buffered stream. */
+    static final String FULL_PACKETS_PROPERTY = "exchange.sftp.fullPackets";
+
     /**
      * Channels one session may hold open at once (OpenSSH's MaxSessions default). Each SFTP channel has its own
      * thread, handle limit and receive window; without a cap one authenticated client could open them without end.
@@ -134,11 +137,11 @@ public final class SftpService implements AutoCloseable {
 
         DropBoxFileSystemFactory fileSystems = new DropBoxFileSystemFactory(registry, states, secretariat, settings);
         sshd.setFileSystemFactory(fileSystems);
-        SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder()
-                .withFileSystemAccessor(new DropBoxAccessor())
-                .withSftpErrorStatusDataHandler(new SafeStatus(audit))
-                .withUnsupportedAttributePolicy(UnsupportedAttributePolicy.Ignore)
-                .build();
+        SftpSubsystemFactory sftp = Boolean.parseBoolean(System.getProperty(FULL_PACKETS_PROPERTY, "true"))
+                ? new FullPacketSftpFactory() : new SftpSubsystemFactory();
+        sftp.setFileSystemAccessor(new DropBoxAccessor());
+        sftp.setErrorStatusDataHandler(new SafeStatus(audit));
+        sftp.setUnsupportedAttributePolicy(UnsupportedAttributePolicy.Ignore);
         sftp.addSftpEventListener(new UploadCommitListener());
         sftp.addSftpEventListener(new LoginAuditGate(settings.authTimeout()));
         sshd.setSubsystemFactories(List.of(sftp));
