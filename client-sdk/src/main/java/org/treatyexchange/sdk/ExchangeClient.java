@@ -534,7 +534,7 @@ public final class ExchangeClient implements AutoCloseable {
                 if (!RetryPolicy.retryable(e) || attempt >= retry.attempts()) {
                     throw e;
                 }
-                sleep(attempt);
+                sleep(attempt, e);
             } catch (IOException e) {
                 pause(attempt, e);
             }
@@ -546,12 +546,11 @@ public final class ExchangeClient implements AutoCloseable {
         if (attempt >= retry.attempts()) {
             throw failure;
         }
-        sleep(attempt);
+        sleep(attempt, failure);
     }
 
-    private void sleep(int attempt) throws InterruptedException {
-        long millis = retry.delayAfter(attempt).toMillis();
-        Thread.sleep(millis + (millis == 0 ? 0 : ThreadLocalRandom.current().nextLong(millis / 5 + 1)));
+    private void sleep(int attempt, Exception failure) throws InterruptedException {
+        Thread.sleep(retry.waitAfter(attempt, failure, ThreadLocalRandom.current().nextDouble()).toMillis());
     }
 
     private DropBox openDropBox() throws IOException {

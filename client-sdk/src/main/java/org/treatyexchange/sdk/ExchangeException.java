@@ -21,6 +21,8 @@ public final class ExchangeException extends Exception {
     private final String problemType;
     /** @serial the server's detail text */
     private final String detail;
+    /** @serial seconds the exchange asked to wait before a retry ({@code Retry-After}), or -1 */
+    private final long retryAfterSeconds;
 
     /**
      * @param status      HTTP status code
@@ -29,10 +31,20 @@ public final class ExchangeException extends Exception {
      * @param detail      the server's explanation, or a short description; may be empty
      */
     public ExchangeException(int status, String problemType, String detail) {
+        this(status, problemType, detail, null);
+    }
+
+    /**
+     * As above, with the wait the exchange asked for before a retry.
+     *
+     * @param retryAfter the response's {@code Retry-After} (delay in seconds), or null when it had none
+     */
+    public ExchangeException(int status, String problemType, String detail, java.time.Duration retryAfter) {
         super(prefix(status, problemType) + problemType + (detail == null || detail.isEmpty() ? "" : ": " + detail));
         this.status = status;
         this.problemType = problemType;
         this.detail = detail == null ? "" : detail;
+        this.retryAfterSeconds = retryAfter == null || retryAfter.isNegative() ? -1 : retryAfter.toSeconds();
     }
 
     /** "HTTP 409 ", "SFTP status 3 ", or nothing for a refusal the client found before any answer (status 0). */
@@ -51,6 +63,11 @@ public final class ExchangeException extends Exception {
     /** The problem type's slug, e.g. {@code duplicate-id}, {@code bad-signature}. */
     public String problemType() {
         return problemType;
+    }
+
+    /** The wait the exchange asked for before trying again ({@code Retry-After} of a 429 or 503), if it named one. */
+    public java.util.Optional<java.time.Duration> retryAfter() {
+        return retryAfterSeconds < 0 ? java.util.Optional.empty() : java.util.Optional.of(java.time.Duration.ofSeconds(retryAfterSeconds));
     }
 
     /** The server's human-readable detail (control characters removed, at most 1000 characters). */

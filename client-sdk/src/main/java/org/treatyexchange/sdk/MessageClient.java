@@ -328,12 +328,20 @@ public final class MessageClient {
             return new Response(status, body);
         }
         if ("application/problem+json".equals(type) && body.length <= MAX_PROBLEM_BYTES) {
-            throw problem(status, body);
+            throw problem(status, body, retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
         }
         throw unexpected(status, "the exchange answered HTTP " + status);
     }
 
-    private static ExchangeException problem(int status, byte[] body) {
+    /** {@code Retry-After} as delay-seconds (what the exchange sends); an HTTP date or anything else counts as absent. */
+    static Duration retryAfter(String header) {
+        if (header == null || !header.trim().matches("[0-9]{1,6}")) {
+            return null;
+        }
+        return Duration.ofSeconds(Long.parseLong(header.trim()));
+    }
+
+    private static ExchangeException problem(int status, byte[] body, Duration retryAfter) {
         try {
             JsonNode n = JSON.readTree(body);
             if (n != null && n.isObject()) {
@@ -341,7 +349,7 @@ public final class MessageClient {
                 String slug = type.startsWith(ExchangeException.PROBLEM_PREFIX)
                         ? type.substring(ExchangeException.PROBLEM_PREFIX.length()) : type;
                 String detail = n.path("detail").isTextual() ? n.get("detail").textValue() : "";
-                return new ExchangeException(status, safe(slug, 200), safe(detail, 1000));
+                return new ExchangeException(status, safe(slug, 200), safe(detail, 1000), retryAfter);
             }
         } catch (IOException e) {
             // fall through

@@ -12,7 +12,8 @@ import org.apache.sshd.sftp.common.SftpException;
  * How often and how patiently {@link ExchangeClient} retries after a network fault: at most
  * {@code attempts} tries in all, waiting {@code initialDelay}, then twice as long each time, never more
  * than {@code maxDelay}, plus up to 20 % random jitter (so many national systems that lost the exchange
- * at once do not come back in step).
+ * at once do not come back in step). When a busy exchange names its {@code Retry-After}, that wait
+ * (at most {@code maxDelay}) plus up to 50 % jitter replaces the doubling ({@link #waitAfter}).
  *
  * <p>Only faults where trying again is safe and may help are retried: a connection that could not be
  * made or broke, a timeout, and the exchange saying it is busy (HTTP 429, 503). A refusal (bad input,
@@ -50,6 +51,24 @@ public record RetryPolicy(int attempts, Duration initialDelay, Duration maxDelay
             d = d.multipliedBy(2);
         }
         return d.compareTo(maxDelay) > 0 ? maxDelay : d;
+    }
+
+    /**
+     * The wait before try number {@code attempt + 1} after {@code failure}, jitter included: the
+     * exchange's own {@code Retry-After} when it named one (a busy exchange knows best when it will have
+     * room; at most {@code maxDelay}) plus up to 50 % (the clients it turned away together must not come
+     * back together), else {@link #delayAfter} plus up to 20 %.
+     *
+     * @param random a number in [0, 1)
+     */
+    public Duration waitAfter(int attempt, Throwable failure, double random) {
+        if (failure instanceof ExchangeException e && e.retryAfter().isPresent()) {
+            Duration asked = e.retryAfter().get();
+            Duration base = asked.compareTo(maxDelay) > 0 ? maxDelay : asked;
+            return base.plusMillis((long) (base.toMillis() * 0.5 * random));
+        }
+        Duration base = delayAfter(attempt);
+        return base.plusMillis((long) (base.toMillis() * 0.2 * random));
     }
 
     /**

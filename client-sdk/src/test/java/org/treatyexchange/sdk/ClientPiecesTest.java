@@ -41,6 +41,30 @@ class ClientPiecesTest {
     }
 
     @Test
+    void aBusyExchangesRetryAfterIsHonouredWithJitterUpToTheLongestDelayAndWithoutItTheBackoffRuns() {
+        RetryPolicy p = new RetryPolicy(5, Duration.ofSeconds(2), Duration.ofSeconds(30));
+        ExchangeException busy = new ExchangeException(503, "unavailable", "busy", Duration.ofSeconds(3));
+        assertThat(busy.retryAfter()).contains(Duration.ofSeconds(3));
+        // the exchange's own wait replaces the doubling, plus up to 50 % jitter, whichever try it is
+        assertThat(p.waitAfter(1, busy, 0.0)).isEqualTo(Duration.ofSeconds(3));
+        assertThat(p.waitAfter(4, busy, 0.999)).isBetween(Duration.ofSeconds(3), Duration.ofMillis(4500));
+        // never longer than the client's own longest delay
+        assertThat(p.waitAfter(1, new ExchangeException(503, "unavailable", "", Duration.ofHours(1)), 0.0)).isEqualTo(Duration.ofSeconds(30));
+        // without Retry-After: the backoff, plus up to 20 %
+        ExchangeException plain = new ExchangeException(503, "unavailable", "");
+        assertThat(plain.retryAfter()).isEmpty();
+        assertThat(p.waitAfter(2, plain, 0.0)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(p.waitAfter(2, plain, 0.999)).isBetween(Duration.ofSeconds(4), Duration.ofMillis(4800));
+        assertThat(p.waitAfter(1, new ConnectException("refused"), 0.5)).isEqualTo(Duration.ofMillis(2200));
+        // the header as the exchange sends it (delay-seconds); a date or garbage counts as absent
+        assertThat(MessageClient.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
+        assertThat(MessageClient.retryAfter(" 12 ")).isEqualTo(Duration.ofSeconds(12));
+        assertThat(MessageClient.retryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isNull();
+        assertThat(MessageClient.retryAfter("-1")).isNull();
+        assertThat(MessageClient.retryAfter(null)).isNull();
+    }
+
+    @Test
     void aFilingRequestAlwaysWritesAManifestThatCarriesItsSubmissionId() {
         Path file = Path.of("report.pdf");
         FilingRequest plain = FilingRequest.of(file, "annual-report", ConfidentialityLevel.STATES_PARTIES);

@@ -296,6 +296,8 @@ public final class Server implements AutoCloseable {
         metrics.gauge("exchange.uploads.in.flight", "Documents being received now, every channel", null, filings::inFlight);
         metrics.gauge("exchange.disk.free", "Usable space of the data directory's file system", "bytes", () -> usable(disk));
         metrics.gauge("exchange.audit.chain.length", "Events in the audit chain (its head's seq)", null, () -> chainLength(store));
+        metrics.gauge("exchange.api.requests.active", "HTTPS requests admitted and not yet answered", null, this::apiRequestsActive);
+        metrics.gauge("exchange.api.requests.waiting", "HTTPS requests waiting for admission (reading paused)", null, this::apiRequestsWaiting);
         Map<String, HealthCheck> checks = new java.util.LinkedHashMap<>();
         checks.put("database", () -> {
             store.read(tx -> tx.audit().head());
@@ -389,6 +391,16 @@ public final class Server implements AutoCloseable {
     /** The HTTPS port actually bound, or 0 when the API is disabled. */
     public int apiPort() {
         return apiServer == null ? 0 : apiServer.port();
+    }
+
+    /** HTTPS requests admitted and not yet answered (0 when the API is disabled). */
+    public int apiRequestsActive() {
+        return apiServer == null ? 0 : apiServer.requestsActive();
+    }
+
+    /** HTTPS requests waiting for admission, their bodies unread (0 when the API is disabled). */
+    public int apiRequestsWaiting() {
+        return apiServer == null ? 0 : apiServer.requestsWaiting();
     }
 
     /** The browser portal's HTTPS port actually bound, or 0 when the portal is disabled. */

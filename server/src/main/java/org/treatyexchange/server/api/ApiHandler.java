@@ -76,6 +76,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
      */
     static final Duration LINGER = Duration.ofSeconds(2);
     static final long LINGER_MAX_BYTES = 64L * 1024 * 1024;
+    /** A request turned away for load keeps its connection if its declared body is at most this (it is read and dropped). */
+    static final long DROP_BODY_MAX_BYTES = 64L * 1024;
 
     private enum BodyMode {
         /** The request takes no body; the action runs at its end. */
@@ -110,6 +112,13 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         boolean responded;
         /** The refusal came from the gateway, which audits its own refusals. */
         boolean refusedByGateway;
+        /** Its place in {@link Admission}: set while it waits for a permit. */
+        Admission.Waiter waiter;
+        ScheduledFuture<?> waitDeadline;
+        boolean holdsPermit;
+        long admittedAt;
+        /** Turned away at its head: its (small, declared) body is read and dropped, and the connection kept. */
+        boolean dropBody;
 
         Exchange(HttpRequest request) {
             this.request = request;
@@ -124,6 +133,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     private final ApiSettings settings;
+    private final Admission admission;
     private final ApiGateway gateway;
     private final Executor executor;
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
@@ -134,8 +144,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private int queueHighWater;
     private long lingerBytes;
 
-    ApiHandler(ApiSettings settings, ApiGateway gateway, Executor executor) {
+    ApiHandler(ApiSettings settings, Admission admission, ApiGateway gateway, Executor executor) {
         this.settings = settings;
+        this.admission = admission;
         this.gateway = gateway;
         this.executor = executor;
     }
@@ -174,6 +185,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         closed = true;
         cancelTimer();
         releaseQueue();
+        if (current != null && current.waiter != null && admission.withdraw(current.waiter)) {
+            stopWaiting(current); // it held no permit; busy stays set, nothing else runs for this channel
+        }
         if (!busy && current != null) {
             discard(current);
         }
@@ -263,6 +277,112 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, ex, Reply.problem(Problem.EXPECTATION_FAILED, "only Expect: 100-continue is supported", ex.id), true);
             return false;
         }
+        switch (admission.enter(ex.waiter = new Ticket(ctx, ex))) {
+            case ADMITTED -> {
+                ex.waiter = null;
+                holdPermit(ex);
+                identify(ctx, ex);
+            }
+            case WAITING -> {
+                // reading paused (the body stays unread in the socket) until a permit or the deadline
+                busy = true;
+                cancelTimer();
+                ctx.channel().config().setAutoRead(false);
+                ex.waitDeadline = ctx.executor().schedule(() -> waitedTooLong(ctx, ex), admission.maxWait().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+            case REFUSED -> {
+                ex.waiter = null;
+                turnAway(ctx, ex);
+            }
+            default -> throw new IllegalStateException();
+        }
+        return true;
+    }
+
+    /** Hands a permit from whichever thread released it to this channel's event loop. */
+    private final class Ticket implements Admission.Waiter {
+        private final ChannelHandlerContext ctx;
+        private final Exchange ex;
+
+        Ticket(ChannelHandlerContext ctx, Exchange ex) {
+            this.ctx = ctx;
+            this.ex = ex;
+        }
+
+        @Override
+        public void admitted() {
+            try {
+                ctx.executor().execute(() -> admittedAfterWaiting(ctx, ex));
+            } catch (RejectedExecutionException e) {
+                admission.leave(0); // the event loop is shutting down: nothing will use the permit
+            }
+        }
+    }
+
+    private void admittedAfterWaiting(ChannelHandlerContext ctx, Exchange ex) {
+        stopWaiting(ex);
+        holdPermit(ex);
+        busy = false;
+        if (closed) {
+            releasePermit(ex);
+            return;
+        }
+        identify(ctx, ex);
+        drain(ctx);
+    }
+
+    private void waitedTooLong(ChannelHandlerContext ctx, Exchange ex) {
+        ex.waitDeadline = null;
+        if (ex.waiter == null || !admission.withdraw(ex.waiter)) {
+            return; // admitted meanwhile: its hand-over is already queued on this event loop
+        }
+        stopWaiting(ex);
+        busy = false;
+        if (closed) {
+            return;
+        }
+        turnAway(ctx, ex);
+        drain(ctx);
+    }
+
+    private static void stopWaiting(Exchange ex) {
+        ex.waiter = null;
+        if (ex.waitDeadline != null) {
+            ex.waitDeadline.cancel(false);
+            ex.waitDeadline = null;
+        }
+    }
+
+    private void holdPermit(Exchange ex) {
+        ex.holdsPermit = true;
+        ex.admittedAt = System.nanoTime();
+    }
+
+    /** Once per exchange: when it is answered or dropped. */
+    private void releasePermit(Exchange ex) {
+        if (ex.holdsPermit) {
+            ex.holdsPermit = false;
+            admission.leave(System.nanoTime() - ex.admittedAt);
+        }
+    }
+
+    /**
+     * 503 with {@code Retry-After}, before a byte of the body was read and before any signature or
+     * database work. A small declared body is then read and dropped so the connection (and its TLS
+     * session) stays for the retry; anything else closes it.
+     */
+    private void turnAway(ChannelHandlerContext ctx, Exchange ex) {
+        long retryAfter = admission.retryAfterSeconds();
+        ex.dropBody = !HttpUtil.isTransferEncodingChunked(ex.request)
+                && HttpUtil.getContentLength(ex.request, Long.MAX_VALUE) <= DROP_BODY_MAX_BYTES;
+        respond(ctx, ex, Reply.problem(Problem.UNAVAILABLE, "the server is busy; nothing of this request was read or kept;"
+                + " retry after " + retryAfter + " s", ex.id, Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Long.toString(retryAfter))),
+                false);
+    }
+
+    /** Identifies the client from its certificate, on the executor; then {@link #accept}. */
+    private void identify(ChannelHandlerContext ctx, Exchange ex) {
         PeerCertificate peer = PeerCertificate.get(ctx.channel());
         String source = String.valueOf(ctx.channel().remoteAddress());
         offload(ctx, ex, () -> {
@@ -274,7 +394,6 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             ex.client = client.get();
             return null;
         }, () -> accept(ctx, ex), null);
-        return true;
     }
 
     /** The client is known: decide how the body is read, on the event loop. */
@@ -555,7 +674,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             busy = false;
             ReferenceCountUtil.release(owned);
             LOG.warn("client={} request={} executor full, refused", ex.account(), ex.id);
-            respond(ctx, ex, Reply.problem(Problem.UNAVAILABLE, "the server is busy; retry later", ex.id), false);
+            respond(ctx, ex, Reply.problem(Problem.UNAVAILABLE, "the server is busy; retry later", ex.id,
+                    Map.of(HttpHeaderNames.RETRY_AFTER.toString(), Long.toString(admission.retryAfterSeconds()))), false);
         }
     }
 
@@ -620,6 +740,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     /** Drops an unfinished upload (nothing kept). Only when no task of this channel runs. */
     private void discard(Exchange ex) {
+        releasePermit(ex);
         MessageUpload upload = ex.upload;
         ex.upload = null;
         if (upload != null) {
@@ -640,13 +761,17 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
      */
     private void respond(ChannelHandlerContext ctx, Exchange ex, Reply reply, boolean forceClose) {
         ex.responded = true;
+        releasePermit(ex);
         if (ex.upload != null && reply.problem() != null) {
             discard(ex);
         }
-        if (reply.problem() != null && !ex.refusedByGateway && reply.problem() != Problem.UNKNOWN_CLIENT) {
+        // Turned away for load: logged and counted, not audited (that would be a durable write per refusal,
+        // the very cost the refusal is there to avoid); nothing of the request was read or kept.
+        if (reply.problem() != null && !ex.refusedByGateway && reply.problem() != Problem.UNKNOWN_CLIENT
+                && reply.problem() != Problem.UNAVAILABLE) {
             auditEdgeRefusal(ctx, ex, reply.problem());
         }
-        boolean keepAlive = !forceClose && ex.keepAlive && (ex.bodyDone || ex.bodyEmpty);
+        boolean keepAlive = !forceClose && ex.keepAlive && (ex.bodyDone || ex.bodyEmpty || ex.dropBody);
         LOG.info("client={} request={} {} {} -> {} in {} ms", ex.account(), ex.id, ex.request.method(),
                 safe(pathOf(ex.request.uri())), reply.status().code(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ex.started));

@@ -65,8 +65,11 @@ public final class ApiServer implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final ChannelGroup channels;
     private final Channel serverChannel;
+    private final Admission admission;
 
-    private ApiServer(EventLoopGroup boss, EventLoopGroup workers, ThreadPoolExecutor executor, ChannelGroup channels, Channel serverChannel) {
+    private ApiServer(EventLoopGroup boss, EventLoopGroup workers, ThreadPoolExecutor executor, ChannelGroup channels, Channel serverChannel,
+            Admission admission) {
+        this.admission = admission;
         this.boss = boss;
         this.workers = workers;
         this.executor = executor;
@@ -117,6 +120,7 @@ public final class ApiServer implements AutoCloseable {
         SslContext tls = sslContext(settings, serverKey, serverChain, clock);
         RateLimiter limiter = new RateLimiter(settings.requestsPerMinutePerClient(), System::nanoTime, RATE_LIMITER_MAX_KEYS);
         ClientConnections.Counter connections = new ClientConnections.Counter(settings.maxConnectionsPerClient());
+        Admission admission = Admission.of(settings);
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
                 TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(settings.executorQueueCapacity()),
                 new DefaultThreadFactory("api-worker", true), new ThreadPoolExecutor.AbortPolicy());
@@ -135,13 +139,13 @@ public final class ApiServer implements AutoCloseable {
                             SslHandler ssl = tls.newHandler(ch.alloc());
                             ssl.setHandshakeTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
                             ch.pipeline().addLast("tls", ssl);
-                            addHttpHandlers(ch.pipeline(), settings, limiter, gateway, executor);
+                            addHttpHandlers(ch.pipeline(), settings, limiter, admission, gateway, executor);
                             ch.pipeline().addAfter("http", "connections", new ClientConnections.Handler(connections, settings));
                             ch.pipeline().addAfter("http", "responses", new ResponseCounter(responses)); // sees every handler's answers
                         }
                     });
             Channel server = b.bind(settings.bind(), settings.port()).sync().channel();
-            ApiServer api = new ApiServer(boss, workers, executor, channels, server);
+            ApiServer api = new ApiServer(boss, workers, executor, channels, server, admission);
             LOG.info("listening on https://{}:{}/api/v1 (protocols {}, client certificates required)", settings.bind(), api.port(),
                     settings.tlsProtocols());
             return api;
@@ -155,6 +159,11 @@ public final class ApiServer implements AutoCloseable {
 
     /** The handlers after TLS: shared with tests that drive them in an {@code EmbeddedChannel}. */
     static void addHttpHandlers(ChannelPipeline p, ApiSettings settings, RateLimiter limiter, ApiGateway gateway, Executor executor) {
+        addHttpHandlers(p, settings, limiter, Admission.of(settings), gateway, executor);
+    }
+
+    static void addHttpHandlers(ChannelPipeline p, ApiSettings settings, RateLimiter limiter, Admission admission, ApiGateway gateway,
+            Executor executor) {
         HttpDecoderConfig http = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE)
                 .setMaxHeaderSize(settings.maxHeaderBytes())
@@ -162,7 +171,7 @@ public final class ApiServer implements AutoCloseable {
         p.addLast("http", new HttpServerCodec(http));
         p.addLast("deadline", new RequestDeadline(settings));
         p.addLast("rate", new RateLimitHandler(limiter));
-        p.addLast("api", new ApiHandler(settings, gateway, executor));
+        p.addLast("api", new ApiHandler(settings, admission, gateway, executor));
     }
 
     /**
@@ -218,6 +227,16 @@ public final class ApiServer implements AutoCloseable {
         } else if (!v.equals(STRONG_GROUPS)) {
             LOG.warn("{}={} (set by the operator) replaces the default {}", NAMED_GROUPS, v, STRONG_GROUPS);
         }
+    }
+
+    /** Requests admitted and not yet answered ({@link Admission}). */
+    public int requestsActive() {
+        return admission.active();
+    }
+
+    /** Requests waiting for admission, reading paused. */
+    public int requestsWaiting() {
+        return admission.waiting();
     }
 
     /** The bound port (useful with port 0). */

@@ -569,6 +569,12 @@ public record ServerConfig(
                     idleTimeout, readTimeout, clockSkew, executorThreads, tls, serverNames, minDataRate, maxConnectionsPerClient);
         }
 
+        /** A copy with another number of executor threads (which also sizes admission: twice as many requests in flight). */
+        public Api withExecutorThreads(int newExecutorThreads) {
+            return new Api(enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,
+                    idleTimeout, readTimeout, clockSkew, newExecutorThreads, tls, serverNames, minDataRate, maxConnectionsPerClient);
+        }
+
         /** A copy with another read timeout, minimum data rate and cap of connections per client certificate. */
         public Api withSlowClientLimits(Duration newReadTimeout, long newMinDataRate, int newMaxConnectionsPerClient) {
             return new Api(enabled, bind, port, maxHeaderSize, maxEnvelopeSize, maxDocuments, requestsPerMinute,

@@ -51,11 +51,17 @@ final class Embedded {
     }
 
     static EmbeddedChannel channel(ApiSettings settings, RateLimiter limiter, TestGateway gateway, Executor executor, X509Certificate cert) {
+        return channel(settings, limiter, Admission.of(settings), gateway, executor, cert);
+    }
+
+    /** A channel sharing {@code admission} with others, as the connections of one server do. */
+    static EmbeddedChannel channel(ApiSettings settings, RateLimiter limiter, Admission admission, TestGateway gateway, Executor executor,
+            X509Certificate cert) {
         EmbeddedChannel ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
                 PeerCertificate.set(c, cert);
-                ApiServer.addHttpHandlers(c.pipeline(), settings, limiter, gateway, executor);
+                ApiServer.addHttpHandlers(c.pipeline(), settings, limiter, admission, gateway, executor);
             }
         });
         ch.freezeTime();
