@@ -155,13 +155,18 @@ class ExchangeCliTest {
         Path receipt = tmp.resolve("receipt.p7s");
 
         Run submit = cli("--json", "submit", report.toString(), "--report-type", "annual-report", "--level", "states-parties",
-                "--period", "2025", "-o", receipt.toString());
+                "--period", "2025", "--title", "Borealia annual report 2025", "-o", receipt.toString());
         assertThat(submit.code()).as(submit.err()).isZero();
         assertThat(submit.err()).isEmpty(); // not a terminal: no progress bar
         JsonNode filed = submit.json();
         assertThat(filed.get("alreadyFiled").asBoolean()).isFalse();
         assertThat(filed.get("receipt").get("keyFingerprint").asText()).isEqualTo(sshFingerprint); // the new key, not the demo one
         assertThat(filed.get("receipt").get("period").asText()).isEqualTo("2025");
+        // the title travelled in the manifest
+        assertThat(exchange.admin("show", filed.get("filingId").asText())).contains("\"title\" : \"Borealia annual report 2025\"");
+        // a bad title is refused before anything is sent
+        assertThat(cli("submit", report.toString(), "--report-type", "annual-report", "--level", "states-parties", "--title",
+                "Report \u202efdp.exe").code()).isEqualTo(ExchangeCli.USAGE);
 
         Run again = cli("submit", report.toString(), "--report-type", "annual-report", "--level", "states-parties", "--period", "2025",
                 "-o", tmp.resolve("again.p7s").toString());
