@@ -47,11 +47,16 @@ final class ReadAheadSegments implements Closeable {
             return length;
         }
 
+        /** Empty again; the plaintext stays until overwritten by the next segment or wiped at close. */
         private void clear() {
             state = State.EMPTY;
             index = -1;
             failure = null;
             length = 0;
+        }
+
+        private void wipe() {
+            clear();
             if (plain != null) {
                 Arrays.fill(plain, (byte) 0);
             }
@@ -282,7 +287,7 @@ final class ReadAheadSegments implements Closeable {
                         interrupted = true; // the wipe must still happen
                     }
                 }
-                slot.clear();
+                slot.wipe();
             }
         }
         if (permits > 0) {
