@@ -19,12 +19,14 @@
  * <tr><td>{@code api-accept} (1) and {@code api-io} (2) event loops</td><td>TLS, HTTP decoding,
  * routing, rate limiting, buffering envelopes (at most {@code maxEnvelopeBytes}), writing replies,
  * timers</td><td>block: no gateway call, no disk, no database</td></tr>
- * <tr><td>{@code api-worker} ({@code executorThreads}, bounded queue; full → 503)</td><td>every
+ * <tr><td>{@code api-worker} ({@code executorThreads}, bounded queue; {@code Admission}
+ * keeps at most twice as many requests in flight, the rest wait unread or are answered 503 from their head)</td><td>every
  * {@code MessageGateway} call, multipart parsing and document streaming of one chunk at a time</td>
  * <td>run two tasks of one connection at once (the handler submits the next only after the
  * previous completed), touch the channel other than through {@code ctx.executor().execute}</td></tr>
  * </table>
- * No locks: per-connection state lives on its event loop; the rate limiter's buckets are
+ * One short monitor: {@code Admission}'s count and queue (a few field updates, never blocking).
+ * Otherwise no locks: per-connection state lives on its event loop; the rate limiter's buckets are
  * individually synchronized and never block; connections per certificate are counted in a concurrent map
  * (an atomic compute per handshake and per close); the upload of a request is handed between the event
  * loop and one worker at a time with a happens-before on each hand-off.
