@@ -40,14 +40,6 @@ public final class FilingJson {
         return n;
     }
 
-    /** {@code {"filings":[…]}}: each filing with its plan — what the secretariat reviews. */
-    public static ObjectNode list(java.util.List<Filing.Planned> planned) {
-        ObjectNode result = MAPPER.createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode items = result.putArray("filings");
-        planned.forEach(p -> items.add(describe(p)));
-        return result;
-    }
-
     /**
      * A filing waiting for a decision, as every channel's pending view shows it (API {@code GET /secretariat/pending}, SFTP
      * {@code /pending/<id>.json}, the admin CLI): the filing and its plan, whether its level needs two people

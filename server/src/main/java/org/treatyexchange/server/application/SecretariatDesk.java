@@ -67,15 +67,6 @@ public final class SecretariatDesk {
 
     // ---- what waits for a decision ----------------------------------------------------------------
 
-    /** Filings waiting for the secretariat (pending and held) with their plans, oldest first; audited. */
-    public List<Filing.Planned> pending(Caller caller) throws Refusal {
-        requireSecretariat(caller);
-        List<Filing.Planned> out = StoreCalls.call(release::awaitingWithPlans).stream()
-                .map(p -> new Filing.Planned(Filing.of(p.filing()), p.plan().map(Filing.Plan::of))).toList();
-        audit.record(event(caller, "pending.listed", "-"));
-        return out;
-    }
-
     /** The ids of the filings waiting for a decision, oldest first (a folder listing; not audited). */
     public List<String> pendingIds(Caller caller) throws Refusal {
         requireSecretariat(caller);
