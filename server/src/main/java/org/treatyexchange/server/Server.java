@@ -14,6 +14,7 @@ import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.FilingRules;
 import org.treatyexchange.server.application.LoginLockout;
+import org.treatyexchange.server.application.DelegatedAdministration;
 import org.treatyexchange.server.application.PortalLogins;
 import org.treatyexchange.server.application.AuditDesk;
 import org.treatyexchange.server.application.PublicDesk;
@@ -90,6 +91,7 @@ public final class Server implements AutoCloseable {
     private PortalServer portalServer;
     private Path receiptCertificate;
     private RegistryService registry;
+    private DelegatedAdministration delegation;
     private FilingService filings;
     private Notifications notifications;
     private MonitoringServer monitoringServer;
@@ -231,6 +233,7 @@ public final class Server implements AutoCloseable {
             }
             started.add(apiServer);
         }
+        delegation = new DelegatedAdministration(registry, store, trail, clock, config.delegation(), ca);
         PortalLogins logins = new PortalLogins(registry, store, new SealedSecrets(masterKeys), lockout, trail, clock, portal.sessionIdle(),
                 portal.sessionAbsolute());
         if (portal.enabled()) {
@@ -239,7 +242,7 @@ public final class Server implements AutoCloseable {
                 portalServer = PortalServer.start(new PortalSettings(portal.bind(), portal.port(), portal.maxHeaderSize(), portal.maxFormSize(),
                         portal.readTimeout(), portal.executorThreads(), api.tls().protocols(), api.tls().cipherSuites()), tls.key(), tls.chain(),
                         new PortalDesks(publicDesk, logins, states, secretariat, new RegistryDesk(registry, trail, clock),
-                                new AuditDesk(store, registry, receiptSigner, trail, clock)), java.nio.file.Files.readAllBytes(receiptCertificate),
+                                new AuditDesk(store, registry, receiptSigner, trail, clock), delegation), java.nio.file.Files.readAllBytes(receiptCertificate),
                         new PortalServer.FilingLimits(config.limits().maxFileSize(), api.maxDocuments()), clock);
             } catch (Exception e) {
                 throw portInUse(e, "portal.port", portal.bind(), portal.port(), "--portal-port", "EXCHANGE_PORTAL_PORT");
@@ -431,6 +434,11 @@ public final class Server implements AutoCloseable {
 
     public Path receiptCertificate() {
         return receiptCertificate;
+    }
+
+    /** What State administrators and the secretariat do with delegated changes (tests reach the rules through it). */
+    public DelegatedAdministration delegatedAdministration() {
+        return delegation;
     }
 
     public RegistryService registry() {

@@ -21,6 +21,8 @@ public record Caller(String account, String state, Role role, Channel channel, S
         STATE_OFFICER,
         /** A State's automated national system. */
         STATE_SYSTEM,
+        /** A State's administrator: a State officer who also manages its own State's accounts (never another State's). */
+        STATE_ADMIN,
         /** A secretariat officer: reads everything, decides on filings, writes to States. */
         SECRETARIAT,
         /** A secretariat administrator: an officer who also manages accounts, keys, certificates and the registry. */
@@ -72,6 +74,11 @@ public record Caller(String account, String state, Role role, Channel channel, S
     /** Whether the caller may change accounts, keys, certificates and the registry (the operator at the socket may). */
     public boolean administersRegistry() {
         return role == Role.SECRETARIAT_ADMIN || role == Role.OPERATOR;
+    }
+
+    /** Whether the caller is a State administrator (its State's accounts, under the secretariat's approval policy). */
+    public boolean administersState() {
+        return role == Role.STATE_ADMIN && state != null;
     }
 
     /**

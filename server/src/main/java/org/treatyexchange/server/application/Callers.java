@@ -24,6 +24,7 @@ public final class Callers {
         Caller.Role role = switch (account.role()) {
             case STATE_OFFICER -> Caller.Role.STATE_OFFICER;
             case STATE_SYSTEM -> Caller.Role.STATE_SYSTEM;
+            case STATE_ADMIN -> Caller.Role.STATE_ADMIN;
             case SECRETARIAT -> Caller.Role.SECRETARIAT;
             case SECRETARIAT_ADMIN -> Caller.Role.SECRETARIAT_ADMIN;
         };

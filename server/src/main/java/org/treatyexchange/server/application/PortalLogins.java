@@ -245,7 +245,9 @@ public final class PortalLogins {
                 return Lookup.ENDED;
             }
             Session session = s.get();
-            Optional<Account> account = registry.fresh().account(session.account()).filter(a -> !a.disabled());
+            // a session whose second factor was a certificate ends with the certificate's revocation
+            Optional<Account> account = registry.fresh().account(session.account()).filter(a -> !a.disabled())
+                    .filter(a -> !session.credential().matches("[0-9a-f]{64}") || a.hasActiveCertificate(session.credential()));
             if (!now.isBefore(session.lastSeenAt().plus(idle)) || !now.isBefore(session.createdAt().plus(absolute)) || account.isEmpty()) {
                 store.inTransaction(tx -> tx.portal().deleteSession(h));
                 audit.recordQuietly(AuditEvent.ok("session.closed", session.account(), source, "-").withDetail("channel", CHANNEL)

@@ -52,7 +52,16 @@ public record ServerConfig(
         Monitoring monitoring,
         Release release,
         Receipts receipts,
-        Notifications notifications) {
+        Notifications notifications,
+        Delegation delegation) {
+
+    /** As the canonical constructor, with the delegation's defaults (for callers that predate delegated administration). */
+    public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
+            Keys keys, Admin admin, List<ReportType> reportTypes, Portal portal, Audit audit, Monitoring monitoring, Release release,
+            Receipts receipts, Notifications notifications) {
+        this(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit, monitoring, release,
+                receipts, notifications, Delegation.DEFAULTS);
+    }
 
     /** As the canonical constructor, with the portal's defaults (for callers that predate the portal). */
     public ServerConfig(Path home, Path registryFile, Demo demo, Sftp sftp, Api api, Limits limits, Storage storage, Database database,
@@ -97,6 +106,7 @@ public record ServerConfig(
         Objects.requireNonNull(release, "release");
         Objects.requireNonNull(receipts, "receipts");
         Objects.requireNonNull(notifications, "notifications");
+        Objects.requireNonNull(delegation, "delegation");
         home = home.toAbsolutePath().normalize();
         registryFile = registryFile.toAbsolutePath().normalize();
         reportTypes = List.copyOf(reportTypes);
@@ -138,6 +148,7 @@ public record ServerConfig(
         Release release;
         Receipts receipts;
         Notifications notifications;
+        Delegation delegation;
 
         Copy(ServerConfig c) {
             home = c.home;
@@ -157,11 +168,12 @@ public record ServerConfig(
             release = c.release;
             receipts = c.receipts;
             notifications = c.notifications;
+            delegation = c.delegation;
         }
 
         ServerConfig build() {
             return new ServerConfig(home, registryFile, demo, sftp, api, limits, storage, database, keys, admin, reportTypes, portal, audit,
-                    monitoring, release, receipts, notifications);
+                    monitoring, release, receipts, notifications, delegation);
         }
     }
 
@@ -213,6 +225,11 @@ public record ServerConfig(
     /** The same configuration with other report types (their calendar: deadlines and schedules; tests). */
     public ServerConfig withReportTypes(List<ReportType> newReportTypes) {
         return with(c -> c.reportTypes = List.copyOf(newReportTypes));
+    }
+
+    /** The same configuration with another delegated-administration policy (tests). */
+    public ServerConfig withDelegation(Delegation newDelegation) {
+        return with(c -> c.delegation = newDelegation);
     }
 
     /** The same configuration with other release settings (four-eyes; tests). */
@@ -1147,6 +1164,26 @@ public record ServerConfig(
      * @param retryBackoff the wait after the first failed try; doubled after each, at most 1 hour
      * @param pollInterval how often the sender looks for due mails and the calendar for due reminders
      */
+    /**
+     * {@code delegation}: what a State administrator's change needs before it takes effect. Revocations, key removals,
+     * suspensions and removals always take effect at once and are not configurable: a State that loses a laptop must not wait.
+     *
+     * @param inviteNeedsApproval a new account (an invited person) waits for the secretariat's approval (default true)
+     * @param certificateNeedsApproval a new API certificate (uploaded or signed from a request) waits for approval (default true)
+     * @param sshKeyNeedsApproval a new SSH key waits for approval (default false)
+     * @param invitationLifetime how long an enrolment link works, 1h..30d (default 72h)
+     * @param certificateValidity validity of a certificate the server's CA signs from a request, 1d..825d (default 365d)
+     */
+    public record Delegation(boolean inviteNeedsApproval, boolean certificateNeedsApproval, boolean sshKeyNeedsApproval,
+            Duration invitationLifetime, Duration certificateValidity) {
+        public static final Delegation DEFAULTS = new Delegation(true, true, false, Duration.ofHours(72), Duration.ofDays(365));
+
+        public Delegation {
+            Objects.requireNonNull(invitationLifetime, "invitationLifetime");
+            Objects.requireNonNull(certificateValidity, "certificateValidity");
+        }
+    }
+
     public record Notifications(Optional<Smtp> smtp, List<String> secretariat, Optional<String> portalUrl, List<Integer> reminderDays,
             int maxAttempts, Duration retryBackoff, Duration pollInterval) {
         public static final Notifications OFF = new Notifications(Optional.empty(), List.of(), Optional.empty(), List.of(30, 7), 10,

@@ -63,7 +63,7 @@ public final class ServerConfigLoader {
     public static ServerConfig load(Path file) throws ConfigException {
         ConfigNode root = ConfigNode.read(file).requireKeys(
                 "home", "registry", "demo", "sftp", "api", "limits", "storage", "store", "keys", "admin", "reportTypes", "portal", "audit", "monitoring",
-                "release", "receipts", "notifications");
+                "release", "receipts", "notifications", "delegation");
         ServerConfig d = ServerConfig.defaults();
         Sftp sftp = sftp(root.get("sftp"));
         return new ServerConfig(
@@ -84,7 +84,8 @@ public final class ServerConfigLoader {
                 monitoring(root.get("monitoring")),
                 release(root.get("release")),
                 receipts(root.get("receipts")),
-                notifications(root.get("notifications")));
+                notifications(root.get("notifications")),
+                delegation(root.get("delegation")));
     }
 
     /** {@code release.fourEyes.levels}: the levels whose release needs a second secretariat person; none by default. */
@@ -99,6 +100,32 @@ public final class ServerConfigLoader {
                     + "'; list some of public, states-parties, named, secretariat (or leave the list empty for no four-eyes)")));
         }
         return new ServerConfig.Release(levels);
+    }
+
+    /** {@code delegation}: the approval policy per action of a State administrator; revocations are not configurable. */
+    private static ServerConfig.Delegation delegation(ConfigNode n) throws ConfigException {
+        n.requireKeys("approval", "invitationLifetime", "certificateValidity");
+        ConfigNode approval = n.get("approval");
+        approval.requireKeys("invite", "registerCertificate", "registerSshKey");
+        ServerConfig.Delegation d = ServerConfig.Delegation.DEFAULTS;
+        return new ServerConfig.Delegation(policy(approval.get("invite"), d.inviteNeedsApproval()),
+                policy(approval.get("registerCertificate"), d.certificateNeedsApproval()),
+                policy(approval.get("registerSshKey"), d.sshKeyNeedsApproval()),
+                n.get("invitationLifetime").duration(d.invitationLifetime(), Duration.ofHours(1), Duration.ofDays(30)),
+                n.get("certificateValidity").duration(d.certificateValidity(), Duration.ofDays(1), Duration.ofDays(825)));
+    }
+
+    /** {@code secretariat} (pending its approval) or {@code immediate}. */
+    private static boolean policy(ConfigNode n, boolean dflt) throws ConfigException {
+        if (!n.isPresent()) {
+            return dflt;
+        }
+        String text = n.text();
+        return switch (text) {
+            case "secretariat" -> true;
+            case "immediate" -> false;
+            default -> throw n.error("'" + text + "' must be secretariat (pending the secretariat's approval) or immediate");
+        };
     }
 
     /** {@code notifications}: off unless {@code smtp} is given. */

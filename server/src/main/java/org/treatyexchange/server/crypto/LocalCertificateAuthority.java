@@ -195,6 +195,91 @@ public final class LocalCertificateAuthority {
                     KeyPurposeId.id_kp_emailProtection}), null);
     }
 
+    /**
+     * Signs a certificate signing request (PEM {@code CERTIFICATE REQUEST}) for a State's national system: the subject is
+     * set here ({@code O=<State code>, CN=<account>}), whatever the request asked, so that a State cannot obtain a
+     * certificate naming another; the request's own signature must verify (the requester holds the key), and its key
+     * must be ECDSA P-256/P-384 or RSA of at least 2048 bits (the policy of SECURITY.md). Same extensions as
+     * {@link #issueClientCertificate}.
+     *
+     * @throws IllegalArgumentException saying what is wrong with the request, safe to show
+     */
+    public X509Certificate signClientRequest(String csrPem, String commonName, String organization, Duration validity) {
+        checkName(commonName, "commonName");
+        checkName(organization, "organization");
+        if (csrPem == null || csrPem.length() > 16_384) {
+            throw new IllegalArgumentException("a certificate request is PEM text of at most 16 KiB");
+        }
+        PublicKey requested;
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile(
+                "\\A\\s*-----BEGIN (NEW )?CERTIFICATE REQUEST-----([A-Za-z0-9+/=\\s]+)-----END (NEW )?CERTIFICATE REQUEST-----\\s*\\z")
+                .matcher(csrPem);
+        if (!block.matches()) {
+            throw new IllegalArgumentException("give one PEM CERTIFICATE REQUEST and nothing else");
+        }
+        try {
+            byte[] der = java.util.Base64.getMimeDecoder().decode(block.group(2));
+            org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest(der);
+            requested = request.getPublicKey();
+            if (!request.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(requested))) {
+                throw new IllegalArgumentException("the certificate request's signature does not verify");
+            }
+        } catch (IOException | GeneralSecurityException | OperatorCreationException | org.bouncycastle.pkcs.PKCSException
+                | RuntimeException e) {
+            if (e instanceof IllegalArgumentException iae && iae.getMessage() != null && iae.getMessage().startsWith("the certificate")) {
+                throw iae;
+            }
+            throw new IllegalArgumentException("the certificate request cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        requireStrongClientKey(requested);
+        Objects.requireNonNull(validity, "validity");
+        if (validity.isNegative() || validity.isZero() || validity.compareTo(MAX_VALIDITY) > 0) {
+            throw new IllegalArgumentException("validity must be positive and at most " + MAX_VALIDITY.toDays() + " days");
+        }
+        Instant now = clock.instant();
+        Instant caEnd = certificate.getNotAfter().toInstant();
+        if (!caEnd.isAfter(now)) {
+            throw new IllegalStateException("the CA certificate expired on " + caEnd + "; create a new CA");
+        }
+        Instant notAfter = now.plus(validity).isAfter(caEnd) ? caEnd : now.plus(validity);
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, organization).addRDN(BCStyle.CN, commonName).build();
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(random),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, requested);
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth,
+                KeyPurposeId.id_kp_emailProtection}));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(requested));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+            X509Certificate issued = toX509(builder.build(new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key)));
+            LOG.info("signed certificate request for {} serial {} until {}", issued.getSubjectX500Principal(),
+                    issued.getSerialNumber().toString(16), notAfter);
+            return issued;
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            throw new IllegalStateException("certificate issuance failed: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** ECDSA on P-256 or P-384, or RSA of at least 2048 bits; anything else is refused. */
+    private static void requireStrongClientKey(PublicKey key) {
+        if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
+            if (rsa.getModulus().bitLength() < 2048) {
+                throw new IllegalArgumentException("an RSA key must have at least 2048 bits, this one has " + rsa.getModulus().bitLength());
+            }
+            return;
+        }
+        if (key instanceof java.security.interfaces.ECPublicKey ec) {
+            int bits = ec.getParams().getOrder().bitLength();
+            if (bits != 256 && bits != 384) {
+                throw new IllegalArgumentException("an ECDSA key must be on P-256 or P-384");
+            }
+            return;
+        }
+        throw new IllegalArgumentException("the key must be ECDSA (P-256, P-384) or RSA (at least 2048 bits), not " + key.getAlgorithm());
+    }
+
     /** Lower-case hex SHA-256 of the certificate's DER encoding: how the registry names certificates. */
     public static String fingerprint(X509Certificate certificate) {
         return X509Pem.fingerprint(certificate);

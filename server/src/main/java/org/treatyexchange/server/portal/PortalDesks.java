@@ -17,9 +17,10 @@ import org.treatyexchange.server.application.StateDesk;
  * @param secretariat what the secretariat's people may see and do
  * @param registry    the registry as the secretariat reads it and its administrators change it
  * @param audit       the audit log as the secretariat verifies, reads and exports it
+ * @param delegation  what a State administrator does with its State's accounts, and the secretariat's approvals
  */
 public record PortalDesks(PublicDesk publicDesk, PortalLogins logins, StateDesk states, SecretariatDesk secretariat, RegistryDesk registry,
-        AuditDesk audit) {
+        AuditDesk audit, org.treatyexchange.server.application.DelegatedAdministration delegation) {
 
     public PortalDesks {
         Objects.requireNonNull(publicDesk, "publicDesk");
@@ -28,5 +29,6 @@ public record PortalDesks(PublicDesk publicDesk, PortalLogins logins, StateDesk 
         Objects.requireNonNull(secretariat, "secretariat");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(delegation, "delegation");
     }
 }

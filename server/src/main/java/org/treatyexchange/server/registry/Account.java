@@ -28,6 +28,11 @@ public record Account(String name, String stateCode, Role role, List<AuthorizedK
         STATE_OFFICER,
         /** A State's automated national system, usually through the SDK. */
         STATE_SYSTEM,
+        /**
+         * A State's administrator: a person of the State, granted by the secretariat, who files like an officer and
+         * manages its own State's people and systems under the secretariat's approval policy (DelegatedAdministration).
+         */
+        STATE_ADMIN,
         /** A secretariat officer: sees every State's filings, decides on them; belongs to no State. */
         SECRETARIAT,
         /** A secretariat administrator: an officer who also manages accounts, keys, certificates and the registry. */

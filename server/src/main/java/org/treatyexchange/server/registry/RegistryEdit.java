@@ -181,6 +181,185 @@ final class RegistryEdit {
                 + "key, or a form this does not edit); edit the registry file by hand and run reload-registry");
     }
 
+    /**
+     * The registry text with a new account appended to the top-level {@code accounts} list: {@code name},
+     * {@code state}, {@code role} and the given {@code extra} properties (already YAML scalars), under a comment.
+     */
+    static String addAccount(String yaml, String name, String state, String role, List<String[]> extra, String note) {
+        List<String> lines = new ArrayList<>(Arrays.asList(yaml.split("\n", -1)));
+        int accounts = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("accounts:")) {
+                accounts = i;
+                break;
+            }
+        }
+        if (accounts < 0 || !lines.get(accounts).strip().equals("accounts:")) {
+            throw new IllegalArgumentException("the registry file has no block list of accounts; add the account by hand");
+        }
+        int lastContent = accounts;
+        String dashIndent = "  ";
+        boolean sawItem = false;
+        for (int i = accounts + 1; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.isBlank() || l.strip().startsWith("#")) {
+                continue;
+            }
+            if (!Character.isWhitespace(l.charAt(0))) {
+                break;
+            }
+            if (!sawItem && l.strip().startsWith("- ")) {
+                dashIndent = " ".repeat(indentation(l));
+                sawItem = true;
+            }
+            lastContent = i;
+        }
+        String property = dashIndent + "  ";
+        List<String> block = new ArrayList<>();
+        block.add("");
+        block.add(dashIndent + "# " + note);
+        block.add(dashIndent + "- name: " + quoted(name));
+        block.add(property + "state: " + quoted(state));
+        block.add(property + "role: " + role);
+        extra.forEach(kv -> block.add(property + kv[0] + ": " + kv[1]));
+        lines.addAll(lastContent + 1, block);
+        return String.join("\n", lines);
+    }
+
+    /** The registry text with {@code account}'s plain property {@code key} set to {@code value} (a YAML scalar), added when absent. */
+    static String setProperty(String yaml, String account, String key, String value) {
+        List<String> lines = new ArrayList<>(Arrays.asList(yaml.split("\n", -1)));
+        int start = accountLine(lines, account);
+        int dash = lines.get(start).indexOf('-');
+        String property = " ".repeat(dash + 2);
+        int lastContent = blockEnd(lines, start, dash);
+        for (int i = start + 1; i <= lastContent; i++) {
+            String l = lines.get(i);
+            if (indentation(l) == property.length() && l.strip().startsWith(key + ":")) {
+                lines.set(i, property + key + ": " + value);
+                return String.join("\n", lines);
+            }
+        }
+        lines.add(lastContent + 1, property + key + ": " + value);
+        return String.join("\n", lines);
+    }
+
+    /** The lines of {@code account}'s block (from its {@code - name:} line to its last property), as written. */
+    static String accountBlock(String yaml, String account) {
+        List<String> lines = Arrays.asList(yaml.split("\n", -1));
+        int start = accountLine(lines, account);
+        int end = blockEnd(lines, start, lines.get(start).indexOf('-'));
+        return String.join("\n", lines.subList(start, end + 1));
+    }
+
+    /** The registry text without {@code account}'s block. */
+    static String removeAccount(String yaml, String account) {
+        List<String> lines = new ArrayList<>(Arrays.asList(yaml.split("\n", -1)));
+        int start = accountLine(lines, account);
+        int end = blockEnd(lines, start, lines.get(start).indexOf('-'));
+        lines.subList(start, end + 1).clear();
+        return String.join("\n", lines);
+    }
+
+    /** The registry text with a block written by {@link #accountBlock} appended to the accounts, under a comment. */
+    static String restoreAccount(String yaml, String block, String note) {
+        List<String> lines = new ArrayList<>(Arrays.asList(yaml.split("\n", -1)));
+        int accounts = lines.indexOf("accounts:");
+        if (accounts < 0) {
+            throw new IllegalArgumentException("the registry file has no block list of accounts; restore the account by hand");
+        }
+        int lastContent = accounts;
+        for (int i = accounts + 1; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (!l.isBlank() && !l.strip().startsWith("#") && !Character.isWhitespace(l.charAt(0))) {
+                break;
+            }
+            if (!l.isBlank() && !l.strip().startsWith("#")) {
+                lastContent = i;
+            }
+        }
+        List<String> restored = new ArrayList<>();
+        restored.add("");
+        String first = block.split("\n", -1)[0];
+        restored.add(" ".repeat(indentation(first)) + "# " + note);
+        restored.addAll(Arrays.asList(block.split("\n", -1)));
+        lines.addAll(lastContent + 1, restored);
+        return String.join("\n", lines);
+    }
+
+    /**
+     * The registry text without the entry {@code fingerprint} of {@code account}'s {@code revokedCertificates} list (an undone
+     * revocation); an emptied list becomes {@code revokedCertificates: []}.
+     */
+    static String unrevokeCertificate(String yaml, String account, String fingerprint) {
+        List<String> lines = new ArrayList<>(Arrays.asList(yaml.split("\n", -1)));
+        int start = accountLine(lines, account);
+        int dash = lines.get(start).indexOf('-');
+        String property = " ".repeat(dash + 2);
+        int end = blockEnd(lines, start, dash);
+        for (int i = start + 1; i <= end; i++) {
+            String l = lines.get(i);
+            if (indentation(l) != property.length() || !l.strip().startsWith("revokedCertificates:")) {
+                continue;
+            }
+            String rest = l.strip().substring("revokedCertificates:".length()).strip();
+            List<String> flow = flowItems(rest);
+            if (flow != null && !flow.isEmpty()) {
+                List<String> kept = new ArrayList<>(flow);
+                if (!kept.remove(fingerprint)) {
+                    break;
+                }
+                lines.set(i, property + "revokedCertificates: [" + String.join(", ", kept) + "]");
+                return String.join("\n", lines);
+            }
+            int items = 0;
+            int found = -1;
+            for (int j = i + 1; j <= end; j++) {
+                String item = lines.get(j);
+                if (item.isBlank() || item.strip().startsWith("#")) {
+                    continue;
+                }
+                if (indentation(item) < property.length() || !item.strip().startsWith("- ")) {
+                    break;
+                }
+                items++;
+                if (scalar(item.strip().substring(2).strip()).equals(fingerprint)) {
+                    found = j;
+                }
+            }
+            if (found >= 0) {
+                lines.remove(found);
+                if (items == 1) {
+                    lines.set(i, property + "revokedCertificates: []");
+                }
+                return String.join("\n", lines);
+            }
+        }
+        throw new IllegalArgumentException("the revocation of " + fingerprint + " is not an entry of the account's revokedCertificates "
+                + "list in the registry file; edit the file by hand and run reload-registry");
+    }
+
+    /** The last line with content of the account block starting at {@code start} (whose dash is at column {@code dash}). */
+    private static int blockEnd(List<String> lines, int start, int dash) {
+        int lastContent = start;
+        for (int end = start + 1; end < lines.size(); end++) {
+            String l = lines.get(end);
+            if (l.isBlank() || l.strip().startsWith("#")) {
+                continue;
+            }
+            if (indentation(l) <= dash) {
+                break;
+            }
+            lastContent = end;
+        }
+        return lastContent;
+    }
+
+    /** A YAML double-quoted scalar, for values written by the edits above. */
+    static String yamlString(String s) {
+        return quoted(s);
+    }
+
     /** A YAML scalar as written on one line: double-quoted (JSON syntax), single-quoted, or plain. */
     private static String scalar(String written) {
         try {

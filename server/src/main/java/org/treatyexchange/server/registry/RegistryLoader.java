@@ -297,9 +297,10 @@ public final class RegistryLoader {
         Role role = switch (roleText) {
             case "state-officer" -> Role.STATE_OFFICER;
             case "state-system" -> Role.STATE_SYSTEM;
+            case "state-admin" -> Role.STATE_ADMIN;
             case "secretariat" -> Role.SECRETARIAT;
             case "secretariat-admin" -> Role.SECRETARIAT_ADMIN;
-            default -> throw roleNode.error("'" + roleText + "' must be state-officer, state-system, secretariat or secretariat-admin");
+            default -> throw roleNode.error("'" + roleText + "' must be state-officer, state-system, state-admin, secretariat or secretariat-admin");
         };
         ConfigNode stateNode = n.get("state");
         String stateCode = null;

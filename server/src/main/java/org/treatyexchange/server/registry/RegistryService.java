@@ -35,6 +35,7 @@ public final class RegistryService {
     private final SharedRegistry shared;
     /** The generation of {@link #current} in {@link #shared}; 0 when alone. */
     private volatile long generation;
+    private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Loads the registry; see {@link RegistryLoader#load(Path, Set, Path)} for the parameters.
@@ -111,6 +112,7 @@ public final class RegistryService {
                 + ")"), reportTypeIds, demoKeyDirectory);
         current.set(next);
         generation = p.generation();
+        changed();
     }
 
     /** The current snapshot. */
@@ -130,6 +132,7 @@ public final class RegistryService {
             publish(next);
         }
         Registry previous = current.getAndSet(next);
+        changed();
         RegistryChange change = RegistryChange.between(previous, next);
         LOG.info("registry reloaded: {} added, {} removed, {} changed", change.added().size(), change.removed().size(),
                 change.changed().size());
@@ -229,14 +232,142 @@ public final class RegistryService {
         }));
     }
 
+    /**
+     * Adds an account of a State, disabled until its person enrols ({@link #enrol}), to the registry file; validated in full
+     * and reloaded as {@link #registerKeys}.
+     *
+     * @param role {@code state-officer}, {@code state-system} or {@code state-admin}
+     * @throws IllegalArgumentException when the name is taken or the role is not a State's
+     */
+    public synchronized RegistryChange addStateAccount(String account, String stateCode, String role, String note)
+            throws ConfigException, java.io.IOException {
+        if (!java.util.Set.of("state-officer", "state-system", "state-admin").contains(role)) {
+            throw new IllegalArgumentException("a State's account is a state-officer, state-system or state-admin");
+        }
+        if (current().account(account).isPresent()) {
+            throw new IllegalArgumentException("the account name '" + account + "' is taken");
+        }
+        oneLine(note);
+        return replaceFile(RegistryEdit.addAccount(read(), account, stateCode, role,
+                java.util.List.<String[]>of(new String[] {"disabled", "true"}), note));
+    }
+
+    /** Sets an account's {@code disabled} flag in the registry file: a disabled account logs in nowhere from the next request on. */
+    public synchronized RegistryChange setDisabled(String account, boolean disabled) throws ConfigException, java.io.IOException {
+        existing(account);
+        return replaceFile(RegistryEdit.setProperty(read(), account, "disabled", Boolean.toString(disabled)));
+    }
+
+    /** Registers the person's password hash and enables the account (the end of an enrolment). */
+    public synchronized RegistryChange enrol(String account, org.treatyexchange.server.crypto.PasswordHash hash)
+            throws ConfigException, java.io.IOException {
+        existing(account);
+        String edited = RegistryEdit.setProperty(read(), account, "passwordHash", RegistryEdit.yamlString(hash.encoded()));
+        return replaceFile(RegistryEdit.setProperty(edited, account, "disabled", "false"));
+    }
+
+    /** Sets an account's role ({@code state-officer}, {@code state-admin}, …) in the registry file. */
+    public synchronized RegistryChange setRole(String account, String role) throws ConfigException, java.io.IOException {
+        existing(account);
+        return replaceFile(RegistryEdit.setProperty(read(), account, "role", role));
+    }
+
+    /** The account's block as written in the registry file, to restore it later ({@link #restoreAccount}). */
+    public synchronized String accountBlock(String account) throws java.io.IOException {
+        existing(account);
+        return RegistryEdit.accountBlock(read(), account);
+    }
+
+    /** Removes the account's block from the registry file: it logs in nowhere from the next request on. */
+    public synchronized RegistryChange removeAccount(String account) throws ConfigException, java.io.IOException {
+        existing(account);
+        return replaceFile(RegistryEdit.removeAccount(read(), account));
+    }
+
+    /** Puts back a block written by {@link #accountBlock} (an undone removal); validated in full. */
+    public synchronized RegistryChange restoreAccount(String block, String note) throws ConfigException, java.io.IOException {
+        oneLine(note);
+        return replaceFile(RegistryEdit.restoreAccount(read(), block, note));
+    }
+
+    /** Takes back a revocation written by {@link #revokeCertificate} (an undone revocation); validated in full. */
+    public synchronized RegistryChange unrevokeCertificate(String account, String fingerprint) throws ConfigException, java.io.IOException {
+        existing(account);
+        return replaceFile(RegistryEdit.unrevokeCertificate(read(), account, fingerprint));
+    }
+
+    /**
+     * Runs {@code listener} after every change of the registry this node makes or adopts (on the thread that made it; keep
+     * it short, hand work to an executor): the SFTP server closes sessions the new registry no longer admits.
+     */
+    public void onChange(Runnable listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private void changed() {
+        for (Runnable r : listeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warn("registry: a change listener failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void existing(String account) {
+        if (current().account(account).isEmpty()) {
+            throw new IllegalArgumentException("no account '" + account + "' in the registry");
+        }
+    }
+
+    private static void oneLine(String note) {
+        if (note.contains("\n") || note.contains("\r")) {
+            throw new IllegalArgumentException("a note is one line");
+        }
+    }
+
+    private String read() throws java.io.IOException {
+        return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks, without changing anything, that registering these keys for {@code account} would be accepted now (the
+     * whole registry validated as {@link #registerKeys} does): for a change that waits for the secretariat's approval.
+     */
+    public synchronized void checkRegisterKeys(String account, String sshKeyLine, String certificatePem) throws ConfigException,
+            java.io.IOException {
+        existing(account);
+        String edited = RegistryEdit.addKeys(read(), account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
+                certificatePem == null ? java.util.List.of() : java.util.List.of(certificatePem), "check");
+        writeCandidate(edited, false);
+    }
+
+    /** Checks, without changing anything, that {@link #addStateAccount} would be accepted now. */
+    public synchronized void checkAddStateAccount(String account, String stateCode, String role) throws ConfigException,
+            java.io.IOException {
+        if (current().account(account).isPresent()) {
+            throw new IllegalArgumentException("the account name '" + account + "' is taken");
+        }
+        writeCandidate(RegistryEdit.addAccount(read(), account, stateCode, role, java.util.List.<String[]>of(new String[] {"disabled",
+            "true"}), "check"), false);
+    }
+
     /** Validates {@code edited} in full as a registry, then makes it the file and reloads; nothing changes when it is invalid. */
     private RegistryChange replaceFile(String edited) throws ConfigException, java.io.IOException {
+        writeCandidate(edited, true);
+        return reload();
+    }
+
+    /** Validates {@code edited} in full as a registry in a candidate file, which replaces the file when {@code replace}. */
+    private void writeCandidate(String edited, boolean replace) throws ConfigException, java.io.IOException {
         java.nio.file.Path candidate = file.resolveSibling("." + file.getFileName() + ".candidate");
         try {
             java.nio.file.Files.writeString(candidate, edited, java.nio.charset.StandardCharsets.UTF_8);
             RegistryLoader.load(candidate, reportTypeIds, demoKeyDirectory); // all or nothing
-            java.nio.file.Files.move(candidate, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            if (replace) {
+                java.nio.file.Files.move(candidate, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
         } catch (ConfigException e) {
             // the loader names the candidate file; the operator knows it as the registry file
             String prefix = e.file() + ": " + e.key() + ": ";
@@ -245,6 +376,5 @@ public final class RegistryService {
         } finally {
             java.nio.file.Files.deleteIfExists(candidate);
         }
-        return reload();
     }
 }

@@ -80,6 +80,7 @@ public final class SftpService implements AutoCloseable {
     private final List<String> hostKeyFingerprints;
     private final SessionAudit sessionAudit;
     private volatile boolean stopping;
+    private java.util.concurrent.ScheduledExecutorService sweeper;
 
     private SftpService(SshServer sshd, List<String> hostKeyFingerprints, SessionAudit sessionAudit) {
         this.sshd = sshd;
@@ -157,8 +158,10 @@ public final class SftpService implements AutoCloseable {
 
         sshd.addSessionListener(guard);
         sshd.addSessionListener(new PreAuthLimiter(settings));
-        sshd.addSessionListener(new IdentityBinder(registry, sessionAudit));
+        IdentityBinder binder = new IdentityBinder(registry, sessionAudit);
+        sshd.addSessionListener(binder);
         SftpService service = new SftpService(sshd, List.copyOf(fingerprints), sessionAudit);
+        service.startWithdrawalSweeps(registry, binder);
         sshd.addSessionListener(new SessionListener() {
             @Override
             public void sessionCreated(Session session) {
@@ -195,6 +198,39 @@ public final class SftpService implements AutoCloseable {
         return hostKeyFingerprints;
     }
 
+    /**
+     * Closes the open sessions whose account, key or password the registry no longer admits: at once when this node
+     * changes or adopts the registry (a State administrator revoked a key), and every {@link #SWEEP_EVERY} for changes
+     * published through another node (a cluster). Runs on its own thread, never on MINA's I/O threads.
+     */
+    private void startWithdrawalSweeps(RegistryService registry, IdentityBinder binder) {
+        sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sftp-withdrawal-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable sweep = () -> {
+            try {
+                for (org.apache.sshd.common.session.helpers.AbstractSession s : sshd.getActiveSessions()) {
+                    if (s instanceof ServerSession server && server.isAuthenticated()) {
+                        binder.closeIfWithdrawn(server);
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("sftp: the sweep for withdrawn credentials failed: {}", e.toString());
+            }
+        };
+        registry.onChange(() -> {
+            if (!sweeper.isShutdown()) {
+                sweeper.execute(sweep);
+            }
+        });
+        sweeper.scheduleWithFixedDelay(sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** How often open sessions are checked against a registry changed through another node. */
+    static final java.time.Duration SWEEP_EVERY = java.time.Duration.ofSeconds(5);
+
     /** First step of a graceful stop: new connections are closed at once; open sessions go on. */
     public void stopAccepting() {
         stopping = true;
@@ -202,6 +238,9 @@ public final class SftpService implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
         try {
             sshd.stop(false);
         } finally {
@@ -305,6 +344,21 @@ public final class SftpService implements AutoCloseable {
             boolean keyStillRegistered = now.get().sshKeys().stream()
                     .anyMatch(k -> org.apache.sshd.common.config.keys.KeyUtils.getFingerPrint(k.key()).equals(fingerprint));
             return keyStillRegistered ? null : "key-not-registered";
+        }
+
+        /** Closes an authenticated session whose credential the newest registry no longer admits; audited. */
+        void closeIfWithdrawn(ServerSession session) {
+            Caller id = session.getAttribute(IDENTITY);
+            if (id == null) {
+                return;
+            }
+            String why = withdrawnSince(id.account(), id.credential(), session.getAttribute(AccountPasswordAuthenticator.PASSWORD_HASH));
+            if (why != null) {
+                LOG.info("closing the SFTP session of {}: {} (the registry withdrew its credential)", id.account(), why);
+                audit.recordOrLog(audit.record(AuditEvent.ok("session.withdrawn", id.account(), id.source(), "-").withDetail("channel", "sftp")
+                        .withDetail("reason", why)), "the closing of a withdrawn session of " + id.account());
+                session.close(true);
+            }
         }
 
         @Override

@@ -24,6 +24,8 @@ public interface Tx {
 
     PortalRecords portal();
 
+    DelegationRecords delegation();
+
     RefusalNoticeRecords refusalNotices();
 
     ReceiptTimestampRecords receiptTimestamps();

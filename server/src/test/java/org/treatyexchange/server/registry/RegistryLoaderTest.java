@@ -297,7 +297,7 @@ class RegistryLoaderTest {
     @Test
     void roleIsChecked() throws Exception {
         fails(base("", "- name: x\n  state: ARC\n  role: admin\n"), "accounts[x].role",
-                "'admin' must be state-officer, state-system, secretariat or secretariat-admin");
+                "'admin' must be state-officer, state-system, state-admin, secretariat or secretariat-admin");
     }
 
     @Test

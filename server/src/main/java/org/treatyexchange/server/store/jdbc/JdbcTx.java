@@ -43,6 +43,7 @@ final class JdbcTx implements Tx {
     private JdbcRegistryRecords registry;
     private JdbcSubmissionRecords submissions;
     private JdbcPortalRecords portal;
+    private JdbcDelegationRecords delegation;
     private JdbcRefusalNoticeRecords refusalNotices;
     private JdbcReceiptTimestampRecords receiptTimestamps;
     private JdbcAttachmentRecords attachments;
@@ -156,6 +157,15 @@ final class JdbcTx implements Tx {
             portal = new JdbcPortalRecords(this);
         }
         return portal;
+    }
+
+    @Override
+    public org.treatyexchange.server.store.DelegationRecords delegation() {
+        connection();
+        if (delegation == null) {
+            delegation = new JdbcDelegationRecords(this);
+        }
+        return delegation;
     }
 
     @Override
