@@ -487,6 +487,7 @@ public final class AdminCli {
                         f.path("reportType").asText(), plan.path("level").asText(), recipients.isEmpty() ? "secretariat only" : String.join(",", recipients),
                         plan.path("publicArea").asBoolean() ? " + public" : "", plan.path("needsReview").asBoolean() ? "  REVIEW: "
                         + plan.path("reviewReasons").toString() : "", f.path("fileName").asText()
+                        + (f.path("title").asText().equals(f.path("fileName").asText()) ? "" : "  \"" + f.path("title").asText() + "\"")
                         + (f.hasNonNull("holdReason") ? "  (held: " + f.path("holdReason").asText() + ")" : "")
                         + (f.hasNonNull("firstApprover") ? "  (release approved by " + f.path("firstApprover").asText()
                                 + "; a second person must release it)" : "")

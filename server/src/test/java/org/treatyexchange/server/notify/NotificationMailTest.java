@@ -176,6 +176,9 @@ class NotificationMailTest {
             assertThat(new String(everything(m), StandardCharsets.UTF_8)).as(address).contains("Title:          " + title).contains(name);
         }
         assertThat(mails(SmtpTestServer.BOR, id, "")).isEmpty();
+        // the admin CLI's queue names it too
+        assertThat(exchange.admin("pending").lines().filter(l -> l.startsWith(id))).singleElement().asString()
+                .endsWith(name + "  \"" + title + "\"");
     }
 
     @Test
