@@ -226,11 +226,17 @@ public final class PortalLogin {
         browser.driver.findElement(By.id("account")).sendKeys(p.account());
         browser.driver.findElement(By.id("password")).sendKeys(p.password());
         browser.driver.findElement(By.id("login-submit")).click();
+        // a click returns when the browser has sent the form, not always after the next page has loaded
+        awaitElement(browser, "code", "the second-factor page after " + account + "'s password");
         browser.driver.findElement(By.id("code")).sendKeys(freshCode(p));
         browser.driver.findElement(By.id("code-submit")).click();
-        // the click returns when the browser has sent the form, not always after the redirect's page has loaded
+        awaitElement(browser, "logout", "signed in as " + account);
+    }
+
+    /** Waits (15 s at most) for the element {@code id} on the browser's page; fails naming {@code what} and the page's text. */
+    static void awaitElement(Browser browser, String id, String what) throws IOException {
         Instant giveUp = Instant.now().plusSeconds(15);
-        while (browser.driver.findElements(By.id("logout")).isEmpty() && Instant.now().isBefore(giveUp)) {
+        while (browser.driver.findElements(By.id(id)).isEmpty() && Instant.now().isBefore(giveUp)) {
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
@@ -238,7 +244,7 @@ public final class PortalLogin {
                 throw new IOException(e);
             }
         }
-        assertThat(browser.driver.findElements(By.id("logout"))).as("signed in as " + account + "; the page: "
+        assertThat(browser.driver.findElements(By.id(id))).as(what + "; the page: "
                 + browser.driver.findElement(By.tagName("main")).getText()).isNotEmpty();
     }
 
