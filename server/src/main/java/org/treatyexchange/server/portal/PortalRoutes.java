@@ -32,6 +32,8 @@ final class PortalRoutes {
     private final LoginPages loginPages;
     private final StatePages statePages;
     private final SecretariatPages secretariatPages;
+    private final StateAccountsPages stateAccountsPages;
+    private final EnrolmentPages enrolmentPages;
 
     PortalRoutes(PortalDesks desks, byte[] receiptCertificatePem, int maxDocuments) {
         this.pages = new Pages(new Templates());
@@ -40,6 +42,8 @@ final class PortalRoutes {
         this.loginPages = new LoginPages(desks.logins(), guard, pages);
         this.statePages = new StatePages(desks.states(), pages, receiptCertificatePem, maxDocuments);
         this.secretariatPages = new SecretariatPages(desks, pages);
+        this.stateAccountsPages = new StateAccountsPages(desks.delegation(), pages);
+        this.enrolmentPages = new EnrolmentPages(desks.delegation(), pages);
     }
 
     private static View view(PageRequest r) {
@@ -71,6 +75,10 @@ final class PortalRoutes {
             Optional<PageResponse> login = loginPages.handle(r, v);
             if (login.isPresent()) {
                 return login.get();
+            }
+            Optional<PageResponse> enrolment = enrolmentPages.handle(r, v);
+            if (enrolment.isPresent()) {
+                return enrolment.get();
             }
             if (isSignedInArea(r.path())) {
                 return signedInArea(r, v);
@@ -118,6 +126,10 @@ final class PortalRoutes {
         Matcher m = STATE_SEGMENT.matcher(r.path());
         if (m.matches() && !m.group(1).equals(who.caller().state())) {
             return notFound(v); // another State's pages: never opened, never confirmed to exist
+        }
+        Optional<PageResponse> accounts = stateAccountsPages.handle(r, v, who);
+        if (accounts.isPresent()) {
+            return accounts.get();
         }
         return statePages.handle(r, v, who).orElseGet(() -> notFound(v));
     }

@@ -25,7 +25,8 @@ final class SecretariatPages {
                 new RegistryPages(desks.registry(), desks.secretariat(), pages),
                 new AuditPages(desks.audit(), pages),
                 messages,
-                new NotificationsPage(desks.secretariat(), pages));
+                new NotificationsPage(desks.secretariat(), pages),
+                new DelegationPages(desks.delegation(), pages));
     }
 
     /** The messages part, whose form streams in ({@link MessageUpload}). */

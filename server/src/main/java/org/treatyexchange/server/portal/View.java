@@ -20,21 +20,28 @@ public final class View {
     private final String path;
     private final String person;
     private final String csrf;
+    private final boolean stateAdministrator;
 
     View(Texts texts, String path) {
-        this(texts, path, null, null);
+        this(texts, path, null, null, false);
     }
 
-    private View(Texts texts, String path, String person, String csrf) {
+    private View(Texts texts, String path, String person, String csrf, boolean stateAdministrator) {
         this.texts = texts;
         this.path = path;
         this.person = person;
         this.csrf = csrf;
+        this.stateAdministrator = stateAdministrator;
+    }
+
+    /** Whether the signed-in person is a State administrator (the State's navigation then offers its accounts page). */
+    public boolean stateAdministrator() {
+        return stateAdministrator;
     }
 
     /** This view for a signed-in person: the header names them and offers the logout form. */
     View signedIn(SignedIn who) {
-        return new View(texts, path, who.caller().account(), who.csrfToken());
+        return new View(texts, path, who.caller().account(), who.csrfToken(), who.caller().administersState());
     }
 
     /** The signed-in person's account name, or null on a page seen without login. */
