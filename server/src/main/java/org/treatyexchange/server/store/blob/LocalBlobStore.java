@@ -58,7 +58,17 @@ final class LocalBlobStore implements BlobStore {
         return t;
     });
 
+    /**
+     * Blobs written one after the other share a fan-out directory ({@code ab/cd/}) for this many blobs before
+     * a new one is drawn. With a random directory for every blob, nearly every small document created a new
+     * {@code ab/cd/} and had to sync it into its parent: one mkdir and one fsync more per filing (bench part b).
+     */
+    static final int BLOBS_PER_DIRECTORY = 256;
+
     private final BlobIds ids = new BlobIds();
+    /** The fan-out prefix ({@code abcd}) new blobs get, and how many more may get it; guarded by {@code this}. */
+    private String sharedPrefix;
+    private int prefixUsesLeft;
     private final Path root;
     private final Path tmp;
     private final boolean fsync;
@@ -92,13 +102,24 @@ final class LocalBlobStore implements BlobStore {
 
     @Override
     public Writer create() throws IOException {
-        String id = ids.next();
+        String id = nextId();
         Path temp = tmp.resolve(id + TMP_SUFFIX);
         FileChannel channel = posix
                 ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                 : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return new LocalWriter(id, temp, channel);
+    }
+
+    /** A new random id whose fan-out directory is, most of the time, the previous blob's (which then exists already). */
+    private synchronized String nextId() {
+        String id = ids.next();
+        if (prefixUsesLeft == 0) {
+            sharedPrefix = id.substring(0, 4);
+            prefixUsesLeft = BLOBS_PER_DIRECTORY;
+        }
+        prefixUsesLeft--;
+        return sharedPrefix + id.substring(4); // still 108 random bits after the prefix
     }
 
     @Override

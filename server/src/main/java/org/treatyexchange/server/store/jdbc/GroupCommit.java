@@ -178,11 +178,12 @@ final class GroupCommit {
             if (c.isReadOnly()) {
                 c.setReadOnly(false);
             }
-            JdbcTx head = new JdbcTx(c);
+            HeldHead held = new HeldHead();
+            JdbcTx head = new JdbcTx(c, held);
             head.audit().lockHead(); // first, as every writer: see JdbcStore
             head.end();
             for (Pending<?> p : batch) {
-                if (runOne(c, p, again)) {
+                if (runOne(c, held, p, again)) {
                     ran.add(p);
                 }
             }
@@ -230,14 +231,14 @@ final class GroupCommit {
      * (failed, or queued to run again); throws {@link BatchLost} when the database abandoned the
      * whole transaction.
      */
-    private boolean runOne(Connection c, Pending<?> p, List<Pending<?>> again) throws BatchLost {
+    private boolean runOne(Connection c, HeldHead held, Pending<?> p, List<Pending<?>> again) throws BatchLost {
         Savepoint sp;
         try {
             sp = c.setSavepoint();
         } catch (SQLException e) {
             throw new BatchLost(p, e);
         }
-        JdbcTx tx = new JdbcTx(c);
+        JdbcTx tx = new JdbcTx(c, held);
         try {
             p.attempt();
             p.complete(tx);
@@ -245,6 +246,7 @@ final class GroupCommit {
             return true;
         } catch (Exception e) {
             tx.end();
+            held.forget(); // its events are rolled back with it
             try {
                 c.rollback(sp);
             } catch (SQLException lost) {

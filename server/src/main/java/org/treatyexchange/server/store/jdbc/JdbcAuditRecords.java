@@ -41,7 +41,6 @@ final class JdbcAuditRecords implements AuditRecords {
             + " ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY";
 
     private final JdbcTx tx;
-    private boolean locked;
 
     JdbcAuditRecords(JdbcTx tx) {
         this.tx = tx;
@@ -49,21 +48,30 @@ final class JdbcAuditRecords implements AuditRecords {
 
     @Override
     public Head lockHead() throws StoreException {
-        try (PreparedStatement ps = tx.connection().prepareStatement(LOCK_HEAD)) {
-            if (ps.executeUpdate() != 1) {
-                throw new StoreException(Reason.UNAVAILABLE, "the audit head row is missing", null);
+        HeldHead held = tx.heldHead();
+        if (!held.locked()) {
+            try (PreparedStatement ps = tx.connection().prepareStatement(LOCK_HEAD)) {
+                if (ps.executeUpdate() != 1) {
+                    throw new StoreException(Reason.UNAVAILABLE, "the audit head row is missing", null);
+                }
+            } catch (SQLException e) {
+                throw SqlErrors.map(e, "lock audit head");
             }
-        } catch (SQLException e) {
-            throw SqlErrors.map(e, "lock audit head");
+            held.lockedNow();
         }
-        locked = true;
-        return head();
+        Head known = held.known();
+        if (known != null) {
+            return known;
+        }
+        Head read = head();
+        held.is(read);
+        return read;
     }
 
     @Override
     public void append(AuditRow row) throws StoreException {
         Objects.requireNonNull(row, "row");
-        if (!locked) {
+        if (!tx.heldHead().locked()) {
             throw new IllegalStateException("lockHead() must come before append()");
         }
         try (PreparedStatement insert = tx.connection().prepareStatement(INSERT);
@@ -86,9 +94,11 @@ final class JdbcAuditRecords implements AuditRecords {
             move.setLong(3, row.seq() - 1);
             move.setString(4, row.prevHash());
             if (move.executeUpdate() != 1) {
+                tx.heldHead().forget();
                 throw new StoreException(Reason.UNAVAILABLE,
                         "audit event " + row.seq() + " does not follow the chain head", null);
             }
+            tx.heldHead().is(new Head(row.seq(), row.hash()));
         } catch (SQLException e) {
             throw SqlErrors.map(e, "append audit event");
         }

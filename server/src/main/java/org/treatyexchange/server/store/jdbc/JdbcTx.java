@@ -49,8 +49,20 @@ final class JdbcTx implements Tx {
     private JdbcAttachmentRecords attachments;
     private JdbcNotificationRecords notifications;
 
+    private final HeldHead heldHead;
+
     JdbcTx(Connection connection) {
+        this(connection, new HeldHead());
+    }
+
+    /** A view in a database transaction shared with others (a group-commit batch): they share its audit head. */
+    JdbcTx(Connection connection, HeldHead heldHead) {
         this.connection = connection;
+        this.heldHead = heldHead;
+    }
+
+    HeldHead heldHead() {
+        return heldHead;
     }
 
     Connection connection() {

@@ -64,6 +64,23 @@ class LocalBlobStoreTest {
     }
 
     @Test
+    void blobsWrittenOneAfterTheOtherShareAFanOutDirectoryUntilItHoldsItsShareThenMoveOn() throws Exception {
+        int n = LocalBlobStore.BLOBS_PER_DIRECTORY;
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n + 1; i++) {
+            ids.add(write(new byte[] {(byte) i}));
+        }
+        assertThat(ids).hasSize(n + 1).allMatch(id -> id.matches("[a-z2-7]{26}"));
+        Set<String> prefixes = new HashSet<>();
+        ids.forEach(id -> prefixes.add(id.substring(0, 4)));
+        // one directory for the first n (a new one per document cost a mkdir and an fsync each), another for the next
+        assertThat(prefixes).hasSize(2);
+        // the rest of each id is still random
+        assertThat(ids.stream().map(id -> id.substring(4, 12)).distinct().count()).isEqualTo(n + 1);
+        assertThat(blobs.list()).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
     void nothingIsVisibleBeforeCommitAndAbortLeavesNothing() throws Exception {
         BlobStore.Writer w = blobs.create();
         w.stream().write(new byte[1000]);

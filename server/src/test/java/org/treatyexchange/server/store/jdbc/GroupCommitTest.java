@@ -19,6 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.treatyexchange.server.audit.AuditEvent;
+import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.audit.AuditVerification;
+import org.treatyexchange.server.audit.AuditVerifier;
+import org.treatyexchange.server.store.AuditRow;
 import org.treatyexchange.server.store.FilingQuery;
 import org.treatyexchange.server.store.FilingRecord;
 import org.treatyexchange.server.store.Store;
@@ -158,6 +163,43 @@ class GroupCommitTest {
         assertThat(filings()).hasSize(QUEUED);
         assertThat(usage()).isEqualTo((QUEUED - 1) * 10 + 1);
         assertThat(afterCommit).hasSize(QUEUED - 1).doesNotContain("q" + failing);
+    }
+
+    @Test
+    void worksOfOneBatchChainTheirAuditEventsOnTheHeadItLockedOnceAndAWorkRolledBackAfterChainingLeavesNoGap() throws Exception {
+        AuditLog audit = new AuditLog(java.time.Clock.systemUTC());
+        long before = store.writes().commits();
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Object> first = holdTheCommitter(release);
+        int failing = 4;
+        List<CompletableFuture<Object>> queued = queue(QUEUED, i -> tx -> {
+            audit.appendNow(tx, AuditEvent.ok("test.first", "actor", "-", "q" + i)); // chained now
+            audit.append(tx, AuditEvent.ok("test.second", "actor", "-", "q" + i)); // chained just before the work ends
+            tx.beforeCommit(() -> {
+                if (i == failing) { // after both of its events moved the head
+                    throw new StoreException(StoreException.Reason.ABORTED, "refused after chaining", null);
+                }
+            });
+            return i;
+        });
+        release.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < QUEUED; i++) {
+            CompletableFuture<Object> f = queued.get(i);
+            if (i == failing) {
+                assertThat(f).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                        .havingCause().isInstanceOf(StoreException.class);
+            } else {
+                assertThat(f.get(30, TimeUnit.SECONDS)).as("work " + i).isEqualTo(i);
+            }
+        }
+        assertThat(store.writes().commits() - before).as("database commits for 11 works").isEqualTo(2);
+        // The works after the failed one chained onto the head as it was before it, not onto its rolled-back events.
+        List<AuditRow> rows = store.read(tx -> tx.audit().after(0, 1000));
+        assertThat(rows).hasSize(2 * (QUEUED - 1)).noneMatch(r -> r.subject().equals("q" + failing));
+        AuditVerification verified = AuditVerifier.verify(store);
+        assertThat(verified.intact()).as(String.valueOf(verified.problem())).isTrue();
+        assertThat(verified.eventsChecked()).isEqualTo(2L * (QUEUED - 1));
     }
 
     @Test
