@@ -2,6 +2,9 @@ package org.treatyexchange.server.api;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -16,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  * turned away when its head arrives, before a byte of its body is read and before any signature or
  * database work: 503 {@code unavailable} with {@code Retry-After} ({@link #retryAfterSeconds}).
  *
+ * <p>One client certificate holds at most a quarter of the permits (at least one): a registered client
+ * trickling request bodies at the minimum data rate on all its connections cannot keep every other
+ * State waiting. Its requests beyond that wait (or are turned away) like anyone's, and are admitted as
+ * its own permits come back.
+ *
  * <p>Thread-safe and never blocks: a waiter is told it is admitted by a call to
  * {@link Waiter#admitted()} from whichever thread released the permit, which must only hand over
  * to the waiter's own event loop.
@@ -26,6 +34,10 @@ final class Admission {
 
     /** A request waiting for a permit. */
     interface Waiter {
+        /** The client it is for (its certificate's fingerprint): one client holds at most a quarter of the permits. */
+        String client();
+
+
         /** Called once, on any thread, when the waiter now holds a permit; must not block. */
         void admitted();
     }
@@ -43,7 +55,9 @@ final class Admission {
     private final int maxActive;
     private final int maxWaiting;
     private final Duration maxWait;
+    private final int maxPerClient;
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    private final Map<String, Integer> heldBy = new HashMap<>();
     private int active;
     /** Exponentially weighted mean time a permit is held, for the Retry-After estimate. */
     private double meanHoldNanos = TimeUnit.MILLISECONDS.toNanos(100);
@@ -54,6 +68,7 @@ final class Admission {
         }
         this.maxActive = maxActive;
         this.maxWaiting = maxWaiting;
+        this.maxPerClient = Math.max(1, maxActive / 4);
         this.maxWait = Objects.requireNonNull(maxWait, "maxWait");
     }
 
@@ -66,8 +81,10 @@ final class Admission {
     }
 
     synchronized Entry enter(Waiter waiter) {
-        if (active < maxActive && waiting.isEmpty()) {
+        // While a permit is free, every waiter is one held back by its client's share: none is passed over.
+        if (active < maxActive && mayHoldMore(waiter.client())) {
             active++;
+            heldBy.merge(waiter.client(), 1, Integer::sum);
             return Entry.ADMITTED;
         }
         if (waiting.size() < maxWaiting) {
@@ -88,15 +105,25 @@ final class Admission {
     }
 
     /**
-     * Gives a permit back; the longest waiter, if any, gets it.
+     * Gives a permit back; the longest waiter whose client may hold one more, if any, gets it.
      *
+     * @param client the client that held it
      * @param heldNanos how long the permit was held (feeds the Retry-After estimate)
      */
-    void leave(long heldNanos) {
-        Waiter next;
+    void leave(String client, long heldNanos) {
+        Waiter next = null;
         synchronized (this) {
             meanHoldNanos += (Math.max(0, heldNanos) - meanHoldNanos) / 16;
-            next = waiting.poll();
+            heldBy.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+            for (Iterator<Waiter> it = waiting.iterator(); it.hasNext();) {
+                Waiter w = it.next();
+                if (mayHoldMore(w.client())) {
+                    it.remove();
+                    heldBy.merge(w.client(), 1, Integer::sum);
+                    next = w;
+                    break;
+                }
+            }
             if (next == null) {
                 active--;
             }
@@ -104,6 +131,10 @@ final class Admission {
         if (next != null) {
             next.admitted();
         }
+    }
+
+    private boolean mayHoldMore(String client) {
+        return heldBy.getOrDefault(client, 0) < maxPerClient;
     }
 
     /**

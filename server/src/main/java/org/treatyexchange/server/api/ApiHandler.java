@@ -117,6 +117,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         ScheduledFuture<?> waitDeadline;
         boolean holdsPermit;
         long admittedAt;
+        /** Whose share of the permits it counts against: the client certificate's fingerprint. */
+        String permitClient = "";
         /** Turned away at its head: its (small, declared) body is read and dropped, and the connection kept. */
         boolean dropBody;
 
@@ -277,6 +279,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             respond(ctx, ex, Reply.problem(Problem.EXPECTATION_FAILED, "only Expect: 100-continue is supported", ex.id), true);
             return false;
         }
+        PeerCertificate peerForShare = PeerCertificate.get(ctx.channel());
+        ex.permitClient = peerForShare == null ? "" : peerForShare.fingerprint();
         switch (admission.enter(ex.waiter = new Ticket(ctx, ex))) {
             case ADMITTED -> {
                 ex.waiter = null;
@@ -311,11 +315,16 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
+        public String client() {
+            return ex.permitClient;
+        }
+
+        @Override
         public void admitted() {
             try {
                 ctx.executor().execute(() -> admittedAfterWaiting(ctx, ex));
             } catch (RejectedExecutionException e) {
-                admission.leave(0); // the event loop is shutting down: nothing will use the permit
+                admission.leave(ex.permitClient, 0); // the event loop is shutting down: nothing will use the permit
             }
         }
     }
@@ -363,7 +372,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private void releasePermit(Exchange ex) {
         if (ex.holdsPermit) {
             ex.holdsPermit = false;
-            admission.leave(System.nanoTime() - ex.admittedAt);
+            admission.leave(ex.permitClient, System.nanoTime() - ex.admittedAt);
         }
     }
 

@@ -113,6 +113,44 @@ class AdmissionTest {
         assertThat(admission.active()).isZero(); // no permit handed to the closed waiter, none lost
     }
 
+    /** A waiter of one client that records when it is admitted. */
+    static final class Waiting implements Admission.Waiter {
+        final String client;
+        boolean admitted;
+
+        Waiting(String client) {
+            this.client = client;
+        }
+
+        @Override
+        public String client() {
+            return client;
+        }
+
+        @Override
+        public void admitted() {
+            admitted = true;
+        }
+    }
+
+    @Test
+    void oneClientHoldsAtMostAQuarterOfThePermitsAndItsOtherRequestsDoNotHoldUpOtherClients() {
+        Admission shared = new Admission(8, 8, java.time.Duration.ofSeconds(30)); // 2 permits per client
+        assertThat(shared.enter(new Waiting("slow"))).isEqualTo(Admission.Entry.ADMITTED);
+        assertThat(shared.enter(new Waiting("slow"))).isEqualTo(Admission.Entry.ADMITTED);
+        Waiting third = new Waiting("slow");
+        assertThat(shared.enter(third)).isEqualTo(Admission.Entry.WAITING); // its share is taken, permits are not
+        assertThat(shared.enter(new Waiting("other"))).isEqualTo(Admission.Entry.ADMITTED); // not queued behind it
+        assertThat(shared.active()).isEqualTo(3);
+
+        shared.leave("other", 0);
+        assertThat(third.admitted).isFalse(); // another client's permit does not raise its share
+        shared.leave("slow", 0);
+        assertThat(third.admitted).isTrue(); // its own does
+        assertThat(shared.active()).isEqualTo(2);
+        assertThat(shared.waiting()).isZero();
+    }
+
     @Test
     void aConnectionClosedWhileItsRequestRunsGivesItsPermitBack() {
         EmbeddedChannel first = channel();

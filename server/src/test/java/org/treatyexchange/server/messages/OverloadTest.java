@@ -74,6 +74,8 @@ import org.treatyexchange.server.demo.DemoAccounts;
 class OverloadTest {
 
     static final String CLIENT = "arcadia-system";
+    /** One client holds at most a quarter of the permits (at least one): the second of two is another State's. */
+    static final String OTHER_CLIENT = "borealia-system";
     static final int IN_FLIGHT = 2;
     static final int WAITING = 32;
     static final Pattern RESPONSES_503 = Pattern.compile("(?m)^exchange_api_responses_total\\{status=\"503\",?\\} ([0-9.E]+)$");
@@ -84,6 +86,7 @@ class OverloadTest {
     static TestDatabase database;
     static TestExchange exchange;
     static SSLContext tls;
+    static SSLContext otherTls;
 
     @TempDir
     static Path root;
@@ -98,8 +101,13 @@ class OverloadTest {
             org.treatyexchange.server.config.ServerConfig d = c.withApiPort(0).withPortalPort(0);
             return d.withApi(d.api().withExecutorThreads(1).withSlowClientLimits(Duration.ofMinutes(10), d.api().minDataRate(), 100));
         });
+        tls = tls(CLIENT);
+        otherTls = tls(OTHER_CLIENT);
+    }
+
+    static SSLContext tls(String account) throws Exception {
         KeyStore client = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(demo(CLIENT + "-api.p12"))) {
+        try (InputStream in = Files.newInputStream(demo(account + "-api.p12"))) {
             client.load(in, DemoAccounts.DEMO_PKCS12_PASSWORD.toCharArray());
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -109,8 +117,9 @@ class OverloadTest {
         trust.setCertificateEntry("ca", certificate(exchange.server().caCertificate()));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        tls = SSLContext.getInstance("TLSv1.3");
-        tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        SSLContext context = SSLContext.getInstance("TLSv1.3");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context;
     }
 
     @AfterParameterizedClassInvocation
@@ -130,7 +139,7 @@ class OverloadTest {
         try {
             // every permit and waiting place taken by a request whose body never comes
             for (int i = 0; i < IN_FLIGHT + WAITING; i++) {
-                SSLSocket s = connect();
+                SSLSocket s = connect(i == 0 ? otherTls : tls);
                 s.getOutputStream().write(head("/api/v1/messages", "multipart/form-data; boundary=b", 100_000));
                 s.getOutputStream().flush();
                 held.add(s);
@@ -141,7 +150,7 @@ class OverloadTest {
             double busyBefore = responses503();
 
             byte[] body = multipart(signedEnvelope("overload-turned-away", document), document);
-            try (SSLSocket s = connect()) {
+            try (SSLSocket s = connect(tls)) {
                 OutputStream out = s.getOutputStream();
                 out.write(head("/api/v1/messages", "multipart/form-data; boundary=b", body.length));
                 out.flush();
@@ -200,8 +209,8 @@ class OverloadTest {
     record Response(int status, Map<String, String> headers, String body) {
     }
 
-    static SSLSocket connect() throws IOException {
-        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", exchange.server().apiPort());
+    static SSLSocket connect(SSLContext context) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", exchange.server().apiPort());
         s.setSoTimeout(60_000);
         s.startHandshake();
         return s;
