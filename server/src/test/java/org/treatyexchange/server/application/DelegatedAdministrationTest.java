@@ -333,4 +333,16 @@ class DelegatedAdministrationTest {
         assertThat(lines.get()).anySatisfy(l -> assertThat(l).contains("\"type\":\"delegation.approve\"").contains("\"actor\":\"secretariat-admin\"")
                 .contains("borealia-officer"));
     }
+
+    @Test
+    void theSecretariatSuspendsAStateAdministratorWhoThenActsNoMore() throws Exception {
+        desk.grantStateAdministrator(secretariatAdmin(), "calvera-officer");
+        Caller calvera = as("calvera-officer");
+        assertThat(desk.accounts(calvera)).isNotEmpty();
+        assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.suspendStateAdministrator(secretariatAdmin(), "calvera-system")); // not an administrator
+        desk.suspendStateAdministrator(secretariatAdmin(), "calvera-officer");
+        assertThat(account("calvera-officer").disabled()).isTrue();
+        assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.suspend(calvera, "calvera-system"));
+        assertThat(account("calvera-system").disabled()).isFalse();
+    }
 }

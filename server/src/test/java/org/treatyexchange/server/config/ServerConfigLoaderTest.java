@@ -757,4 +757,22 @@ class ServerConfigLoaderTest {
         fails("reportTypes:\n  - { id: a, name: A, fulfils: b }\n", "reportTypes[0].fulfils");
         fails("reportTypes:\n  - { id: a, name: A, cycleYears: 2 }\n", "reportTypes[0].cycleYears");
     }
+
+    @Test
+    void theDelegationPolicyIsReadPerActionAndWithdrawalsCannotBeMadeToWait() throws Exception {
+        assertThat(ServerConfigLoader.load(SHIPPED).delegation()).isEqualTo(ServerConfig.Delegation.DEFAULTS);
+        assertThat(ServerConfig.Delegation.DEFAULTS.inviteNeedsApproval()).isTrue();
+        assertThat(ServerConfig.Delegation.DEFAULTS.certificateNeedsApproval()).isTrue();
+        ServerConfig c = load("delegation:\n  approval:\n    invite: immediate\n    registerSshKey: secretariat\n  invitationLifetime: 24h\n");
+        assertThat(c.delegation().inviteNeedsApproval()).isFalse();
+        assertThat(c.delegation().sshKeyNeedsApproval()).isTrue();
+        assertThat(c.delegation().certificateNeedsApproval()).isTrue();
+        assertThat(c.delegation().invitationLifetime()).isEqualTo(java.time.Duration.ofHours(24));
+        assertThat(fails("delegation:\n  approval:\n    revokeCertificate: secretariat\n", "delegation.approval.revokeCertificate")
+                .getMessage()).contains("unknown key");
+        assertThat(fails("delegation:\n  approval:\n    suspend: secretariat\n", "delegation.approval.suspend").getMessage())
+                .contains("unknown key");
+        assertThat(fails("delegation:\n  approval:\n    invite: later\n", "delegation.approval.invite").getMessage())
+                .contains("secretariat", "immediate");
+    }
 }

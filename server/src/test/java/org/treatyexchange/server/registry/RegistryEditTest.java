@@ -88,4 +88,39 @@ class RegistryEditTest {
         assertThatThrownBy(() -> RegistryEdit.removeSshKey(YAML, "borealia-system", line -> true))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("by hand");
     }
+
+    @Test
+    void aDelegatedAccountIsAppendedAndItsPropertiesSetWithoutTouchingTheOthers() {
+        String added = RegistryEdit.addAccount(YAML, "borealia-clerk", "BOR", "state-officer",
+                List.<String[]>of(new String[] {"disabled", "true"}), "invited by borealia-officer");
+        assertThat(added).isEqualTo(YAML.replace("    certificates: []\n", "    certificates: []\n\n  # invited by borealia-officer\n"
+                + "  - name: \"borealia-clerk\"\n    state: \"BOR\"\n    role: state-officer\n    disabled: true\n"));
+        String enabled = RegistryEdit.setProperty(added, "borealia-clerk", "disabled", "false");
+        assertThat(enabled).isEqualTo(added.replace("    disabled: true\n", "    disabled: false\n"));
+        String suspended = RegistryEdit.setProperty(YAML, "borealia-officer", "disabled", "true");
+        assertThat(suspended).isEqualTo(YAML.replace("      - ssh-ed25519 AAAAold officer\n",
+                "      - ssh-ed25519 AAAAold officer\n    disabled: true\n"));
+    }
+
+    @Test
+    void aRemovedAccountIsPutBackAsItWasWritten() {
+        String block = RegistryEdit.accountBlock(YAML, "borealia-officer");
+        assertThat(block).isEqualTo("  - name: borealia-officer\n    state: BOR\n    role: state-officer\n    sshKeys:\n"
+                + "      - ssh-ed25519 AAAAold officer");
+        String removed = RegistryEdit.removeAccount(YAML, "borealia-officer");
+        assertThat(removed).doesNotContain("borealia-officer").contains("borealia-system", "secretariat");
+        String restored = RegistryEdit.restoreAccount(removed, block, "undone");
+        assertThat(RegistryEdit.accountBlock(restored, "borealia-officer")).isEqualTo(block);
+    }
+
+    @Test
+    void anUndoneRevocationLeavesTheOtherRevocations() {
+        String a = "a".repeat(64);
+        String b = "b".repeat(64);
+        String revoked = RegistryEdit.revokeCertificate(RegistryEdit.revokeCertificate(YAML, "borealia-system", a, "one"), "borealia-system",
+                b, "two");
+        String undone = RegistryEdit.unrevokeCertificate(revoked, "borealia-system", a);
+        assertThat(undone).contains("\"" + b + "\"").doesNotContain(a);
+        assertThatThrownBy(() -> RegistryEdit.unrevokeCertificate(undone, "borealia-system", a)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
