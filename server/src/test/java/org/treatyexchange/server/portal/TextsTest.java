@@ -53,6 +53,47 @@ class TextsTest {
         assertThat(Texts.of("en").get("reporting.intro")).contains("State Party's");
     }
 
+    /**
+     * Words that are the same in English and the other language, by language and key. A new entry here is a decision
+     * (a proper name, a code, a word French or Spanish spells the same), never a way to ship an untranslated text.
+     */
+    private static final java.util.Map<String, java.util.Set<String>> SAME_AS_ENGLISH = java.util.Map.of(
+            "fr", java.util.Set.of("site.name", "receipt.sha256", "notifications.col.id", "reports.col.document",
+                    "receipt.document", "file.documents", "reporting.public", "level.public", "messages.body",
+                    "received.col.title", "accounts.col.actions"),
+            "es", java.util.Set.of("site.name", "receipt.sha256", "notifications.col.id", "no", "console.no"));
+
+    /** A feature that appends its keys to the French and Spanish files in English would pass the key check; this one fails it. */
+    @Test
+    void everyFrenchAndSpanishTextIsTranslated() throws Exception {
+        java.util.Properties english = properties("en");
+        for (String language : SAME_AS_ENGLISH.keySet()) {
+            java.util.Properties translated = properties(language);
+            java.util.List<String> untranslated = new java.util.ArrayList<>();
+            for (String key : english.stringPropertyNames()) {
+                if (english.getProperty(key).equals(translated.getProperty(key)) && !SAME_AS_ENGLISH.get(language).contains(key)) {
+                    untranslated.add(key + "=" + english.getProperty(key));
+                }
+            }
+            assertThat(untranslated).as(language + " texts still in English").isEmpty();
+            // an allowed key that is later translated leaves the list: a stale entry would hide the next regression
+            for (String key : SAME_AS_ENGLISH.get(language)) {
+                assertThat(translated.getProperty(key)).as(language + " " + key + " is in the allow-list").isEqualTo(english.getProperty(key));
+            }
+        }
+        assertThat(Texts.of("fr").get("accounts.title")).isEqualTo("Nos comptes");
+        assertThat(Texts.of("es").get("delegation.title")).isEqualTo("Cambios delegados");
+        assertThat(Texts.of("fr").get("enrol.done.next", "fr-officer")).startsWith("Connectez-vous en tant que fr-officer ;");
+    }
+
+    private static java.util.Properties properties(String language) throws Exception {
+        java.util.Properties texts = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(messages(language), java.nio.charset.StandardCharsets.UTF_8)) {
+            texts.load(reader);
+        }
+        return texts;
+    }
+
     private static Path messages(String language) {
         return Path.of("src/main/resources/org/treatyexchange/server/portal/messages" + (language.equals("en") ? "" : "_" + language)
                 + ".properties");
