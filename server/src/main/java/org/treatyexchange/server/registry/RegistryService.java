@@ -17,7 +17,9 @@ import org.treatyexchange.server.config.ConfigException;
  * to every node, the first node to start on an empty database imports its file, and {@link #fresh()}
  * compares generations so that a change published through one node holds on every node from the next
  * authentication on. A node that cannot read or load the newest generation refuses to authenticate
- * anyone (fail closed) rather than go on with an older registry.
+ * anyone (fail closed) rather than go on with an older registry. A change made here (registerKeys, revokeCertificate,
+ * setDisabled, …) goes through {@link #edit}: it is applied to the newest published generation, not to the node's file,
+ * so a node whose file is behind never undoes another node's change.
  *
  * <p>Threading: {@link #current()} is lock-free and may be called from any thread, including
  * event loops; it returns an immutable snapshot. {@link #reload()} reads the file on the calling
