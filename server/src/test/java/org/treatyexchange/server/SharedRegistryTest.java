@@ -223,4 +223,56 @@ class SharedRegistryTest {
             assertThat(node.fresh().account("secretariat").orElseThrow().sshKeys()).hasSize(2);
         }
     }
+
+    @Test
+    void aStateAdministratorsChangesThroughTwoNodesWithStaleFilesBothSurvive() throws Exception {
+        // the edits DelegatedAdministration makes: an invitation (a new disabled account), then a suspension through the other node
+        Path firstFile = registryFile("first.yaml", false, "v1");
+        Path secondFile = registryFile("second.yaml", false, "v1");
+        RegistryService first = node(firstFile);
+        RegistryService second = node(secondFile);
+
+        first.addStateAccount("arcadia-invited", "ARC", "state-officer", "invited by arcadia-officer");
+        second.setDisabled("arcadia-officer", true);
+        first.setRole("arcadia-invited", "state-admin");
+
+        for (RegistryService node : java.util.List.of(first, second)) {
+            assertThat(node.fresh().account("arcadia-invited")).as("the invitation through node 1").isPresent();
+            assertThat(node.fresh().account("arcadia-invited").orElseThrow().role()).isEqualTo(Account.Role.STATE_ADMIN);
+            assertThat(enabled(node, "arcadia-officer")).as("the suspension through node 2").isFalse();
+        }
+        String newest = new DatabaseRegistry(store, Clock.systemUTC()).newest().orElseThrow().text();
+        assertThat(Files.readString(firstFile)).isEqualTo(newest);
+    }
+
+    @Test
+    void aChangeThatKeepsLosingTheRaceIsRefusedAndChangesNothingOnTheNode() throws Exception {
+        Path file = registryFile("first.yaml", false, "v1");
+        DatabaseRegistry database = new DatabaseRegistry(store, Clock.systemUTC());
+        RegistryService node = node(file);
+        String before = Files.readString(file);
+        RegistryService losing = new RegistryService(file, REPORT_TYPES, null, new org.treatyexchange.server.registry.SharedRegistry() {
+            @Override
+            public long newestGeneration() throws java.io.IOException {
+                return database.newestGeneration();
+            }
+
+            @Override
+            public java.util.Optional<Publication> newest() throws java.io.IOException {
+                return database.newest();
+            }
+
+            @Override
+            public boolean publish(long after, String text, String publishedBy) {
+                return false; // another node is always first
+            }
+        });
+
+        assertThatThrownBy(() -> losing.setDisabled("arcadia-officer", true)).isInstanceOf(
+                org.treatyexchange.server.config.ConfigException.class).hasMessageContaining("nothing was changed, try again");
+        assertThat(Files.readString(file)).isEqualTo(before);
+        assertThat(enabled(losing, "arcadia-officer")).isTrue();
+        assertThat(enabled(node, "arcadia-officer")).isTrue();
+        assertThat(database.newestGeneration()).isEqualTo(1);
+    }
 }
