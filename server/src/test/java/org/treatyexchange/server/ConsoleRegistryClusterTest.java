@@ -132,6 +132,7 @@ class ConsoleRegistryClusterTest {
                     .contains(sshFingerprint);
         }
         assertThat(Files.readString(secondFile)).as("node 2's file is what it published").isEqualTo(newest);
+        assertThat(dir.resolve("second.yaml.before-generation-3")).as("node 2's former file is kept, not lost").hasContent(staleSecondFile);
         assertThat(Files.readString(firstFile)).as("node 1's file still holds its own change")
                 .contains("BEGIN CERTIFICATE").doesNotContain("added on 2");
     }

@@ -401,7 +401,7 @@ public final class RegistryService {
                 current.set(next);
                 generation = base.generation() + 1;
                 changed();
-                keepFile(edited);
+                keepFile(base.text(), edited);
                 RegistryChange change = RegistryChange.between(before, next);
                 LOG.info("registry: change published as generation {} for every node: {} added, {} removed, {} changed", generation,
                         change.added().size(), change.removed().size(), change.changed().size());
@@ -441,9 +441,16 @@ public final class RegistryService {
      * Makes this node's file the text just published. It has been published (every node uses it): a file that cannot be
      * written is logged, not reported as a failed change.
      */
-    private void keepFile(String published) {
+    private void keepFile(String base, String published) {
         java.nio.file.Path candidate = file.resolveSibling("." + file.getFileName() + ".published");
         try {
+            if (!read().equals(base)) {
+                // behind, or edited by hand and not published: keep what it held, an operator's edit is not lost silently
+                java.nio.file.Path kept = file.resolveSibling(file.getFileName() + ".before-generation-" + generation);
+                java.nio.file.Files.copy(file, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                LOG.warn("registry: {} differed from the published registry it was changed from; its former text is kept in {}",
+                        file.getFileName(), kept.getFileName());
+            }
             java.nio.file.Files.writeString(candidate, published, java.nio.charset.StandardCharsets.UTF_8);
             java.nio.file.Files.move(candidate, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
