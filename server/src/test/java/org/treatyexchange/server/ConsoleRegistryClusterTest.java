@@ -59,11 +59,13 @@ class ConsoleRegistryClusterTest {
                 accounts:
                   - name: secretariat
                     role: secretariat
-                    sshKeys: ["%s"]
+                    sshKeys:
+                      - "%s"
                   - name: arcadia-system
                     state: ARC
                     role: state-system
-                    sshKeys: ["%s"]
+                    sshKeys:
+                      - "%s"
                 """.formatted(TestKeys.line(TestKeys.ed25519().getPublic(), "sec"), TestKeys.line(TestKeys.ed25519().getPublic(), "sys")));
         return file;
     }
@@ -102,5 +104,36 @@ class ConsoleRegistryClusterTest {
         desk.revokeCertificate(ADMIN, "arcadia-system", fingerprint);
         assertThat(second.fresh().accountByCertificate(fingerprint)).as("revoked on node 2 from its next request").isEmpty();
         assertThat(second.fresh().certificate(fingerprint)).hasValueSatisfying(c -> assertThat(c.revoked()).isTrue());
+    }
+
+    @Test
+    void aChangeThroughANodeWhoseFileIsBehindIsAppliedToTheNewestGenerationAndUndoesNoOtherNodesChange() throws Exception {
+        Path firstFile = registryFile("first.yaml");
+        Path secondFile = registryFile("second.yaml");
+        RegistryService first = node(firstFile);
+        RegistryService second = node(secondFile);
+        AuditTrail audit = new AuditTrail(new AuditLog(Clock.systemUTC()), store);
+        RegistryDesk deskOne = new RegistryDesk(first, audit, Clock.systemUTC());
+        RegistryDesk deskTwo = new RegistryDesk(second, audit, Clock.systemUTC());
+
+        String fingerprint = deskOne.registerKeys(ADMIN, "arcadia-system", null, certificate()).certificateFingerprint();
+        String staleSecondFile = Files.readString(secondFile);
+        assertThat(staleSecondFile).as("node 2's file is behind").doesNotContain("BEGIN CERTIFICATE");
+        String sshFingerprint = deskTwo.registerKeys(ADMIN, "secretariat", TestKeys.line(TestKeys.ed25519().getPublic(), "added on 2"), null)
+                .sshKeyFingerprint();
+
+        DatabaseRegistry shared = new DatabaseRegistry(store, Clock.systemUTC());
+        String newest = shared.newest().orElseThrow().text();
+        assertThat(shared.newestGeneration()).isEqualTo(3);
+        assertThat(newest).contains("BEGIN CERTIFICATE").contains("added on 2");
+        for (RegistryService node : List.of(first, second)) {
+            assertThat(node.fresh().accountByCertificate(fingerprint)).as("node 1's certificate survives node 2's change").isPresent();
+            assertThat(node.fresh().account("secretariat").orElseThrow().sshKeys()).extracting(k -> k.fingerprint())
+                    .contains(sshFingerprint);
+        }
+        assertThat(Files.readString(secondFile)).as("node 2's file is what it published").isEqualTo(newest);
+        assertThat(dir.resolve("second.yaml.before-generation-3")).as("node 2's former file is kept, not lost").hasContent(staleSecondFile);
+        assertThat(Files.readString(firstFile)).as("node 1's file still holds its own change")
+                .contains("BEGIN CERTIFICATE").doesNotContain("added on 2");
     }
 }

@@ -62,12 +62,14 @@ class SharedRegistryTest {
                 accounts:
                   - name: secretariat
                     role: secretariat
-                    sshKeys: ["%s"]
+                    sshKeys:
+                      - "%s"
                   - name: arcadia-officer
                     state: ARC
                     role: state-officer
                     disabled: %s
-                    sshKeys: ["%s"]
+                    sshKeys:
+                      - "%s"
                 """.formatted(padding, TestKeys.line(secretariatKey, "sec"), officerDisabled, TestKeys.line(officerKey, "officer")));
         return file;
     }
@@ -141,5 +143,136 @@ class SharedRegistryTest {
         }
 
         assertThatThrownBy(second::fresh).isInstanceOf(IllegalStateException.class).hasMessageContaining("shared registry");
+    }
+
+    @Test
+    void twoNodesChangingTheRegistryAtTheSameMomentBothKeepTheirChangesForEveryRound() throws Exception {
+        RegistryService first = node(registryFile("first.yaml", false, "v1"));
+        RegistryService second = node(registryFile("second.yaml", false, "v1"));
+        int rounds = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                String one = TestKeys.line(TestKeys.ed25519().getPublic(), "one-" + round);
+                String two = TestKeys.line(TestKeys.ed25519().getPublic(), "two-" + round);
+                var a = pool.submit(() -> {
+                    start.await();
+                    return first.registerKeys("secretariat", one, null, "round");
+                });
+                var b = pool.submit(() -> {
+                    start.await();
+                    return second.registerKeys("arcadia-officer", two, null, "round");
+                });
+                a.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                b.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        DatabaseRegistry shared = new DatabaseRegistry(store, Clock.systemUTC());
+        assertThat(shared.newestGeneration()).isEqualTo(1 + 2L * rounds);
+        String newest = shared.newest().orElseThrow().text();
+        for (int round = 0; round < rounds; round++) {
+            assertThat(newest).contains("one-" + round + "\"").contains("two-" + round + "\"");
+        }
+        for (RegistryService node : java.util.List.of(first, second)) {
+            assertThat(node.fresh().account("secretariat").orElseThrow().sshKeys()).hasSize(1 + rounds);
+            assertThat(node.fresh().account("arcadia-officer").orElseThrow().sshKeys()).hasSize(1 + rounds);
+        }
+    }
+
+    @Test
+    void aNodeThatLosesTheRaceToPublishAppliesItsChangeAgainToTheWinnersGenerationInsteadOfOverwritingIt() throws Exception {
+        RegistryService first = node(registryFile("first.yaml", false, "v1"));
+        DatabaseRegistry database = new DatabaseRegistry(store, Clock.systemUTC());
+        java.util.concurrent.atomic.AtomicInteger publishes = new java.util.concurrent.atomic.AtomicInteger();
+        // node 2 reads generation N, then node 1 publishes N + 1 before node 2 does
+        RegistryService second = new RegistryService(registryFile("second.yaml", false, "v1"), REPORT_TYPES, null,
+                new org.treatyexchange.server.registry.SharedRegistry() {
+                    @Override
+                    public long newestGeneration() throws java.io.IOException {
+                        return database.newestGeneration();
+                    }
+
+                    @Override
+                    public java.util.Optional<Publication> newest() throws java.io.IOException {
+                        return database.newest();
+                    }
+
+                    @Override
+                    public boolean publish(long after, String text, String publishedBy) throws java.io.IOException {
+                        if (publishes.incrementAndGet() == 1) {
+                            try {
+                                first.setDisabled("arcadia-officer", true);
+                            } catch (org.treatyexchange.server.config.ConfigException e) {
+                                throw new java.io.IOException(e);
+                            }
+                        }
+                        return database.publish(after, text, publishedBy);
+                    }
+                });
+
+        second.registerKeys("secretariat", TestKeys.line(TestKeys.ed25519().getPublic(), "late"), null, "late");
+
+        assertThat(publishes).as("the first attempt lost, the second won").hasValue(2);
+        assertThat(database.newestGeneration()).isEqualTo(3);
+        for (RegistryService node : java.util.List.of(first, second)) {
+            assertThat(enabled(node, "arcadia-officer")).as("node 1's change survives").isFalse();
+            assertThat(node.fresh().account("secretariat").orElseThrow().sshKeys()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aStateAdministratorsChangesThroughTwoNodesWithStaleFilesBothSurvive() throws Exception {
+        // the edits DelegatedAdministration makes: an invitation (a new disabled account), then a suspension through the other node
+        Path firstFile = registryFile("first.yaml", false, "v1");
+        Path secondFile = registryFile("second.yaml", false, "v1");
+        RegistryService first = node(firstFile);
+        RegistryService second = node(secondFile);
+
+        first.addStateAccount("arcadia-invited", "ARC", "state-officer", "invited by arcadia-officer");
+        second.setDisabled("arcadia-officer", true);
+        first.setRole("arcadia-invited", "state-admin");
+
+        for (RegistryService node : java.util.List.of(first, second)) {
+            assertThat(node.fresh().account("arcadia-invited")).as("the invitation through node 1").isPresent();
+            assertThat(node.fresh().account("arcadia-invited").orElseThrow().role()).isEqualTo(Account.Role.STATE_ADMIN);
+            assertThat(enabled(node, "arcadia-officer")).as("the suspension through node 2").isFalse();
+        }
+        String newest = new DatabaseRegistry(store, Clock.systemUTC()).newest().orElseThrow().text();
+        assertThat(Files.readString(firstFile)).isEqualTo(newest);
+    }
+
+    @Test
+    void aChangeThatKeepsLosingTheRaceIsRefusedAndChangesNothingOnTheNode() throws Exception {
+        Path file = registryFile("first.yaml", false, "v1");
+        DatabaseRegistry database = new DatabaseRegistry(store, Clock.systemUTC());
+        RegistryService node = node(file);
+        String before = Files.readString(file);
+        RegistryService losing = new RegistryService(file, REPORT_TYPES, null, new org.treatyexchange.server.registry.SharedRegistry() {
+            @Override
+            public long newestGeneration() throws java.io.IOException {
+                return database.newestGeneration();
+            }
+
+            @Override
+            public java.util.Optional<Publication> newest() throws java.io.IOException {
+                return database.newest();
+            }
+
+            @Override
+            public boolean publish(long after, String text, String publishedBy) {
+                return false; // another node is always first
+            }
+        });
+
+        assertThatThrownBy(() -> losing.setDisabled("arcadia-officer", true)).isInstanceOf(
+                org.treatyexchange.server.config.ConfigException.class).hasMessageContaining("nothing was changed, try again");
+        assertThat(Files.readString(file)).isEqualTo(before);
+        assertThat(enabled(losing, "arcadia-officer")).isTrue();
+        assertThat(enabled(node, "arcadia-officer")).isTrue();
+        assertThat(database.newestGeneration()).isEqualTo(1);
     }
 }

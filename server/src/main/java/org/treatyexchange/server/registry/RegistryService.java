@@ -17,7 +17,9 @@ import org.treatyexchange.server.config.ConfigException;
  * to every node, the first node to start on an empty database imports its file, and {@link #fresh()}
  * compares generations so that a change published through one node holds on every node from the next
  * authentication on. A node that cannot read or load the newest generation refuses to authenticate
- * anyone (fail closed) rather than go on with an older registry.
+ * anyone (fail closed) rather than go on with an older registry. A change made here (registerKeys, revokeCertificate,
+ * setDisabled, …) goes through {@link #edit}: it is applied to the newest published generation, not to the node's file,
+ * so a node whose file is behind never undoes another node's change.
  *
  * <p>Threading: {@link #current()} is lock-free and may be called from any thread, including
  * event loops; it returns an immutable snapshot. {@link #reload()} reads the file on the calling
@@ -35,6 +37,8 @@ public final class RegistryService {
     private final SharedRegistry shared;
     /** The generation of {@link #current} in {@link #shared}; 0 when alone. */
     private volatile long generation;
+    /** How many times a change is applied again to a generation another node published first before it is refused. */
+    static final int EDIT_ATTEMPTS = 5;
     private final java.util.List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
@@ -176,16 +180,14 @@ public final class RegistryService {
         if (sshKeyLine == null && certificatePem == null) {
             throw new IllegalArgumentException("give an SSH public key, a certificate, or both");
         }
-        if (current().accounts().stream().noneMatch(a -> a.name().equals(account))) {
-            throw new IllegalArgumentException("no account '" + account + "' in the registry");
-        }
         if ((sshKeyLine != null && (sshKeyLine.contains("\n") || sshKeyLine.contains("\r"))) || note.contains("\n")) {
             throw new IllegalArgumentException("an SSH public key is one line");
         }
-        String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-        String edited = RegistryEdit.addKeys(text, account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
-                certificatePem == null ? java.util.List.of() : java.util.List.of(certificatePem), note);
-        return replaceFile(edited);
+        return edit(text -> {
+            existing(account);
+            return RegistryEdit.addKeys(text, account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
+                    certificatePem == null ? java.util.List.of() : java.util.List.of(certificatePem), note);
+        });
     }
 
     /**
@@ -197,17 +199,19 @@ public final class RegistryService {
      */
     public synchronized RegistryChange revokeCertificate(String account, String fingerprint, String note)
             throws ConfigException, java.io.IOException {
-        Account a = current().account(account).orElseThrow(() -> new IllegalArgumentException("no account '" + account + "' in the registry"));
-        RegisteredCertificate c = a.certificates().stream().filter(x -> x.fingerprint().equals(fingerprint)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("account '" + account + "' has no certificate " + fingerprint));
-        if (c.revoked()) {
-            throw new IllegalArgumentException("certificate " + fingerprint + " is already revoked");
-        }
         if (note.contains("\n")) {
             throw new IllegalArgumentException("a note is one line");
         }
-        String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-        return replaceFile(RegistryEdit.revokeCertificate(text, account, fingerprint, note));
+        return edit(text -> {
+            Account a = current().account(account).orElseThrow(() -> new IllegalArgumentException("no account '" + account
+                    + "' in the registry"));
+            RegisteredCertificate c = a.certificates().stream().filter(x -> x.fingerprint().equals(fingerprint)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("account '" + account + "' has no certificate " + fingerprint));
+            if (c.revoked()) {
+                throw new IllegalArgumentException("certificate " + fingerprint + " is already revoked");
+            }
+            return RegistryEdit.revokeCertificate(text, account, fingerprint, note);
+        });
     }
 
     /**
@@ -217,19 +221,21 @@ public final class RegistryService {
      * @throws IllegalArgumentException when the account is unknown or the key is not in its list in the file
      */
     public synchronized RegistryChange removeSshKey(String account, String fingerprint) throws ConfigException, java.io.IOException {
-        Account a = current().account(account).orElseThrow(() -> new IllegalArgumentException("no account '" + account + "' in the registry"));
-        if (a.sshKeys().stream().noneMatch(k -> k.fingerprint().equals(fingerprint))) {
-            throw new IllegalArgumentException("account '" + account + "' has no SSH key " + fingerprint);
-        }
-        String text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
-        return replaceFile(RegistryEdit.removeSshKey(text, account, line -> {
-            try {
-                return org.treatyexchange.server.crypto.SshKeyFiles.fingerprint(
-                        org.treatyexchange.server.crypto.SshKeyFiles.parseAuthorizedKey(line)).equals(fingerprint);
-            } catch (java.security.GeneralSecurityException | RuntimeException e) {
-                return false;
+        return edit(text -> {
+            Account a = current().account(account).orElseThrow(() -> new IllegalArgumentException("no account '" + account
+                    + "' in the registry"));
+            if (a.sshKeys().stream().noneMatch(k -> k.fingerprint().equals(fingerprint))) {
+                throw new IllegalArgumentException("account '" + account + "' has no SSH key " + fingerprint);
             }
-        }));
+            return RegistryEdit.removeSshKey(text, account, line -> {
+                try {
+                    return org.treatyexchange.server.crypto.SshKeyFiles.fingerprint(
+                            org.treatyexchange.server.crypto.SshKeyFiles.parseAuthorizedKey(line)).equals(fingerprint);
+                } catch (java.security.GeneralSecurityException | RuntimeException e) {
+                    return false;
+                }
+            });
+        });
     }
 
     /**
@@ -244,56 +250,69 @@ public final class RegistryService {
         if (!java.util.Set.of("state-officer", "state-system", "state-admin").contains(role)) {
             throw new IllegalArgumentException("a State's account is a state-officer, state-system or state-admin");
         }
-        if (current().account(account).isPresent()) {
-            throw new IllegalArgumentException("the account name '" + account + "' is taken");
-        }
         oneLine(note);
-        return replaceFile(RegistryEdit.addAccount(read(), account, stateCode, role,
-                java.util.List.<String[]>of(new String[] {"disabled", "true"}), note));
+        return edit(text -> {
+            if (current().account(account).isPresent()) {
+                throw new IllegalArgumentException("the account name '" + account + "' is taken");
+            }
+            return RegistryEdit.addAccount(text, account, stateCode, role, java.util.List.<String[]>of(new String[] {"disabled", "true"}),
+                    note);
+        });
     }
 
     /** Sets an account's {@code disabled} flag in the registry file: a disabled account logs in nowhere from the next request on. */
     public synchronized RegistryChange setDisabled(String account, boolean disabled) throws ConfigException, java.io.IOException {
-        existing(account);
-        return replaceFile(RegistryEdit.setProperty(read(), account, "disabled", Boolean.toString(disabled)));
+        return edit(text -> {
+            existing(account);
+            return RegistryEdit.setProperty(text, account, "disabled", Boolean.toString(disabled));
+        });
     }
 
     /** Registers the person's password hash and enables the account (the end of an enrolment). */
     public synchronized RegistryChange enrol(String account, org.treatyexchange.server.crypto.PasswordHash hash)
             throws ConfigException, java.io.IOException {
-        existing(account);
-        String edited = RegistryEdit.setProperty(read(), account, "passwordHash", RegistryEdit.yamlString(hash.encoded()));
-        return replaceFile(RegistryEdit.setProperty(edited, account, "disabled", "false"));
+        return edit(text -> {
+            existing(account);
+            String edited = RegistryEdit.setProperty(text, account, "passwordHash", RegistryEdit.yamlString(hash.encoded()));
+            return RegistryEdit.setProperty(edited, account, "disabled", "false");
+        });
     }
 
     /** Sets an account's role ({@code state-officer}, {@code state-admin}, …) in the registry file. */
     public synchronized RegistryChange setRole(String account, String role) throws ConfigException, java.io.IOException {
-        existing(account);
-        return replaceFile(RegistryEdit.setProperty(read(), account, "role", role));
+        return edit(text -> {
+            existing(account);
+            return RegistryEdit.setProperty(text, account, "role", role);
+        });
     }
 
-    /** The account's block as written in the registry file, to restore it later ({@link #restoreAccount}). */
+    /** The account's block as written in the registry (the newest published, in a cluster), to restore it later ({@link #restoreAccount}). */
     public synchronized String accountBlock(String account) throws java.io.IOException {
+        String text = newest().text();
         existing(account);
-        return RegistryEdit.accountBlock(read(), account);
+        return RegistryEdit.accountBlock(text, account);
     }
 
     /** Removes the account's block from the registry file: it logs in nowhere from the next request on. */
     public synchronized RegistryChange removeAccount(String account) throws ConfigException, java.io.IOException {
-        existing(account);
-        return replaceFile(RegistryEdit.removeAccount(read(), account));
+        return edit(text -> {
+            existing(account);
+            return RegistryEdit.removeAccount(text, account);
+        });
     }
 
     /** Puts back a block written by {@link #accountBlock} (an undone removal); validated in full. */
     public synchronized RegistryChange restoreAccount(String block, String note) throws ConfigException, java.io.IOException {
         oneLine(note);
-        return replaceFile(RegistryEdit.restoreAccount(read(), block, note));
+        return edit(text -> RegistryEdit.restoreAccount(text, block, note));
     }
 
     /** Takes back a revocation written by {@link #revokeCertificate} (an undone revocation); validated in full. */
     public synchronized RegistryChange unrevokeCertificate(String account, String fingerprint) throws ConfigException, java.io.IOException {
-        existing(account);
-        return replaceFile(RegistryEdit.unrevokeCertificate(read(), account, fingerprint));
+        return edit(text -> {
+            existing(account);
+            return RegistryEdit.unrevokeCertificate(text, account, fingerprint);
+        });
     }
 
     /**
@@ -336,8 +355,9 @@ public final class RegistryService {
      */
     public synchronized void checkRegisterKeys(String account, String sshKeyLine, String certificatePem) throws ConfigException,
             java.io.IOException {
+        String text = newest().text();
         existing(account);
-        String edited = RegistryEdit.addKeys(read(), account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
+        String edited = RegistryEdit.addKeys(text, account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
                 certificatePem == null ? java.util.List.of() : java.util.List.of(certificatePem), "check");
         writeCandidate(edited, false);
     }
@@ -345,29 +365,112 @@ public final class RegistryService {
     /** Checks, without changing anything, that {@link #addStateAccount} would be accepted now. */
     public synchronized void checkAddStateAccount(String account, String stateCode, String role) throws ConfigException,
             java.io.IOException {
+        String text = newest().text();
         if (current().account(account).isPresent()) {
             throw new IllegalArgumentException("the account name '" + account + "' is taken");
         }
-        writeCandidate(RegistryEdit.addAccount(read(), account, stateCode, role, java.util.List.<String[]>of(new String[] {"disabled",
+        writeCandidate(RegistryEdit.addAccount(text, account, stateCode, role, java.util.List.<String[]>of(new String[] {"disabled",
             "true"}), "check"), false);
     }
 
-    /** Validates {@code edited} in full as a registry, then makes it the file and reloads; nothing changes when it is invalid. */
-    private RegistryChange replaceFile(String edited) throws ConfigException, java.io.IOException {
-        writeCandidate(edited, true);
-        return reload();
+    /** A change of the registry's text; it may check the account against {@link #current()}, which is then the text's registry. */
+    @FunctionalInterface
+    private interface TextEdit {
+        String apply(String text) throws ConfigException, java.io.IOException;
+    }
+
+    /**
+     * The one place every registry change goes through. Alone: the edit is applied to the file, validated in full and
+     * reloaded. In a cluster: the edit is applied to the newest published generation N (never to this node's file, which may
+     * be behind), validated, and published as N + 1 only if N is still the newest (the generation is the primary key: a
+     * conflict means another node published first, and the edit is applied again to that newer text, at most
+     * {@link #EDIT_ATTEMPTS} times); then this node's file and running registry become what was published. So a change made
+     * through one node never undoes one made through another.
+     */
+    private RegistryChange edit(TextEdit edit) throws ConfigException, java.io.IOException {
+        if (shared == null) {
+            writeCandidate(edit.apply(read()), true);
+            return reload();
+        }
+        for (int attempt = 1; attempt <= EDIT_ATTEMPTS; attempt++) {
+            SharedRegistry.Publication base = newest();
+            Registry before = current();
+            String edited = edit.apply(base.text());
+            Registry next = writeCandidate(edited, false);
+            if (shared.publish(base.generation(), edited, "registry change")) {
+                current.set(next);
+                generation = base.generation() + 1;
+                changed();
+                keepFile(base.text(), edited);
+                RegistryChange change = RegistryChange.between(before, next);
+                LOG.info("registry: change published as generation {} for every node: {} added, {} removed, {} changed", generation,
+                        change.added().size(), change.removed().size(), change.changed().size());
+                return change;
+            }
+            LOG.info("registry: another node published generation {} first; applying the change to it (attempt {} of {})",
+                    base.generation() + 1, attempt, EDIT_ATTEMPTS);
+        }
+        throw new ConfigException(file, "(registry)", "other nodes changed the registry at the same moment " + EDIT_ATTEMPTS
+                + " times; nothing was changed, try again");
+    }
+
+    /**
+     * The newest published registry, made this node's running registry if it was not yet; alone, the file (generation 0).
+     * Call it synchronized on this service.
+     */
+    private SharedRegistry.Publication newest() throws java.io.IOException {
+        if (shared == null) {
+            return new SharedRegistry.Publication(0, read());
+        }
+        SharedRegistry.Publication newest = shared.newest().orElse(null);
+        if (newest == null) {
+            return new SharedRegistry.Publication(0, read());
+        }
+        if (newest.generation() != generation) {
+            try {
+                adopt(newest);
+            } catch (ConfigException e) {
+                throw new java.io.IOException("the published registry (generation " + newest.generation() + ") does not load here: "
+                        + e.getMessage(), e);
+            }
+        }
+        return newest;
+    }
+
+    /**
+     * Makes this node's file the text just published. It has been published (every node uses it): a file that cannot be
+     * written is logged, not reported as a failed change.
+     */
+    private void keepFile(String base, String published) {
+        java.nio.file.Path candidate = file.resolveSibling("." + file.getFileName() + ".published");
+        try {
+            if (!read().equals(base)) {
+                // behind, or edited by hand and not published: keep what it held, an operator's edit is not lost silently
+                java.nio.file.Path kept = file.resolveSibling(file.getFileName() + ".before-generation-" + generation);
+                java.nio.file.Files.copy(file, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                LOG.warn("registry: {} differed from the published registry it was changed from; its former text is kept in {}",
+                        file.getFileName(), kept.getFileName());
+            }
+            java.nio.file.Files.writeString(candidate, published, java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.file.Files.move(candidate, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            LOG.error("registry: generation {} is published and in force, but {} could not be updated to it: {}", generation,
+                    file.getFileName(), e.toString());
+        }
     }
 
     /** Validates {@code edited} in full as a registry in a candidate file, which replaces the file when {@code replace}. */
-    private void writeCandidate(String edited, boolean replace) throws ConfigException, java.io.IOException {
+    private Registry writeCandidate(String edited, boolean replace) throws ConfigException, java.io.IOException {
         java.nio.file.Path candidate = file.resolveSibling("." + file.getFileName() + ".candidate");
         try {
             java.nio.file.Files.writeString(candidate, edited, java.nio.charset.StandardCharsets.UTF_8);
-            RegistryLoader.load(candidate, reportTypeIds, demoKeyDirectory); // all or nothing
+            Registry loaded = RegistryLoader.load(candidate, reportTypeIds, demoKeyDirectory); // all or nothing
             if (replace) {
                 java.nio.file.Files.move(candidate, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
+            return loaded;
         } catch (ConfigException e) {
             // the loader names the candidate file; the operator knows it as the registry file
             String prefix = e.file() + ": " + e.key() + ": ";
