@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,11 +32,12 @@ import org.treatyexchange.server.application.Caller;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.DelegatedAdministration;
 import org.treatyexchange.server.application.Refusal;
+import org.treatyexchange.server.portal.PortalLogin;
 
 /**
  * Enrolment invitations by e-mail, through the real server and a real SMTP server over TLS: with notifications
  * configured, the link goes to the invitee's address only once the invitation is in effect (after the secretariat's
- * approval), the administrator is told it was mailed and never sees it, and the outbox row holds the token sealed by the
+ * approval), the administrator is told it was mailed and never sees it (nor does its portal page), and the outbox row holds the token sealed by the
  * master keys before sending and nothing of it after; the mailed link enrols once.
  */
 class InvitationMailTest {
@@ -189,5 +191,19 @@ class InvitationMailTest {
         assertThat(row.get("sealed_secret")).isNull();
         assertThat(row.get("sealed_key_id")).isNull();
         assertThat(mailsTo(address)).isEmpty();
+    }
+
+    @Test
+    void theAdministratorsPageSaysWhereTheLinkWentAndNeverShowsIt() throws Exception {
+        PortalLogin.Session arcadia = PortalLogin.login(exchange, "arcadia-officer");
+        HttpResponse<String> noAddress = arcadia.post("/state/accounts/invite", "account", "arcadia-portal");
+        assertThat(noAddress.statusCode()).isEqualTo(400);
+        assertThat(noAddress.body()).contains("e-mail address").doesNotContain("token=");
+
+        HttpResponse<String> page = arcadia.post("/state/accounts/invite", "account", "arcadia-portal", "email", "portal@mfa.arcadia.example");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"enrolment-mailed\"").contains("portal@mfa.arcadia.example")
+                .doesNotContain("id=\"enrolment-link\"").doesNotContain("token=");
+        assertThat(outboxRows("portal@mfa.arcadia.example")).singleElement().satisfies(r -> assertThat(r).containsEntry("status", "held"));
     }
 }
