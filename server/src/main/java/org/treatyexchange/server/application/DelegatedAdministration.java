@@ -840,7 +840,11 @@ public final class DelegatedAdministration {
 
     private void cancelInvitations(String account) throws Refusal {
         try {
-            store.inTransaction(tx -> tx.delegation().cancelInvitations(account, clock.instant()));
+            store.inTransaction(tx -> {
+                // a mail not sent yet would carry a dead link: dropped with its seal
+                tx.notifications().dropUnsentInvitations(account, "the invitation was cancelled");
+                return tx.delegation().cancelInvitations(account, clock.instant());
+            });
         } catch (StoreException e) {
             throw new Refusal(Refusal.Reason.UNAVAILABLE, "the invitations could not be cancelled; try again", e);
         }

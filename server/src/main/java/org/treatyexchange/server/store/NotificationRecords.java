@@ -60,6 +60,9 @@ public interface NotificationRecords {
     /** Drops the held or queued mails of a change (marked failed, their seal wiped); returns how many. */
     int dropUnsent(String changeId, String why) throws StoreException;
 
+    /** Drops the held or queued invitation mails of an invited account (its invitations cancelled); returns how many. */
+    int dropUnsentInvitations(String account, String why) throws StoreException;
+
     /** The sealed secret of a mail, while it has one. */
     Optional<SealedPart> sealedPart(long id) throws StoreException;
 

@@ -206,4 +206,22 @@ class InvitationMailTest {
                 .doesNotContain("id=\"enrolment-link\"").doesNotContain("token=");
         assertThat(outboxRows("portal@mfa.arcadia.example")).singleElement().satisfies(r -> assertThat(r).containsEntry("status", "held"));
     }
+
+    @Test
+    void anUndoneInvitationLeavesNoSealBehind() throws Exception {
+        String address = "undone@mfa.arcadia.example";
+        DelegatedAdministration.Outcome invited = desk.invite(arcadia(), "arcadia-undone", address);
+        desk.approve(secretariatAdmin(), invited.change().id());
+        desk.undo(secretariatAdmin(), invited.change().id()); // the mail may have gone meanwhile, or is dropped unsent
+        exchange.server().notifications().orElseThrow().sendDueNow();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> List.of("sent", "failed").contains(outboxRows(address).get(0).get("status")));
+        Map<String, String> row = outboxRows(address).get(0);
+        assertThat(row.get("sealed_secret")).isNull();
+        assertThat(row.get("sealed_key_id")).isNull();
+        if (row.get("status").equals("failed")) {
+            assertThat(row.get("last_error")).isEqualTo("the invitation was cancelled");
+            assertThat(mailsTo(address)).isEmpty();
+        }
+    }
 }

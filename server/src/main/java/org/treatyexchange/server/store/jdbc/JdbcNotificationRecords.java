@@ -30,6 +30,9 @@ final class JdbcNotificationRecords implements NotificationRecords {
             + " AND status = '" + HELD + "'";
     private static final String DROP = "UPDATE notification SET status = '" + FAILED + "', last_error = ?, sealed_key_id = NULL,"
             + " sealed_secret = NULL WHERE change_id = ? AND status IN ('" + HELD + "', '" + QUEUED + "')";
+    private static final String DROP_OF_ACCOUNT = "UPDATE notification SET status = '" + FAILED + "', last_error = ?, sealed_key_id = NULL,"
+            + " sealed_secret = NULL WHERE change_id IN (SELECT change_id FROM enrolment_invitation WHERE account = ?)"
+            + " AND status IN ('" + HELD + "', '" + QUEUED + "')";
     private static final String SEALED = "SELECT change_id, sealed_key_id, sealed_secret FROM notification WHERE id = ?"
             + " AND sealed_secret IS NOT NULL";
     // Sent or failed for good: a sealed secret has done its work and is wiped in the same update.
@@ -134,6 +137,17 @@ final class JdbcNotificationRecords implements NotificationRecords {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw SqlErrors.map(e, "drop unsent notifications");
+        }
+    }
+
+    @Override
+    public int dropUnsentInvitations(String account, String why) throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(DROP_OF_ACCOUNT)) {
+            ps.setString(1, cut(why));
+            ps.setString(2, account);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "drop unsent invitation mails");
         }
     }
 
