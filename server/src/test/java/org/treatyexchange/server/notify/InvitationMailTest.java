@@ -153,6 +153,8 @@ class InvitationMailTest {
         assertThat(before.get(0).get("sealed_secret")).isNotBlank();
         assertThat(before.get(0).get("sealed_key_id")).isNotBlank();
         assertThat(mailsTo(address)).isEmpty();
+        assertThat(exchange.admin("notifications", "--status", "held")).as("the secretariat sees it held").contains(address)
+                .doesNotContain("{enrolment-token}");
 
         desk.approve(secretariatAdmin(), invited.change().id());
         exchange.server().notifications().orElseThrow().sendDueNow();
