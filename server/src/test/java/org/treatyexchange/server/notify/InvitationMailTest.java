@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -32,6 +34,7 @@ import org.treatyexchange.server.application.Caller;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.DelegatedAdministration;
 import org.treatyexchange.server.application.Refusal;
+import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.portal.PortalLogin;
 
 /**
@@ -57,16 +60,36 @@ class InvitationMailTest {
     });
 
     static DelegatedAdministration desk;
+    /** Every log line of the server (the application's and the audit logger's) while this class runs. */
+    static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
 
     @BeforeAll
     static void appoint() throws Exception {
+        LOGS.start();
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("audit")).addAppender(LOGS);
         desk = exchange.server().delegatedAdministration();
         desk.grantStateAdministrator(Caller.operator(), "arcadia-officer");
     }
 
     @AfterAll
     static void stopSmtp() {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("audit")).detachAppender(LOGS);
         SMTP.close();
+    }
+
+    /** The log lines so far, with their exceptions' messages. */
+    static List<String> logLines() {
+        List<ILoggingEvent> events;
+        synchronized (LOGS) { // the appender appends under its own lock
+            events = new ArrayList<>(LOGS.list);
+        }
+        List<String> out = new ArrayList<>();
+        for (ILoggingEvent e : events) {
+            out.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage()));
+        }
+        return out;
     }
 
     static Caller arcadia() {
@@ -177,6 +200,11 @@ class InvitationMailTest {
         assertThat(desk.enrol(token, "a-long-password-1".toCharArray(), "127.0.0.1")).isEqualTo("arcadia-mailed");
         assertThat(exchange.server().registry().current().account("arcadia-mailed").orElseThrow().disabled()).isFalse();
         assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.enrol(token, "another-password-2".toCharArray(), "127.0.0.1"));
+
+        // no log line and no audit event names the token; the sending is audited
+        assertThat(logLines()).anyMatch(l -> l.contains("enrolment-invitation")).noneMatch(l -> l.contains(token));
+        assertThat(PortalLogin.auditLines(exchange, "notification.sent", address, "enrolment-invitation")).hasSize(1);
+        assertThat(PortalLogin.auditLines(exchange, "")).isNotEmpty().noneMatch(l -> l.contains(token));
     }
 
     @Test
