@@ -29,12 +29,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.TestExchange;
 import org.treatyexchange.server.application.Caller;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.DelegatedAdministration;
 import org.treatyexchange.server.application.Refusal;
-import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.portal.PortalLogin;
 
 /**
