@@ -199,7 +199,7 @@ public final class Server implements AutoCloseable {
                 trail, clock);
         if (config.notifications().enabled()) { // before any channel accepts a filing: every filing's mails are written
             notifications = Notifications.start(config.notifications(), env, store, audit, registry,
-                    obligations, release, config.reportTypes(), clock);
+                    obligations, release, config.reportTypes(), new SealedSecrets(masterKeys), clock);
             started.add(notifications);
         }
 
@@ -233,7 +233,11 @@ public final class Server implements AutoCloseable {
             }
             started.add(apiServer);
         }
-        delegation = new DelegatedAdministration(registry, store, trail, clock, config.delegation(), ca);
+        // with notifications and the portal's public address, an invitation's link is e-mailed (sealed in the outbox)
+        // instead of shown to the administrator
+        DelegatedAdministration.InvitationMail invitationMail = notifications == null || config.notifications().portalUrl().isEmpty() ? null : new DelegatedAdministration.InvitationMail(
+                new SealedSecrets(masterKeys), config.notifications().portalUrl().orElse(""), notifications::wake);
+        delegation = new DelegatedAdministration(registry, store, trail, clock, config.delegation(), ca, invitationMail);
         PortalLogins logins = new PortalLogins(registry, store, new SealedSecrets(masterKeys), lockout, trail, clock, portal.sessionIdle(),
                 portal.sessionAbsolute());
         if (portal.enabled()) {

@@ -500,7 +500,7 @@ public final class AdminCli {
     @Command(name = "notifications", description = "E-mail notifications with one status (default: failed, those that failed for good"
             + " and need the secretariat), oldest first.")
     static final class Notifications extends Sub {
-        @Option(names = "--status", description = "queued, sending, sent or failed (default: failed).")
+        @Option(names = "--status", description = "queued, sending, sent, failed or held (an invitation awaiting approval; default: failed).")
         String status = "failed";
 
         @Option(names = "--limit", description = "At most this many (1 to 1000, default 100).")

@@ -27,6 +27,7 @@ import org.treatyexchange.server.config.ConfigException;
 import org.treatyexchange.server.config.ServerConfig;
 import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.PasswordHash;
+import org.treatyexchange.server.crypto.SealedSecrets;
 import org.treatyexchange.server.crypto.SshKeyFiles;
 import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.AuthorizedKey;
@@ -35,6 +36,7 @@ import org.treatyexchange.server.registry.Registry;
 import org.treatyexchange.server.registry.RegistryService;
 import org.treatyexchange.server.store.DelegationRecords.Change;
 import org.treatyexchange.server.store.DelegationRecords.Invitation;
+import org.treatyexchange.server.store.NotificationRecords;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
 
@@ -110,14 +112,36 @@ public final class DelegatedAdministration {
      * @param change the change as recorded (status {@code applied} or {@code pending})
      * @param enrolmentToken for an invitation: the one-time token of the enrolment link, shown once, never stored; else null
      * @param issuedCertificatePem for a signed certificate request: the certificate, else null
+     * @param mailedTo for an invitation sent by e-mail: the invitee's address (the token is then null: nobody but the
+     *     invitee sees it), else null
      */
-    public record Outcome(Change change, String enrolmentToken, String issuedCertificatePem) {
+    public record Outcome(Change change, String enrolmentToken, String issuedCertificatePem, String mailedTo) {
+        public Outcome(Change change, String enrolmentToken, String issuedCertificatePem) {
+            this(change, enrolmentToken, issuedCertificatePem, null);
+        }
+    }
+
+    /**
+     * How invitations are e-mailed when notifications are configured: the token is sealed by the server's master keys into
+     * the outbox row, never stored in clear, and the mail is held until the invitation is in effect.
+     *
+     * @param portalUrl the portal's public address for the link ({@code notifications.portalUrl})
+     * @param wake wakes the sender once a mail is due
+     */
+    public record InvitationMail(SealedSecrets secrets, String portalUrl, Runnable wake) {
+        public InvitationMail {
+            Objects.requireNonNull(secrets, "secrets");
+            Objects.requireNonNull(portalUrl, "portalUrl");
+            Objects.requireNonNull(wake, "wake");
+        }
     }
 
     private static final Pattern ACCOUNT_NAME = Pattern.compile("[a-z][a-z0-9._-]{0,31}");
     private static final Pattern CHANGE_ID = Pattern.compile("[0-9a-f]{24}");
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
+    // deliberately plain: a local part and a dotted domain, no spaces, quotes, brackets or line breaks (a mail header)
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
     private static final int MIN_PASSWORD = 12;
     private static final int MAX_PASSWORD = 256;
     private static final int HISTORY = 500;
@@ -130,10 +154,15 @@ public final class DelegatedAdministration {
     private final Clock clock;
     private final ServerConfig.Delegation policy;
     private final LocalCertificateAuthority ca;
+    private final InvitationMail mail;
 
-    /** @param ca the server's CA that signs certificate requests; null when the API is off (requests are then refused) */
+    /**
+     * @param ca the server's CA that signs certificate requests; null when the API is off (requests are then refused)
+     * @param mail how invitations are e-mailed; null when notifications are off (the link is then shown once)
+     */
     public DelegatedAdministration(RegistryService registry, Store store, AuditTrail audit, Clock clock, ServerConfig.Delegation policy,
-            LocalCertificateAuthority ca) {
+            LocalCertificateAuthority ca, InvitationMail mail) {
+        this.mail = mail;
         this.registry = Objects.requireNonNull(registry, "registry");
         this.store = Objects.requireNonNull(store, "store");
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -186,11 +215,25 @@ public final class DelegatedAdministration {
      * link then works once the change is approved.
      */
     public Outcome invite(Caller caller, String accountName) throws Refusal {
+        return invite(caller, accountName, null);
+    }
+
+    /**
+     * Invites a person as {@link #invite(Caller, String)}; when notifications are configured the link is e-mailed to
+     * {@code email} (required then) once the invitation is in effect, and nobody else sees it. Without notifications the
+     * address is not used and the link is shown once.
+     */
+    public Outcome invite(Caller caller, String accountName, String email) throws Refusal {
         String state = requireStateAdministrator(caller, "delegation.invite", accountName);
         String name = accountName == null ? "" : accountName.strip();
         if (!ACCOUNT_NAME.matcher(name).matches()) {
             throw refused(caller, "delegation.invite", name, Refusal.Reason.MALFORMED,
                     "an account name is 1 to 32 characters: a lower-case letter, then letters, digits, '.', '_' or '-'");
+        }
+        String address = email == null ? "" : email.strip();
+        if (mail != null && (address.length() > 254 || !EMAIL.matcher(address).matches())) {
+            throw refused(caller, "delegation.invite", name, Refusal.Reason.MALFORMED,
+                    "the invitation is e-mailed: give the person's e-mail address, such as officer@mfa.example.org");
         }
         if (registry.fresh().account(name).isPresent() || pendingInviteFor(name)) {
             throw refused(caller, "delegation.invite", name, Refusal.Reason.CONFLICT, "the account name '" + name + "' is taken");
@@ -207,8 +250,26 @@ public final class DelegatedAdministration {
         Instant now = clock.instant();
         Invitation invitation = new Invitation(hash(token), name, state, change.id(), caller.account(), now,
                 now.plus(policy.invitationLifetime()), null);
-        Change recorded = request(caller, change, policy.inviteNeedsApproval(), tx -> tx.delegation().insertInvitation(invitation));
-        return new Outcome(recorded, token, null);
+        if (mail == null) {
+            Change recorded = request(caller, change, policy.inviteNeedsApproval(), tx -> tx.delegation().insertInvitation(invitation));
+            return new Outcome(recorded, token, null);
+        }
+        NotificationRecords.NewMail text = invitationMail(address, name, state, change.id());
+        NotificationRecords.SealedPart sealed = seal(token, change.id(), address);
+        Change recorded;
+        try {
+            recorded = request(caller, change, policy.inviteNeedsApproval(), tx -> {
+                tx.delegation().insertInvitation(invitation);
+                tx.notifications().enqueueSealed(text, sealed, true, now); // held until the invitation is in effect
+            });
+        } catch (Refusal e) {
+            dropInvitationMail(change.id(), "the invitation was not applied");
+            throw e;
+        }
+        if (recorded.status().equals(APPLIED)) {
+            releaseInvitationMail(recorded.id());
+        }
+        return new Outcome(recorded, null, null, address);
     }
 
     /** Registers an OpenSSH public key for an account of the caller's State (pending approval when the policy says so). */
@@ -414,6 +475,7 @@ public final class DelegatedAdministration {
             apply(change);
         } catch (Refusal why) {
             decide(change.id(), PENDING, REFUSED, caller.account(), "could not be applied: " + why.getMessage());
+            dropInvitationMail(change.id(), "the invitation was refused");
             audit.record(event(caller, "delegation.refuse", change).withDetail("reason", "could not be applied: " + why.getMessage()));
             throw why;
         }
@@ -422,6 +484,9 @@ public final class DelegatedAdministration {
         }
         audit.record(event(caller, "delegation.approve", change).withDetail("requestedBy", change.requestedBy())
                 .withDetail("approvedBy", caller.account()));
+        if (change.action().equals(Action.INVITE.wireName())) {
+            releaseInvitationMail(change.id());
+        }
         return read(tx -> tx.delegation().change(change.id())).orElseThrow();
     }
 
@@ -438,6 +503,7 @@ public final class DelegatedAdministration {
         }
         if (change.action().equals(Action.INVITE.wireName())) {
             cancelInvitations(change.target());
+            dropInvitationMail(change.id(), "the invitation was refused");
         }
         audit.record(event(caller, "delegation.refuse", change).withDetail("requestedBy", change.requestedBy()).withDetail("reason", why));
         return read(tx -> tx.delegation().change(change.id())).orElseThrow();
@@ -712,6 +778,53 @@ public final class DelegatedAdministration {
         return read(tx -> tx.delegation().change(id)).orElseThrow(() -> refused(caller, type, id, Refusal.Reason.NOT_FOUND, "no such change"));
     }
 
+    /** The invitation's mail as stored: the link with a placeholder where the sealed token goes, never the token. */
+    private NotificationRecords.NewMail invitationMail(String to, String account, String state, String changeId) {
+        String link = mail.portalUrl().replaceAll("/+$", "") + "/enrol?token=" + NotificationRecords.TOKEN_PLACEHOLDER;
+        String body = "You are invited to the Treaty Exchange as an officer of " + state + ", with the account '" + account + "'.\n\n"
+                + "Open this link to set your password (it works once, until "
+                + clock.instant().plus(policy.invitationLifetime()).truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + "):\n\n" + link
+                + "\n\nAt your first login you will enrol an authenticator app (TOTP). If you did not expect this invitation, ignore"
+                + " this mail and tell the secretariat.\n";
+        return new NotificationRecords.NewMail(to, NotificationRecords.ENROLMENT_INVITATION, null, state,
+                "Treaty Exchange: your invitation (" + account + ")", body, false);
+    }
+
+    private NotificationRecords.SealedPart seal(String token, String changeId, String to) throws Refusal {
+        try {
+            SealedSecrets.Sealed s = mail.secrets().seal(token.getBytes(StandardCharsets.US_ASCII),
+                    NotificationRecords.invitationPurpose(changeId, to));
+            return new NotificationRecords.SealedPart(changeId, s.masterKeyId(), Base64.getEncoder().encodeToString(s.sealed()));
+        } catch (GeneralSecurityException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the invitation could not be sealed; nothing changed", e);
+        }
+    }
+
+    private void releaseInvitationMail(String changeId) throws Refusal {
+        if (mail == null) {
+            return;
+        }
+        try {
+            if (store.inTransaction(tx -> tx.notifications().releaseHeld(changeId, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))) > 0) {
+                mail.wake().run();
+            }
+        } catch (StoreException e) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "the invitation is in effect but its mail could not be released; try again", e);
+        }
+    }
+
+    private void dropInvitationMail(String changeId, String why) {
+        if (mail == null) {
+            return;
+        }
+        try {
+            store.inTransaction(tx -> tx.notifications().dropUnsent(changeId, why));
+        } catch (StoreException e) {
+            // the mail stays held (never sent) with its seal; the enrolment link it carries no longer works
+            audit.recordQuietly(AuditEvent.failed("notification.drop", "server", "local", changeId).withDetail("reason", problem(e)));
+        }
+    }
+
     private boolean pendingInviteFor(String name) throws Refusal {
         return read(tx -> tx.delegation().withStatus(PENDING, HISTORY)).stream()
                 .anyMatch(c -> c.action().equals(Action.INVITE.wireName()) && c.target().equals(name));
@@ -727,7 +840,11 @@ public final class DelegatedAdministration {
 
     private void cancelInvitations(String account) throws Refusal {
         try {
-            store.inTransaction(tx -> tx.delegation().cancelInvitations(account, clock.instant()));
+            store.inTransaction(tx -> {
+                // a mail not sent yet would carry a dead link: dropped with its seal
+                tx.notifications().dropUnsentInvitations(account, "the invitation was cancelled");
+                return tx.delegation().cancelInvitations(account, clock.instant());
+            });
         } catch (StoreException e) {
             throw new Refusal(Refusal.Reason.UNAVAILABLE, "the invitations could not be cancelled; try again", e);
         }

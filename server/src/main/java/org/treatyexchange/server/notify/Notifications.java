@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.audit.AuditLog;
 import org.treatyexchange.server.config.ServerConfig;
+import org.treatyexchange.server.crypto.SealedSecrets;
 import org.treatyexchange.server.home.HomeException;
 import org.treatyexchange.server.home.SecretFile;
 import org.treatyexchange.server.registry.RegistryService;
@@ -48,13 +49,13 @@ public final class Notifications implements AutoCloseable {
     private LocalDate lastReminderDay;
 
     private Notifications(ServerConfig.Notifications settings, SmtpTransport transport, Store store, AuditLog audit, RegistryService registry,
-            Obligations obligations, ReleaseService release, Map<String, String> reportTypeNames, Clock clock) {
+            Obligations obligations, ReleaseService release, Map<String, String> reportTypeNames, SealedSecrets secrets, Clock clock) {
         this.pollInterval = settings.pollInterval();
         this.clock = clock;
         MailTemplates templates = new MailTemplates(settings.portalUrl());
         String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
         this.sender = new OutboxSender(store, transport, audit, clock, node, settings.maxAttempts(), settings.retryBackoff(),
-                settings.smtp().orElseThrow().timeout().multipliedBy(4).plusMinutes(1));
+                settings.smtp().orElseThrow().timeout().multipliedBy(4).plusMinutes(1), secrets);
         this.reminders = new DeadlineReminders(obligations, store, registry, templates, settings.reminderDays(), reportTypeNames, audit,
                 this::wake, clock);
         release.listen(new NotificationOutbox(registry, settings.secretariat(), templates, this::wake, clock));
@@ -70,7 +71,8 @@ public final class Notifications implements AutoCloseable {
      * hooks the outbox into {@code release}.
      */
     public static Notifications start(ServerConfig.Notifications settings, Map<String, String> env, Store store, AuditLog audit,
-            RegistryService registry, Obligations obligations, ReleaseService release, List<ServerConfig.ReportType> reportTypes, Clock clock)
+            RegistryService registry, Obligations obligations, ReleaseService release, List<ServerConfig.ReportType> reportTypes,
+            SealedSecrets secrets, Clock clock)
             throws HomeException, IOException, GeneralSecurityException {
         ServerConfig.Smtp smtp = settings.smtp().orElseThrow(() -> new IllegalArgumentException("notifications.smtp is not configured"));
         String text = SecretFile.read(env, smtp.credentialsFileEnv(), "the SMTP credentials file",
@@ -87,7 +89,7 @@ public final class Notifications implements AutoCloseable {
         Map<String, String> names = new LinkedHashMap<>();
         reportTypes.forEach(t -> names.put(t.id(), t.name()));
         Notifications n = new Notifications(settings, new SmtpTransport(smtp, credentials, clock), store, audit, registry, obligations,
-                release, names, clock);
+                release, names, secrets, clock);
         n.thread.execute(n::run);
         LOG.info("notifications: mail through {}:{} ({}), reminders {} days before a deadline", smtp.host(), smtp.port(),
                 smtp.security().name().toLowerCase(java.util.Locale.ROOT), settings.reminderDays());
@@ -106,7 +108,8 @@ public final class Notifications implements AutoCloseable {
         return sender.sendDue();
     }
 
-    void wake() {
+    /** Wakes the sender now (a mail was written in a transaction that committed). */
+    public void wake() {
         synchronized (signal) {
             woken = true;
             signal.notifyAll();

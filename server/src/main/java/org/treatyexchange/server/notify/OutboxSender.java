@@ -1,13 +1,18 @@
 package org.treatyexchange.server.notify;
 
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.audit.AuditLog;
+import org.treatyexchange.server.crypto.SealedSecrets;
+import org.treatyexchange.server.store.NotificationRecords;
 import org.treatyexchange.server.store.NotificationRecords.Mail;
 import org.treatyexchange.server.store.Store;
 import org.treatyexchange.server.store.StoreException;
@@ -33,9 +38,11 @@ final class OutboxSender {
     private final int maxAttempts;
     private final Duration backoff;
     private final Duration lease;
+    private final SealedSecrets secrets;
 
     OutboxSender(Store store, SmtpTransport transport, AuditLog audit, Clock clock, String node, int maxAttempts, Duration backoff,
-            Duration lease) {
+            Duration lease, SealedSecrets secrets) {
+        this.secrets = secrets;
         this.store = store;
         this.transport = transport;
         this.audit = audit;
@@ -75,7 +82,7 @@ final class OutboxSender {
         try {
             byte[] receipt = mail.attachReceipt() && mail.filingId() != null
                     ? store.read(tx -> tx.filings().receipt(mail.filingId())).orElse(null) : null;
-            transport.send(mail, receipt);
+            transport.send(withSecret(mail), receipt);
             Instant at = NotificationOutbox.now(clock);
             boolean marked = store.inTransaction(tx -> {
                 boolean ok = tx.notifications().sent(mail.id(), node, at);
@@ -103,6 +110,30 @@ final class OutboxSender {
                         next);
             }
         }
+    }
+
+    /**
+     * The mail as it is sent: an enrolment invitation gets its token, opened from the seal in memory only (the row keeps
+     * the placeholder; the seal is wiped when the mail is sent or failed for good). A seal that is gone or does not open
+     * fails the mail for good.
+     */
+    private Mail withSecret(Mail mail) throws StoreException, SmtpTransport.SendFailure {
+        if (!NotificationRecords.ENROLMENT_INVITATION.equals(mail.template())) {
+            return mail;
+        }
+        NotificationRecords.SealedPart part = store.read(tx -> tx.notifications().sealedPart(mail.id()))
+                .orElseThrow(() -> new SmtpTransport.SendFailure("the invitation's sealed link is gone", true, null));
+        byte[] token;
+        try {
+            token = secrets.open(new SealedSecrets.Sealed(part.masterKeyId(), Base64.getDecoder().decode(part.sealedBase64())),
+                    NotificationRecords.invitationPurpose(part.changeId(), mail.recipient()));
+        } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
+            throw new SmtpTransport.SendFailure("the invitation's sealed link does not open", true, null);
+        }
+        String body = mail.body().replace(NotificationRecords.TOKEN_PLACEHOLDER, new String(token, StandardCharsets.US_ASCII));
+        return new Mail(mail.id(), mail.recipient(), mail.template(), mail.filingId(), mail.state(), mail.subject(), body,
+                mail.attachReceipt(), mail.status(), mail.attempts(), mail.nextAttemptAt(), mail.claimedBy(), mail.createdAt(), mail.sentAt(),
+                mail.lastError());
     }
 
     /** The wait after failed try {@code attempt}: the backoff, doubled after each try, at most an hour. */

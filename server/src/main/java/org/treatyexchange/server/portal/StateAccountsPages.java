@@ -56,7 +56,7 @@ final class StateAccountsPages {
         try {
             String account = field(r, "account");
             DelegatedAdministration.Outcome outcome = switch (path) {
-                case PATH + "/invite" -> desk.invite(who.caller(), account);
+                case PATH + "/invite" -> desk.invite(who.caller(), account, field(r, "email"));
                 case PATH + "/keys" -> register(r, who, account);
                 case PATH + "/revoke-certificate" -> desk.revokeCertificate(who.caller(), account, field(r, "fingerprint"));
                 case PATH + "/remove-key" -> desk.removeSshKey(who.caller(), account, field(r, "fingerprint"));
@@ -70,6 +70,7 @@ final class StateAccountsPages {
             extra.put("done", outcome.change().status());
             extra.put("enrolmentLink", outcome.enrolmentToken() == null ? null : "/enrol?token=" + outcome.enrolmentToken());
             extra.put("issuedCertificate", outcome.issuedCertificatePem());
+            extra.put("mailedTo", outcome.mailedTo());
             // the link and the certificate are shown once, on this answer: never stored, never in a redirect
             return Optional.of(page(v, who, extra, HttpResponseStatus.OK));
         } catch (Refusal e) {
@@ -108,6 +109,7 @@ final class StateAccountsPages {
         p.put("error", null);
         p.put("enrolmentLink", null);
         p.put("issuedCertificate", null);
+        p.put("mailedTo", null);
         p.putAll(extra);
         return pages.page("state-accounts", v, p, status);
     }

@@ -18,6 +18,21 @@ public interface NotificationRecords {
     String SENT = "sent";
     /** Failed for good: the secretariat sees it ({@code scripts/admin notifications}). */
     String FAILED = "failed";
+    /** Written but not to be sent yet: an enrolment invitation whose change awaits the secretariat's approval. */
+    String HELD = "held";
+
+    /** The template of an enrolment invitation; its body holds {@link #TOKEN_PLACEHOLDER} where the sealed token goes. */
+    String ENROLMENT_INVITATION = "enrolment-invitation";
+    String TOKEN_PLACEHOLDER = "{enrolment-token}";
+
+    /** What an invitation's token is sealed for: its change and recipient, so a seal copied to another row does not open. */
+    static String invitationPurpose(String changeId, String recipient) {
+        return "enrolment-invitation:" + changeId + ":" + recipient;
+    }
+
+    /** A secret sealed by the server's master keys (base64), kept with a mail only until it is sent or failed for good. */
+    record SealedPart(String changeId, String masterKeyId, String sealedBase64) {
+    }
 
     /** A mail to enqueue: one recipient address, its text already rendered. */
     record NewMail(String recipient, String template, String filingId, String state, String subject, String body,
@@ -32,6 +47,24 @@ public interface NotificationRecords {
 
     /** Enqueues a mail, due at once; returns its id. */
     long enqueue(NewMail mail, Instant at) throws StoreException;
+
+    /**
+     * Enqueues a mail that carries a sealed secret, tied to a delegated change: held (not sent) until
+     * {@link #releaseHeld} when {@code held}, else due at once; returns its id.
+     */
+    long enqueueSealed(NewMail mail, SealedPart secret, boolean held, Instant at) throws StoreException;
+
+    /** Makes the held mails of a change due now; returns how many. */
+    int releaseHeld(String changeId, Instant at) throws StoreException;
+
+    /** Drops the held or queued mails of a change (marked failed, their seal wiped); returns how many. */
+    int dropUnsent(String changeId, String why) throws StoreException;
+
+    /** Drops the held or queued invitation mails of an invited account (its invitations cancelled); returns how many. */
+    int dropUnsentInvitations(String account, String why) throws StoreException;
+
+    /** The sealed secret of a mail, while it has one. */
+    Optional<SealedPart> sealedPart(long id) throws StoreException;
 
     /** Mails a sender may claim at {@code now}: queued or with an expired claim, due first, at most {@code limit}. */
     List<Mail> due(Instant now, int limit) throws StoreException;

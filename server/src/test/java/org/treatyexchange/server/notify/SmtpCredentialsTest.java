@@ -27,7 +27,7 @@ class SmtpCredentialsTest {
                 "exchange@secretariat.example", ServerConfig.SmtpSecurity.STARTTLS, ServerConfig.Smtp.DEFAULT_CREDENTIALS_FILE_ENV,
                 java.util.Optional.empty(), java.time.Duration.ofSeconds(5)));
         Notifications.start(settings, Map.of(ServerConfig.Smtp.DEFAULT_CREDENTIALS_FILE_ENV, file.toString()), null, null, null, null, null,
-                List.of(), Clock.systemUTC());
+                List.of(), null, Clock.systemUTC());
     }
 
     @Test

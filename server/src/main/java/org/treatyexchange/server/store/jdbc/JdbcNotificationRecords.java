@@ -24,11 +24,25 @@ final class JdbcNotificationRecords implements NotificationRecords {
     private static final String CLAIM = "UPDATE notification SET status = '" + SENDING + "', attempts = attempts + 1, claimed_by = ?,"
             + " next_attempt_at = ? WHERE id = ? AND attempts = ? AND status IN ('" + QUEUED + "', '" + SENDING + "')"
             + " AND next_attempt_at <= ?";
-    private static final String SENT_UPDATE = "UPDATE notification SET status = '" + SENT + "', sent_at = ?, last_error = NULL"
+    private static final String INSERT_SEALED = "INSERT INTO notification (" + COLUMNS + ", change_id, sealed_key_id, sealed_secret)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, NULL, NULL, ?, ?, ?)";
+    private static final String RELEASE = "UPDATE notification SET status = '" + QUEUED + "', next_attempt_at = ? WHERE change_id = ?"
+            + " AND status = '" + HELD + "'";
+    private static final String DROP = "UPDATE notification SET status = '" + FAILED + "', last_error = ?, sealed_key_id = NULL,"
+            + " sealed_secret = NULL WHERE change_id = ? AND status IN ('" + HELD + "', '" + QUEUED + "')";
+    private static final String DROP_OF_ACCOUNT = "UPDATE notification SET status = '" + FAILED + "', last_error = ?, sealed_key_id = NULL,"
+            + " sealed_secret = NULL WHERE change_id IN (SELECT change_id FROM enrolment_invitation WHERE account = ?)"
+            + " AND status IN ('" + HELD + "', '" + QUEUED + "')";
+    private static final String SEALED = "SELECT change_id, sealed_key_id, sealed_secret FROM notification WHERE id = ?"
+            + " AND sealed_secret IS NOT NULL";
+    // Sent or failed for good: a sealed secret has done its work and is wiped in the same update.
+    private static final String SENT_UPDATE = "UPDATE notification SET status = '" + SENT + "', sent_at = ?, last_error = NULL,"
+            + " sealed_key_id = NULL, sealed_secret = NULL"
             + " WHERE id = ? AND status = '" + SENDING + "' AND claimed_by = ?";
     private static final String RETRY = "UPDATE notification SET status = '" + QUEUED + "', next_attempt_at = ?, last_error = ?"
             + " WHERE id = ? AND status = '" + SENDING + "' AND claimed_by = ?";
-    private static final String FAIL = "UPDATE notification SET status = '" + FAILED + "', last_error = ?"
+    private static final String FAIL = "UPDATE notification SET status = '" + FAILED + "', last_error = ?, sealed_key_id = NULL,"
+            + " sealed_secret = NULL"
             + " WHERE id = ? AND status = '" + SENDING + "' AND claimed_by = ?";
     private static final String WITH_STATUS = "SELECT " + COLUMNS + " FROM notification WHERE status = ? ORDER BY id FETCH FIRST ? ROWS ONLY";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM notification WHERE id = ?";
@@ -71,6 +85,81 @@ final class JdbcNotificationRecords implements NotificationRecords {
             return id;
         } catch (SQLException e) {
             throw SqlErrors.map(e, "enqueue notification");
+        }
+    }
+
+    @Override
+    public long enqueueSealed(NewMail m, SealedPart secret, boolean held, Instant at) throws StoreException {
+        try (PreparedStatement max = tx.connection().prepareStatement(NEXT_ID);
+                PreparedStatement ps = tx.connection().prepareStatement(INSERT_SEALED)) {
+            long id;
+            try (ResultSet rs = max.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1) + 1;
+            }
+            ps.setLong(1, id);
+            ps.setString(2, m.recipient());
+            ps.setString(3, m.template());
+            ps.setString(4, m.filingId());
+            ps.setString(5, m.state());
+            ps.setString(6, m.subject());
+            ps.setString(7, m.body());
+            ps.setBoolean(8, m.attachReceipt());
+            ps.setString(9, held ? HELD : QUEUED);
+            Timestamps.set(ps, 10, at);
+            Timestamps.set(ps, 11, at);
+            ps.setString(12, secret.changeId());
+            ps.setString(13, secret.masterKeyId());
+            ps.setString(14, secret.sealedBase64());
+            ps.executeUpdate();
+            return id;
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "enqueue sealed notification");
+        }
+    }
+
+    @Override
+    public int releaseHeld(String changeId, Instant at) throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(RELEASE)) {
+            Timestamps.set(ps, 1, at);
+            ps.setString(2, changeId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "release held notifications");
+        }
+    }
+
+    @Override
+    public int dropUnsent(String changeId, String why) throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(DROP)) {
+            ps.setString(1, cut(why));
+            ps.setString(2, changeId);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "drop unsent notifications");
+        }
+    }
+
+    @Override
+    public int dropUnsentInvitations(String account, String why) throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(DROP_OF_ACCOUNT)) {
+            ps.setString(1, cut(why));
+            ps.setString(2, account);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "drop unsent invitation mails");
+        }
+    }
+
+    @Override
+    public Optional<SealedPart> sealedPart(long id) throws StoreException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(SEALED)) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new SealedPart(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "read sealed part of notification");
         }
     }
 
