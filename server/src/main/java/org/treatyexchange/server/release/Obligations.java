@@ -46,22 +46,11 @@ public final class Obligations {
                 continue;
             }
             Set<String> counting = counting(type.id());
-            if (type.deadline().isPresent()) {
-                for (Deadlines.Due due : Deadlines.periodic(type.id(), type.deadline().get(), type.schedule().cycleYears(),
-                        type.schedule().firstYear(), from, to)) {
-                    add(out, due, reports.status(counting, due.period(), due.date(), reports.statesParties()));
-                }
-            }
-            if (type.schedule().monthsAfterEntryIntoForce() > 0) {
-                for (StateEntry state : registry.current().statesParties()) {
-                    if (state.entryIntoForce().isEmpty()) {
-                        continue;
-                    }
-                    Deadlines.Due due = Deadlines.afterEntryIntoForce(type.id(), state.entryIntoForce().get(),
-                            type.schedule().monthsAfterEntryIntoForce());
-                    if (!due.date().isBefore(from) && !due.date().isAfter(to)) {
-                        add(out, due, reports.status(counting, null, due.date(), List.of(new StateParty(state.code(), state.name()))));
-                    }
+            addPeriodic(out, type, counting, from, to, reports.statesParties());
+            for (StateEntry state : registry.current().statesParties()) {
+                Optional<Deadlines.Due> initial = initialDue(type, state);
+                if (initial.isPresent() && !initial.get().date().isBefore(from) && !initial.get().date().isAfter(to)) {
+                    add(out, initial.get(), reports.status(counting, null, initial.get().date(), List.of(new StateParty(state.code(), state.name()))));
                 }
             }
         }
@@ -87,12 +76,7 @@ public final class Obligations {
                 continue;
             }
             Set<String> counting = counting(type.id());
-            if (type.deadline().isPresent()) {
-                for (Deadlines.Due due : Deadlines.periodic(type.id(), type.deadline().get(), type.schedule().cycleYears(),
-                        type.schedule().firstYear(), from, to)) {
-                    add(out, due, reports.status(counting, due.period(), due.date(), party));
-                }
-            }
+            addPeriodic(out, type, counting, from, to, party);
             Optional<Deadlines.Due> initial = initialDue(type, entry.get());
             if (initial.isPresent()) {
                 add(out, initial.get(), reports.status(counting, null, initial.get().date(), party));
@@ -164,6 +148,18 @@ public final class Obligations {
         /** The period the rows are about: {@code 2025}, {@code 2024-2025}, or null (initial report, or nothing due). */
         public String period() {
             return rows.isEmpty() ? null : rows.get(0).period();
+        }
+    }
+
+    /** Adds {@code parties}' standing for each of {@code type}'s periodic reports due between {@code from} and {@code to}. */
+    private void addPeriodic(List<Standing> out, ServerConfig.ReportType type, Set<String> counting, LocalDate from, LocalDate to,
+            List<StateParty> parties) throws StoreException {
+        if (type.deadline().isEmpty()) {
+            return;
+        }
+        for (Deadlines.Due due : Deadlines.periodic(type.id(), type.deadline().get(), type.schedule().cycleYears(), type.schedule().firstYear(),
+                from, to)) {
+            add(out, due, reports.status(counting, due.period(), due.date(), parties));
         }
     }
 
