@@ -273,10 +273,29 @@ public final class TestExchange implements AutoCloseable, BeforeAllCallback, Aft
         try {
             session.auth().verify(Duration.ofSeconds(10));
         } catch (IOException | RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("timeout")) {
+                dumpThreads("login of " + account + " timed out"); // a stall seen once in CI: keep what held it up
+            }
             session.close(true);
             throw e;
         }
         return session;
+    }
+
+    /** Every thread's stack on standard error (the test's output), for a failure whose cause is elsewhere. */
+    static void dumpThreads(String why) {
+        StringBuilder dump = new StringBuilder("---- threads when the ").append(why).append(" ----\n");
+        for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            dump.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+            if (t.getLockName() != null) {
+                dump.append(" on ").append(t.getLockName()).append(" held by ").append(t.getLockOwnerName());
+            }
+            dump.append('\n');
+            for (StackTraceElement frame : t.getStackTrace()) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        }
+        System.err.print(dump);
     }
 
     public SftpClient sftp(ClientSession session) throws IOException {
