@@ -153,6 +153,12 @@ public final class SftpService implements AutoCloseable {
         if (System.getProperty(SyspropsMapWrapper.getMappedSyspropKey(CoreModuleProperties.WINDOW_SIZE.getName())) == null) {
             CoreModuleProperties.WINDOW_SIZE.set(sshd, RECEIVE_WINDOW_BYTES); // MINA's system property, when given, wins: the bench's A/B
         }
+        if (System.getProperty(SyspropsMapWrapper.getMappedSyspropKey(CoreModuleProperties.TCP_NODELAY.getName())) == null) {
+            // MINA leaves Nagle's algorithm on. An SFTP session is request and reply: with Nagle, a small reply queued
+            // behind a not yet acknowledged one waits for the client's delayed ACK, 40 ms on Linux — one file in six of
+            // bench part b stalled so, half of its time (docs/PERFORMANCE.md, "Small files, round 3")
+            CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        }
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "TreatyExchange");
         org.apache.sshd.sftp.SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, settings.maxOpenHandles());
 
