@@ -129,6 +129,8 @@ public final class ExchangeClient implements AutoCloseable {
             client.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
             client.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER); // only the configured key, never ~/.ssh
             client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
+            // SFTP is request and reply: with Nagle's algorithm (MINA's default) a small request can wait for the server's delayed ACK
+            org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(client, true);
             client.start();
             this.ssh = client;
         }
