@@ -42,6 +42,7 @@ import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StateDesk;
 import org.treatyexchange.server.audit.AuditEvent;
 import org.treatyexchange.server.registry.Account;
+import org.treatyexchange.server.registry.Registry;
 import org.treatyexchange.server.registry.RegistryService;
 
 /**
@@ -215,15 +216,28 @@ public final class SftpService implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Runnable sweep = () -> {
-            try {
-                for (org.apache.sshd.common.session.helpers.AbstractSession s : sshd.getActiveSessions()) {
-                    if (s instanceof ServerSession server && server.isAuthenticated()) {
-                        binder.closeIfWithdrawn(server);
+        Runnable sweep = new Runnable() {
+            /** The registry every open session was last checked against; only the sweeper's thread uses it. */
+            private Registry checked;
+
+            @Override
+            public void run() {
+                try {
+                    // Read once per sweep (in a cluster: one query, not one per session). Unchanged since the last
+                    // sweep, nothing can have been withdrawn: a login after it was itself checked on this snapshot.
+                    Registry newest = registry.fresh();
+                    if (newest == checked) {
+                        return;
                     }
+                    for (org.apache.sshd.common.session.helpers.AbstractSession s : sshd.getActiveSessions()) {
+                        if (s instanceof ServerSession server && server.isAuthenticated()) {
+                            binder.closeIfWithdrawn(server, newest);
+                        }
+                    }
+                    checked = newest;
+                } catch (RuntimeException e) {
+                    LOG.warn("sftp: the sweep for withdrawn credentials failed: {}", e.toString());
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("sftp: the sweep for withdrawn credentials failed: {}", e.toString());
             }
         };
         registry.onChange(() -> {
@@ -315,7 +329,7 @@ public final class SftpService implements AutoCloseable {
             String passwordHash = server.getAttribute(AccountPasswordAuthenticator.PASSWORD_HASH);
             // The I/O thread decided on this node's snapshot; the shared registry (several nodes) is read
             // here, off that thread, before the SFTP subsystem serves the first request (LoginAuditGate).
-            CompletableFuture<Void> audited = audit.recordUnless(() -> withdrawnSince(a.name(), fingerprint, passwordHash),
+            CompletableFuture<Void> audited = audit.recordUnless(() -> withdrawnSince(registry.fresh(), a.name(), fingerprint, passwordHash),
                     AccountPasswordAuthenticator.CREDENTIAL.equals(fingerprint)
                             ? login.withDetail("method", "password")
                             : login.withDetail("keyFingerprint", fingerprint),
@@ -339,8 +353,8 @@ public final class SftpService implements AutoCloseable {
          * Why the credential just proven no longer admits the account in the newest registry (disabled,
          * removed, key or password withdrawn through another node), or null when it still does.
          */
-        private String withdrawnSince(String account, String fingerprint, String passwordHash) {
-            Optional<Account> now = registry.fresh().account(account).filter(x -> !x.disabled());
+        private static String withdrawnSince(Registry newest, String account, String fingerprint, String passwordHash) {
+            Optional<Account> now = newest.account(account).filter(x -> !x.disabled());
             if (now.isEmpty()) {
                 return "unknown-or-disabled-account";
             }
@@ -352,13 +366,13 @@ public final class SftpService implements AutoCloseable {
             return keyStillRegistered ? null : "key-not-registered";
         }
 
-        /** Closes an authenticated session whose credential the newest registry no longer admits; audited. */
-        void closeIfWithdrawn(ServerSession session) {
+        /** Closes an authenticated session whose credential {@code newest} no longer admits; audited. */
+        void closeIfWithdrawn(ServerSession session, Registry newest) {
             Caller id = session.getAttribute(IDENTITY);
             if (id == null) {
                 return;
             }
-            String why = withdrawnSince(id.account(), id.credential(), session.getAttribute(AccountPasswordAuthenticator.PASSWORD_HASH));
+            String why = withdrawnSince(newest, id.account(), id.credential(), session.getAttribute(AccountPasswordAuthenticator.PASSWORD_HASH));
             if (why != null) {
                 LOG.info("closing the SFTP session of {}: {} (the registry withdrew its credential)", id.account(), why);
                 audit.recordOrLog(audit.record(AuditEvent.ok("session.withdrawn", id.account(), id.source(), "-").withDetail("channel", "sftp")
