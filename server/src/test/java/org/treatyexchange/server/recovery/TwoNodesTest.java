@@ -139,6 +139,17 @@ class TwoNodesTest {
         return ProcessClients.admin(nodes.get(node).home(), args);
     }
 
+    /** Disables a Calvera account in node 1's registry file and publishes it with node 1's {@code reload-registry}. */
+    private static void disableThroughTheFirstNode(String account, String role) throws Exception {
+        Path registry = tmp.resolve("node1-config").resolve("registry.yaml");
+        String text = Files.readString(registry);
+        String entry = "  - name: " + account + "\n    state: CAL\n    role: " + role + "\n";
+        assertThat(text).contains(entry);
+        Files.writeString(registry, text.replace(entry, entry + "    disabled: true\n"));
+        ProcessClients.AdminResult reloaded = admin("node1", "reload-registry");
+        assertThat(reloaded.code()).as(reloaded.output()).isZero();
+    }
+
     /** The filing id of the one filing whose listing line names {@code name}. */
     private static String filingId(String name) {
         List<String> lines = admin("node1", "filings").lines().stream().filter(l -> l.contains(name)).toList();
@@ -226,14 +237,7 @@ class TwoNodesTest {
         try (SftpClient sftp = clients.sftp("calvera-system", second)) {
             assertThat(sftp.canonicalPath(".")).isEqualTo("/");
         }
-        Path registry = tmp.resolve("node1-config").resolve("registry.yaml");
-        String text = Files.readString(registry);
-        String entry = "  - name: calvera-system\n    state: CAL\n    role: state-system\n";
-        assertThat(text).contains(entry);
-        Files.writeString(registry, text.replace(entry, entry + "    disabled: true\n"));
-
-        ProcessClients.AdminResult reloaded = admin("node1", "reload-registry");
-        assertThat(reloaded.code()).as(reloaded.output()).isZero();
+        disableThroughTheFirstNode("calvera-system", "state-system");
 
         // Node 2 may still let the SSH login through on its snapshot, but closes the session before the
         // first SFTP request, once it has read the newest registry off the I/O thread.
@@ -253,13 +257,7 @@ class TwoNodesTest {
         int second = nodes.get("node2").sftpPort();
         SftpClient held = clients.sftp("calvera-officer", second);
         assertThat(held.canonicalPath(".")).isEqualTo("/");
-        Path registry = tmp.resolve("node1-config").resolve("registry.yaml");
-        String text = Files.readString(registry);
-        String entry = "  - name: calvera-officer\n    state: CAL\n    role: state-officer\n";
-        assertThat(text).contains(entry);
-        Files.writeString(registry, text.replace(entry, entry + "    disabled: true\n"));
-        ProcessClients.AdminResult reloaded = admin("node1", "reload-registry");
-        assertThat(reloaded.code()).as(reloaded.output()).isZero();
+        disableThroughTheFirstNode("calvera-officer", "state-officer");
 
         // nothing else reaches node 2 meanwhile: only its periodic sweep (every 5 s) can read the change and close it
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
