@@ -151,15 +151,11 @@ public final class SftpService implements AutoCloseable {
         CoreModuleProperties.AUTH_TIMEOUT.set(sshd, settings.authTimeout());
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, settings.idleTimeout());
         CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, settings.maxSessionsPerAccount());
-        if (System.getProperty(SyspropsMapWrapper.getMappedSyspropKey(CoreModuleProperties.WINDOW_SIZE.getName())) == null) {
-            CoreModuleProperties.WINDOW_SIZE.set(sshd, RECEIVE_WINDOW_BYTES); // MINA's system property, when given, wins: the bench's A/B
-        }
-        if (System.getProperty(SyspropsMapWrapper.getMappedSyspropKey(CoreModuleProperties.TCP_NODELAY.getName())) == null) {
-            // MINA leaves Nagle's algorithm on. An SFTP session is request and reply: with Nagle, a small reply queued
-            // behind a not yet acknowledged one waits for the client's delayed ACK, 40 ms on Linux — one file in six of
-            // bench part b stalled so, half of its time (docs/PERFORMANCE.md, "Small files, round 3")
-            CoreModuleProperties.TCP_NODELAY.set(sshd, true);
-        }
+        setUnlessGivenAsSystemProperty(sshd, CoreModuleProperties.WINDOW_SIZE, RECEIVE_WINDOW_BYTES);
+        // MINA leaves Nagle's algorithm on. An SFTP session is request and reply: with Nagle, a small reply queued
+        // behind a not yet acknowledged one waits for the client's delayed ACK, 40 ms on Linux — one file in six of
+        // bench part b stalled so, half of its time (docs/PERFORMANCE.md, "Small files, round 3")
+        setUnlessGivenAsSystemProperty(sshd, CoreModuleProperties.TCP_NODELAY, true);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "TreatyExchange");
         org.apache.sshd.sftp.SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, settings.maxOpenHandles());
 
@@ -246,6 +242,13 @@ public final class SftpService implements AutoCloseable {
             }
         });
         sweeper.scheduleWithFixedDelay(sweep, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Sets {@code property} unless MINA's own system property for it was given: that one wins (the bench's A/B runs). */
+    private static <T> void setUnlessGivenAsSystemProperty(SshServer sshd, org.apache.sshd.common.Property<T> property, T value) {
+        if (System.getProperty(SyspropsMapWrapper.getMappedSyspropKey(property.getName())) == null) {
+            property.set(sshd, value);
+        }
     }
 
     /** How often open sessions are checked against a registry changed through another node. */
