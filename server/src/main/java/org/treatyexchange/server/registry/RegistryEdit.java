@@ -150,30 +150,7 @@ final class RegistryEdit {
             if (indentation(l) != property.length() || !l.strip().startsWith("sshKeys:")) {
                 continue;
             }
-            int items = 0;
-            int found = -1;
-            int j = i + 1;
-            for (; j < lines.size(); j++) {
-                String item = lines.get(j);
-                if (item.isBlank() || item.strip().startsWith("#")) {
-                    continue;
-                }
-                if (indentation(item) <= property.length() && !item.strip().startsWith("- ")) {
-                    break;
-                }
-                if (indentation(item) < property.length() || !item.strip().startsWith("- ")) {
-                    break;
-                }
-                items++;
-                if (found < 0 && isTheKey.test(scalar(item.strip().substring(2).strip()))) {
-                    found = j;
-                }
-            }
-            if (found >= 0) {
-                lines.remove(found);
-                if (items == 1) {
-                    lines.set(i, property + "sshKeys: []");
-                }
+            if (removeBlockItem(lines, i, lines.size() - 1, property.length(), property + "sshKeys: []", isTheKey)) {
                 return String.join("\n", lines);
             }
         }
@@ -312,31 +289,44 @@ final class RegistryEdit {
                 lines.set(i, property + "revokedCertificates: [" + String.join(", ", kept) + "]");
                 return String.join("\n", lines);
             }
-            int items = 0;
-            int found = -1;
-            for (int j = i + 1; j <= end; j++) {
-                String item = lines.get(j);
-                if (item.isBlank() || item.strip().startsWith("#")) {
-                    continue;
-                }
-                if (indentation(item) < property.length() || !item.strip().startsWith("- ")) {
-                    break;
-                }
-                items++;
-                if (scalar(item.strip().substring(2).strip()).equals(fingerprint)) {
-                    found = j;
-                }
-            }
-            if (found >= 0) {
-                lines.remove(found);
-                if (items == 1) {
-                    lines.set(i, property + "revokedCertificates: []");
-                }
+            if (removeBlockItem(lines, i, end, property.length(), property + "revokedCertificates: []", fingerprint::equals)) {
                 return String.join("\n", lines);
             }
         }
         throw new IllegalArgumentException("the revocation of " + fingerprint + " is not an entry of the account's revokedCertificates "
                 + "list in the registry file; edit the file by hand and run reload-registry");
+    }
+
+    /**
+     * Removes the first item, for whose scalar {@code isTheItem} holds, of the block list under the property on line
+     * {@code at} (items from the next line up to line {@code last}, each {@code - } indented at least {@code indent});
+     * a list left empty becomes the line {@code emptied}. Returns whether an item was removed.
+     */
+    private static boolean removeBlockItem(List<String> lines, int at, int last, int indent, String emptied,
+            java.util.function.Predicate<String> isTheItem) {
+        int items = 0;
+        int found = -1;
+        for (int j = at + 1; j <= last; j++) {
+            String item = lines.get(j);
+            if (item.isBlank() || item.strip().startsWith("#")) {
+                continue;
+            }
+            if (indentation(item) < indent || !item.strip().startsWith("- ")) {
+                break;
+            }
+            items++;
+            if (found < 0 && isTheItem.test(scalar(item.strip().substring(2).strip()))) {
+                found = j;
+            }
+        }
+        if (found < 0) {
+            return false;
+        }
+        lines.remove(found);
+        if (items == 1) {
+            lines.set(at, emptied);
+        }
+        return true;
     }
 
     /** The last line with content of the account block starting at {@code start} (whose dash is at column {@code dash}). */
