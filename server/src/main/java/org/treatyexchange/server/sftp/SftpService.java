@@ -338,8 +338,9 @@ public final class SftpService implements AutoCloseable {
                             : login.withDetail("keyFingerprint", fingerprint),
                     reason -> AuditEvent.refused("auth.failure", a.name(), source, "-").withDetail("channel", "sftp")
                             .withDetail("reason", reason));
-            server.setAttribute(LOGIN_AUDITED, audited);
-            audited.whenComplete((ok, failed) -> {
+            // The gate waits on this one, so a refusal is logged and the session closing before any
+            // request is answered.
+            server.setAttribute(LOGIN_AUDITED, audited.whenComplete((ok, failed) -> {
                 if (failed != null) {
                     String why = SessionAudit.rootMessage(failed);
                     if (why != null && why.startsWith("login refused")) {
@@ -349,7 +350,7 @@ public final class SftpService implements AutoCloseable {
                     }
                     closeQuietly(server);
                 }
-            });
+            }));
         }
 
         /**
