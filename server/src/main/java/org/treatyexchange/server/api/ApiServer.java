@@ -15,11 +15,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -29,18 +26,16 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.treatyexchange.server.application.AuditTrail;
 import org.treatyexchange.server.application.Callers;
 import org.treatyexchange.server.application.SecretariatDesk;
 import org.treatyexchange.server.application.StateDesk;
-import org.treatyexchange.server.crypto.ClientCertificateTrust;
+import org.treatyexchange.server.crypto.HttpsServerContext;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -55,10 +50,6 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_CHUNK_BYTES = 8192;
     static final int MAX_INITIAL_LINE = 4096;
     static final int RATE_LIMITER_MAX_KEYS = 10_000;
-    static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
-    static final String NAMED_GROUPS = "jdk.tls.namedGroups";
-    /** Key-exchange groups of at least 128-bit strength; the JDK would also offer ffdhe2048 (112-bit) and secp521r1. */
-    static final String STRONG_GROUPS = "x25519,secp256r1,secp384r1,x448";
 
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -115,9 +106,7 @@ public final class ApiServer implements AutoCloseable {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(responses, "responses");
         Objects.requireNonNull(gateway, "gateway");
-        refuseRenegotiation();
-        restrictKeyExchangeGroups();
-        SslContext tls = sslContext(settings, serverKey, serverChain, clock);
+        SslContext tls = HttpsServerContext.build(serverKey, serverChain, settings.tlsProtocols(), settings.cipherSuites(), ClientAuth.REQUIRE, clock);
         RateLimiter limiter = new RateLimiter(settings.requestsPerMinutePerClient(), System::nanoTime, RATE_LIMITER_MAX_KEYS);
         ClientConnections.Counter connections = new ClientConnections.Counter(settings.maxConnectionsPerClient());
         Admission admission = Admission.of(settings);
@@ -172,61 +161,6 @@ public final class ApiServer implements AutoCloseable {
         p.addLast("deadline", new RequestDeadline(settings));
         p.addLast("rate", new RateLimitHandler(limiter));
         p.addLast("api", new ApiHandler(settings, admission, gateway, executor));
-    }
-
-    /**
-     * JDK provider; only the configured protocols and suites (checked against what this JDK supports,
-     * so a typo fails here, not at the first handshake); client certificate required and accepted by
-     * {@link ClientCertificateTrust} (validity only: the registry pins certificates per request).
-     */
-    static SslContext sslContext(ApiSettings settings, PrivateKey key, List<X509Certificate> chain, Clock clock) throws Exception {
-        Objects.requireNonNull(key, "serverKey");
-        if (chain == null || chain.isEmpty()) {
-            throw new IllegalArgumentException("the server certificate chain is empty");
-        }
-        Set<String> supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-        for (String suite : settings.cipherSuites()) {
-            if (!supported.contains(suite)) {
-                throw new IllegalArgumentException("api.cipherSuites: " + suite + " is not supported by this Java runtime");
-            }
-        }
-        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
-                .sslProvider(SslProvider.JDK)
-                .protocols(settings.tlsProtocols())
-                .ciphers(settings.cipherSuites(), IdentityCipherSuiteFilter.INSTANCE)
-                .clientAuth(ClientAuth.REQUIRE)
-                .trustManager(new ClientCertificateTrust(clock))
-                .build();
-    }
-
-    /**
-     * TLS 1.3 has no renegotiation; for TLS 1.2 the JDK accepts a client's (secure, RFC 5746)
-     * renegotiation unless {@value #REJECT_RENEGOTIATION} is true. It is read once, at the first
-     * server handshake of the JVM, so it is set here (before this server's first handshake) unless the
-     * operator set it; an explicit {@code false} is kept but logged, since renegotiation lets a client
-     * make the server do repeated handshakes on one connection (CPU exhaustion).
-     */
-    static void refuseRenegotiation() {
-        String v = System.getProperty(REJECT_RENEGOTIATION);
-        if (v == null) {
-            System.setProperty(REJECT_RENEGOTIATION, "true");
-        } else if (!v.equalsIgnoreCase("true")) {
-            LOG.warn("{}={}: TLS 1.2 clients may renegotiate (repeated handshakes on one connection)", REJECT_RENEGOTIATION, v);
-        }
-    }
-
-    /**
-     * Offers only key-exchange groups of at least 128-bit strength ({@value #STRONG_GROUPS}). Like
-     * renegotiation, the JDK reads {@value #NAMED_GROUPS} once per JVM, at its first TLS use, so it is
-     * set before this server's context is built unless the operator set it (then kept, and logged).
-     */
-    static void restrictKeyExchangeGroups() {
-        String v = System.getProperty(NAMED_GROUPS);
-        if (v == null) {
-            System.setProperty(NAMED_GROUPS, STRONG_GROUPS);
-        } else if (!v.equals(STRONG_GROUPS)) {
-            LOG.warn("{}={} (set by the operator) replaces the default {}", NAMED_GROUPS, v, STRONG_GROUPS);
-        }
     }
 
     /** Requests admitted and not yet answered ({@link Admission}). */

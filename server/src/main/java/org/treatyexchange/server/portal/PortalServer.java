@@ -15,11 +15,8 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -29,14 +26,12 @@ import java.time.Clock;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.treatyexchange.server.crypto.ClientCertificateTrust;
+import org.treatyexchange.server.crypto.HttpsServerContext;
 
 /**
  * The browser portal's HTTPS listener: TLS with the server's certificate (the API's, issued by the local
@@ -76,7 +71,7 @@ public final class PortalServer implements AutoCloseable {
     public static PortalServer start(PortalSettings settings, PrivateKey serverKey, List<X509Certificate> serverChain, PortalDesks desks,
             byte[] receiptCertificatePem, FilingLimits limits, Clock clock) throws Exception {
         Objects.requireNonNull(desks, "desks");
-        SslContext tls = sslContext(settings, serverKey, serverChain, clock);
+        SslContext tls = HttpsServerContext.build(serverKey, serverChain, settings.tlsProtocols(), settings.cipherSuites(), ClientAuth.OPTIONAL, clock);
         PortalRoutes routes = new PortalRoutes(desks, receiptCertificatePem, limits.maxDocuments());
         long maxUploadBody = limits.maxBody();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(settings.executorThreads(), settings.executorThreads(), 0,
@@ -131,26 +126,6 @@ public final class PortalServer implements AutoCloseable {
             return maxDocuments * (maxFileSize + MultipartParser.MAX_HEADER_BYTES + 256) + 2L * FilingUpload.MAX_PARTS
                     * (FilingUpload.MAX_FIELD_BYTES + MultipartParser.MAX_HEADER_BYTES);
         }
-    }
-
-    static SslContext sslContext(PortalSettings settings, PrivateKey key, List<X509Certificate> chain, Clock clock) throws Exception {
-        Objects.requireNonNull(key, "serverKey");
-        if (chain == null || chain.isEmpty()) {
-            throw new IllegalArgumentException("the server certificate chain is empty");
-        }
-        Set<String> supported = Set.of(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites());
-        for (String suite : settings.cipherSuites()) {
-            if (!supported.contains(suite)) {
-                throw new IllegalArgumentException("api.tls.cipherSuites: " + suite + " is not supported by this Java runtime");
-            }
-        }
-        return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
-                .sslProvider(SslProvider.JDK)
-                .protocols(settings.tlsProtocols())
-                .ciphers(settings.cipherSuites(), IdentityCipherSuiteFilter.INSTANCE)
-                .clientAuth(ClientAuth.OPTIONAL)
-                .trustManager(new ClientCertificateTrust(clock))
-                .build();
     }
 
     /** The bound port (useful with port 0). */
