@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.util.concurrent.Semaphore;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.treatyexchange.server.application.Caller;
@@ -15,18 +16,33 @@ import org.treatyexchange.server.application.SecretariatDesk;
 
 /**
  * A reporting cycle as one zip, the same files as {@code scripts/admin export-cycle} writes: {@code index.json} (signed
- * by the server in {@code index.json.p7s}) and each filing's document under its index path. Built in memory, so a
- * cycle larger than {@link #MAX_BYTES} is refused with a pointer to the CLI, which streams to disk.
+ * by the server in {@code index.json.p7s}) and each filing's document under its index path. Built in memory (the
+ * documents are decrypted, so never in a temporary file): a cycle larger than {@link #MAX_BYTES} is refused with a
+ * pointer to the CLI, which streams to disk, and one export is built at a time, so a few impatient clicks cannot
+ * hold several cycles in the heap at once.
  */
 final class CycleZip {
 
     static final long MAX_BYTES = 256L * 1024 * 1024;
+    /** Held while an export is built (one server per JVM in production; tests hold it to stand for a running export). */
+    static final Semaphore BUILDING = new Semaphore(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CycleZip() {
     }
 
     static byte[] of(SecretariatDesk desk, Caller caller, String reportType, String period) throws Refusal {
+        if (!BUILDING.tryAcquire()) {
+            throw new Refusal(Refusal.Reason.UNAVAILABLE, "another reporting cycle's export is being prepared; try again in a minute");
+        }
+        try {
+            return build(desk, caller, reportType, period);
+        } finally {
+            BUILDING.release();
+        }
+    }
+
+    private static byte[] build(SecretariatDesk desk, Caller caller, String reportType, String period) throws Refusal {
         SecretariatDesk.SignedIndex index = desk.cycleIndex(caller, reportType, period); // audited: cycle.exported
         try {
             JsonNode filings = JSON.readTree(index.json()).path("filings");

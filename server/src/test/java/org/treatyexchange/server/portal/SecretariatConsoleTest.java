@@ -349,4 +349,28 @@ class SecretariatConsoleTest {
             assertThat(page.body()).as(path).doesNotContain("Title of syl-zx-9.pdf");
         }
     }
+
+    @Test
+    @Order(10)
+    void aCycleExportAskedWhileAnotherIsBeingBuiltIsTurnedAwayUnauditedAndTheNextOneWorks() throws Exception {
+        StatePortal.Session sec = portal.signIn(ConsoleFixture.OFFICER);
+        String path = FilingPages.EXPORT + "?reportType=annual-report&period=" + LAST_YEAR;
+        int audited = PortalLogin.auditLines(exchange, "cycle.exported").size();
+        CycleZip.BUILDING.acquire(); // another export in progress
+        try {
+            HttpResponse<byte[]> busy = portal.download(sec, path);
+            assertThat(busy.statusCode()).isEqualTo(503);
+            assertThat(new String(busy.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Try again later.");
+        } finally {
+            CycleZip.BUILDING.release();
+        }
+        assertThat(PortalLogin.auditLines(exchange, "cycle.exported")).hasSize(audited);
+
+        HttpResponse<byte[]> zip = portal.download(sec, path);
+        assertThat(zip.statusCode()).isEqualTo(200);
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+            assertThat(in.getNextEntry().getName()).isEqualTo("index.json");
+        }
+        assertThat(PortalLogin.auditLines(exchange, "cycle.exported")).hasSize(audited + 1);
+    }
 }
