@@ -922,8 +922,7 @@ public final class DelegatedAdministration {
                 || !a.get().sshKeys().isEmpty() || !a.get().certificates().isEmpty()) {
             return false;
         }
-        List<Change> done = read(tx -> tx.delegation().ofState(change.stateCode(), HISTORY)).stream()
-                .filter(c -> c.target().equals(account) && (c.status().equals(APPLIED) || c.status().equals(UNDONE))).toList();
+        List<Change> done = read(tx -> tx.delegation().appliedOrUndone(change.stateCode(), account, 2));
         return done.size() == 1 && done.get(0).action().equals(Action.ADD_SYSTEM_ACCOUNT.wireName()) && done.get(0).status().equals(APPLIED);
     }
 
