@@ -293,7 +293,8 @@ public final class DelegatedAdministration {
         }
         Map<String, String> payload = new LinkedHashMap<>();
         payload.put("account", name);
-        Change change = newChange(caller, state, Action.ADD_SYSTEM_ACCOUNT, name, "add system account " + name + " (state-system)", payload);
+        Change change = newChange(caller, state, Action.ADD_SYSTEM_ACCOUNT, name, "add system account " + name + " (state-system)",
+                payload);
         return new Outcome(request(caller, change, policy.systemAccountNeedsApproval(), null), null, null);
     }
 
@@ -318,7 +319,8 @@ public final class DelegatedAdministration {
                     "the account has no password, key or certificate to log in with: register one first");
         }
         if (pending(Action.REINSTATE, target.name())) {
-            throw refused(caller, type, target.name(), Refusal.Reason.CONFLICT, "a reinstatement of this account already awaits the secretariat");
+            throw refused(caller, type, target.name(), Refusal.Reason.CONFLICT,
+                    "a reinstatement of this account already awaits the secretariat");
         }
         Map<String, String> payload = new LinkedHashMap<>();
         payload.put("account", target.name());
@@ -850,7 +852,8 @@ public final class DelegatedAdministration {
         String link = mail.portalUrl().replaceAll("/+$", "") + "/enrol?token=" + NotificationRecords.TOKEN_PLACEHOLDER;
         MailTemplates.Text text = MailTemplates.invitation(language, state, account,
                 clock.instant().plus(policy.invitationLifetime()).truncatedTo(java.time.temporal.ChronoUnit.MINUTES), link);
-        return new NotificationRecords.NewMail(to, NotificationRecords.ENROLMENT_INVITATION, null, state, text.subject(), text.body(), false);
+        return new NotificationRecords.NewMail(to, NotificationRecords.ENROLMENT_INVITATION, null, state, text.subject(), text.body(),
+                false);
     }
 
     private NotificationRecords.SealedPart seal(String token, String changeId, String to) throws Refusal {
@@ -923,7 +926,8 @@ public final class DelegatedAdministration {
             return false;
         }
         List<Change> done = read(tx -> tx.delegation().appliedOrUndone(change.stateCode(), account, 2));
-        return done.size() == 1 && done.get(0).action().equals(Action.ADD_SYSTEM_ACCOUNT.wireName()) && done.get(0).status().equals(APPLIED);
+        return done.size() == 1 && done.get(0).action().equals(Action.ADD_SYSTEM_ACCOUNT.wireName())
+                && done.get(0).status().equals(APPLIED);
     }
 
     private Optional<Invitation> usableInvitation(String token) throws Refusal {
