@@ -29,6 +29,7 @@ import org.treatyexchange.server.crypto.LocalCertificateAuthority;
 import org.treatyexchange.server.crypto.PasswordHash;
 import org.treatyexchange.server.crypto.SealedSecrets;
 import org.treatyexchange.server.crypto.SshKeyFiles;
+import org.treatyexchange.server.notify.MailTemplates;
 import org.treatyexchange.server.registry.Account;
 import org.treatyexchange.server.registry.AuthorizedKey;
 import org.treatyexchange.server.registry.RegisteredCertificate;
@@ -47,11 +48,12 @@ import org.treatyexchange.server.store.StoreException;
  * <ul>
  *   <li>only a State administrator ({@link Caller#administersState()}) acts, and only on accounts of its own State:
  *       another State's account, a secretariat account or an unknown name all get the same {@code not-found};
- *   <li>it never changes a role (an invited person is a {@code state-officer}; only the secretariat grants
- *       {@code state-admin}), never another State administrator's account, and may suspend or remove its own account only
- *       while another enabled State administrator of its State remains;
- *   <li>a new account, certificate or SSH key waits for the secretariat's approval when the policy
- *       ({@link ServerConfig.Delegation}) says so; a revocation, key removal, suspension or removal applies at once, always;
+ *   <li>it never changes a role (an invited person is a {@code state-officer}, an added system a {@code state-system}; only
+ *       the secretariat grants {@code state-admin}), never another State administrator's account, never reinstates itself,
+ *       and may suspend or remove its own account only while another enabled State administrator of its State remains;
+ *   <li>a new account (person or system), certificate or SSH key, or a reinstatement, waits for the secretariat's approval
+ *       when the policy ({@link ServerConfig.Delegation}) says so; a revocation, key removal, suspension or removal applies
+ *       at once, always;
  *   <li>a key or certificate is checked before it is accepted (the registry's algorithm and size policy, validity, not an
  *       authority's certificate, not registered to any account) — at the request and again when approved; a refused one
  *       changes nothing;
@@ -67,8 +69,9 @@ public final class DelegatedAdministration {
 
     /** What a State administrator may ask for. */
     public enum Action {
-        INVITE("invite"), REGISTER_SSH_KEY("register-ssh-key"), REGISTER_CERTIFICATE("register-certificate"),
-        REVOKE_CERTIFICATE("revoke-certificate"), REMOVE_SSH_KEY("remove-ssh-key"), SUSPEND("suspend"), REMOVE("remove");
+        INVITE("invite"), ADD_SYSTEM_ACCOUNT("add-system-account"), REGISTER_SSH_KEY("register-ssh-key"),
+        REGISTER_CERTIFICATE("register-certificate"), REVOKE_CERTIFICATE("revoke-certificate"), REMOVE_SSH_KEY("remove-ssh-key"),
+        SUSPEND("suspend"), REINSTATE("reinstate"), REMOVE("remove");
 
         private final String wireName;
 
@@ -224,19 +227,20 @@ public final class DelegatedAdministration {
      * address is not used and the link is shown once.
      */
     public Outcome invite(Caller caller, String accountName, String email) throws Refusal {
+        return invite(caller, accountName, email, "en");
+    }
+
+    /**
+     * Invites a person as {@link #invite(Caller, String, String)}, the e-mail written in {@code language} (one of
+     * {@link MailTemplates#INVITATION_LANGUAGES}, else English): the portal passes the inviting administrator's.
+     */
+    public Outcome invite(Caller caller, String accountName, String email, String language) throws Refusal {
         String state = requireStateAdministrator(caller, "delegation.invite", accountName);
-        String name = accountName == null ? "" : accountName.strip();
-        if (!ACCOUNT_NAME.matcher(name).matches()) {
-            throw refused(caller, "delegation.invite", name, Refusal.Reason.MALFORMED,
-                    "an account name is 1 to 32 characters: a lower-case letter, then letters, digits, '.', '_' or '-'");
-        }
+        String name = newAccountName(caller, "delegation.invite", accountName);
         String address = email == null ? "" : email.strip();
         if (mail != null && (address.length() > 254 || !EMAIL.matcher(address).matches())) {
             throw refused(caller, "delegation.invite", name, Refusal.Reason.MALFORMED,
                     "the invitation is e-mailed: give the person's e-mail address, such as officer@mfa.example.org");
-        }
-        if (registry.fresh().account(name).isPresent() || pendingInviteFor(name)) {
-            throw refused(caller, "delegation.invite", name, Refusal.Reason.CONFLICT, "the account name '" + name + "' is taken");
         }
         try {
             registry.checkAddStateAccount(name, state, "state-officer");
@@ -254,7 +258,7 @@ public final class DelegatedAdministration {
             Change recorded = request(caller, change, policy.inviteNeedsApproval(), tx -> tx.delegation().insertInvitation(invitation));
             return new Outcome(recorded, token, null);
         }
-        NotificationRecords.NewMail text = invitationMail(address, name, state, change.id());
+        NotificationRecords.NewMail text = invitationMail(address, name, state, language);
         NotificationRecords.SealedPart sealed = seal(token, change.id(), address);
         Change recorded;
         try {
@@ -270,6 +274,58 @@ public final class DelegatedAdministration {
             releaseInvitationMail(recorded.id());
         }
         return new Outcome(recorded, null, null, address);
+    }
+
+    /**
+     * Adds an account for a national system of the caller's State: role {@code state-system}, no password (it never logs in
+     * to the portal), disabled until its first SSH key or certificate is registered with the actions below, which then
+     * enable it in the same registry change. Pending the secretariat's approval when the policy says so (by default, as any
+     * new account).
+     */
+    public Outcome addSystemAccount(Caller caller, String accountName) throws Refusal {
+        String type = "delegation." + Action.ADD_SYSTEM_ACCOUNT.wireName();
+        String state = requireStateAdministrator(caller, type, accountName);
+        String name = newAccountName(caller, type, accountName);
+        try {
+            registry.checkAddStateAccount(name, state, "state-system");
+        } catch (ConfigException | IllegalArgumentException | IOException e) {
+            throw refused(caller, type, name, Refusal.Reason.MALFORMED, "not added, nothing changed: " + problem(e));
+        }
+        Map<String, String> payload = new LinkedHashMap<>();
+        payload.put("account", name);
+        Change change = newChange(caller, state, Action.ADD_SYSTEM_ACCOUNT, name, "add system account " + name + " (state-system)",
+                payload);
+        return new Outcome(request(caller, change, policy.systemAccountNeedsApproval(), null), null, null);
+    }
+
+    /**
+     * Lifts the suspension of an account of the caller's State: it logs in again with its password, keys and certificates.
+     * Access given back, so pending the secretariat's approval when the policy says so (by default). Never the caller itself,
+     * never another State administrator, never an account that has nothing to log in with (an invited person not yet
+     * enrolled, a system awaiting its first key or certificate).
+     */
+    public Outcome reinstate(Caller caller, String accountName) throws Refusal {
+        String type = "delegation." + Action.REINSTATE.wireName();
+        Account target = target(caller, accountName, Action.REINSTATE);
+        if (target.name().equals(caller.account())) {
+            throw refused(caller, type, target.name(), Refusal.Reason.FORBIDDEN, "you cannot reinstate your own account");
+        }
+        if (!target.disabled()) {
+            throw refused(caller, type, target.name(), Refusal.Reason.CONFLICT, "the account is not suspended");
+        }
+        if (target.passwordHash() == null && target.sshKeys().isEmpty()
+                && target.certificates().stream().allMatch(RegisteredCertificate::revoked)) {
+            throw refused(caller, type, target.name(), Refusal.Reason.CONFLICT,
+                    "the account has no password, key or certificate to log in with: register one first");
+        }
+        if (pending(Action.REINSTATE, target.name())) {
+            throw refused(caller, type, target.name(), Refusal.Reason.CONFLICT,
+                    "a reinstatement of this account already awaits the secretariat");
+        }
+        Map<String, String> payload = new LinkedHashMap<>();
+        payload.put("account", target.name());
+        return new Outcome(request(caller, newChange(caller, target.stateCode(), Action.REINSTATE, target.name(), "reinstate "
+                + target.name(), payload), policy.reinstateNeedsApproval(), null), null, null);
     }
 
     /** Registers an OpenSSH public key for an account of the caller's State (pending approval when the policy says so). */
@@ -510,8 +566,9 @@ public final class DelegatedAdministration {
     }
 
     /**
-     * Undoes an applied delegated change: an invitation's account is removed, a registered key removed, a registered
-     * certificate revoked, a revocation taken back, a suspension lifted, a removed account put back.
+     * Undoes an applied delegated change: an invitation's or a system's new account is removed, a registered key removed, a
+     * registered certificate revoked, a revocation taken back, a suspension lifted, a reinstatement suspended again, a removed
+     * account put back.
      */
     public Change undo(Caller caller, String id) throws Refusal {
         requireRegistryAdministrator(caller, "delegation.undo", id);
@@ -532,8 +589,14 @@ public final class DelegatedAdministration {
                         registry.removeAccount(account);
                     }
                 }
+                case ADD_SYSTEM_ACCOUNT -> {
+                    if (registry.current().account(account).isPresent()) {
+                        registry.removeAccount(account);
+                    }
+                }
                 case REGISTER_SSH_KEY -> registry.removeSshKey(account, p.get("fingerprint"));
                 case REGISTER_CERTIFICATE -> registry.revokeCertificate(account, p.get("fingerprint"), note);
+                case REINSTATE -> registry.setDisabled(account, true);
                 case REVOKE_CERTIFICATE -> registry.unrevokeCertificate(account, p.get("fingerprint"));
                 case REMOVE_SSH_KEY -> registry.registerKeys(account, p.get("sshKey"), null, note);
                 case SUSPEND -> registry.setDisabled(account, false);
@@ -725,9 +788,12 @@ public final class DelegatedAdministration {
         try {
             switch (Action.of(change.action())) {
                 case INVITE -> registry.addStateAccount(account, change.stateCode(), "state-officer", "invited " + note);
-                case REGISTER_SSH_KEY -> registry.registerKeys(requireOfState(change, account), p.get("sshKey"), null, "registered " + note);
+                case ADD_SYSTEM_ACCOUNT -> registry.addStateAccount(account, change.stateCode(), "state-system", "added " + note);
+                case REGISTER_SSH_KEY -> registry.registerKeys(requireOfState(change, account), p.get("sshKey"), null, "registered " + note,
+                        awaitsFirstCredential(change, account));
                 case REGISTER_CERTIFICATE -> registry.registerKeys(requireOfState(change, account), null, p.get("certificatePem"),
-                        "registered " + note);
+                        "registered " + note, awaitsFirstCredential(change, account));
+                case REINSTATE -> registry.setDisabled(requireOfState(change, account), false);
                 case REVOKE_CERTIFICATE -> registry.revokeCertificate(requireOfState(change, account), p.get("fingerprint"), "revoked " + note);
                 case REMOVE_SSH_KEY -> registry.removeSshKey(requireOfState(change, account), p.get("fingerprint"));
                 case SUSPEND -> {
@@ -778,16 +844,16 @@ public final class DelegatedAdministration {
         return read(tx -> tx.delegation().change(id)).orElseThrow(() -> refused(caller, type, id, Refusal.Reason.NOT_FOUND, "no such change"));
     }
 
-    /** The invitation's mail as stored: the link with a placeholder where the sealed token goes, never the token. */
-    private NotificationRecords.NewMail invitationMail(String to, String account, String state, String changeId) {
+    /**
+     * The invitation's mail as stored, in {@code language} (the words are {@link MailTemplates}'s, with every other mail's):
+     * the link with a placeholder where the sealed token goes, never the token.
+     */
+    private NotificationRecords.NewMail invitationMail(String to, String account, String state, String language) {
         String link = mail.portalUrl().replaceAll("/+$", "") + "/enrol?token=" + NotificationRecords.TOKEN_PLACEHOLDER;
-        String body = "You are invited to the Treaty Exchange as an officer of " + state + ", with the account '" + account + "'.\n\n"
-                + "Open this link to set your password (it works once, until "
-                + clock.instant().plus(policy.invitationLifetime()).truncatedTo(java.time.temporal.ChronoUnit.MINUTES) + "):\n\n" + link
-                + "\n\nAt your first login you will enrol an authenticator app (TOTP). If you did not expect this invitation, ignore"
-                + " this mail and tell the secretariat.\n";
-        return new NotificationRecords.NewMail(to, NotificationRecords.ENROLMENT_INVITATION, null, state,
-                "Treaty Exchange: your invitation (" + account + ")", body, false);
+        MailTemplates.Text text = MailTemplates.invitation(language, state, account,
+                clock.instant().plus(policy.invitationLifetime()).truncatedTo(java.time.temporal.ChronoUnit.MINUTES), link);
+        return new NotificationRecords.NewMail(to, NotificationRecords.ENROLMENT_INVITATION, null, state, text.subject(), text.body(),
+                false);
     }
 
     private NotificationRecords.SealedPart seal(String token, String changeId, String to) throws Refusal {
@@ -825,9 +891,43 @@ public final class DelegatedAdministration {
         }
     }
 
-    private boolean pendingInviteFor(String name) throws Refusal {
+    /** Whether a change of this action on this account awaits the secretariat. */
+    private boolean pending(Action action, String account) throws Refusal {
         return read(tx -> tx.delegation().withStatus(PENDING, HISTORY)).stream()
-                .anyMatch(c -> c.action().equals(Action.INVITE.wireName()) && c.target().equals(name));
+                .anyMatch(c -> c.action().equals(action.wireName()) && c.target().equals(account));
+    }
+
+    /**
+     * A new account's name: the name rule, not an account, and not held by a new account (person or system) that awaits the
+     * secretariat.
+     */
+    private String newAccountName(Caller caller, String type, String accountName) throws Refusal {
+        String name = accountName == null ? "" : accountName.strip();
+        if (!ACCOUNT_NAME.matcher(name).matches()) {
+            throw refused(caller, type, name.length() > 64 ? name.substring(0, 64) : name, Refusal.Reason.MALFORMED,
+                    "an account name is 1 to 32 characters: a lower-case letter, then letters, digits, '.', '_' or '-'");
+        }
+        if (registry.fresh().account(name).isPresent() || pending(Action.INVITE, name) || pending(Action.ADD_SYSTEM_ACCOUNT, name)) {
+            throw refused(caller, type, name, Refusal.Reason.CONFLICT, "the account name '" + name + "' is taken");
+        }
+        return name;
+    }
+
+    /**
+     * Whether registering a key or certificate also enables the account: a system account added by its State administrator
+     * that has never had a credential (no password, no key, no certificate, not even a revoked one) and whose only change in
+     * force or undone is its addition. A suspended account, one whose keys were removed, or one the secretariat wrote by hand
+     * is never enabled this way: lifting a suspension is {@link #reinstate}, under its own policy.
+     */
+    private boolean awaitsFirstCredential(Change change, String account) throws Refusal {
+        Optional<Account> a = registry.fresh().account(account);
+        if (a.isEmpty() || a.get().role() != Account.Role.STATE_SYSTEM || !a.get().disabled() || a.get().passwordHash() != null
+                || !a.get().sshKeys().isEmpty() || !a.get().certificates().isEmpty()) {
+            return false;
+        }
+        List<Change> done = read(tx -> tx.delegation().appliedOrUndone(change.stateCode(), account, 2));
+        return done.size() == 1 && done.get(0).action().equals(Action.ADD_SYSTEM_ACCOUNT.wireName())
+                && done.get(0).status().equals(APPLIED);
     }
 
     private Optional<Invitation> usableInvitation(String token) throws Refusal {

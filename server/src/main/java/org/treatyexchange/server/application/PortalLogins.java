@@ -246,12 +246,13 @@ public final class PortalLogins {
             }
             Session session = s.get();
             // a session whose second factor was a certificate ends with the certificate's revocation
-            Optional<Account> account = registry.fresh().account(session.account()).filter(a -> !a.disabled())
+            Optional<Account> enabled = registry.fresh().account(session.account()).filter(a -> !a.disabled());
+            Optional<Account> account = enabled
                     .filter(a -> !session.credential().matches("[0-9a-f]{64}") || a.hasActiveCertificate(session.credential()));
             if (!now.isBefore(session.lastSeenAt().plus(idle)) || !now.isBefore(session.createdAt().plus(absolute)) || account.isEmpty()) {
                 store.inTransaction(tx -> tx.portal().deleteSession(h));
                 audit.recordQuietly(AuditEvent.ok("session.closed", session.account(), source, "-").withDetail("channel", CHANNEL)
-                        .withDetail("reason", account.isEmpty() ? "account-disabled"
+                        .withDetail("reason", enabled.isEmpty() ? "account-disabled" : account.isEmpty() ? "certificate-revoked"
                                 : !now.isBefore(session.createdAt().plus(absolute)) ? "absolute-timeout" : "idle-timeout"));
                 return Lookup.ENDED;
             }

@@ -1171,12 +1171,14 @@ public record ServerConfig(
      * @param inviteNeedsApproval a new account (an invited person) waits for the secretariat's approval (default true)
      * @param certificateNeedsApproval a new API certificate (uploaded or signed from a request) waits for approval (default true)
      * @param sshKeyNeedsApproval a new SSH key waits for approval (default false)
+     * @param systemAccountNeedsApproval a new account for a national system (role state-system) waits for approval (default true)
+     * @param reinstateNeedsApproval lifting a suspension (access granted again) waits for approval (default true)
      * @param invitationLifetime how long an enrolment link works, 1h..30d (default 72h)
      * @param certificateValidity validity of a certificate the server's CA signs from a request, 1d..825d (default 365d)
      */
     public record Delegation(boolean inviteNeedsApproval, boolean certificateNeedsApproval, boolean sshKeyNeedsApproval,
-            Duration invitationLifetime, Duration certificateValidity) {
-        public static final Delegation DEFAULTS = new Delegation(true, true, false, Duration.ofHours(72), Duration.ofDays(365));
+            boolean systemAccountNeedsApproval, boolean reinstateNeedsApproval, Duration invitationLifetime, Duration certificateValidity) {
+        public static final Delegation DEFAULTS = new Delegation(true, true, false, true, true, Duration.ofHours(72), Duration.ofDays(365));
 
         public Delegation {
             Objects.requireNonNull(invitationLifetime, "invitationLifetime");

@@ -106,11 +106,13 @@ public final class ServerConfigLoader {
     private static ServerConfig.Delegation delegation(ConfigNode n) throws ConfigException {
         n.requireKeys("approval", "invitationLifetime", "certificateValidity");
         ConfigNode approval = n.get("approval");
-        approval.requireKeys("invite", "registerCertificate", "registerSshKey");
+        approval.requireKeys("invite", "registerCertificate", "registerSshKey", "addSystemAccount", "reinstate");
         ServerConfig.Delegation d = ServerConfig.Delegation.DEFAULTS;
         return new ServerConfig.Delegation(policy(approval.get("invite"), d.inviteNeedsApproval()),
                 policy(approval.get("registerCertificate"), d.certificateNeedsApproval()),
                 policy(approval.get("registerSshKey"), d.sshKeyNeedsApproval()),
+                policy(approval.get("addSystemAccount"), d.systemAccountNeedsApproval()),
+                policy(approval.get("reinstate"), d.reinstateNeedsApproval()),
                 n.get("invitationLifetime").duration(d.invitationLifetime(), Duration.ofHours(1), Duration.ofDays(30)),
                 n.get("certificateValidity").duration(d.certificateValidity(), Duration.ofDays(1), Duration.ofDays(825)));
     }

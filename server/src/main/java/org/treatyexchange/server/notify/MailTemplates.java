@@ -5,12 +5,16 @@ import java.util.Optional;
 import org.treatyexchange.server.store.FilingRecord;
 
 /**
- * The text of every notification, plain and in English. What a mail may say is fixed here and nowhere else: the
+ * The text of every notification, plain; in English, except an enrolment invitation, which is written in the inviting
+ * administrator's portal language (English, French or Spanish). What a mail may say is fixed here and nowhere else: the
  * filing's id, the State, report type, period and level, its title and the document's name (both chosen by the State), dates, and
  * links to the portal. Never a document or anything read from one, never the secretariat's reason for a hold (it may
  * quote the document): the portal shows that after login.
  */
-final class MailTemplates {
+public final class MailTemplates {
+
+    /** The languages an invitation is written in (the portal's); any other is English. */
+    public static final java.util.List<String> INVITATION_LANGUAGES = java.util.List.of("en", "fr", "es");
 
     static final String FILING_RECEIVED = "filing-received";
     static final String FILING_RECEIVED_SECRETARIAT = "filing-received-secretariat";
@@ -27,7 +31,7 @@ final class MailTemplates {
     private static final int TITLE_CHARS = 300;
 
     /** A rendered mail. */
-    record Text(String subject, String body) {
+    public record Text(String subject, String body) {
     }
 
     private final Optional<String> portalUrl;
@@ -77,6 +81,31 @@ final class MailTemplates {
         return new Text(PREFIX + "Overdue: " + owed + " was due on " + due + " (" + state + ")",
                 "The exchange has no " + owed + " from " + state + ". It was due on " + due + " and is now overdue.\n\n"
                         + "If it was sent another way, please ignore this message.\n" + link("/state/file") + SIGNATURE);
+    }
+
+    /**
+     * An enrolment invitation: whom it is for and until when its one-time link works, in {@code language} (English when it
+     * is not one of {@link #INVITATION_LANGUAGES}). The link is given as it goes in the mail (with its token placeholder).
+     */
+    public static Text invitation(String language, String state, String account, java.time.Instant until, String link) {
+        String lang = language != null && INVITATION_LANGUAGES.contains(language) ? language : "en";
+        return switch (lang) {
+            case "fr" -> new Text("Treaty Exchange : votre invitation (" + account + ")",
+                    "Vous êtes invité(e) sur le Treaty Exchange comme agent de " + state + ", avec le compte « " + account + " ».\n\n"
+                            + "Ouvrez ce lien pour choisir votre mot de passe (il sert une fois, jusqu'au " + until + ") :\n\n" + link
+                            + "\n\nÀ votre première connexion, vous enregistrerez une application d'authentification (TOTP). Si vous"
+                            + " n'attendiez pas cette invitation, ignorez ce message et prévenez le secrétariat.\n");
+            case "es" -> new Text("Treaty Exchange: su invitación (" + account + ")",
+                    "Se le invita al Treaty Exchange como funcionario/a de " + state + ", con la cuenta «" + account + "».\n\n"
+                            + "Abra este enlace para elegir su contraseña (sirve una vez, hasta el " + until + "):\n\n" + link
+                            + "\n\nEn su primer inicio de sesión registrará una aplicación de autenticación (TOTP). Si no esperaba"
+                            + " esta invitación, ignore este mensaje e informe a la secretaría.\n");
+            default -> new Text("Treaty Exchange: your invitation (" + account + ")",
+                    "You are invited to the Treaty Exchange as an officer of " + state + ", with the account '" + account + "'.\n\n"
+                            + "Open this link to set your password (it works once, until " + until + "):\n\n" + link
+                            + "\n\nAt your first login you will enrol an authenticator app (TOTP). If you did not expect this invitation,"
+                            + " ignore this mail and tell the secretariat.\n");
+        };
     }
 
     private static String what(FilingRecord f) {

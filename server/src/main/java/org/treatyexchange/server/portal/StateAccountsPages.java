@@ -9,7 +9,8 @@ import org.treatyexchange.server.application.Refusal;
 
 /**
  * A State administrator's page under {@code /state/accounts}: its State's accounts with their keys, certificates and last
- * login; invite a person; register an SSH key, a certificate or a certificate request; revoke, remove, suspend; the State's
+ * login; invite a person (the mail in the chosen portal language); add a national system's account; register an SSH key, a
+ * certificate or a certificate request; revoke, remove, suspend, reinstate; the State's
  * history of changes. Every account is named in a form field and {@link DelegatedAdministration} decides: another State's
  * account, the secretariat's or an unknown one answers as missing, and a State person who is not an administrator finds no
  * page at all. No rule here.
@@ -56,7 +57,9 @@ final class StateAccountsPages {
         try {
             String account = field(r, "account");
             DelegatedAdministration.Outcome outcome = switch (path) {
-                case PATH + "/invite" -> desk.invite(who.caller(), account, field(r, "email"));
+                case PATH + "/invite" -> desk.invite(who.caller(), account, field(r, "email"), language(r, v));
+                case PATH + "/add-system" -> desk.addSystemAccount(who.caller(), account);
+                case PATH + "/reinstate" -> desk.reinstate(who.caller(), account);
                 case PATH + "/keys" -> register(r, who, account);
                 case PATH + "/revoke-certificate" -> desk.revokeCertificate(who.caller(), account, field(r, "fingerprint"));
                 case PATH + "/remove-key" -> desk.removeSshKey(who.caller(), account, field(r, "fingerprint"));
@@ -116,6 +119,12 @@ final class StateAccountsPages {
 
     private static String done(String param) {
         return param != null && param.matches("applied|pending") ? param : null;
+    }
+
+    /** The invitation mail's language: the one chosen on the form if it is one of the portal's, else the page's. */
+    private static String language(PageRequest r, View v) throws Refusal {
+        String chosen = field(r, "language");
+        return chosen != null && Texts.LANGUAGES.contains(chosen) ? chosen : v.lang();
     }
 
     private static boolean blank(String s) {

@@ -177,6 +177,15 @@ public final class RegistryService {
      */
     public synchronized RegistryChange registerKeys(String account, String sshKeyLine, String certificatePem, String note)
             throws ConfigException, java.io.IOException {
+        return registerKeys(account, sshKeyLine, certificatePem, note, false);
+    }
+
+    /**
+     * As {@link #registerKeys(String, String, String, String)}; with {@code enable}, the account's {@code disabled} flag is
+     * cleared in the same edit (a new system account that receives its first key or certificate): one validated change.
+     */
+    public synchronized RegistryChange registerKeys(String account, String sshKeyLine, String certificatePem, String note, boolean enable)
+            throws ConfigException, java.io.IOException {
         if (sshKeyLine == null && certificatePem == null) {
             throw new IllegalArgumentException("give an SSH public key, a certificate, or both");
         }
@@ -185,8 +194,9 @@ public final class RegistryService {
         }
         return edit(text -> {
             existing(account);
-            return RegistryEdit.addKeys(text, account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
+            String edited = RegistryEdit.addKeys(text, account, sshKeyLine == null ? java.util.List.of() : java.util.List.of(sshKeyLine),
                     certificatePem == null ? java.util.List.of() : java.util.List.of(certificatePem), note);
+            return enable ? RegistryEdit.setProperty(edited, account, "disabled", "false") : edited;
         });
     }
 

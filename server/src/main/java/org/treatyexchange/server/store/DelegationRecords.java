@@ -42,6 +42,9 @@ public interface DelegationRecords {
     /** The changes of one State, newest first, at most {@code limit}. */
     List<Change> ofState(String stateCode, int limit) throws StoreException;
 
+    /** The changes of one account of one State that were applied (or applied, then undone), newest first, at most {@code limit}. */
+    List<Change> appliedOrUndone(String stateCode, String account, int limit) throws StoreException;
+
     /** Every change with this status, oldest first (the secretariat's queue), at most {@code limit}. */
     List<Change> withStatus(String status, int limit) throws StoreException;
 

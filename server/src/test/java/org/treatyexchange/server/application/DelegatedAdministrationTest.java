@@ -133,6 +133,7 @@ class DelegatedAdministrationTest {
             assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.registerCertificate(arcadia, other, pem));
             assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.revokeCertificate(arcadia, other, borealiaCertificate));
             assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.removeSshKey(arcadia, other, borealiaKey));
+            assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.reinstate(arcadia, other));
         }
         // another State's certificate or key named on one's own account is not one's own
         assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.revokeCertificate(arcadia, "arcadia-system", borealiaCertificate));
@@ -148,6 +149,8 @@ class DelegatedAdministrationTest {
         for (Caller notAdmin : List.of(as("arcadia-system"), as("sylvania-officer"), secretariatAdmin(), Caller.operator())) {
             assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.suspend(notAdmin, "arcadia-system"));
             assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.invite(notAdmin, "someone"));
+            assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.addSystemAccount(notAdmin, "some-system"));
+            assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.reinstate(notAdmin, "arcadia-system"));
             assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.accounts(notAdmin));
         }
         Caller arcadia = as("arcadia-officer");
@@ -181,11 +184,15 @@ class DelegatedAdministrationTest {
         assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.suspend(deputy, "arcadia-officer"));
         assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.remove(arcadia, "arcadia-deputy"));
         assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.registerSshKey(arcadia, "arcadia-deputy", sshKeyLine("Ed25519", 0, "x")));
+        assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.reinstate(arcadia, "arcadia-officer")); // never itself
         // with another administrator left, one may step down; then the other is the last
         desk.suspend(deputy, "arcadia-deputy");
         assertThat(account("arcadia-deputy").disabled()).isTrue();
         assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.accounts(deputy)); // suspended: acts no more, whatever its session says
         assertRefused(Refusal.Reason.CONFLICT, () -> desk.suspend(arcadia, "arcadia-officer"));
+        // nor reinstate another administrator (the secretariat does, by undoing the suspension)
+        assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.reinstate(arcadia, "arcadia-deputy"));
+        assertThat(account("arcadia-deputy").disabled()).isTrue();
         // the secretariat can suspend and demote a State administrator
         desk.withdrawStateAdministrator(secretariatAdmin(), "arcadia-deputy");
         assertThat(account("arcadia-deputy").role()).isEqualTo(Account.Role.STATE_OFFICER);
@@ -314,6 +321,151 @@ class DelegatedAdministrationTest {
         desk.undo(secretariatAdmin(), removed.id());
         assertThat(account("borealia-system").hasActiveCertificate(fingerprint)).isTrue();
         assertThat(exchange.server().registry().accountBlock("borealia-system")).isEqualTo(block);
+    }
+
+    @Test
+    void aSystemAccountWaitsForApprovalIsOfTheAdministratorsStateAndItsFirstKeyEnablesIt() throws Exception {
+        Caller arcadia = as("arcadia-officer");
+        DelegatedAdministration.Outcome added = desk.addSystemAccount(arcadia, "arcadia-telemetry");
+        assertThat(added.change().status()).isEqualTo("pending"); // a new account waits for the secretariat by default
+        assertThat(added.change().action()).isEqualTo("add-system-account");
+        assertThat(added.enrolmentToken()).isNull(); // a system has no enrolment link
+        assertThat(exchange.server().registry().current().account("arcadia-telemetry")).isEmpty();
+        // the name is held while it waits, for a person as for a system
+        assertRefused(Refusal.Reason.CONFLICT, () -> desk.addSystemAccount(arcadia, "arcadia-telemetry"));
+        assertRefused(Refusal.Reason.CONFLICT, () -> desk.invite(arcadia, "arcadia-telemetry"));
+        assertThat(desk.pending(secretariatOfficer())).extracting(Change::id).contains(added.change().id());
+
+        Change approved = desk.approve(secretariatAdmin(), added.change().id());
+        assertThat(approved.status()).isEqualTo("applied");
+        Account system = account("arcadia-telemetry");
+        assertThat(system.role()).isEqualTo(Account.Role.STATE_SYSTEM);
+        assertThat(system.stateCode()).isEqualTo("ARC");
+        assertThat(system.passwordHash()).isNull();
+        assertThat(system.disabled()).isTrue(); // nothing to log in with yet
+        assertThat(desk.accounts(arcadia)).anySatisfy(a -> {
+            assertThat(a.name()).isEqualTo("arcadia-telemetry");
+            assertThat(a.role()).isEqualTo("state-system");
+            assertThat(a.awaitingEnrolment()).isTrue();
+        });
+
+        // its first key (applied at once by default) enables it in the same registry change
+        String key = sshKeyLine("Ed25519", 0, "telemetry@arcadia");
+        assertThat(desk.registerSshKey(arcadia, "arcadia-telemetry", key).change().status()).isEqualTo("applied");
+        assertThat(account("arcadia-telemetry").disabled()).isFalse();
+        assertThat(account("arcadia-telemetry").sshKeys()).hasSize(1);
+
+        // both histories show who asked and who approved; another State's does not
+        assertThat(desk.stateHistory(arcadia)).anySatisfy(c -> {
+            assertThat(c.id()).isEqualTo(added.change().id());
+            assertThat(c.requestedBy()).isEqualTo("arcadia-officer");
+            assertThat(c.decidedBy()).isEqualTo("secretariat-admin");
+        });
+        assertThat(desk.history(secretariatAdmin())).extracting(Change::id).contains(added.change().id());
+        assertThat(desk.stateHistory(as("borealia-officer"))).extracting(Change::id).doesNotContain(added.change().id());
+
+        // the secretariat can undo the addition: the account is gone, keys and all
+        assertThat(desk.undo(secretariatAdmin(), added.change().id()).status()).isEqualTo("undone");
+        assertThat(exchange.server().registry().current().account("arcadia-telemetry")).isEmpty();
+    }
+
+    @Test
+    void aRefusedSystemAccountChangesNothing() throws Exception {
+        Caller arcadia = as("arcadia-officer");
+        String before = Files.readString(registryFile);
+        int history = desk.stateHistory(arcadia).size();
+        for (String bad : List.of("", "Arcadia-system", "1system", "../borealia", "a".repeat(33), "sys tem", "système")) {
+            assertRefused(Refusal.Reason.MALFORMED, () -> desk.addSystemAccount(arcadia, bad));
+        }
+        // a name taken by any account, of this State, another State or the secretariat
+        for (String taken : List.of("arcadia-system", "borealia-system", "secretariat-admin")) {
+            assertRefused(Refusal.Reason.CONFLICT, () -> desk.addSystemAccount(arcadia, taken));
+        }
+        assertThat(Files.readString(registryFile)).isEqualTo(before);
+        assertThat(desk.stateHistory(arcadia)).hasSize(history);
+        // refused by the secretariat: nothing is added, and the name is free again
+        Change refused = desk.addSystemAccount(arcadia, "arcadia-refused-system").change();
+        desk.refuse(secretariatAdmin(), refused.id(), "not a system we know");
+        assertThat(exchange.server().registry().current().account("arcadia-refused-system")).isEmpty();
+        assertThat(Files.readString(registryFile)).isEqualTo(before);
+    }
+
+    @Test
+    void aCertificateSignedForANewSystemAccountEnablesItOnlyOnceApproved() throws Exception {
+        Caller borealia = as("borealia-officer");
+        desk.approve(secretariatAdmin(), desk.addSystemAccount(borealia, "borealia-gateway").change().id());
+        Path key = tmp.resolve("gateway.key.pem");
+        Path csr = tmp.resolve("gateway.csr.pem");
+        Processes.Result r = Processes.run(tmp, List.of("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=borealia-gateway"));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        DelegatedAdministration.Outcome signed = desk.signCertificateRequest(borealia, "borealia-gateway", Files.readString(csr));
+        assertThat(signed.change().status()).isEqualTo("pending");
+        assertThat(account("borealia-gateway").disabled()).isTrue();
+        desk.approve(secretariatAdmin(), signed.change().id());
+        assertThat(account("borealia-gateway").disabled()).isFalse();
+        assertThat(account("borealia-gateway").certificates()).hasSize(1);
+        assertThat(account("borealia-gateway").certificates().get(0).certificate().getSubjectX500Principal().getName())
+                .isEqualTo("CN=borealia-gateway,O=BOR");
+    }
+
+    @Test
+    void aSuspendedSystemIsNotEnabledByANewKeyOnlyByAReinstatementTheSecretariatApproves() throws Exception {
+        Caller arcadia = as("arcadia-officer");
+        desk.approve(secretariatAdmin(), desk.addSystemAccount(arcadia, "arcadia-relay").change().id());
+        String first = sshKeyLine("Ed25519", 0, "relay-1");
+        desk.registerSshKey(arcadia, "arcadia-relay", first);
+        assertThat(account("arcadia-relay").disabled()).isFalse();
+        desk.suspend(arcadia, "arcadia-relay");
+        assertThat(account("arcadia-relay").disabled()).isTrue();
+        // every key removed, a new one registered: still suspended (a new key is not a way round the reinstatement policy)
+        desk.removeSshKey(arcadia, "arcadia-relay", account("arcadia-relay").sshKeys().get(0).fingerprint());
+        desk.registerSshKey(arcadia, "arcadia-relay", sshKeyLine("Ed25519", 0, "relay-2"));
+        assertThat(account("arcadia-relay").disabled()).isTrue();
+
+        DelegatedAdministration.Outcome reinstated = desk.reinstate(arcadia, "arcadia-relay");
+        assertThat(reinstated.change().status()).isEqualTo("pending"); // access given back waits for the secretariat by default
+        assertThat(reinstated.change().action()).isEqualTo("reinstate");
+        assertThat(account("arcadia-relay").disabled()).isTrue();
+        assertRefused(Refusal.Reason.CONFLICT, () -> desk.reinstate(arcadia, "arcadia-relay")); // once pending, not twice
+        assertThat(desk.pending(secretariatOfficer())).extracting(Change::id).contains(reinstated.change().id());
+        Change approved = desk.approve(secretariatAdmin(), reinstated.change().id());
+        assertThat(approved.decidedBy()).isEqualTo("secretariat-admin");
+        assertThat(account("arcadia-relay").disabled()).isFalse();
+        assertThat(desk.stateHistory(arcadia)).anySatisfy(c -> {
+            assertThat(c.id()).isEqualTo(reinstated.change().id());
+            assertThat(c.requestedBy()).isEqualTo("arcadia-officer");
+            assertThat(c.status()).isEqualTo("applied");
+        });
+        // the secretariat can undo it: suspended again
+        desk.undo(secretariatAdmin(), reinstated.change().id());
+        assertThat(account("arcadia-relay").disabled()).isTrue();
+    }
+
+    @Test
+    void aRefusedReinstatementChangesNothing() throws Exception {
+        Caller arcadia = as("arcadia-officer");
+        Caller borealia = as("borealia-officer");
+        desk.approve(secretariatAdmin(), desk.addSystemAccount(borealia, "borealia-archive").change().id());
+        desk.registerSshKey(borealia, "borealia-archive", sshKeyLine("Ed25519", 0, "archive"));
+        desk.suspend(borealia, "borealia-archive");
+        // a system awaiting its first key and an invited person not yet enrolled have nothing to log in with
+        desk.approve(secretariatAdmin(), desk.addSystemAccount(arcadia, "arcadia-unkeyed").change().id());
+        desk.approve(secretariatAdmin(), desk.invite(arcadia, "arcadia-invitee").change().id());
+
+        String before = Files.readString(registryFile);
+        int arcadiaHistory = desk.stateHistory(arcadia).size();
+        int borealiaHistory = desk.stateHistory(borealia).size();
+        assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.reinstate(arcadia, "borealia-archive")); // another State's
+        assertRefused(Refusal.Reason.CONFLICT, () -> desk.reinstate(arcadia, "arcadia-system")); // not suspended
+        assertRefused(Refusal.Reason.CONFLICT, () -> desk.reinstate(arcadia, "arcadia-unkeyed"));
+        assertRefused(Refusal.Reason.CONFLICT, () -> desk.reinstate(arcadia, "arcadia-invitee"));
+        assertRefused(Refusal.Reason.NOT_FOUND, () -> desk.reinstate(arcadia, null));
+        assertRefused(Refusal.Reason.FORBIDDEN, () -> desk.reinstate(as("arcadia-system"), "arcadia-unkeyed"));
+        assertThat(Files.readString(registryFile)).isEqualTo(before);
+        assertThat(desk.stateHistory(arcadia)).hasSize(arcadiaHistory);
+        assertThat(desk.stateHistory(borealia)).hasSize(borealiaHistory);
+        assertThat(account("borealia-archive").disabled()).isTrue();
     }
 
     @Test

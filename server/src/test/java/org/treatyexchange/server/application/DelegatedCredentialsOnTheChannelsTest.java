@@ -30,7 +30,8 @@ import org.treatyexchange.server.store.DelegationRecords.Change;
 /**
  * What a State administrator registers and revokes holds on the channels themselves: a certificate it registered (approved
  * by the secretariat) signs a message over HTTPS with mutual TLS, and once it revokes it the next request is refused; an SSH
- * key it registered logs in over SFTP, and once it removes it the session already open is closed and the next login refused.
+ * key it registered logs in over SFTP, and once it removes it the session already open is closed and the next login refused;
+ * a system account it added signs a message once the account and its certificate are approved, and not while suspended.
  * Real server on port 0, {@code openssl} and {@code curl}, MINA's SSH client.
  */
 class DelegatedCredentialsOnTheChannelsTest {
@@ -121,6 +122,34 @@ class DelegatedCredentialsOnTheChannelsTest {
         assertThat(desk.revokeCertificate(sylvaniaAdmin(), "sylvania-system", fingerprint).change().status()).isEqualTo("applied");
         assertThat(curl(key, cert, out, api("/api/v1/inbox"))).isEqualTo("403");
         assertThat(sendSignedReport(key, cert, "syl-delegated-2", out)).isEqualTo("403");
+    }
+
+    @Test
+    void aSystemAccountTheStateAddedSignsAMessageOnceApprovedAndCertifiedAndNotWhileSuspended() throws Exception {
+        Change added = desk.addSystemAccount(sylvaniaAdmin(), "sylvania-gateway").change();
+        assertThat(added.status()).isEqualTo("pending");
+        desk.approve(secretariatAdmin(), added.id());
+        Path key = tmp.resolve("gateway.key.pem");
+        Path csr = tmp.resolve("gateway.csr.pem");
+        Processes.Result req = Processes.run(tmp, List.of("openssl", "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=sylvania-gateway"));
+        assertThat(req.exitCode()).as(req.output()).isZero();
+        DelegatedAdministration.Outcome signed = desk.signCertificateRequest(sylvaniaAdmin(), "sylvania-gateway", Files.readString(csr));
+        Path cert = tmp.resolve("gateway.cert.pem");
+        Files.writeString(cert, signed.issuedCertificatePem());
+        Path out = tmp.resolve("gateway-out");
+        assertThat(curl(key, cert, out, api("/api/v1/inbox"))).isEqualTo("403"); // the certificate awaits approval
+        desk.approve(secretariatAdmin(), signed.change().id());
+        assertThat(sendSignedReport(key, cert, "syl-gateway-1", out)).isEqualTo("200");
+        assertThat(Files.size(out)).as("the signed receipt").isPositive();
+
+        // suspended by its State: refused from the next request; reinstated once the secretariat approves: accepted again
+        desk.suspend(sylvaniaAdmin(), "sylvania-gateway");
+        assertThat(sendSignedReport(key, cert, "syl-gateway-2", out)).isEqualTo("403");
+        Change reinstated = desk.reinstate(sylvaniaAdmin(), "sylvania-gateway").change();
+        assertThat(curl(key, cert, out, api("/api/v1/inbox"))).isEqualTo("403"); // pending: still suspended
+        desk.approve(secretariatAdmin(), reinstated.id());
+        assertThat(sendSignedReport(key, cert, "syl-gateway-3", out)).isEqualTo("200");
     }
 
     @Test

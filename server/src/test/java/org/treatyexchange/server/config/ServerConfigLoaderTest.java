@@ -763,10 +763,20 @@ class ServerConfigLoaderTest {
         assertThat(ServerConfigLoader.load(SHIPPED).delegation()).isEqualTo(ServerConfig.Delegation.DEFAULTS);
         assertThat(ServerConfig.Delegation.DEFAULTS.inviteNeedsApproval()).isTrue();
         assertThat(ServerConfig.Delegation.DEFAULTS.certificateNeedsApproval()).isTrue();
+        assertThat(ServerConfig.Delegation.DEFAULTS.systemAccountNeedsApproval()).isTrue(); // a new account, as an invitation
+        assertThat(ServerConfig.Delegation.DEFAULTS.reinstateNeedsApproval()).isTrue(); // access given back
         ServerConfig c = load("delegation:\n  approval:\n    invite: immediate\n    registerSshKey: secretariat\n  invitationLifetime: 24h\n");
         assertThat(c.delegation().inviteNeedsApproval()).isFalse();
         assertThat(c.delegation().sshKeyNeedsApproval()).isTrue();
         assertThat(c.delegation().certificateNeedsApproval()).isTrue();
+        assertThat(c.delegation().systemAccountNeedsApproval()).isTrue();
+        assertThat(c.delegation().reinstateNeedsApproval()).isTrue();
+        ServerConfig d = load("delegation:\n  approval:\n    addSystemAccount: immediate\n    reinstate: immediate\n");
+        assertThat(d.delegation().systemAccountNeedsApproval()).isFalse();
+        assertThat(d.delegation().reinstateNeedsApproval()).isFalse();
+        assertThat(d.delegation().inviteNeedsApproval()).isTrue();
+        assertThat(fails("delegation:\n  approval:\n    reinstate: soon\n", "delegation.approval.reinstate").getMessage())
+                .contains("secretariat", "immediate");
         assertThat(c.delegation().invitationLifetime()).isEqualTo(java.time.Duration.ofHours(24));
         assertThat(fails("delegation:\n  approval:\n    revokeCertificate: secretariat\n", "delegation.approval.revokeCertificate")
                 .getMessage()).contains("unknown key");

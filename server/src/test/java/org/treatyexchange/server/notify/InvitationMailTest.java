@@ -41,7 +41,8 @@ import org.treatyexchange.server.portal.PortalLogin;
  * Enrolment invitations by e-mail, through the real server and a real SMTP server over TLS: with notifications
  * configured, the link goes to the invitee's address only once the invitation is in effect (after the secretariat's
  * approval), the administrator is told it was mailed and never sees it (nor does its portal page), and the outbox row holds the token sealed by the
- * master keys before sending and nothing of it after; the mailed link enrols once.
+ * master keys before sending and nothing of it after; the mailed link enrols once; the mail is written in the inviting
+ * administrator's portal language (English, French or Spanish) or the one chosen on the form.
  */
 class InvitationMailTest {
 
@@ -235,6 +236,46 @@ class InvitationMailTest {
         assertThat(page.body()).contains("id=\"enrolment-mailed\"").contains("portal@mfa.arcadia.example")
                 .doesNotContain("id=\"enrolment-link\"").doesNotContain("token=");
         assertThat(outboxRows("portal@mfa.arcadia.example")).singleElement().satisfies(r -> assertThat(r).containsEntry("status", "held"));
+    }
+
+    /** Approves the pending invitation of {@code account} and returns the one mail it sends to {@code address}, once sent. */
+    static MimeMessage approvedInvitationMail(String account, String address) throws Exception {
+        String change = desk.pending(secretariatAdmin()).stream().filter(c -> c.target().equals(account)).findFirst().orElseThrow().id();
+        desk.approve(secretariatAdmin(), change);
+        exchange.server().notifications().orElseThrow().sendDueNow();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> !mailsTo(address).isEmpty());
+        return mailsTo(address).get(0);
+    }
+
+    @Test
+    void theInvitationIsWrittenInTheAdministratorsPortalLanguageOrTheOneChosenOnTheForm() throws Exception {
+        PortalLogin.Session arcadia = PortalLogin.login(exchange, "arcadia-officer");
+        // the form offers the portal's languages, the page's own selected
+        String french = arcadia.get("/state/accounts?lang=fr").body();
+        assertThat(french).contains("id=\"invite-language\"").containsPattern("<option value=\"fr\" selected[^>]*>Français");
+        assertThat(arcadia.post("/state/accounts/invite?lang=fr", "account", "arcadia-francais", "email", "fr@mfa.arcadia.example")
+                .statusCode()).isEqualTo(200);
+        assertThat(arcadia.post("/state/accounts/invite", "account", "arcadia-espanol", "email", "es@mfa.arcadia.example", "language",
+                "es").statusCode()).isEqualTo(200);
+        assertThat(arcadia.post("/state/accounts/invite", "account", "arcadia-english", "email", "en@mfa.arcadia.example", "language",
+                "de\r\nBcc: x@y.example").statusCode()).isEqualTo(200); // not one of ours: the page's (English)
+
+        MimeMessage fr = approvedInvitationMail("arcadia-francais", "fr@mfa.arcadia.example");
+        String frBody = new String(NotificationMailTest.everything(fr), StandardCharsets.UTF_8);
+        assertThat(fr.getSubject()).isEqualTo("Treaty Exchange : votre invitation (arcadia-francais)");
+        assertThat(frBody).contains("Vous êtes invité(e) sur le Treaty Exchange comme agent de ARC").doesNotContain("You are invited");
+        assertThat(LINK.matcher(frBody).find()).as("the French mail holds the link: %s", frBody).isTrue();
+
+        MimeMessage es = approvedInvitationMail("arcadia-espanol", "es@mfa.arcadia.example");
+        String esBody = new String(NotificationMailTest.everything(es), StandardCharsets.UTF_8);
+        assertThat(es.getSubject()).isEqualTo("Treaty Exchange: su invitación (arcadia-espanol)");
+        assertThat(esBody).contains("Se le invita al Treaty Exchange como funcionario/a de ARC").doesNotContain("You are invited");
+        assertThat(LINK.matcher(esBody).find()).as("the Spanish mail holds the link: %s", esBody).isTrue();
+
+        MimeMessage en = approvedInvitationMail("arcadia-english", "en@mfa.arcadia.example");
+        assertThat(en.getSubject()).isEqualTo("Treaty Exchange: your invitation (arcadia-english)");
+        assertThat(new String(NotificationMailTest.everything(en), StandardCharsets.UTF_8)).contains("You are invited").doesNotContain("Bcc");
+        assertThat(en.getAllRecipients()).hasSize(1);
     }
 
     @Test

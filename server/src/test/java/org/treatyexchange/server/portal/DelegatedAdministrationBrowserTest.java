@@ -137,6 +137,73 @@ class DelegatedAdministrationBrowserTest {
         assertThat(analyst.getText()).as(analyst.getText()).doesNotContain("Never");
     }
 
+    /** The secretariat approves the pending change of {@code action} on {@code target} in its console. */
+    static void approveInConsole(String target, String action) {
+        secretariat.driver.get(exchange.portalUrl("/secretariat/delegation"));
+        WebElement row = secretariat.driver.findElement(By.cssSelector("#delegation-pending tr[data-target='" + target + "'][data-action='"
+                + action + "']"));
+        assertThat(row.getAttribute("data-state")).isEqualTo("ARC");
+        String change = row.getAttribute("data-change");
+        secretariat.driver.findElement(By.id("approve-" + change)).click();
+        awaitPage(secretariat, "#delegation-done");
+    }
+
+    static WebElement accountRow(String account) {
+        arcadia.driver.get(exchange.portalUrl("/state/accounts"));
+        awaitPage(arcadia, "#state-accounts");
+        return arcadia.driver.findElement(By.cssSelector("#state-accounts tr[data-account='" + account + "']"));
+    }
+
+    @Test
+    void aSystemAccountIsAddedGivenAKeySuspendedAndReinstatedWithTheSecretariatsApproval() throws Exception {
+        arcadia.driver.get(exchange.portalUrl("/state/accounts"));
+        awaitPage(arcadia, "#system-account");
+        arcadia.driver.findElement(By.id("system-account")).sendKeys("arcadia-sensor");
+        arcadia.driver.findElement(By.id("system-submit")).click();
+        awaitPage(arcadia, "#accounts-done");
+        assertThat(arcadia.driver.findElement(By.id("accounts-done")).getAttribute("data-status")).isEqualTo("pending");
+        assertThat(arcadia.driver.findElements(By.id("enrolment-link"))).isEmpty();
+        assertThat(arcadia.driver.findElements(By.cssSelector("#state-accounts tr[data-account='arcadia-sensor']"))).isEmpty();
+
+        approveInConsole("arcadia-sensor", "add-system-account");
+        WebElement sensor = accountRow("arcadia-sensor");
+        assertThat(sensor.getAttribute("data-role")).isEqualTo("state-system");
+        assertThat(sensor.getAttribute("data-disabled")).isEqualTo("true");
+        assertThat(sensor.getText()).contains("Awaiting its first key or certificate");
+        assertThat(arcadia.driver.findElements(By.id("reinstate-arcadia-sensor"))).as("nothing to reinstate yet").isEmpty();
+
+        // its first SSH key (applied at once by default) enables it
+        String key = org.treatyexchange.server.crypto.SshKeyFiles.authorizedKeyLine(org.treatyexchange.server.crypto.SshKeyFiles
+                .generateEd25519(dir.resolve("sensor-key"), "sensor"), "sensor");
+        arcadia.driver.findElement(By.id("register-account")).sendKeys("arcadia-sensor");
+        arcadia.driver.findElement(By.id("register-ssh")).sendKeys(key);
+        arcadia.driver.findElement(By.id("register-submit")).click();
+        awaitPage(arcadia, "#accounts-done");
+        assertThat(arcadia.driver.findElement(By.id("accounts-done")).getAttribute("data-status")).isEqualTo("applied");
+        assertThat(accountRow("arcadia-sensor").getAttribute("data-disabled")).isEqualTo("false");
+
+        // suspended at once; reinstated once the secretariat approves
+        arcadia.driver.findElement(By.id("suspend-arcadia-sensor")).click();
+        awaitPage(arcadia, "#accounts-done");
+        assertThat(accountRow("arcadia-sensor").getAttribute("data-disabled")).isEqualTo("true");
+        arcadia.driver.findElement(By.id("reinstate-arcadia-sensor")).click();
+        awaitPage(arcadia, "#accounts-done");
+        arcadia.screenshot("state-accounts-reinstate-pending");
+        assertThat(arcadia.driver.findElement(By.id("accounts-done")).getAttribute("data-status")).isEqualTo("pending");
+        assertThat(accountRow("arcadia-sensor").getAttribute("data-disabled")).isEqualTo("true");
+        approveInConsole("arcadia-sensor", "reinstate");
+        assertThat(accountRow("arcadia-sensor").getAttribute("data-disabled")).isEqualTo("false");
+        assertThat(arcadia.driver.findElements(By.cssSelector("#state-history tr[data-target='arcadia-sensor']")))
+                .extracting(r -> r.getAttribute("data-action"))
+                .contains("add-system-account", "register-ssh-key", "suspend", "reinstate");
+
+        // the forms are in the page's language
+        arcadia.driver.get(exchange.portalUrl("/state/accounts?lang=fr"));
+        awaitPage(arcadia, "#system-submit");
+        assertThat(arcadia.driver.findElement(By.id("system-submit")).getText()).isEqualTo("Ajouter le compte du système");
+        arcadia.driver.get(exchange.portalUrl("/state/accounts?lang=en"));
+    }
+
     @Test
     void theAdministratorsCookieIsRefusedOnAnotherStatesAccountsAndOnTheSecretariatsPages() throws Exception {
         String session = arcadia.driver.manage().getCookieNamed(SessionCookie.SESSION).getValue();
@@ -147,7 +214,7 @@ class DelegatedAdministrationBrowserTest {
         PortalLogin.Session s = new PortalLogin.Session(http, base, session, PortalLogin.csrf(page.body()));
         String before = Files.readString(REGISTRY.file);
         for (String path : new String[] {"/state/accounts/suspend", "/state/accounts/remove", "/state/accounts/keys",
-            "/state/accounts/revoke-certificate", "/state/accounts/remove-key"}) {
+            "/state/accounts/revoke-certificate", "/state/accounts/remove-key", "/state/accounts/reinstate"}) {
             for (String other : new String[] {"borealia-system", "borealia-officer", "secretariat-admin"}) {
                 HttpResponse<String> r = s.post(path, "account", other, "fingerprint",
                         exchange.server().registry().current().account("borealia-system").orElseThrow().certificates().get(0).fingerprint(),

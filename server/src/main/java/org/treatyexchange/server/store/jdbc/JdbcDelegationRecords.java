@@ -18,6 +18,8 @@ final class JdbcDelegationRecords implements DelegationRecords {
     private static final String INSERT = "INSERT INTO delegated_change (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String BY_ID = "SELECT " + COLUMNS + " FROM delegated_change WHERE id = ?";
     private static final String OF_STATE = "SELECT " + COLUMNS + " FROM delegated_change WHERE state_code = ? ORDER BY requested_at DESC, id";
+    private static final String APPLIED_OR_UNDONE = "SELECT " + COLUMNS + " FROM delegated_change WHERE state_code = ? AND target = ?"
+            + " AND status IN ('applied', 'undone') ORDER BY requested_at DESC, id";
     private static final String WITH_STATUS = "SELECT " + COLUMNS + " FROM delegated_change WHERE status = ? ORDER BY requested_at, id";
     private static final String NEWEST = "SELECT " + COLUMNS + " FROM delegated_change ORDER BY requested_at DESC, id";
     private static final String DECIDE = "UPDATE delegated_change SET status = ?, decided_by = ?, reason = ?, decided_at = ?"
@@ -69,6 +71,11 @@ final class JdbcDelegationRecords implements DelegationRecords {
     @Override
     public List<Change> ofState(String stateCode, int limit) throws StoreException {
         return query(OF_STATE, limit, stateCode);
+    }
+
+    @Override
+    public List<Change> appliedOrUndone(String stateCode, String account, int limit) throws StoreException {
+        return query(APPLIED_OR_UNDONE, limit, stateCode, account);
     }
 
     @Override
