@@ -513,7 +513,7 @@ public final class FilingService {
                 .orElse(null);
         FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
                 s.reportType(), s.period(), routed.level(), routed.namedStates(), s.withheld(), supersedes, doc.size(), doc.sha256Hex(),
-                doc.blobId(), receivedAt, "received", s.title());
+                doc.blobId(), receivedAt, policy.statusAtRecording(routed), s.title());
         Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, id, s.state(), s.account(), s.keyFingerprint(), s.channel(),
                 s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), routed.level(), supersedes);
         return new Draft(filing, routed, ReceiptJson.toBytes(receipt));
@@ -530,16 +530,14 @@ public final class FilingService {
                 return resent(tx, r, used.get());
             }
         }
-        long used = tx.filings().totalBytesOfAccount(s.account());
-        if (used + doc.size() > accountQuota) {
-            throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
-        }
         Draft draft = draft(tx, r, id, receivedAt); // read again under the writers' lock: what is recorded
         FilingRecord filing = draft.filing();
         FilingPolicy.Routed routed = draft.routed();
         String supersedes = filing.supersedes();
         tx.documentKeys().insert(doc.key());
-        tx.filings().insert(filing);
+        if (!tx.filings().insertWithinQuota(filing, accountQuota)) { // the quota checked as the bytes are counted
+            throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+        }
         if (s.submissionId() != null) {
             // A clash here (another node got in first) is DUPLICATE: recordAll tries again, and that try's
             // lookup above finds the committed row and answers "already filed".
