@@ -6,6 +6,9 @@
  * would keep: data only if fsynced after it was written, a name only if its directory was fsynced after
  * the rename or mkdir. Built by the test with gcc; never committed as a binary.
  *
+ * With $FSYNC_TRACE_DELAY_US, every traced fsync/fdatasync first sleeps that long: a slow disk, so that an
+ * acknowledgement sent before a flush it should wait for (one running on another thread) is seen in the trace.
+ *
  * Line format (space separated, paths last): <ns> <op> <fd|-> <result> [<flags>] [<path> [<path2>]]
  */
 #define _GNU_SOURCE
@@ -29,6 +32,7 @@ static int log_fd = -2;
 static const char *prefix;
 static size_t prefix_len;
 static unsigned char tracked[MAX_FD];
+static long delay_us;
 
 static void init(void) {
     if (log_fd != -2) {
@@ -37,6 +41,8 @@ static void init(void) {
     const char *log = getenv("FSYNC_TRACE_LOG");
     prefix = getenv("FSYNC_TRACE_PREFIX");
     prefix_len = prefix ? strlen(prefix) : 0;
+    const char *delay = getenv("FSYNC_TRACE_DELAY_US");
+    delay_us = delay ? strtol(delay, NULL, 10) : 0;
     if (!log || !prefix) {
         log_fd = -1;
         return;
@@ -157,8 +163,18 @@ ssize_t writev(int fd, const struct iovec *iov, int cnt) {
     return r;
 }
 
+/* The slow disk of $FSYNC_TRACE_DELAY_US, for traced files only. */
+static void slow_disk(int fd) {
+    init();
+    if (delay_us > 0 && log_fd >= 0 && fd >= 0 && fd < MAX_FD && tracked[fd]) {
+        struct timespec ts = {delay_us / 1000000, (delay_us % 1000000) * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 int fsync(int fd) {
     REAL(fsync);
+    slow_disk(fd);
     int r = real_fsync(fd);
     on_fd("fsync", fd, r);
     return r;
@@ -166,6 +182,7 @@ int fsync(int fd) {
 
 int fdatasync(int fd) {
     REAL(fdatasync);
+    slow_disk(fd);
     int r = real_fdatasync(fd);
     on_fd("fdatasync", fd, r);
     return r;

@@ -10,6 +10,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,6 +136,13 @@ public final class DocumentVault {
     }
 
     /** A document's record once stored; {@code key} goes into the database with the filing. */
+    /**
+     * A sealed document whose blob is being committed: {@code document} is final, but durable only once
+     * {@code durable} completes normally (see {@link Upload#seal}).
+     */
+    public record Sealed(StoredDocument document, CompletableFuture<Void> durable) {
+    }
+
     public record StoredDocument(String blobId, long size, String sha256Hex, DocumentKey key) {
         public StoredDocument {
             Objects.requireNonNull(blobId, "blobId");
@@ -200,6 +209,49 @@ public final class DocumentVault {
                 close();
                 throw e;
             }
+        }
+
+        /**
+         * As {@link #finish()}, but only the sealing (the last segment, the hash, the data key's wrap) is done
+         * now; the blob's commit — its flushes and its rename, most of a small document's storing time — runs
+         * on {@code flusher}. The document is durable once {@link Sealed#durable()} has completed normally;
+         * whoever records it must wait for that before committing the record. If the commit fails, the blob
+         * is discarded and {@code durable} completes with the {@link IOException}.
+         */
+        public Sealed seal(Executor flusher) throws IOException {
+            ensureActive();
+            StoredDocument doc;
+            try {
+                String sha256 = encryptor.finish();
+                DocumentKey key = masterKeys.wrapFor(writer.blobId(), dataKey);
+                doc = new StoredDocument(writer.blobId(), encryptor.size(), sha256, key);
+            } catch (GeneralSecurityException e) {
+                close();
+                throw new IOException("data key of blob " + writer.blobId() + " could not be wrapped: "
+                        + e.getClass().getSimpleName(), e);
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+            done = true; // nothing more is written; from here the writer belongs to the flusher
+            Arrays.fill(dataKey, (byte) 0);
+            CompletableFuture<Void> durable = new CompletableFuture<>();
+            try {
+                flusher.execute(() -> {
+                    try {
+                        writer.commit();
+                        LOG.debug("blob {} stored: {} bytes", doc.blobId(), doc.size());
+                        durable.complete(null);
+                    } catch (IOException | RuntimeException e) {
+                        writer.abort();
+                        durable.completeExceptionally(e);
+                    }
+                });
+            } catch (RuntimeException e) { // the flusher refused the task: nothing was committed
+                writer.abort();
+                throw new IOException("blob " + doc.blobId() + " could not be handed to the flusher", e);
+            }
+            return new Sealed(doc, durable);
         }
 
         /** Discards the document unless {@link #finish()} succeeded. */

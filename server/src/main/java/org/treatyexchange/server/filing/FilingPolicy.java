@@ -30,6 +30,14 @@ public interface FilingPolicy {
                 : new Routed(submission.level(), submission.namedStates(), null);
     }
 
+    /**
+     * The status the filing is inserted with: {@code received}, or the status {@link #onRecorded} gives it
+     * at once, so that the row is written once rather than inserted and updated in the same transaction.
+     */
+    default String statusAtRecording(Routed routed) {
+        return "received";
+    }
+
     /** The format the submission's documents must have, when its report type has one. */
     default Optional<ContentRule> contentRule(Submission submission) {
         return Optional.empty();

@@ -30,6 +30,11 @@ import org.treatyexchange.server.store.SubmissionRecords;
 import org.treatyexchange.server.store.Tx;
 import org.treatyexchange.server.store.blob.BlobStore;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -288,7 +293,7 @@ public final class FilingService {
          * and the refusal is audited.
          */
         public Accepted commit() throws Refusal {
-            return record(List.of(finish()), NO_MORE).get(0);
+            return record(List.of(finish(true)), NO_MORE).get(0);
         }
 
         /**
@@ -296,6 +301,16 @@ public final class FilingService {
          * check it first and record several documents in one transaction ({@link #record}).
          */
         public Received finish() throws Refusal {
+            return finish(false);
+        }
+
+        /**
+         * With {@code overlapped}, the blob's flushes and rename run on the flusher while the caller goes on
+         * to the filing's transaction, which waits for them before it commits ({@link #record}): the record
+         * still never commits before its document is durable. A single document's CLOSE saves most of its
+         * flush time (bench part b; docs/PERFORMANCE.md "Small files, round 4").
+         */
+        private Received finish(boolean overlapped) throws Refusal {
             if (finished) {
                 throw new IllegalStateException("intake already finished");
             }
@@ -308,7 +323,11 @@ public final class FilingService {
             }
             finished = true;
             try {
-                return new Received(submission, upload.finish(), ticket);
+                if (overlapped) {
+                    DocumentVault.Sealed sealed = upload.seal(FLUSHER);
+                    return new Received(submission, sealed.document(), ticket, sealed.durable());
+                }
+                return new Received(submission, upload.finish(), ticket, DURABLE);
             } catch (IOException e) {
                 upload.close();
                 ticket.done();
@@ -335,9 +354,53 @@ public final class FilingService {
         }
     }
 
-    /** A stored, not yet recorded document (see {@link Intake#finish()}); in flight until recorded or discarded. */
-    public record Received(Submission submission, DocumentVault.StoredDocument document, Ticket ticket) {
+    /**
+     * A stored, not yet recorded document (see {@link Intake#finish()}); in flight until recorded or discarded.
+     * {@code durable} completes once the document is durable (at once, unless its flush overlaps the
+     * recording transaction: {@link Intake#commit()}).
+     */
+    public record Received(Submission submission, DocumentVault.StoredDocument document, Ticket ticket,
+            CompletableFuture<Void> durable) {
+
+        /** Waits until the document is durable; its failure to become so is the filing's refusal. */
+        void awaitDurable() throws Refusal {
+            try {
+                durable.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Refusal(Refusal.Reason.UNAVAILABLE, "interrupted while the document was stored; nothing was kept", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? StorageFailures.refusal(io)
+                        : new Refusal(Refusal.Reason.UNAVAILABLE, "the document could not be stored; nothing was kept", e.getCause());
+            }
+        }
+
+        /**
+         * Waits until the flush has ended, however it ended (before the blob may be deleted); returns the
+         * audit reason of a failed flush (as {@link Intake#finish()} gives it), or null.
+         */
+        String awaitFlushEnded() {
+            try {
+                durable.join();
+                return null;
+            } catch (CompletionException e) { // the flusher discarded the blob itself
+                return StorageFailures.reason(e.getCause());
+            }
+        }
     }
+
+    private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
+
+    /**
+     * Commits blobs whose flush overlaps the recording transaction ({@link Intake#commit()}): one thread per
+     * document being flushed (idle threads are reused, then end), so concurrent uploads flush in parallel as
+     * when each flushed on its own channel's thread.
+     */
+    private static final ExecutorService FLUSHER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "document-flush");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** More work for the transaction that records filings (e.g. the message they came in). */
     public interface AlsoInTransaction {
@@ -403,6 +466,9 @@ public final class FilingService {
                         accepted.add(recordOne(tx, received.get(i), ids.get(i), receivedAt));
                     }
                     more.run(tx, accepted, receivedAt);
+                    for (Received r : received) {
+                        r.awaitDurable(); // the records never commit before their documents are durable
+                    }
                     return accepted;
                 });
             } catch (StoreException e) {
@@ -424,8 +490,9 @@ public final class FilingService {
     public void discard(List<Received> received, Refusal why) {
         for (Received r : received) {
             r.ticket().done();
+            String flushFailed = r.awaitFlushEnded(); // a flush still running could create the blob after its deletion
             discardBlob(r.document().blobId());
-            refuse(r.submission(), why.code(), r.document().size());
+            refuse(r.submission(), flushFailed != null ? flushFailed : why.code(), r.document().size());
         }
     }
 
@@ -446,7 +513,7 @@ public final class FilingService {
                 .orElse(null);
         FilingRecord filing = new FilingRecord(id, s.state(), s.account(), s.keyFingerprint(), s.channel(), s.fileName(),
                 s.reportType(), s.period(), routed.level(), routed.namedStates(), s.withheld(), supersedes, doc.size(), doc.sha256Hex(),
-                doc.blobId(), receivedAt, "received", s.title());
+                doc.blobId(), receivedAt, policy.statusAtRecording(routed), s.title());
         Receipt receipt = new Receipt(Receipt.CURRENT_VERSION, id, s.state(), s.account(), s.keyFingerprint(), s.channel(),
                 s.fileName(), doc.size(), doc.sha256Hex(), receivedAt, s.reportType(), s.period(), routed.level(), supersedes);
         return new Draft(filing, routed, ReceiptJson.toBytes(receipt));
@@ -463,16 +530,14 @@ public final class FilingService {
                 return resent(tx, r, used.get());
             }
         }
-        long used = tx.filings().totalBytesOfAccount(s.account());
-        if (used + doc.size() > accountQuota) {
-            throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
-        }
         Draft draft = draft(tx, r, id, receivedAt); // read again under the writers' lock: what is recorded
         FilingRecord filing = draft.filing();
         FilingPolicy.Routed routed = draft.routed();
         String supersedes = filing.supersedes();
         tx.documentKeys().insert(doc.key());
-        tx.filings().insert(filing);
+        if (!tx.filings().insertWithinQuota(filing, accountQuota)) { // the quota checked as the bytes are counted
+            throw new Refusal(Refusal.Reason.QUOTA_EXCEEDED, "the account's storage quota would be exceeded");
+        }
         if (s.submissionId() != null) {
             // A clash here (another node got in first) is DUPLICATE: recordAll tries again, and that try's
             // lookup above finds the committed row and answers "already filed".

@@ -88,8 +88,13 @@ public final class ReleaseService {
     public void onRecorded(Tx tx, FilingRecord filing, Plan plan, boolean releaseAtOnce) throws Exception {
         tx.routing().insertPlan(plan);
         Instant at = now();
-        tx.routing().decide(filing.id(), PENDING, "router", plan.needsReview() ? String.join("; ", plan.reviewReasons())
-                : "routed as " + plan.level().wireName() + " (" + plan.levelSource() + ")", at);
+        String reason = plan.needsReview() ? String.join("; ", plan.reviewReasons())
+                : "routed as " + plan.level().wireName() + " (" + plan.levelSource() + ")";
+        if (PENDING.equals(filing.status())) {
+            tx.routing().decideFirst(filing.id(), PENDING, "router", reason, at); // inserted pending just now (RoutingPolicy)
+        } else {
+            tx.routing().decide(filing.id(), PENDING, "router", reason, at);
+        }
         audit.append(tx, AuditEvent.ok("routing.planned", "router", "-", filing.id())
                 .withDetail("level", plan.level().wireName())
                 .withDetail("levelSource", plan.levelSource())

@@ -104,6 +104,12 @@ public final class RoutingPolicy implements FilingPolicy {
         });
     }
 
+    /** Every routed filing starts pending ({@link ReleaseService#onRecorded}). */
+    @Override
+    public String statusAtRecording(Routed routed) {
+        return ReleaseService.PENDING;
+    }
+
     @Override
     public void onRecorded(Tx tx, FilingRecord filing, Routed routed) throws Exception {
         DistributionPlan plan = routed.plan();

@@ -8,6 +8,13 @@ public interface FilingRecords {
     /** Inserts a filing; a used id is {@link StoreException.Reason#DUPLICATE}. */
     void insert(FilingRecord filing) throws StoreException;
 
+    /**
+     * As {@link #insert}, unless the filing would take its account's bytes past {@code quota}: then it
+     * returns false and writes nothing. The check and the count are one statement when the account has
+     * filed before (a filing's transaction needs no separate read of {@link #totalBytesOfAccount}).
+     */
+    boolean insertWithinQuota(FilingRecord filing, long quota) throws StoreException;
+
     Optional<FilingRecord> byId(String id) throws StoreException;
 
     List<FilingRecord> list(FilingQuery query) throws StoreException;

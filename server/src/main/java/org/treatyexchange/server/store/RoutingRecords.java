@@ -36,6 +36,14 @@ public interface RoutingRecords {
     void decide(String filingId, String status, String actor, String reason, Instant at) throws StoreException;
 
     /**
+     * The first decision of a filing inserted in this same transaction, already with that decision's status:
+     * appended as step 1 of its history, without counting the steps before it (there are none) or setting the
+     * status again (two statements less per filing than {@link #decide}). Should the filing have a history
+     * after all, the insert fails as a duplicate rather than overwrite a step.
+     */
+    void decideFirst(String filingId, String status, String actor, String reason, Instant at) throws StoreException;
+
+    /**
      * Appends a step to the filing's history without changing its status (a first approval under four-eyes): the
      * history keeps every step, the status only what the filing is now.
      */

@@ -310,6 +310,55 @@ class DocumentVaultTest {
     }
 
     @Test
+    void aSealedDocumentIsStoredOnlyWhenItsFlushRunsAndThenReadsBack() throws Exception {
+        java.util.List<Runnable> flusher = new java.util.ArrayList<>();
+        DocumentVault.Upload upload = vault.begin();
+        byte[] plain = randomBytes(1000);
+        upload.write(plain, 0, plain.length);
+        DocumentVault.Sealed sealed = upload.seal(flusher::add);
+
+        assertThat(sealed.document().size()).isEqualTo(1000);
+        assertThat(sealed.document().sha256Hex())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(plain)));
+        assertThat(sealed.durable()).isNotDone();
+        assertThat(blobs.list()).isEmpty(); // not yet committed: a record must wait for durable
+        assertThat(flusher).hasSize(1);
+
+        flusher.get(0).run();
+        assertThat(sealed.durable()).isCompleted();
+        assertThat(blobs.list()).containsExactly(sealed.document().blobId());
+        assertThat(blobs.temporaries()).isZero();
+        assertThat(readStream(sealed.document().key())).isEqualTo(plain);
+        upload.close(); // after seal: keeps the document
+        assertThat(blobs.list()).containsExactly(sealed.document().blobId());
+    }
+
+    @Test
+    void aSealedDocumentWhoseFlushFailsLeavesNothingAndItsDurableSaysWhy() throws Exception {
+        java.util.List<Runnable> flusher = new java.util.ArrayList<>();
+        DocumentVault.Upload upload = vault.begin();
+        upload.write(randomBytes(100), 0, 100);
+        DocumentVault.Sealed sealed = upload.seal(flusher::add);
+        Files.delete(blobs.path(sealed.document().blobId()).getParent()); // the rename into it fails
+
+        flusher.get(0).run();
+        assertThat(sealed.durable()).isCompletedExceptionally();
+        assertThatThrownBy(sealed.durable()::join).hasCauseInstanceOf(IOException.class);
+        assertThat(blobs.temporaries()).isZero();
+    }
+
+    @Test
+    void aSealWhoseFlushCannotBeHandedOverFailsAndLeavesNothing() throws Exception {
+        DocumentVault.Upload upload = vault.begin();
+        upload.write(randomBytes(100), 0, 100);
+        assertThatThrownBy(() -> upload.seal(task -> {
+            throw new java.util.concurrent.RejectedExecutionException("no threads");
+        })).isInstanceOf(IOException.class);
+        assertThat(blobs.list()).isEmpty();
+        assertThat(blobs.temporaries()).isZero();
+    }
+
+    @Test
     void badWriteArgumentsAbortTheUpload() throws Exception {
         DocumentVault.Upload upload = vault.begin();
         assertThatThrownBy(() -> upload.write(new byte[4], 2, 3)).isInstanceOf(IndexOutOfBoundsException.class);

@@ -32,7 +32,8 @@ import org.treatyexchange.server.ServerProcess;
  * if a synchronous write or an fsync of Derby's log followed — and requires that the document, its name,
  * every directory created for it and the commit that records it all survive. Removing any fsync on that
  * path (the blob's {@code force}, the directory syncs of {@code LocalBlobStore}, Derby's log sync via
- * {@code derby.system.durability=test}) makes it fail.
+ * {@code derby.system.durability=test}), or letting the filing's transaction commit without waiting for its
+ * document's flush on the flusher thread ({@code FilingService}: the shim makes every fsync slow), makes it fail.
  */
 class PowerCutTest {
 
@@ -53,7 +54,10 @@ class PowerCutTest {
         home = tmp.toRealPath().resolve("home");
         trace = tmp.resolve("fsync-trace.log");
         server = ServerProcess.start(home, "256m",
-                Map.of("LD_PRELOAD", shim.toString(), "FSYNC_TRACE_LOG", trace.toString(), "FSYNC_TRACE_PREFIX", home + "/"), List.of());
+                Map.of("LD_PRELOAD", shim.toString(), "FSYNC_TRACE_LOG", trace.toString(), "FSYNC_TRACE_PREFIX", home + "/",
+                        // a slow disk (each fsync 20 ms): a document flushed on another thread while its filing's
+                        // transaction runs (FilingService) must still be durable before the commit and the answer
+                        "FSYNC_TRACE_DELAY_US", "20000"), List.of());
         clients = new ProcessClients();
         clients.target(server);
     }

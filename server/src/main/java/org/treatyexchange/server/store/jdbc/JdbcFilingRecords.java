@@ -39,6 +39,8 @@ final class JdbcFilingRecords implements FilingRecords {
             + " ORDER BY id DESC FETCH FIRST 1 ROWS ONLY";
     private static final String TOTAL_BYTES = "SELECT bytes_used FROM account_usage WHERE account = ?";
     private static final String ADD_USAGE = "UPDATE account_usage SET bytes_used = bytes_used + ? WHERE account = ?";
+    private static final String ADD_USAGE_WITHIN = "UPDATE account_usage SET bytes_used = bytes_used + ? WHERE account = ?"
+            + " AND bytes_used <= ?";
     private static final String FIRST_USAGE = "INSERT INTO account_usage (account, bytes_used) VALUES (?, ?)";
     private static final String INSERT_RECEIPT = "INSERT INTO receipt (filing_id, cms) VALUES (?, ?)";
     private static final String RECEIPT = "SELECT cms FROM receipt WHERE filing_id = ?";
@@ -52,6 +54,49 @@ final class JdbcFilingRecords implements FilingRecords {
     @Override
     public void insert(FilingRecord f) throws StoreException {
         Objects.requireNonNull(f, "filing");
+        insertRow(f);
+        try {
+            addUsage(f.account(), f.size());
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "count the filing against its account");
+        }
+    }
+
+    @Override
+    public boolean insertWithinQuota(FilingRecord f, long quota) throws StoreException {
+        Objects.requireNonNull(f, "filing");
+        try (PreparedStatement add = tx.connection().prepareStatement(ADD_USAGE_WITHIN)) {
+            add.setLong(1, f.size());
+            add.setString(2, f.account());
+            add.setLong(3, quota - f.size());
+            if (add.executeUpdate() != 1) {
+                // no row yet (the account's first filing), or the quota would be exceeded
+                if (f.size() > quota || usageRowExists(f.account())) {
+                    return false;
+                }
+                try (PreparedStatement first = tx.connection().prepareStatement(FIRST_USAGE)) {
+                    first.setString(1, f.account());
+                    first.setLong(2, f.size());
+                    first.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "count the filing against its account");
+        }
+        insertRow(f);
+        return true;
+    }
+
+    private boolean usageRowExists(String account) throws SQLException {
+        try (PreparedStatement ps = tx.connection().prepareStatement(TOTAL_BYTES)) {
+            ps.setString(1, account);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private void insertRow(FilingRecord f) throws StoreException {
         String named = joinNamedStates(f.namedStates());
         try (PreparedStatement ps = tx.connection().prepareStatement(INSERT)) {
             int i = 0;
@@ -79,11 +124,6 @@ final class JdbcFilingRecords implements FilingRecords {
                 throw new StoreException(Reason.DUPLICATE, "filing " + f.id() + " already exists", e);
             }
             throw SqlErrors.map(e, "insert filing");
-        }
-        try {
-            addUsage(f.account(), f.size());
-        } catch (SQLException e) {
-            throw SqlErrors.map(e, "count the filing against its account");
         }
     }
 

@@ -92,15 +92,27 @@ final class JdbcRoutingRecords implements RoutingRecords {
     }
 
     @Override
+    public void decideFirst(String filingId, String status, String actor, String reason, Instant at) throws StoreException {
+        insertDecision(filingId, 1, status, actor, reason, at);
+    }
+
+    @Override
     public void note(String filingId, String step, String actor, String reason, Instant at) throws StoreException {
-        try (PreparedStatement next = tx.connection().prepareStatement(NEXT_DECISION);
-                PreparedStatement insert = tx.connection().prepareStatement(INSERT_DECISION)) {
+        int seq;
+        try (PreparedStatement next = tx.connection().prepareStatement(NEXT_DECISION)) {
             next.setString(1, filingId);
-            int seq;
             try (ResultSet rs = next.executeQuery()) {
                 rs.next();
                 seq = rs.getInt(1) + 1;
             }
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, "record filing decision");
+        }
+        insertDecision(filingId, seq, step, actor, reason, at);
+    }
+
+    private void insertDecision(String filingId, int seq, String step, String actor, String reason, Instant at) throws StoreException {
+        try (PreparedStatement insert = tx.connection().prepareStatement(INSERT_DECISION)) {
             insert.setString(1, filingId);
             insert.setInt(2, seq);
             insert.setString(3, step);

@@ -245,6 +245,50 @@ class JdbcStoreTest {
     }
 
     @Test
+    void aFilingWithinItsAccountsQuotaIsInsertedAndCountedAndOnePastItWritesNothing() throws Exception {
+        // the account's first filing (no usage row yet) past the quota, then one within it
+        assertThat(withinQuota(filing("1-A", "FRA", "fra", "a.pdf", 101), 100)).isFalse();
+        assertThat(withinQuota(filing("1-A", "FRA", "fra", "a.pdf", 60), 100)).isTrue();
+        // an account that has filed: up to the quota exactly, then one byte past it
+        assertThat(withinQuota(filing("2-B", "FRA", "fra", "b.pdf", 40), 100)).isTrue();
+        assertThat(withinQuota(filing("3-C", "FRA", "fra", "c.pdf", 1), 100)).isFalse();
+        assertThat(total("fra")).isEqualTo(100);
+        Optional<FilingRecord> refused = store.read(tx -> tx.filings().byId("3-C"));
+        assertThat(refused).isEmpty();
+        Optional<FilingRecord> kept = store.read(tx -> tx.filings().byId("2-B"));
+        assertThat(kept).map(FilingRecord::size).contains(40L);
+        // another account's count is its own
+        assertThat(withinQuota(filing("4-D", "DEU", "deu", "d.pdf", 1), 100)).isTrue();
+        assertThat(total("deu")).isEqualTo(1);
+        assertThat(total("fra")).isEqualTo(100);
+    }
+
+    private boolean withinQuota(FilingRecord f, long quota) throws StoreException {
+        return store.inTransaction(tx -> tx.filings().insertWithinQuota(f, quota));
+    }
+
+    @Test
+    void aNewFilingsFirstDecisionIsStepOneAndASecondFirstDecisionFailsInsteadOfOverwritingIt() throws Exception {
+        FilingRecord f = filing("1-A", "FRA", "fra", "a.pdf", 1);
+        store.inTransaction(tx -> {
+            tx.filings().insert(f);
+            tx.routing().decideFirst(f.id(), "pending", "router", "routed", Instant.parse("2026-11-23T03:16:12Z"));
+            return null;
+        });
+        assertThat(steps(f.id())).containsExactly("1 pending");
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+            tx.routing().decideFirst(f.id(), "released", "router", "again", Instant.parse("2026-11-23T03:16:13Z"));
+            return null;
+        })).isInstanceOf(StoreException.class);
+        assertThat(steps(f.id())).containsExactly("1 pending");
+    }
+
+    private List<String> steps(String filingId) throws StoreException {
+        List<org.treatyexchange.server.store.RoutingRecords.Decision> decisions = store.read(tx -> tx.routing().decisions(filingId));
+        return decisions.stream().map(d -> d.seq() + " " + d.status()).toList();
+    }
+
+    @Test
     void theUsageRowIsFilledFromTheFilingsADatabaseAlreadyHeld() throws Exception {
         store.close();
         store = null;
