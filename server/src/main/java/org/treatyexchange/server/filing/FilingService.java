@@ -293,7 +293,7 @@ public final class FilingService {
          * and the refusal is audited.
          */
         public Accepted commit() throws Refusal {
-            return record(List.of(finish(true)), NO_MORE).get(0);
+            return record(List.of(finish(upload.size() <= OVERLAPPED_FLUSH_MAX_BYTES)), NO_MORE).get(0);
         }
 
         /**
@@ -390,6 +390,14 @@ public final class FilingService {
     }
 
     private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
+
+    /**
+     * The largest document whose flush overlaps its filing's transaction. Write transactions run one after
+     * the other ({@code GroupCommit}), so waiting there for a long flush would hold up every other filing;
+     * a small document's flush is about over by the time its transaction is, and a larger one's is flushed
+     * before the transaction, in parallel with other sessions' (bench part c).
+     */
+    static final long OVERLAPPED_FLUSH_MAX_BYTES = 256 * 1024;
 
     /**
      * Commits blobs whose flush overlaps the recording transaction ({@link Intake#commit()}): one thread per
