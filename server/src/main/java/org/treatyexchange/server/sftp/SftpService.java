@@ -65,9 +65,6 @@ public final class SftpService implements AutoCloseable {
      */
     static final long RECEIVE_WINDOW_BYTES = 4L << 20;
 
-    /** The largest read answered, as OpenSSH's server announces it (its 256 KiB message limit less 1 KiB). */
-    static final int MAX_READ_BYTES = 256 * 1024 - 1024;
-
     /** System property for the A/B of issue 22: {@code false} sends replies through MINA's own buffered stream. */
     static final String FULL_PACKETS_PROPERTY = "exchange.sftp.fullPackets";
 
@@ -159,10 +156,6 @@ public final class SftpService implements AutoCloseable {
         // behind a not yet acknowledged one waits for the client's delayed ACK, 40 ms on Linux — one file in six of
         // bench part b stalled so, half of its time (docs/PERFORMANCE.md, "Small files, round 3")
         setUnlessGivenAsSystemProperty(sshd, CoreModuleProperties.TCP_NODELAY, true);
-        // The stock client sizes its reads by what limits@openssh.com announces: MINA's 63 KiB made it send four
-        // times the requests OpenSSH's server asks for, at about a fifth more client CPU per GiB downloaded
-        // (docs/PERFORMANCE.md, "Downloads, round 3")
-        setUnlessGivenAsSystemProperty(sshd, org.apache.sshd.sftp.SftpModuleProperties.MAX_READDATA_PACKET_LENGTH, MAX_READ_BYTES);
         CoreModuleProperties.SERVER_IDENTIFICATION.set(sshd, "TreatyExchange");
         org.apache.sshd.sftp.SftpModuleProperties.MAX_OPEN_HANDLES_PER_SESSION.set(sshd, settings.maxOpenHandles());
 
