@@ -60,6 +60,7 @@ class UploadsInFlightTest {
         CyclicBarrier written = new CyclicBarrier(uploads + 1);
         CyclicBarrier measured = new CyclicBarrier(uploads + 1);
         ExecutorService pool = Executors.newFixedThreadPool(uploads);
+        long ok;
         List<Future<Integer>> outcomes = new ArrayList<>();
         try {
             for (int i = 0; i < uploads; i++) {
@@ -90,17 +91,19 @@ class UploadsInFlightTest {
                 statuses.add(f.get(60, TimeUnit.SECONDS));
             }
             assertThat(held).as("bytes the open uploads held at once (encrypted: a little more than written)").isLessThanOrEqualTo(QUOTA + 50_000L);
-            // two of 700,000 fit in 2,000,000; the third would not, whichever came last
-            assertThat(statuses.stream().filter(s -> s == SftpConstants.SSH_FX_OK).count()).isEqualTo(2);
-            assertThat(statuses.stream().filter(s -> s == SftpConstants.SSH_FX_QUOTA_EXCEEDED).count()).isEqualTo(3);
+            // at most two of 700,000 fit in 2,000,000; bytes are reserved as they arrive, so the partial uploads
+            // refused later may have crowded out a second whole one: at least one, never three
+            ok = statuses.stream().filter(s -> s == SftpConstants.SSH_FX_OK).count();
+            assertThat(ok).isBetween(1L, 2L);
+            assertThat(statuses.stream().filter(s -> s == SftpConstants.SSH_FX_QUOTA_EXCEEDED).count()).isEqualTo(uploads - ok);
         } finally {
             pool.shutdownNow();
         }
         String filings = exchange.admin("filings", "--state", "CAL");
-        assertThat(filings.lines().filter(l -> l.contains("in-flight-")).count()).isEqualTo(2);
+        assertThat(filings.lines().filter(l -> l.contains("in-flight-")).count()).as("every upload written whole is filed").isEqualTo(ok);
         // the refused ones left their notices
         try (ClientSession s = exchange.login("calvera-system"); SftpClient sftp = exchange.sftp(s)) {
-            assertThat(SftpDropBoxTest.names(sftp, "/receipts/refused")).filteredOn(n -> n.contains("-in-flight-")).hasSize(3);
+            assertThat(SftpDropBoxTest.names(sftp, "/receipts/refused")).filteredOn(n -> n.contains("-in-flight-")).hasSize((int) (uploads - ok));
         }
     }
 
